@@ -1,0 +1,113 @@
+import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import type { BotDeps } from './deps';
+import { onCancel, onHelp, onOtherText, onResume, onStart, onStatus, onWelcome } from './handlers/commands';
+import { onStep } from './handlers/steps';
+import { onCancelConfirm, onSubmit } from './handlers/submit';
+import { parseSubmission } from './submission';
+import { referrerOf, sendCard } from './turn';
+import { buttons } from './views/common';
+import { problemCard } from './views/notice-view';
+
+const COMMANDS: Record<string, (context: TurnContext, deps: BotDeps) => Promise<void>> = {
+  start: (c, d) => onStart(c, d, 'full'),
+  'start a duty call': (c, d) => onStart(c, d, 'full'),
+  advice: (c, d) => onStart(c, d, 'advice'),
+  'advice only': (c, d) => onStart(c, d, 'advice'),
+  resume: onResume,
+  continue: onResume,
+  status: onStatus,
+  cancel: onCancel,
+  help: onHelp,
+  hi: onWelcome,
+  hello: onWelcome,
+};
+
+function command(text: string | undefined): string {
+  return (text ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[.!?\s]+$/, '')
+    .replace(/\s+/g, ' ');
+}
+
+export function createApp(adapter: TeamsAdapter, storage: Storage, botAppId: string, deps: BotDeps) {
+  const app = new Application<TurnState>({
+    adapter,
+    storage,
+    botAppId,
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+    turnStateFactory: () => new TurnState(),
+  });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    const added = context.activity.membersAdded ?? [];
+    if (added.some((m) => m.id === botId) && referrerOf(context).personal) await onWelcome(context, deps);
+  });
+
+  // card submissions carry a value; route them before text so a value is never read as a command
+  app.activity(
+    (context) => Promise.resolve(context.activity.type === ActivityTypes.Message && context.activity.value !== undefined),
+    async (context) => onCardAction(context, deps),
+  );
+
+  app.message(
+    (context) => Promise.resolve(COMMANDS[command(context.activity.text)] !== undefined),
+    async (context) => {
+      if (!referrerOf(context).personal) return personalOnly(context);
+      await COMMANDS[command(context.activity.text)]!(context, deps);
+    },
+  );
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    if (!referrerOf(context).personal) return personalOnly(context);
+    await onOtherText(context, deps);
+  });
+
+  return app;
+}
+
+async function personalOnly(context: TurnContext): Promise<void> {
+  await context.sendActivity(
+    'Duty calls hold details about a family, so I only take them in a personal chat: open a chat with me to start one.',
+  );
+}
+
+async function onCardAction(context: TurnContext, deps: BotDeps): Promise<void> {
+  if (!referrerOf(context).personal) return personalOnly(context);
+  const parsed = parseSubmission(context.activity.value);
+  if (!parsed.ok) {
+    deps.logger.info({ event: 'card-action-refused', reason: parsed.reason });
+    const why = {
+      'too-large': 'That card sent more than I can accept, so nothing was saved.',
+      malformed: 'I could not read that card, so nothing was saved.',
+      'unknown-action': 'I do not recognise that button, so nothing was changed.',
+    }[parsed.reason];
+    await sendCard(context, problemCard('Nothing changed', [why, 'Your saved draft is untouched: type **resume** to see it.'], [buttons.resume, buttons.help]));
+    return;
+  }
+  const { envelope: e, inputs } = parsed;
+  switch (e.verb) {
+    case 'call.start':
+      return onStart(context, deps, e.kind ?? 'full');
+    case 'call.resume':
+      return onResume(context, deps);
+    case 'call.status':
+      return onStatus(context, deps);
+    case 'call.help':
+      return onHelp(context, deps);
+    case 'call.cancel':
+      return onCancel(context, deps);
+    case 'call.cancel.confirm':
+      return onCancelConfirm(context, deps, e);
+    case 'call.submit':
+      return onSubmit(context, deps, e);
+    case 'call.save':
+    case 'call.back':
+    case 'call.edit':
+      return onStep(context, deps, e, inputs);
+  }
+}

@@ -1,0 +1,33 @@
+import type { Draft } from '../domain/draft';
+import { sectionsOf } from '../domain/draft';
+import { phonePrompts } from '../domain/pick-up-the-phone';
+import type { BotDeps } from './deps';
+import { today } from './turn';
+import { reviewCard } from './views/review-view';
+import { sectionCard } from './views/section-view';
+
+export interface CardExtras {
+  readonly typed?: Record<string, string>;
+  readonly errors?: Record<string, string>;
+  readonly notice?: string;
+  readonly reviewErrors?: string[];
+}
+
+/** The card for where the draft is now: a section, or the review. */
+export function currentCard(draft: Draft, deps: BotDeps, extras: CardExtras = {}): Record<string, unknown> {
+  if (draft.at === 'review') return reviewCard(draft, deps.profile, extras.reviewErrors);
+  const section = sectionsOf(draft, deps.profile).find((s) => s.id === draft.at);
+  if (!section) throw new Error('draft points at an unknown section');
+  return sectionCard(
+    {
+      draft,
+      section,
+      prompts: phonePrompts(draft.answers),
+      today: today(deps.now(), deps.profile),
+      typed: extras.typed,
+      errors: extras.errors,
+      notice: extras.notice,
+    },
+    deps.profile,
+  );
+}

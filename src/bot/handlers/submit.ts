@@ -1,0 +1,127 @@
+import type { TurnContext } from 'botbuilder';
+import { toPlainText } from '../../domain/document';
+import { goTo, sectionsOf } from '../../domain/draft';
+import { phonePrompts } from '../../domain/pick-up-the-phone';
+import { referralDoc } from '../../domain/referral';
+import { validateDraft } from '../../domain/section-validation';
+import { type SubmittedCall, submitCall } from '../../domain/submitted-call';
+import { summaryDoc } from '../../domain/summary';
+import { DuplicateDutyCallError } from '../../storage/duty-call-records';
+import { checkCard } from '../card-check';
+import type { BotDeps } from '../deps';
+import { DraftConflictError } from '../draft-store';
+import type { Envelope } from '../submission';
+import { referrerOf, sendCard, today } from '../turn';
+import { buttons } from '../views/common';
+import { documentCard, plainTextChunks } from '../views/document-view';
+import { noticeCard, problemCard } from '../views/notice-view';
+import { answerProblem, commit } from './steps';
+
+export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope): Promise<void> {
+  const who = referrerOf(context);
+  const loaded = await deps.drafts.load(who.key);
+  const check = checkCard(loaded.state, e);
+  if (!check.ok) return answerProblem(context, deps, loaded, check.problem, check.reference);
+  const draft = check.draft;
+  const now = deps.now();
+  if (draft.at !== 'review') return answerProblem(context, deps, loaded, 'stale');
+
+  const verdict = validateDraft(sectionsOf(draft, deps.profile), draft.answers, {
+    today: today(now, deps.profile),
+    prompts: phonePrompts(draft.answers),
+  });
+  if (!verdict.ok) {
+    return commit(context, deps, loaded, goTo(draft, verdict.section.id, now), {
+      typed: verdict.values,
+      errors: verdict.errors,
+      notice: 'Before submitting, this section needs another look.',
+    });
+  }
+
+  const call = submitCall(draft, deps.newReference(), deps.profile, now);
+  try {
+    // the record goes in first, keyed by the draft id: a repeated submit cannot create a second record
+    deps.records.insert({
+      id: call.id,
+      kind: call.kind,
+      tenantId: who.tenantId,
+      referrerAadId: who.userId,
+      conversationId: context.activity.conversation.id,
+      startedAt: call.startedAt,
+      submittedAt: call.submittedAt,
+      record: call,
+    });
+  } catch (err) {
+    if (!(err instanceof DuplicateDutyCallError)) throw err;
+    return answerProblem(context, deps, loaded, 'submitted');
+  }
+  deps.logger.info({ event: 'call-submitted', draft: call.id, kind: call.kind, risk: call.risk.level });
+
+  const closed = [...loaded.state.closed, { id: draft.id, status: 'submitted' as const, reference: call.reference, at: call.submittedAt }];
+  try {
+    await deps.drafts.save(who.key, loaded, {
+      current: null,
+      closed,
+      lastReferrer: draft.answers.referrer ?? loaded.state.lastReferrer,
+    });
+  } catch (err) {
+    // the record is stored; a clash here only means the draft is cleared on the next attempt
+    if (!(err instanceof DraftConflictError)) throw err;
+    deps.logger.warn({ event: 'draft-conflict-after-submit', draft: call.id });
+  }
+  await sendResults(context, deps, call);
+}
+
+async function sendResults(context: TurnContext, deps: BotDeps, call: SubmittedCall): Promise<void> {
+  const advice = call.kind === 'advice';
+  await sendCard(
+    context,
+    noticeCard({
+      title: advice ? 'Advice call submitted' : 'Duty call submitted',
+      color: 'Good',
+      lines: [
+        `Reference: ${call.reference}. The IMH duty team will see the summary below.`,
+        advice
+          ? 'This was an advice-only call: no referral has been drafted.'
+          : 'Your draft referral follows the summary. Please check it and send it as your formal written referral: the service needs it in writing, in your words.',
+      ],
+      buttons: [buttons.start, buttons.advice],
+    }),
+  );
+  const summary = summaryDoc(call, deps.profile);
+  await sendCard(context, documentCard(summary, call.risk.level === 'possible-harm' ? 'attention' : 'accent'));
+  const referral = referralDoc(call, deps.profile);
+  if (referral) await sendCard(context, documentCard(referral, 'default'));
+  const plain = [toPlainText(summary), ...(referral ? [toPlainText(referral)] : [])].join('\n\n');
+  for (const chunk of plainTextChunks(plain)) {
+    await context.sendActivity({ type: 'message', textFormat: 'markdown', text: codeBlock(chunk) });
+  }
+}
+
+/** A code block shows text as typed (no links, no formatting) and Teams gives it a Copy button. */
+export function codeBlock(text: string): string {
+  return `\`\`\`\n${text.replace(/`{3,}/g, (m) => m.split('').join('\u200B'))}\n\`\`\``;
+}
+
+export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: Envelope): Promise<void> {
+  const { key } = referrerOf(context);
+  const loaded = await deps.drafts.load(key);
+  const draft = loaded.state.current;
+  if (!draft || draft.id !== e.draftId) {
+    const closed = loaded.state.closed.find((c) => c.id === e.draftId);
+    return answerProblem(context, deps, loaded, closed?.status ?? (draft ? 'other-draft' : 'no-draft'), closed?.reference);
+  }
+  const closed = [...loaded.state.closed, { id: draft.id, status: 'cancelled' as const, at: deps.now().toISOString() }];
+  try {
+    await deps.drafts.save(key, loaded, { ...loaded.state, current: null, closed });
+  } catch (err) {
+    if (!(err instanceof DraftConflictError)) throw err;
+    await sendCard(context, problemCard('Not cancelled', ['The draft changed at the same moment; please try again.'], [buttons.cancel]));
+    return;
+  }
+  deps.logger.info({ event: 'draft-cancelled', draft: draft.id });
+  await sendCard(
+    context,
+    noticeCard({ title: 'Draft discarded', lines: ['The duty call you started has been deleted.'], buttons: [buttons.start, buttons.advice] }),
+  );
+}

@@ -1,0 +1,95 @@
+import { addYears } from '../../domain/age';
+import type { SectionAnswers } from '../../domain/answers';
+import type { SectionDef, ServiceProfile } from '../../domain/checklist';
+import { type Draft, progress, sectionsOf } from '../../domain/draft';
+import type { FieldDef } from '../../domain/fields';
+import type { PhonePrompt } from '../../domain/pick-up-the-phone';
+import { sectionFields } from '../../domain/section-validation';
+import { bindCard, escapeMarkdown } from '../cards';
+import { footer } from './common';
+
+export interface SectionView {
+  readonly draft: Draft;
+  readonly section: SectionDef;
+  readonly prompts: readonly PhonePrompt[];
+  readonly today: string;
+  /** Values to show instead of the saved answers: what was typed into a card that failed validation. */
+  readonly typed?: Record<string, string> | undefined;
+  readonly errors?: Record<string, string> | undefined;
+  readonly notice?: string | undefined;
+}
+
+export function sectionCard(v: SectionView, profile: ServiceProfile): Record<string, unknown> {
+  const sections = sectionsOf(v.draft, profile);
+  const index = sections.findIndex((s) => s.id === v.section.id);
+  const p = progress(v.draft, profile);
+  const saved = v.draft.answers[v.section.id];
+  const fields = sectionFields(v.section, { prompts: v.prompts });
+  const errors = v.errors ?? {};
+  return bindCard('section', {
+    serviceName: profile.serviceName,
+    heading: v.section.keyPoint
+      ? `Key point ${v.section.keyPoint} of 6: ${v.section.title}`
+      : v.section.title,
+    progress: p.text,
+    intro: v.section.intro,
+    notice: v.notice ?? '',
+    errors: fields.filter((f) => errors[f.id]).map((f) => errors[f.id]),
+    noPrompts: v.section.id === 'pickUpThePhone' && v.prompts.length === 0,
+    fields: fields.map((f) => ({
+      ...fieldView(f, value(f, v.typed, saved, v.draft.prefill), errors[f.id] ?? '', v.today),
+      ...groupHeader(f, v.prompts),
+    })),
+    footer: footer(profile),
+    draftId: v.draft.id,
+    step: v.draft.step,
+    section: v.section.id,
+    isFirst: index === 0,
+    nextTitle: index === sections.length - 1 || v.draft.saved.length >= sections.length ? 'Save and review' : 'Next',
+  });
+}
+
+function value(
+  f: FieldDef,
+  typed: Record<string, string> | undefined,
+  saved: SectionAnswers | undefined,
+  prefill: SectionAnswers | undefined,
+): string {
+  if (typed) return typed[f.id] ?? '';
+  const v = saved?.[f.id] ?? prefill?.[f.id];
+  if (v === undefined) return '';
+  return Array.isArray(v) ? v.join(',') : (v as string);
+}
+
+function fieldView(f: FieldDef, value: string, error: string, today: string) {
+  return {
+    id: f.id,
+    kind: f.kind,
+    label: f.label,
+    required: f.required,
+    errorMessage: f.errorMessage ?? `${f.label}: ${f.required ? 'this is required' : 'please check this'}.`,
+    maxLength: f.maxLength ?? (f.kind === 'text' ? 100 : 1000),
+    placeholder: '',
+    help: f.help ?? '',
+    error,
+    value,
+    choices: f.choices ?? [],
+    // a date of birth cannot be in the future; an expected date cannot be more than 44 weeks away
+    max: f.id === 'dateOfBirth' ? today : f.kind === 'date' ? addYears(today, 1) : '',
+  };
+}
+
+/** Pick-up-the-phone fields come in groups of six per prompt; the first carries the prompt's text. */
+function groupHeader(f: FieldDef, prompts: readonly PhonePrompt[]) {
+  const prompt = prompts.find((p) => f.id === `${p.id}.status`);
+  if (!prompt) return { groupTitle: '', groupBecause: '', groupFacts: [], startsGroup: false };
+  return {
+    groupTitle: prompt.title,
+    groupBecause: escapeMarkdown(prompt.because),
+    groupFacts: [
+      { label: 'Who to phone', value: escapeMarkdown(prompt.whoToPhone) },
+      { label: 'Finding the number', value: prompt.findTheNumber },
+    ],
+    startsGroup: true,
+  };
+}

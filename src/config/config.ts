@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((s) => (s?.trim() ? s.trim() : undefined));
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const schema = z
+  .object({
+    APP_ENV: z.string().regex(/^[a-z0-9-]+$/, 'lower-case letters, digits and dashes only'),
+    BOT_MODE: z.enum(['local', 'production'], {
+      error: 'must be "local" (no authentication, loopback only) or "production"',
+    }),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: optionalText,
+    BOT_ID: optionalText,
+    BOT_PASSWORD: optionalText,
+    BOT_TYPE: z.enum(['SingleTenant', 'MultiTenant']).default('SingleTenant'),
+    TENANT_ID: z.string().trim().regex(guid, 'must be the Microsoft Entra tenant id (a GUID)'),
+    DATABASE_FILE: z.string().trim().min(1).default('data/imh-duty-bot.sqlite'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TIME_ZONE: z
+      .string()
+      .default('Europe/London')
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'is not a time zone this machine knows'),
+    SERVICE_NAME: z.string().trim().min(1, 'is required (the IMH service name shown on every card)').max(80),
+    SERVICE_AREA_NAME: z.string().trim().min(1, 'is required (e.g. "Leicester, Leicestershire and Rutland")').max(120),
+    SERVICE_AREA_POSTCODE_DISTRICTS: list.pipe(
+      z.array(z.string().regex(/^[A-Z]{1,2}[0-9][0-9A-Z]?$/, 'each must be a postcode district such as LE1 or LE11')),
+    ),
+    SERVICE_AREA_LOCAL_AUTHORITIES: list,
+    ADVICE_LINE_NUMBER: z
+      .string()
+      .trim()
+      .regex(/^[0-9 +()-]{6,20}$/, 'must be a telephone number, e.g. 0116 123 4567'),
+    MASH_NUMBER: optionalText,
+    DUTY_CALL_MINUTES: z.coerce.number().int().min(5).max(240).default(45),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SERVICE_AREA_POSTCODE_DISTRICTS.length === 0 && c.SERVICE_AREA_LOCAL_AUTHORITIES.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SERVICE_AREA_POSTCODE_DISTRICTS'],
+        message: 'the service area needs postcode districts and/or SERVICE_AREA_LOCAL_AUTHORITIES',
+      });
+    }
+    if (c.BOT_MODE === 'production') {
+      for (const key of ['BOT_ID', 'BOT_PASSWORD'] as const) {
+        if (!c[key]) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production mode' });
+        }
+      }
+      if (c.BOT_ID && !guid.test(c.BOT_ID)) {
+        ctx.addIssue({ code: 'custom', path: ['BOT_ID'], message: 'must be the bot app id (a GUID)' });
+      }
+    }
+  });
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads `env/.env.<APP_ENV>` (APP_ENV defaults to `local`) under the process environment, which wins,
+ * and validates it. Throws a ConfigError naming every missing or bad setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
+  const appEnv = env.APP_ENV?.trim() || 'local';
+  const file = path.join(root, 'env', `.env.${appEnv}`);
+  const fromFile = /^[a-z0-9-]+$/.test(appEnv) && fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};
+  const merged = { ...fromFile, ...definedOnly(env), APP_ENV: appEnv };
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(settings)'}: ${i.message}`);
+    const source = Object.keys(fromFile).length ? `env/.env.${appEnv} and the environment` : 'the environment';
+    throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}, read from ${source}):\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Local mode never listens beyond loopback, whatever HOST says. */
+export function listenHost(config: Config): string {
+  return config.BOT_MODE === 'local' ? '127.0.0.1' : (config.HOST ?? '0.0.0.0');
+}

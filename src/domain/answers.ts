@@ -1,0 +1,22 @@
+import type { CallKind, SectionId } from './checklist';
+
+/** One section's validated answers: text and single choices as strings, multiple choices as arrays. */
+export type SectionAnswers = Readonly<Record<string, string | readonly string[]>>;
+
+export type Answers = Partial<Record<SectionId, SectionAnswers>>;
+
+export function text(answers: Answers, section: SectionId, field: string): string {
+  const v = answers[section]?.[field];
+  return typeof v === 'string' ? v : '';
+}
+
+export function many(answers: Answers, section: SectionId, field: string): readonly string[] {
+  const v = answers[section]?.[field];
+  return Array.isArray(v) ? v : [];
+}
+
+/** The record the IMH practitioner writes the summary on: the mother's for an antenatal referral. */
+export function recordTarget(kind: CallKind, answers: Answers): 'infant' | 'mother' | 'none' {
+  if (kind === 'advice') return 'none';
+  return text(answers, 'family', 'stage') === 'antenatal' ? 'mother' : 'infant';
+}

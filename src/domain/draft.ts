@@ -1,0 +1,123 @@
+import type { Answers, SectionAnswers } from './answers';
+import { type CallKind, checklist, KEY_POINTS, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
+
+/** A duty call in progress: saved after every step so the referrer can stop and resume. */
+export interface Draft {
+  readonly id: string;
+  readonly kind: CallKind;
+  /** The ISO calendar date the call started: "on the day of the call" for the age rule. */
+  readonly callDate: string;
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  /** Time actively spent, so a call resumed next day does not count the night. */
+  readonly activeMs: number;
+  /** The section on screen, or 'review' once every section has been saved. */
+  readonly at: SectionId | 'review';
+  /** Bumped every time a card is sent; a card carrying another number is stale. */
+  readonly step: number;
+  readonly answers: Answers;
+  readonly saved: readonly SectionId[];
+  /** Suggested referrer details (Teams profile, the referrer's last call), shown until the section is saved. */
+  readonly prefill?: SectionAnswers;
+}
+
+/** Gaps longer than this between two steps are a break, not time spent on the call. */
+const MAX_STEP_GAP_MS = 10 * 60_000;
+
+export function startDraft(id: string, kind: CallKind, now: Date, callDate: string, prefill?: SectionAnswers): Draft {
+  const t = now.toISOString();
+  return {
+    id,
+    kind,
+    callDate,
+    startedAt: t,
+    updatedAt: t,
+    activeMs: 0,
+    at: 'referrer',
+    step: 1,
+    answers: {},
+    saved: [],
+    ...(prefill ? { prefill } : {}),
+  };
+}
+
+export function sectionsOf(draft: Pick<Draft, 'kind'>, profile: ServiceProfile): readonly SectionDef[] {
+  return checklist(draft.kind, profile);
+}
+
+function touch(draft: Draft, now: Date): Pick<Draft, 'updatedAt' | 'activeMs' | 'step'> {
+  const gap = Math.max(0, now.getTime() - Date.parse(draft.updatedAt));
+  return {
+    updatedAt: now.toISOString(),
+    activeMs: draft.activeMs + Math.min(gap, MAX_STEP_GAP_MS),
+    step: draft.step + 1,
+  };
+}
+
+/** Stores a section's validated answers and moves on, back, or stays, as the referrer asked. */
+export function saveSection(
+  draft: Draft,
+  section: SectionId,
+  answers: SectionAnswers,
+  move: 'next' | 'back' | 'stay',
+  profile: ServiceProfile,
+  now: Date,
+): Draft {
+  const saved = draft.saved.includes(section) ? draft.saved : [...draft.saved, section];
+  const next: Draft = { ...draft, ...touch(draft, now), answers: { ...draft.answers, [section]: answers }, saved };
+  return { ...next, at: move === 'stay' ? section : neighbour(next, section, move, profile) };
+}
+
+/** Moves without saving (Back on an unsaved card, Edit from the review). */
+export function goTo(draft: Draft, at: SectionId | 'review', now: Date): Draft {
+  return { ...draft, ...touch(draft, now), at };
+}
+
+/** Counts the card on screen as sent again (resume, status) so older copies become stale. */
+export function reissue(draft: Draft, now: Date): Draft {
+  return { ...draft, ...touch(draft, now) };
+}
+
+function neighbour(draft: Draft, from: SectionId, move: 'next' | 'back', profile: ServiceProfile): SectionId | 'review' {
+  const ids = sectionsOf(draft, profile).map((s) => s.id);
+  const i = ids.indexOf(from);
+  if (move === 'back') return ids[Math.max(0, i - 1)] ?? from;
+  // once everything is saved, Next goes to the review rather than through saved sections again
+  const firstUnsaved = ids.find((id, j) => j > i && !draft.saved.includes(id));
+  if (firstUnsaved) return firstUnsaved;
+  return ids.every((id) => draft.saved.includes(id)) ? 'review' : (ids.find((id) => !draft.saved.includes(id)) ?? 'review');
+}
+
+export interface Progress {
+  readonly index: number;
+  readonly count: number;
+  readonly minutesUsed: number;
+  readonly minutesTotal: number;
+  /** null for advice-only calls, which do not walk through the six key points. */
+  readonly keyPointsCovered: number | null;
+  readonly keyPointsTotal: number;
+  readonly text: string;
+}
+
+export function progress(draft: Draft, profile: ServiceProfile): Progress {
+  const sections = sectionsOf(draft, profile);
+  const index = draft.at === 'review' ? sections.length : sections.findIndex((s) => s.id === draft.at) + 1;
+  const minutesUsed = Math.round(draft.activeMs / 60_000);
+  const keyPointsCovered =
+    draft.kind === 'advice' ? null : sections.filter((s) => s.keyPoint && draft.saved.includes(s.id)).length;
+  const where = draft.at === 'review' ? 'Review' : `Section ${index} of ${sections.length}`;
+  const points = keyPointsCovered === null ? 'advice only' : `key points covered ${keyPointsCovered} of ${KEY_POINTS}`;
+  return {
+    index,
+    count: sections.length,
+    minutesUsed,
+    minutesTotal: profile.callMinutes,
+    keyPointsCovered,
+    keyPointsTotal: KEY_POINTS,
+    text: `${where} · ${minutesUsed} of ${profile.callMinutes} minutes · ${points}`,
+  };
+}
+
+export function isComplete(draft: Draft, profile: ServiceProfile): boolean {
+  return sectionsOf(draft, profile).every((s) => draft.saved.includes(s.id));
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** How a question is answered; the Teams layer maps each kind to an Adaptive Card input. */
+export type FieldKind = 'text' | 'longtext' | 'date' | 'choice' | 'multichoice' | 'phone' | 'email';
+
+export interface Choice {
+  readonly value: string;
+  readonly title: string;
+}
+
+export interface FieldDef {
+  readonly id: string;
+  readonly kind: FieldKind;
+  readonly label: string;
+  readonly help?: string;
+  readonly required: boolean;
+  readonly maxLength?: number;
+  readonly choices?: readonly Choice[];
+  /** Shown in the card when the client-side check fails. */
+  readonly errorMessage?: string;
+}
+
+export const LIMITS = { short: 100, medium: 200, long: 1000, ownWords: 3000 } as const;
+
+// Control characters other than tab and newline have no place in a clinical note and break some renderers.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: that is exactly what it removes
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B-\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+export function cleanText(s: string): string {
+  return s.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const phone = /^\+?[0-9 ()-]{6,20}$/;
+
+/** The zod schema for one field's raw card value (cards send every value as a string). */
+export function fieldSchema(field: FieldDef): z.ZodType {
+  const label = field.label;
+  let schema: z.ZodType;
+  switch (field.kind) {
+    case 'text':
+    case 'longtext': {
+      const max = field.maxLength ?? (field.kind === 'text' ? LIMITS.short : LIMITS.long);
+      schema = z
+        .string()
+        .transform(cleanText)
+        .pipe(z.string().max(max, `${label}: keep this to ${max} characters or fewer.`));
+      break;
+    }
+    case 'phone':
+      schema = z
+        .string()
+        .trim()
+        .pipe(z.union([z.literal(''), z.string().regex(phone, `${label}: enter a telephone number.`)]));
+      break;
+    case 'email':
+      schema = z
+        .string()
+        .trim()
+        .max(254, `${label}: that email address is too long.`)
+        .pipe(z.union([z.literal(''), z.email(`${label}: enter an email address like name@nhs.net.`)]));
+      break;
+    case 'date':
+      schema = z
+        .string()
+        .trim()
+        .pipe(z.union([z.literal(''), z.string().regex(isoDate, `${label}: enter a date.`)]));
+      break;
+    case 'choice': {
+      const values = (field.choices ?? []).map((c) => c.value);
+      schema = z
+        .string()
+        .trim()
+        .refine((v) => v === '' || values.includes(v), `${label}: choose one of the options.`);
+      break;
+    }
+    case 'multichoice': {
+      const values = (field.choices ?? []).map((c) => c.value);
+      schema = z
+        .string()
+        .max(2000)
+        .transform((v) =>
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        )
+        .refine((vs) => vs.every((v) => values.includes(v)), `${label}: choose from the options shown.`)
+        .transform((vs) => [...new Set(vs)]);
+      break;
+    }
+  }
+  const empty = field.kind === 'multichoice' ? [] : '';
+  const withDefault = z.preprocess((v) => (v === undefined || v === null ? empty : v), schema);
+  if (!field.required) return withDefault;
+  return withDefault.refine(
+    (v) => (Array.isArray(v) ? v.length > 0 : v !== ''),
+    field.errorMessage ?? `${label}: this is required.`,
+  );
+}
+
+export function choiceTitle(field: FieldDef, value: string): string {
+  return field.choices?.find((c) => c.value === value)?.title ?? value;
+}

@@ -1,0 +1,175 @@
+import { describeInfantAge, formatUkDate } from './age';
+import { many, text } from './answers';
+import { checklist, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
+import { type Block, block, type Doc, type Fact } from './document';
+import { PRACTITIONER_DECIDES } from './eligibility';
+import { choiceTitle, type FieldDef } from './fields';
+import { formatNhsNumber } from './nhs-number';
+import { PHONE_OUTCOMES, type PhoneRecord } from './pick-up-the-phone';
+import type { SubmittedCall } from './submitted-call';
+
+const RECORD_ON = {
+  infant: 'The infant’s record',
+  mother: 'The mother’s record (antenatal referral)',
+  none: 'Advice only: no individual record identified',
+} as const;
+
+/** The structured summary of the call, ready to copy onto the clinical record. */
+export function summaryDoc(call: SubmittedCall, profile: ServiceProfile): Doc {
+  const sections = checklist(call.kind, profile);
+  const advice = call.kind === 'advice';
+  const blocks: Block[] = [header(call, sections)];
+  if (advice) blocks.push(sectionBlock(call, sections, 'advice'));
+  else {
+    blocks.push(familyBlock(call, sections), sectionBlock(call, sections, 'consent'));
+    for (const s of sections.filter((s) => s.keyPoint)) blocks.push(sectionBlock(call, sections, s.id));
+  }
+  blocks.push(riskBlock(call, sections), phoneBlock(call.phone));
+  if (call.eligibility) {
+    blocks.push(
+      block(`Eligibility indication (suggested): ${call.eligibility.headline}`, {
+        bullets: [
+          ...call.eligibility.reasons.map((r) => `${STATUS[r.status]}: ${r.text}`),
+          PRACTITIONER_DECIDES,
+        ],
+      }),
+    );
+  }
+  return {
+    title: advice ? `${profile.serviceName}: advice call (advice only)` : `${profile.serviceName}: duty call summary`,
+    subtitle: `Reference ${call.reference} · call on ${formatUkDate(call.callDate)} · record on: ${RECORD_ON[call.recordTarget]}`,
+    blocks,
+    footer: advice
+      ? 'Advice only: no referral has been drafted. The duty practitioner records the advice given.'
+      : 'The IMH duty practitioner records this summary on the record named above. A formal written referral in the referrer’s own words must follow.',
+  };
+}
+
+const STATUS = { met: 'Met', 'not-met': 'Not met', check: 'To check' } as const;
+
+function header(call: SubmittedCall, sections: readonly SectionDef[]): Block {
+  const a = call.answers;
+  const role = text(a, 'referrer', 'role') === 'other' ? text(a, 'referrer', 'roleOther') : title(sections, 'referrer', 'role', text(a, 'referrer', 'role'));
+  return block('Call', {
+    facts: [
+      { label: 'Record on', value: RECORD_ON[call.recordTarget] },
+      { label: 'Type', value: call.kind === 'advice' ? 'Advice only' : 'Duty call (referral to follow)' },
+      { label: 'Referrer', value: `${text(a, 'referrer', 'name')}, ${role}` },
+      { label: 'Organisation', value: text(a, 'referrer', 'organisation') },
+      { label: 'Telephone', value: text(a, 'referrer', 'phone') },
+      { label: 'Email', value: text(a, 'referrer', 'email') },
+      { label: 'Time used', value: `${call.minutesUsed} minutes` },
+    ],
+  });
+}
+
+export function infantFacts(call: SubmittedCall): Fact[] {
+  const a = call.answers;
+  const born = text(a, 'family', 'stage') === 'born';
+  const date = text(a, 'family', born ? 'dateOfBirth' : 'expectedDate');
+  const nhs = text(a, 'family', 'nhsNumber');
+  const age = date ? describeInfantAge({ born, date }, call.callDate) : undefined;
+  const ageText =
+    age?.kind === 'under-two'
+      ? ` (${age.months} months on the day of the call)`
+      : age?.kind === 'two-or-over'
+        ? ` (${age.years} years ${age.months} months on the day of the call)`
+        : '';
+  return [
+    { label: 'Infant', value: born ? text(a, 'family', 'infantName') : 'Unborn baby' },
+    born
+      ? { label: 'Date of birth', value: date ? `${formatUkDate(date)}${ageText}` : '' }
+      : { label: 'Expected date of delivery', value: date ? formatUkDate(date) : '' },
+    { label: born ? 'NHS number (infant)' : 'NHS number (mother)', value: nhs ? formatNhsNumber(nhs) : '' },
+    { label: 'Mother or primary caregiver', value: text(a, 'family', 'caregiverName') },
+    { label: 'Family’s contact number', value: text(a, 'family', 'caregiverPhone') },
+    { label: 'Father or partner', value: text(a, 'family', 'partnerName') },
+    { label: 'Address', value: [text(a, 'family', 'address'), text(a, 'family', 'postcode')].filter(Boolean).join(', ') },
+    { label: 'Local authority', value: localAuthority(text(a, 'family', 'localAuthority')) },
+    { label: 'GP', value: text(a, 'family', 'gp') },
+    { label: 'Health visitor', value: text(a, 'family', 'healthVisitor') },
+  ];
+}
+
+function localAuthority(v: string): string {
+  if (v === 'other') return 'Another local authority';
+  if (v === 'not-known') return 'Not known';
+  return v;
+}
+
+function familyBlock(call: SubmittedCall, _sections: readonly SectionDef[]): Block {
+  const other = text(call.answers, 'family', 'otherProfessionals');
+  return block('Infant and family', {
+    facts: infantFacts(call),
+    paragraphs: [{ label: 'Other professionals and agencies involved', text: other }],
+  });
+}
+
+/** A section's answers as facts (choices) and paragraphs (free text), in the checklist's order. */
+function sectionBlock(call: SubmittedCall, sections: readonly SectionDef[], id: SectionId): Block {
+  const section = sections.find((s) => s.id === id);
+  if (!section) return block(id, {});
+  const facts: Fact[] = [];
+  const paragraphs: { label: string; text: string }[] = [];
+  for (const f of section.fields) {
+    const v = call.answers[id]?.[f.id];
+    if (f.kind === 'longtext') paragraphs.push({ label: f.label, text: typeof v === 'string' ? v : '' });
+    else facts.push({ label: f.label, value: display(f, v) });
+  }
+  const heading = section.keyPoint ? `Key point ${section.keyPoint}: ${section.title}` : section.title;
+  return block(heading, { facts, paragraphs });
+}
+
+function display(f: FieldDef, v: string | readonly string[] | undefined): string {
+  if (v === undefined) return '';
+  if (Array.isArray(v)) return v.map((x) => choiceTitle(f, x)).join('; ');
+  const s = v as string;
+  if (f.kind === 'choice') return choiceTitle(f, s);
+  if (f.kind === 'date' && s) return formatUkDate(s);
+  return s;
+}
+
+function title(sections: readonly SectionDef[], section: SectionId, field: string, value: string): string {
+  const f = sections.find((s) => s.id === section)?.fields.find((x) => x.id === field);
+  return f ? choiceTitle(f, value) : value;
+}
+
+function riskBlock(call: SubmittedCall, sections: readonly SectionDef[]): Block {
+  const riskSection = sections.find((s) => s.id === 'risk');
+  const answered = (riskSection?.fields ?? [])
+    .filter((f) => f.kind === 'choice' && f.id !== 'level')
+    .map((f) => ({ label: f.label, value: display(f, call.answers.risk?.[f.id]) }));
+  const bullets = [...call.risk.actions];
+  if (call.risk.raisedBecause.length) bullets.unshift(`Suggested level raised because: ${call.risk.raisedBecause.join('; ')}.`);
+  return block(`Risk screening: ${call.risk.levelText}`, {
+    facts: answered,
+    paragraphs: [{ label: 'Details', text: text(call.answers, 'risk', 'details') }],
+    bullets,
+  });
+}
+
+function phoneBlock(records: readonly PhoneRecord[]): Block {
+  if (records.length === 0) {
+    return block('Pick up the phone', {
+      bullets: ['No information-sharing prompt applied from the answers given.'],
+    });
+  }
+  return block('Pick up the phone: information sharing', {
+    bullets: records.map(phoneLine),
+  });
+}
+
+export function phoneLine(r: PhoneRecord): string {
+  const outcome = PHONE_OUTCOMES.find((o) => o.value === r.outcome)?.title ?? 'Not recorded';
+  const who = [r.name, r.role, r.organisation, r.number].filter(Boolean).join(', ');
+  return [`${r.prompt.title}: ${outcome}`, who && `(${who})`, r.notes && `- ${r.notes}`].filter(Boolean).join(' ');
+}
+
+/** Keeps the answers' section listing in one place for the review card. */
+export function answersPreview(call: Pick<SubmittedCall, 'answers' | 'kind'>, section: SectionDef): Fact[] {
+  return section.fields
+    .map((f) => ({ label: f.label, value: display(f, call.answers[section.id]?.[f.id]) }))
+    .filter((f) => f.value !== '');
+}
+
+export { many };

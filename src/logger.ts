@@ -1,0 +1,46 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Structured logs. Call sites log ids and outcomes only; the redaction below is the safety net
+ * for patient data that slips into an object (names, NHS numbers, free text, card values).
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'imh-duty-bot' },
+      redact: {
+        paths: [
+          'text',
+          'value',
+          'answers',
+          'name',
+          'nhsNumber',
+          'email',
+          '*.text',
+          '*.value',
+          '*.answers',
+          '*.name',
+          '*.nhsNumber',
+          '*.email',
+          'activity.from',
+          'activity.recipient',
+          'req.headers.authorization',
+        ],
+        censor: '[redacted]',
+      },
+      serializers: { err: safeError },
+    },
+    destination,
+  );
+}
+
+/** Errors keep their type and stack frames, not their message: messages can quote user input. */
+function safeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const frames = (err.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at '));
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, ...(typeof code === 'string' ? { code } : {}), stack: frames.slice(0, 8).join('\n') };
+}
+
+export type { Logger };

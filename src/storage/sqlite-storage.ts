@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Storage, StoreItems } from 'botbuilder';
+
+interface StateRow {
+  etag: string;
+  value: string;
+}
+
+interface PendingWrite {
+  key: string;
+  etag: string;
+  value: string;
+  // null means "overwrite whatever is there", as MemoryStorage does for a missing eTag or '*'.
+  expected: string | null;
+  updatedAt: string;
+}
+
+/**
+ * botbuilder Storage over the `bot_state` table, matching MemoryStorage's observable behaviour
+ * except that one write() is all-or-nothing (MemoryStorage applies the non-conflicting items).
+ */
+export class SqliteStorage implements Storage {
+  private readonly readAll: (keys: string[]) => [string, object][];
+  private readonly writeAll: Database.Transaction<(writes: PendingWrite[]) => void>;
+  private readonly deleteAll: (keys: string[]) => void;
+
+  constructor(db: Database.Database) {
+    const select = db.prepare<[string], StateRow>('SELECT etag, value FROM bot_state WHERE key = ?');
+    // Inserting when the key is absent even if an eTag was supplied mirrors MemoryStorage, which
+    // only checks the eTag against an existing item.
+    const upsert = db.prepare<[PendingWrite]>(`
+      INSERT INTO bot_state (key, etag, value, updated_at) VALUES (@key, @etag, @value, @updatedAt)
+      ON CONFLICT (key) DO UPDATE
+        SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at
+        WHERE @expected IS NULL OR bot_state.etag = @expected`);
+    const remove = db.prepare<[string]>('DELETE FROM bot_state WHERE key = ?');
+
+    // A transaction so a multi-key read sees one snapshot even if another process writes meanwhile.
+    this.readAll = db.transaction((keys: string[]) => {
+      const found: [string, object][] = [];
+      for (const key of keys) {
+        const row = select.get(key);
+        if (row) found.push([key, { ...JSON.parse(row.value), eTag: row.etag }]);
+      }
+      return found;
+    });
+    this.writeAll = db.transaction((writes: PendingWrite[]) => {
+      for (const write of writes) {
+        if (upsert.run(write).changes === 0) throw eTagConflict(write.key);
+      }
+    });
+    this.deleteAll = db.transaction((keys: string[]) => {
+      for (const key of keys) remove.run(key);
+    });
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys) throw new ReferenceError('Keys are required when reading.');
+    // fromEntries defines own properties, so keys like "__proto__" come back as data, not prototypes.
+    return Object.fromEntries(this.readAll(keys));
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    if (!changes) throw new ReferenceError('Changes are required when writing.');
+    const updatedAt = new Date().toISOString();
+    const writes = Object.entries(changes).map(([key, item]): PendingWrite => {
+      const { eTag, ...value } = item;
+      return {
+        key,
+        etag: randomUUID(),
+        value: JSON.stringify(value),
+        expected: eTag && eTag !== '*' ? String(eTag) : null,
+        updatedAt,
+      };
+    });
+    if (writes.length === 0) return;
+    // IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a deferred
+    // transaction failing with SQLITE_BUSY when it tries to upgrade its read lock.
+    this.writeAll.immediate(writes);
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    this.deleteAll(keys);
+  }
+}
+
+function eTagConflict(key: string): Error {
+  return new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+}

@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import {
+  GLOSSARY,
+  GLOSSARY_SOURCE,
+  isGlossaryQuestion,
+  listTerms,
+  lookupTerm,
+} from '../../src/domain/glossary';
+
+// the source documents sit beside the repository (../shared), as on every machine and in CI
+const SEED = path.resolve(__dirname, '../../../shared/seeds/002_a5ddbef3a8bdc822.txt');
+
+// The Key Terms section of the framework, from its heading line to the acknowledgements.
+function keyTermsLines(): string[] {
+  const lines = readFileSync(SEED, 'utf8').split('\n');
+  const start = lines.indexOf('Key Terms');
+  const end = lines.indexOf('Acknowledgements', start);
+  expect(start).toBeGreaterThan(-1);
+  expect(end).toBeGreaterThan(start);
+  return lines.slice(start + 1, end);
+}
+
+// Headings in the seed are sometimes bold (**Dyad**) or quoted (“Ghosts in the nursery”).
+function headingText(line: string): string {
+  return line
+    .replace(/\*\*/g, '')
+    .replace(/[\u201c\u201d"]/g, '')
+    .trim();
+}
+
+const TERMS = [
+  'Agency',
+  'Attachment',
+  'Attunement',
+  'Bonding',
+  'Contingent responsiveness',
+  'Disorganised attachment',
+  'Dyad',
+  'Ecological context of parenting',
+  'Emotional regulation and dysregulation',
+  'Ghosts in the nursery',
+  'Health Prevention',
+  'Infant',
+  'Insecure attachment',
+  'Interactions',
+  'Marked mirroring',
+  'Maternal representations (of her baby)',
+  'Mentalization',
+  'Mind-mindedness',
+  'Reflective Function',
+  'Reflective Practice',
+  'Regulatory disorders',
+  'Resilience',
+  'Risk',
+  'Secure attachment',
+  'Self',
+  'Unresolved trauma',
+  'Temperament',
+  'Team around the child (TAC)',
+  'Perinatal',
+];
+
+test('the glossary holds every key term of the framework, in its order', () => {
+  expect(GLOSSARY.map((e) => e.term)).toEqual(TERMS);
+});
+
+test('the source names the framework section', () => {
+  expect(GLOSSARY_SOURCE).toBe(
+    'Infant Mental Health Competencies Framework (pregnancy to 2 years), Key Terms',
+  );
+});
+
+test.each(GLOSSARY.map((entry, i) => [entry.term, i] as const))(
+  'definition of %s is the text under its heading in the framework, verbatim',
+  (term, i) => {
+    const lines = keyTermsLines();
+    const headingAt = lines.findIndex((line) => headingText(line) === term);
+    expect(headingAt, `heading for ${term}`).toBeGreaterThan(-1);
+    const next = GLOSSARY[i + 1];
+    const nextAt = next ? lines.findIndex((line) => headingText(line) === next.term) : lines.length;
+    expect(nextAt, `heading after ${term}`).toBeGreaterThan(headingAt);
+    const body = lines
+      .slice(headingAt + 1, nextAt)
+      .join('\n')
+      .trim();
+    expect(GLOSSARY[i]!.definition).toBe(body);
+  },
+);
+
+test('the attunement definition matches the framework', () => {
+  expect(lookupTerm('attunement')?.definition).toBe(
+    'The cross-modal sharing of positive emotional states. Parents are not attuned to their infants all of the time. It is through the healthy "ruptures" and "repairs" to attunement that learning about interaction and the regulation of emotions takes place.',
+  );
+});
+
+test('health prevention keeps its a/b/c list of levels', () => {
+  const definition = lookupTerm('health prevention')!.definition;
+  expect(definition).toMatch(/^Health prevention is defined as/);
+  expect(definition).toContain('- a) Primary prevention');
+  expect(definition).toContain('- b) Secondary prevention');
+  expect(definition).toMatch(/- c\) Tertiary prevention .*domestic abuse\)\.$/);
+});
+
+test.each([
+  ['what is attunement?', 'Attunement'],
+  ['attunement', 'Attunement'],
+  ['ATTUNEMENT', 'Attunement'],
+  ['define attuned', 'Attunement'],
+  ['What does mentalisation mean', 'Mentalization'],
+  ['What does mentalization mean?', 'Mentalization'],
+  ['what is mentalising', 'Mentalization'],
+  ['mentalizing', 'Mentalization'],
+  ['define dyad', 'Dyad'],
+  ['what is a dyad', 'Dyad'],
+  ['dyad meaning', 'Dyad'],
+  ['explain "ghosts in the nursery"', 'Ghosts in the nursery'],
+  ['explain “ghosts in the nursery”', 'Ghosts in the nursery'],
+  ['what are ghosts', 'Ghosts in the nursery'],
+  ['whats TAC', 'Team around the child (TAC)'],
+  ["what's TAC?", 'Team around the child (TAC)'],
+  ['What’s the team around the child', 'Team around the child (TAC)'],
+  ['meaning of mind-mindedness', 'Mind-mindedness'],
+  ['mind mindedness', 'Mind-mindedness'],
+  ['what is attachment', 'Attachment'],
+  ['what is disorganised attachment', 'Disorganised attachment'],
+  ['what is disorganized attachment?', 'Disorganised attachment'],
+  ['what is secure attachment', 'Secure attachment'],
+  ['what is insecure attachment', 'Insecure attachment'],
+  ['define reflective functioning', 'Reflective Function'],
+  ['what is reflective function', 'Reflective Function'],
+  ['what is reflective practice', 'Reflective Practice'],
+  ['what is maternal representations', 'Maternal representations (of her baby)'],
+  ['what is the ecological context of parenting?', 'Ecological context of parenting'],
+  ['what is primary prevention', 'Health Prevention'],
+  ['what is emotional dysregulation', 'Emotional regulation and dysregulation'],
+  ['what does contingent mean', 'Contingent responsiveness'],
+  ['WHAT IS PERINATAL', 'Perinatal'],
+  ['tell me about temperament please', 'Temperament'],
+  ['what is the meaning of the term resilience', 'Resilience'],
+  ['what is secure attachment in infants', 'Secure attachment'],
+  ['how does disorganised attachment relate to unresolved trauma', 'Disorganised attachment'],
+  ['is this insecure attachment or attachment', 'Insecure attachment'],
+  ['is unresolved trauma linked to disorganised attachment', 'Disorganised attachment'],
+  ['attachment versus secure attachment', 'Secure attachment'],
+])('lookupTerm(%j) is %s', (question, term) => {
+  expect(lookupTerm(question)?.term).toBe(term);
+});
+
+test.each([
+  [''],
+  ['   '],
+  ['?'],
+  ['what is'],
+  ['hello'],
+  ['start'],
+  ['what is the referral process'],
+  ['what is co-regulation'],
+  ['define secure'],
+  ['attach'],
+])('lookupTerm(%j) finds nothing', (question) => {
+  expect(lookupTerm(question)).toBeUndefined();
+});
+
+test.each(
+  GLOSSARY.flatMap((entry) => [entry.term, ...entry.aliases].map((key) => [key, entry.term] as const)),
+)('%j looks up %s and is a glossary question on its own', (key, term) => {
+  expect(lookupTerm(key)?.term).toBe(term);
+  expect(lookupTerm(`What is ${key}?`)?.term).toBe(term);
+  expect(isGlossaryQuestion(key)).toBe(true);
+});
+
+test.each([
+  ['what is attunement?'],
+  ["what's TAC"],
+  ['whats tac'],
+  ['What does mentalisation mean?'],
+  ['define dyad'],
+  ['explain ghosts in the nursery'],
+  ['meaning of marked mirroring'],
+  ['what is meant by bonding'],
+  ['attunement'],
+  ['Attunement!'],
+  ['TAC'],
+])('isGlossaryQuestion(%j) is true', (text) => {
+  expect(isGlossaryQuestion(text)).toBe(true);
+});
+
+test.each([
+  ['start'],
+  ['hello'],
+  ['hi there'],
+  ['help'],
+  ['yes'],
+  [''],
+  ['what is'],
+  ['what is co-regulation'],
+  ['what is the referral process for infants'],
+  ['what is the risk level for this baby'],
+  ['I am worried about attachment'],
+  ['attunement is poor between mum and baby'],
+])('isGlossaryQuestion(%j) is false', (text) => {
+  expect(isGlossaryQuestion(text)).toBe(false);
+});
+
+test('listTerms gives every term once, alphabetically', () => {
+  const terms = listTerms();
+  expect(terms).toHaveLength(TERMS.length);
+  expect(new Set(terms)).toEqual(new Set(TERMS));
+  expect(terms[0]).toBe('Agency');
+  expect(terms.at(-1)).toBe('Unresolved trauma');
+  expect(terms.indexOf('Temperament')).toBeLessThan(terms.indexOf('Unresolved trauma'));
+  expect(terms.indexOf('Team around the child (TAC)')).toBeLessThan(terms.indexOf('Temperament'));
+});

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type RunningBot, startBot } from '../../src/app-host';
+import { loadConfig } from '../../src/config/config';
+import { startConnector } from './connector';
+
+export const TENANT = '11111111-2222-3333-4444-555555555555';
+
+export interface Card {
+  readonly body: unknown[];
+  readonly actions?: { title: string; data?: Record<string, unknown> }[];
+  readonly [k: string]: unknown;
+}
+
+export interface Reply {
+  readonly type: string;
+  readonly text?: string;
+  readonly attachments?: { contentType: string; content: Card }[];
+}
+
+export type TestBot = Awaited<ReturnType<typeof startTestBot>>;
+
+/** A real server on a free port with its own SQLite file, as `npm start` runs it. */
+export async function startTestBot(opts: { dir?: string; now?: () => Date; env?: Record<string, string> } = {}) {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imh-bot-'));
+  const config = loadConfig({ APP_ENV: 'test', DATABASE_FILE: path.join(dir, 'bot.sqlite'), PORT: '0', ...opts.env });
+  const connector = await startConnector();
+  let bot: RunningBot = await startBot(config, opts.now ? { now: opts.now } : {});
+  let seq = 0;
+
+  async function post(activity: Record<string, unknown>, user = 'user-1'): Promise<{ status: number; replies: Reply[]; raw: string }> {
+    seq += 1;
+    const body = {
+      type: 'message',
+      id: `act-${seq}`,
+      timestamp: new Date().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      deliveryMode: 'expectReplies',
+      from: { id: `29:${user}`, name: 'Hannah Visitor', aadObjectId: `aad-${user}` },
+      recipient: { id: '28:bot', name: 'IMH duty bot' },
+      conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: TENANT },
+      channelData: { tenant: { id: TENANT } },
+      locale: 'en-GB',
+      ...activity,
+    };
+    const res = await fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const raw = await res.text();
+    let replies: Reply[] = [];
+    if (raw && res.headers.get('content-type')?.includes('json')) {
+      const parsed = JSON.parse(raw) as { activities?: Reply[] };
+      replies = parsed.activities ?? [];
+    }
+    return { status: res.status, replies, raw };
+  }
+
+  return {
+    dir,
+    config,
+    connector,
+    get url() {
+      return bot.url;
+    },
+    post,
+    say: async (text: string, user?: string) => (await post({ text }, user)).replies,
+    submit: async (value: Record<string, unknown>, user?: string) => (await post({ value }, user)).replies,
+    /** Stops and starts the server on the same database file, as a deploy or crash would. */
+    restart: async () => {
+      await bot.close();
+      bot = await startBot(config, opts.now ? { now: opts.now } : {});
+    },
+    close: async () => {
+      await bot.close();
+      await connector.close();
+    },
+  };
+}
+
+export function cards(replies: Reply[]): Card[] {
+  return replies.flatMap((r) => (r.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content));
+}
+
+export function lastCard(replies: Reply[]): Card {
+  const all = cards(replies);
+  const card = all[all.length - 1];
+  if (!card) throw new Error(`expected a card, got: ${JSON.stringify(replies).slice(0, 500)}`);
+  return card;
+}
+
+/** Every TextBlock, TextRun and FactSet string in a card, for asserting on what a person would read. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if ((n.type === 'TextBlock' || n.type === 'TextRun') && typeof n.text === 'string') out.push(n.text);
+    if (typeof n.title === 'string' && typeof n.value === 'string') out.push(`${n.title}: ${n.value}`);
+    if (n.type === 'Action.Submit' && typeof n.title === 'string') out.push(`[${n.title}]`);
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+export interface Input {
+  readonly id: string;
+  readonly type: string;
+  readonly value?: unknown;
+  readonly isRequired?: boolean;
+  readonly choices?: { value: string }[];
+}
+
+export function inputs(card: Card): Input[] {
+  const out: Input[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (typeof n.type === 'string' && n.type.startsWith('Input.')) out.push(n as unknown as Input);
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(card.body);
+  return out;
+}
+
+/** What Teams sends when a button is pressed: the action's data plus the card's input values. */
+export function press(card: Card, title: string, values: Record<string, string> = {}): Record<string, unknown> {
+  const action = findAction(card, title);
+  if (!action) throw new Error(`no "${title}" button in card: ${cardText(card).slice(0, 300)}`);
+  const associated = (action as { associatedInputs?: string }).associatedInputs === 'none';
+  const current: Record<string, string> = {};
+  if (!associated) {
+    for (const i of inputs(card)) if (typeof i.value === 'string' && i.value !== '') current[i.id] = i.value;
+  }
+  return { ...(associated ? {} : { ...current, ...values }), ...(action.data ?? {}) };
+}
+
+function findAction(card: unknown, title: string): { data?: Record<string, unknown> } | undefined {
+  let found: { data?: Record<string, unknown> } | undefined;
+  const walk = (node: unknown) => {
+    if (found) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (typeof n.type === 'string' && n.type.startsWith('Action.') && n.title === title) {
+      found = n as { data?: Record<string, unknown> };
+      return;
+    }
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(card);
+  return found;
+}
