@@ -71,7 +71,11 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     try {
       await sendCard(
         context,
-        problemCard('Something went wrong', ['Sorry: I could not finish that. Your saved draft is safe; please try again.'], [buttons.resume]),
+        problemCard(
+          'Something went wrong',
+          ['Sorry: I could not finish that. Your saved draft is safe; please try again.'],
+          [buttons.resume],
+        ),
       );
     } catch {
       // the connector may be the thing that failed; the log already has the error

@@ -15,7 +15,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   if (config.BOT_MODE === 'local') {
-    logger.warn({ event: 'local-mode' }, 'LOCAL MODE: Bot Framework authentication is OFF; listening on 127.0.0.1 only');
+    logger.warn(
+      { event: 'local-mode' },
+      'LOCAL MODE: Bot Framework authentication is OFF; listening on 127.0.0.1 only',
+    );
   }
   const bot = await startBot(config, { logger });
   process.stdout.write(`imh-duty-bot listening on ${bot.url}/api/messages (${config.BOT_MODE} mode)\n`);

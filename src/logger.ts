@@ -40,7 +40,11 @@ function safeError(err: unknown): Record<string, unknown> {
   if (!(err instanceof Error)) return { type: typeof err };
   const frames = (err.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at '));
   const code = (err as { code?: unknown }).code;
-  return { type: err.name, ...(typeof code === 'string' ? { code } : {}), stack: frames.slice(0, 8).join('\n') };
+  return {
+    type: err.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    stack: frames.slice(0, 8).join('\n'),
+  };
 }
 
 export type { Logger };

@@ -29,7 +29,9 @@ export function createServer(o: ServerOptions): restify.Server {
   });
 
   server.post('/api/messages', async (req, res) => {
-    const activity = req.body as { type?: unknown; channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
+    const activity = req.body as
+      | { type?: unknown; channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } }
+      | undefined;
     if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string') {
       res.send(400, { error: 'Bad request' });
       return;
@@ -37,7 +39,11 @@ export function createServer(o: ServerOptions): restify.Server {
     // botbuilder checks the token, never the tenant: refuse other tenants before any state is touched
     const tenant = activity.channelData?.tenant?.id ?? activity.conversation?.tenantId;
     if (tenant !== o.tenantId) {
-      o.logger.warn({ event: 'tenant-refused', activityType: activity.type, hasTenant: typeof tenant === 'string' });
+      o.logger.warn({
+        event: 'tenant-refused',
+        activityType: activity.type,
+        hasTenant: typeof tenant === 'string',
+      });
       res.send(403, { error: 'Forbidden' });
       return;
     }
@@ -53,7 +59,9 @@ export function createServer(o: ServerOptions): restify.Server {
     // restify would otherwise echo the error's message, e.g. a JSON parse error quoting the body
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     o.logger.warn({ event: 'http-error', status, path: req.getPath() });
-    err.toJSON = () => ({ error: status === 413 ? 'Payload too large' : status >= 500 ? 'Internal error' : 'Bad request' });
+    err.toJSON = () => ({
+      error: status === 413 ? 'Payload too large' : status >= 500 ? 'Internal error' : 'Bad request',
+    });
     err.toString = () => 'error';
     res.status(status);
     return callback();
@@ -80,7 +88,9 @@ function guarded(res: restify.Response, logger: Logger): Response {
     send: (body?: unknown) => {
       if (status >= 400) {
         logger.warn({ event: 'turn-refused', status });
-        res.send(status, { error: status === 401 ? 'Unauthorized' : status >= 500 ? 'Internal error' : 'Bad request' });
+        res.send(status, {
+          error: status === 401 ? 'Unauthorized' : status >= 500 ? 'Internal error' : 'Bad request',
+        });
       } else res.send(status, body);
       return wrapped;
     },
@@ -92,7 +102,11 @@ function guarded(res: restify.Response, logger: Logger): Response {
   return wrapped as unknown as Response;
 }
 
-export function listen(server: restify.Server, port: number, host: string): Promise<{ url: string; http: Server }> {
+export function listen(
+  server: restify.Server,
+  port: number,
+  host: string,
+): Promise<{ url: string; http: Server }> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -50,7 +50,10 @@ export function createApp(adapter: TeamsAdapter, storage: Storage, botAppId: str
 
   // card submissions carry a value; route them before text so a value is never read as a command
   app.activity(
-    (context) => Promise.resolve(context.activity.type === ActivityTypes.Message && context.activity.value !== undefined),
+    (context) =>
+      Promise.resolve(
+        context.activity.type === ActivityTypes.Message && context.activity.value !== undefined,
+      ),
     async (context) => onCardAction(context, deps),
   );
 
@@ -86,7 +89,14 @@ async function onCardAction(context: TurnContext, deps: BotDeps): Promise<void> 
       malformed: 'I could not read that card, so nothing was saved.',
       'unknown-action': 'I do not recognise that button, so nothing was changed.',
     }[parsed.reason];
-    await sendCard(context, problemCard('Nothing changed', [why, 'Your saved draft is untouched: type **resume** to see it.'], [buttons.resume, buttons.help]));
+    await sendCard(
+      context,
+      problemCard(
+        'Nothing changed',
+        [why, 'Your saved draft is untouched: type **resume** to see it.'],
+        [buttons.resume, buttons.help],
+      ),
+    );
     return;
   }
   const { envelope: e, inputs } = parsed;

@@ -10,8 +10,8 @@ export const MAX_CARD_BYTES = 27_000;
 
 // src/bot under tsx, dist/src/bot when built: the card templates stay at the repository root.
 const CARDS_DIR =
-  [path.resolve(__dirname, '..', '..', 'cards'), path.resolve(__dirname, '..', '..', '..', 'cards')].find((d) =>
-    fs.existsSync(path.join(d, 'notice.json')),
+  [path.resolve(__dirname, '..', '..', 'cards'), path.resolve(__dirname, '..', '..', '..', 'cards')].find(
+    (d) => fs.existsSync(path.join(d, 'notice.json')),
   ) ?? path.resolve('cards');
 const templates = new Map<CardName, Template>();
 

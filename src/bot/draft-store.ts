@@ -48,7 +48,10 @@ export class DraftStore {
     const item = items[key] as (ReferrerState & { eTag?: string }) | undefined;
     if (!item) return { state: { current: null, closed: [] }, eTag: undefined };
     const { eTag, ...state } = item;
-    return { state: { current: state.current ?? null, closed: state.closed ?? [], lastReferrer: state.lastReferrer }, eTag };
+    return {
+      state: { current: state.current ?? null, closed: state.closed ?? [], lastReferrer: state.lastReferrer },
+      eTag,
+    };
   }
 
   /** Writes only if nobody has written since `loaded` was read. */

@@ -35,7 +35,8 @@ export type Parsed =
   | { ok: false; reason: 'too-large' | 'malformed' | 'unknown-action' };
 
 export function parseSubmission(value: unknown): Parsed {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'malformed' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'malformed' };
   let size: number;
   try {
     size = Buffer.byteLength(JSON.stringify(value), 'utf8');

@@ -1,4 +1,4 @@
-import { type Activity, type TurnContext, TeamsInfo } from 'botbuilder';
+import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
 import { todayInTimeZone } from '../domain/age';
 import type { SectionAnswers } from '../domain/answers';
 import type { ServiceProfile } from '../domain/checklist';

@@ -46,9 +46,17 @@ const schema = z
         }
       }, 'is not a time zone this machine knows'),
     SERVICE_NAME: z.string().trim().min(1, 'is required (the IMH service name shown on every card)').max(80),
-    SERVICE_AREA_NAME: z.string().trim().min(1, 'is required (e.g. "Leicester, Leicestershire and Rutland")').max(120),
+    SERVICE_AREA_NAME: z
+      .string()
+      .trim()
+      .min(1, 'is required (e.g. "Leicester, Leicestershire and Rutland")')
+      .max(120),
     SERVICE_AREA_POSTCODE_DISTRICTS: list.pipe(
-      z.array(z.string().regex(/^[A-Z]{1,2}[0-9][0-9A-Z]?$/, 'each must be a postcode district such as LE1 or LE11')),
+      z.array(
+        z
+          .string()
+          .regex(/^[A-Z]{1,2}[0-9][0-9A-Z]?$/, 'each must be a postcode district such as LE1 or LE11'),
+      ),
     ),
     SERVICE_AREA_LOCAL_AUTHORITIES: list,
     ADVICE_LINE_NUMBER: z
@@ -89,13 +97,18 @@ export class ConfigError extends Error {}
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): Config {
   const appEnv = env.APP_ENV?.trim() || 'local';
   const file = path.join(root, 'env', `.env.${appEnv}`);
-  const fromFile = /^[a-z0-9-]+$/.test(appEnv) && fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};
+  const fromFile =
+    /^[a-z0-9-]+$/.test(appEnv) && fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};
   const merged = { ...fromFile, ...definedOnly(env), APP_ENV: appEnv };
   const result = schema.safeParse(merged);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(settings)'}: ${i.message}`);
-    const source = Object.keys(fromFile).length ? `env/.env.${appEnv} and the environment` : 'the environment';
-    throw new ConfigError(`Invalid configuration (APP_ENV=${appEnv}, read from ${source}):\n${lines.join('\n')}`);
+    const source = Object.keys(fromFile).length
+      ? `env/.env.${appEnv} and the environment`
+      : 'the environment';
+    throw new ConfigError(
+      `Invalid configuration (APP_ENV=${appEnv}, read from ${source}):\n${lines.join('\n')}`,
+    );
   }
   return result.data;
 }

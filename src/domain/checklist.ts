@@ -69,7 +69,11 @@ export const REFERRER_ROLES = [
 export const PROBLEM_TYPES = [
   { value: 'parental-mental-health', title: 'Parental: mental health problems', group: 'parental' },
   { value: 'parental-personality-disorder', title: 'Parental: personality disorder', group: 'parental' },
-  { value: 'parental-trauma-loss', title: 'Parental: past and/or current trauma and/or loss', group: 'parental' },
+  {
+    value: 'parental-trauma-loss',
+    title: 'Parental: past and/or current trauma and/or loss',
+    group: 'parental',
+  },
   { value: 'parental-isolation', title: 'Parental: social isolation/exclusion', group: 'parental' },
   {
     value: 'parental-conception-birth',
@@ -105,7 +109,12 @@ export const SOCIAL_CARE = [
   { value: 'not-known', title: 'Not known' },
 ] as const;
 
-export const OPEN_TO_SOCIAL_CARE: readonly string[] = ['assessment', 'child-in-need', 'child-protection', 'looked-after'];
+export const OPEN_TO_SOCIAL_CARE: readonly string[] = [
+  'assessment',
+  'child-in-need',
+  'child-protection',
+  'looked-after',
+];
 
 function referrer(): SectionDef {
   return {
@@ -116,8 +125,20 @@ function referrer(): SectionDef {
     fields: [
       { id: 'name', kind: 'text', label: 'Your name', required: true, maxLength: LIMITS.short },
       { id: 'role', kind: 'choice', label: 'Your role', required: true, choices: REFERRER_ROLES },
-      { id: 'roleOther', kind: 'text', label: 'If other, your role', required: false, maxLength: LIMITS.short },
-      { id: 'organisation', kind: 'text', label: 'Organisation and team', required: true, maxLength: LIMITS.medium },
+      {
+        id: 'roleOther',
+        kind: 'text',
+        label: 'If other, your role',
+        required: false,
+        maxLength: LIMITS.short,
+      },
+      {
+        id: 'organisation',
+        kind: 'text',
+        label: 'Organisation and team',
+        required: true,
+        maxLength: LIMITS.medium,
+      },
       { id: 'phone', kind: 'phone', label: 'Your telephone number', required: true },
       { id: 'email', kind: 'email', label: 'Your email address', required: true },
     ],
@@ -146,9 +167,20 @@ function family(profile: ServiceProfile): SectionDef {
           { value: 'antenatal', title: 'No, this is an antenatal referral' },
         ],
       },
-      { id: 'infantName', kind: 'text', label: 'Infant’s name (if born)', required: false, maxLength: LIMITS.short },
+      {
+        id: 'infantName',
+        kind: 'text',
+        label: 'Infant’s name (if born)',
+        required: false,
+        maxLength: LIMITS.short,
+      },
       { id: 'dateOfBirth', kind: 'date', label: 'Infant’s date of birth (if born)', required: false },
-      { id: 'expectedDate', kind: 'date', label: 'Expected date of delivery (if antenatal)', required: false },
+      {
+        id: 'expectedDate',
+        kind: 'date',
+        label: 'Expected date of delivery (if antenatal)',
+        required: false,
+      },
       {
         id: 'nhsNumber',
         kind: 'text',
@@ -338,7 +370,13 @@ function context(): SectionDef {
     intro:
       'Contextual and historic information of relevance, and the problems impinging (or likely to impinge) on the infant’s socio-emotional development.',
     fields: [
-      { id: 'problems', kind: 'multichoice', label: 'Problems identified', required: false, choices: PROBLEM_TYPES },
+      {
+        id: 'problems',
+        kind: 'multichoice',
+        label: 'Problems identified',
+        required: false,
+        choices: PROBLEM_TYPES,
+      },
       {
         id: 'details',
         kind: 'longtext',
@@ -365,7 +403,13 @@ function services(profile: ServiceProfile): SectionDef {
         required: true,
         maxLength: LIMITS.long,
       },
-      { id: 'socialCare', kind: 'choice', label: 'Children’s social care involvement', required: true, choices: SOCIAL_CARE },
+      {
+        id: 'socialCare',
+        kind: 'choice',
+        label: 'Children’s social care involvement',
+        required: true,
+        choices: SOCIAL_CARE,
+      },
       {
         id: 'statutoryCollaboration',
         kind: 'choice',
@@ -456,8 +500,14 @@ function risk(): SectionDef {
       screeningQuestion('mentalHealth', 'Are there concerns about parental mental health?'),
       screeningQuestion('aggression', 'Have the parents disclosed or displayed aggression?'),
       screeningQuestion('nonCompliance', 'Have the parents not complied with health or social care plans?'),
-      screeningQuestion('notBrought', 'Has a child not been brought to an appointment, including a health appointment?'),
-      screeningQuestion('earlyHelpRefused', 'Have the parents refused Early Help (below a safeguarding threshold)?'),
+      screeningQuestion(
+        'notBrought',
+        'Has a child not been brought to an appointment, including a health appointment?',
+      ),
+      screeningQuestion(
+        'earlyHelpRefused',
+        'Have the parents refused Early Help (below a safeguarding threshold)?',
+      ),
       screeningQuestion(
         'disclosures',
         'Have children made disclosures about the parents that have not met a safeguarding threshold?',
@@ -545,7 +595,13 @@ function advice(profile: ServiceProfile): SectionDef {
         required: true,
         maxLength: LIMITS.long,
       },
-      { id: 'socialCare', kind: 'choice', label: 'Children’s social care involvement', required: true, choices: SOCIAL_CARE },
+      {
+        id: 'socialCare',
+        kind: 'choice',
+        label: 'Children’s social care involvement',
+        required: true,
+        choices: SOCIAL_CARE,
+      },
       {
         id: 'outOfArea',
         kind: 'choice',

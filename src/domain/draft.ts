@@ -1,5 +1,12 @@
 import type { Answers, SectionAnswers } from './answers';
-import { type CallKind, checklist, KEY_POINTS, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
+import {
+  type CallKind,
+  checklist,
+  KEY_POINTS,
+  type SectionDef,
+  type SectionId,
+  type ServiceProfile,
+} from './checklist';
 
 /** A duty call in progress: saved after every step so the referrer can stop and resume. */
 export interface Draft {
@@ -24,7 +31,13 @@ export interface Draft {
 /** Gaps longer than this between two steps are a break, not time spent on the call. */
 const MAX_STEP_GAP_MS = 10 * 60_000;
 
-export function startDraft(id: string, kind: CallKind, now: Date, callDate: string, prefill?: SectionAnswers): Draft {
+export function startDraft(
+  id: string,
+  kind: CallKind,
+  now: Date,
+  callDate: string,
+  prefill?: SectionAnswers,
+): Draft {
   const t = now.toISOString();
   return {
     id,
@@ -64,7 +77,12 @@ export function saveSection(
   now: Date,
 ): Draft {
   const saved = draft.saved.includes(section) ? draft.saved : [...draft.saved, section];
-  const next: Draft = { ...draft, ...touch(draft, now), answers: { ...draft.answers, [section]: answers }, saved };
+  const next: Draft = {
+    ...draft,
+    ...touch(draft, now),
+    answers: { ...draft.answers, [section]: answers },
+    saved,
+  };
   return { ...next, at: move === 'stay' ? section : neighbour(next, section, move, profile) };
 }
 
@@ -78,14 +96,21 @@ export function reissue(draft: Draft, now: Date): Draft {
   return { ...draft, ...touch(draft, now) };
 }
 
-function neighbour(draft: Draft, from: SectionId, move: 'next' | 'back', profile: ServiceProfile): SectionId | 'review' {
+function neighbour(
+  draft: Draft,
+  from: SectionId,
+  move: 'next' | 'back',
+  profile: ServiceProfile,
+): SectionId | 'review' {
   const ids = sectionsOf(draft, profile).map((s) => s.id);
   const i = ids.indexOf(from);
   if (move === 'back') return ids[Math.max(0, i - 1)] ?? from;
   // once everything is saved, Next goes to the review rather than through saved sections again
   const firstUnsaved = ids.find((id, j) => j > i && !draft.saved.includes(id));
   if (firstUnsaved) return firstUnsaved;
-  return ids.every((id) => draft.saved.includes(id)) ? 'review' : (ids.find((id) => !draft.saved.includes(id)) ?? 'review');
+  return ids.every((id) => draft.saved.includes(id))
+    ? 'review'
+    : (ids.find((id) => !draft.saved.includes(id)) ?? 'review');
 }
 
 export interface Progress {
@@ -106,7 +131,8 @@ export function progress(draft: Draft, profile: ServiceProfile): Progress {
   const keyPointsCovered =
     draft.kind === 'advice' ? null : sections.filter((s) => s.keyPoint && draft.saved.includes(s.id)).length;
   const where = draft.at === 'review' ? 'Review' : `Section ${index} of ${sections.length}`;
-  const points = keyPointsCovered === null ? 'advice only' : `key points covered ${keyPointsCovered} of ${KEY_POINTS}`;
+  const points =
+    keyPointsCovered === null ? 'advice only' : `key points covered ${keyPointsCovered} of ${KEY_POINTS}`;
   return {
     index,
     count: sections.length,

@@ -3,7 +3,14 @@ import { type Answers, many, text } from './answers';
 import { OPEN_TO_SOCIAL_CARE, PROBLEM_TYPES, type ServiceProfile, SOCIAL_CARE } from './checklist';
 import { postcodeDistrict } from './postcode';
 
-export type Criterion = 'age' | 'area' | 'consent' | 'problem' | 'statutory-agencies' | 'substance-misuse' | 'social-care';
+export type Criterion =
+  | 'age'
+  | 'area'
+  | 'consent'
+  | 'problem'
+  | 'statutory-agencies'
+  | 'substance-misuse'
+  | 'social-care';
 
 /** met: no bar to eligibility; not-met: an exclusion or unmet rule; check: for the practitioner's judgement. */
 export type CriterionStatus = 'met' | 'not-met' | 'check';
@@ -56,7 +63,12 @@ export function assessEligibility(answers: Answers, callDate: string, profile: S
 function age(answers: Answers, callDate: string): EligibilityReason {
   const born = text(answers, 'family', 'stage') === 'born';
   const date = text(answers, 'family', born ? 'dateOfBirth' : 'expectedDate');
-  if (!date) return { criterion: 'age', status: 'check', text: 'No date of birth or expected date of delivery given.' };
+  if (!date)
+    return {
+      criterion: 'age',
+      status: 'check',
+      text: 'No date of birth or expected date of delivery given.',
+    };
   const a = describeInfantAge({ born, date }, callDate);
   switch (a.kind) {
     case 'unborn':
@@ -68,7 +80,11 @@ function age(answers: Answers, callDate: string): EligibilityReason {
         text: `The expected date of delivery (${formatUkDate(date)}) has passed: check whether the baby is born and record the date of birth.`,
       };
     case 'future-birth':
-      return { criterion: 'age', status: 'check', text: 'The date of birth is after the day of the call: check it.' };
+      return {
+        criterion: 'age',
+        status: 'check',
+        text: 'The date of birth is after the day of the call: check it.',
+      };
     case 'under-two':
       return {
         criterion: 'age',
@@ -155,7 +171,11 @@ function statutory(answers: Answers): EligibilityReason {
         status: 'not-met',
         text: 'Statutory agencies refuse to collaborate (an exclusion).',
       }
-    : { criterion: 'statutory-agencies', status: 'met', text: 'No refusal by statutory agencies to collaborate.' };
+    : {
+        criterion: 'statutory-agencies',
+        status: 'met',
+        text: 'No refusal by statutory agencies to collaborate.',
+      };
 }
 
 function substance(answers: Answers): EligibilityReason {

@@ -84,7 +84,10 @@ export function phonePrompts(answers: Answers): PhonePrompt[] {
       'The GP and the health visitor or midwife; the allocated social worker if the family is open to social care.',
     );
   }
-  if (yes(answers, 'mentalHealth') || many(answers, 'context', 'problems').includes('parental-mental-health')) {
+  if (
+    yes(answers, 'mentalHealth') ||
+    many(answers, 'context', 'problems').includes('parental-mental-health')
+  ) {
     add(
       'mental-health',
       'Parental mental health',
@@ -175,7 +178,9 @@ export function phoneRecords(answers: Answers): PhoneRecord[] {
   return phonePrompts(answers).map((prompt) => {
     const f = (k: string) => text(answers, 'pickUpThePhone', `${prompt.id}.${k}`);
     const status = f('status');
-    const outcome = PHONE_OUTCOMES.some((o) => o.value === status) ? (status as PhoneOutcome) : 'not-recorded';
+    const outcome = PHONE_OUTCOMES.some((o) => o.value === status)
+      ? (status as PhoneOutcome)
+      : 'not-recorded';
     return {
       prompt,
       outcome,

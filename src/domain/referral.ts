@@ -2,8 +2,8 @@ import { formatUkDate } from './age';
 import { text } from './answers';
 import { REFERRER_ROLES, type ServiceProfile } from './checklist';
 import { block, type Doc } from './document';
-import { infantFacts } from './summary';
 import type { SubmittedCall } from './submitted-call';
+import { infantFacts } from './summary';
 
 const CONSENT = {
   yes: 'Yes: the family agree to be contacted by the IMH service.',
@@ -38,7 +38,12 @@ export function referralDoc(call: SubmittedCall, profile: ServiceProfile): Doc |
       }),
       block('Infant, family and professionals', {
         facts: infantFacts(call),
-        paragraphs: [{ label: 'Other professionals and agencies involved', text: text(a, 'family', 'otherProfessionals') }],
+        paragraphs: [
+          {
+            label: 'Other professionals and agencies involved',
+            text: text(a, 'family', 'otherProfessionals'),
+          },
+        ],
       }),
       block('Reason for referral (in the referrer’s own words)', {
         paragraphs: [
@@ -47,7 +52,9 @@ export function referralDoc(call: SubmittedCall, profile: ServiceProfile): Doc |
         ],
       }),
       block('Consent', {
-        facts: [{ label: 'Family consent to be contacted', value: CONSENT[text(a, 'consent', 'consent')] ?? '' }],
+        facts: [
+          { label: 'Family consent to be contacted', value: CONSENT[text(a, 'consent', 'consent')] ?? '' },
+        ],
         paragraphs: [{ label: 'Who gave consent and when', text: text(a, 'consent', 'notes') }],
       }),
     ],

@@ -19,7 +19,10 @@ export type SectionResult =
   | { ok: false; errors: Record<string, string>; values: Record<string, string> };
 
 /** The fields a section's card shows: fixed for most, built from the prompts for pick-up-the-phone. */
-export function sectionFields(section: SectionDef, ctx: Pick<ValidationContext, 'prompts'>): readonly FieldDef[] {
+export function sectionFields(
+  section: SectionDef,
+  ctx: Pick<ValidationContext, 'prompts'>,
+): readonly FieldDef[] {
   return section.id === 'pickUpThePhone' ? ctx.prompts.flatMap(promptFields) : section.fields;
 }
 
@@ -27,7 +30,11 @@ export function sectionFields(section: SectionDef, ctx: Pick<ValidationContext, 
  * Validates a card submission for one section. Unknown keys are ignored; on failure every field's
  * error is returned with the submitted values so the card can be shown again as typed.
  */
-export function validateSection(section: SectionDef, raw: Record<string, unknown>, ctx: ValidationContext): SectionResult {
+export function validateSection(
+  section: SectionDef,
+  raw: Record<string, unknown>,
+  ctx: ValidationContext,
+): SectionResult {
   const fields = sectionFields(section, ctx);
   const errors: Record<string, string> = {};
   const out: Record<string, string | string[]> = {};
@@ -97,7 +104,11 @@ function notesPrompt(status: string): string {
   return 'say what you tried.';
 }
 
-function familyRules(a: Record<string, string | string[]>, errors: Record<string, string>, today: string): void {
+function familyRules(
+  a: Record<string, string | string[]>,
+  errors: Record<string, string>,
+  today: string,
+): void {
   const born = a.stage === 'born';
   const dob = String(a.dateOfBirth ?? '');
   const edd = String(a.expectedDate ?? '');
@@ -122,7 +133,8 @@ function familyRules(a: Record<string, string | string[]>, errors: Record<string
   const nhs = String(a.nhsNumber ?? '');
   if (nhs) {
     if (isValidNhsNumber(nhs)) a.nhsNumber = normaliseNhsNumber(nhs);
-    else errors.nhsNumber = 'NHS number: this is not a valid NHS number (10 digits with a correct check digit).';
+    else
+      errors.nhsNumber = 'NHS number: this is not a valid NHS number (10 digits with a correct check digit).';
   }
   const postcode = String(a.postcode ?? '');
   if (postcode) {

@@ -23,7 +23,12 @@ export interface SubmittedCall {
   readonly phone: readonly PhoneRecord[];
 }
 
-export function submitCall(draft: Draft, reference: string, profile: ServiceProfile, now: Date): SubmittedCall {
+export function submitCall(
+  draft: Draft,
+  reference: string,
+  profile: ServiceProfile,
+  now: Date,
+): SubmittedCall {
   return {
     id: draft.id,
     reference,

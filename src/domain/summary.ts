@@ -36,7 +36,9 @@ export function summaryDoc(call: SubmittedCall, profile: ServiceProfile): Doc {
     );
   }
   return {
-    title: advice ? `${profile.serviceName}: advice call (advice only)` : `${profile.serviceName}: duty call summary`,
+    title: advice
+      ? `${profile.serviceName}: advice call (advice only)`
+      : `${profile.serviceName}: duty call summary`,
     subtitle: `Reference ${call.reference} · call on ${formatUkDate(call.callDate)} · record on: ${RECORD_ON[call.recordTarget]}`,
     blocks,
     footer: advice
@@ -49,7 +51,10 @@ const STATUS = { met: 'Met', 'not-met': 'Not met', check: 'To check' } as const;
 
 function header(call: SubmittedCall, sections: readonly SectionDef[]): Block {
   const a = call.answers;
-  const role = text(a, 'referrer', 'role') === 'other' ? text(a, 'referrer', 'roleOther') : title(sections, 'referrer', 'role', text(a, 'referrer', 'role'));
+  const role =
+    text(a, 'referrer', 'role') === 'other'
+      ? text(a, 'referrer', 'roleOther')
+      : title(sections, 'referrer', 'role', text(a, 'referrer', 'role'));
   return block('Call', {
     facts: [
       { label: 'Record on', value: RECORD_ON[call.recordTarget] },
@@ -84,7 +89,10 @@ export function infantFacts(call: SubmittedCall): Fact[] {
     { label: 'Mother or primary caregiver', value: text(a, 'family', 'caregiverName') },
     { label: 'Family’s contact number', value: text(a, 'family', 'caregiverPhone') },
     { label: 'Father or partner', value: text(a, 'family', 'partnerName') },
-    { label: 'Address', value: [text(a, 'family', 'address'), text(a, 'family', 'postcode')].filter(Boolean).join(', ') },
+    {
+      label: 'Address',
+      value: [text(a, 'family', 'address'), text(a, 'family', 'postcode')].filter(Boolean).join(', '),
+    },
     { label: 'Local authority', value: localAuthority(text(a, 'family', 'localAuthority')) },
     { label: 'GP', value: text(a, 'family', 'gp') },
     { label: 'Health visitor', value: text(a, 'family', 'healthVisitor') },
@@ -140,7 +148,8 @@ function riskBlock(call: SubmittedCall, sections: readonly SectionDef[]): Block 
     .filter((f) => f.kind === 'choice' && f.id !== 'level')
     .map((f) => ({ label: f.label, value: display(f, call.answers.risk?.[f.id]) }));
   const bullets = [...call.risk.actions];
-  if (call.risk.raisedBecause.length) bullets.unshift(`Suggested level raised because: ${call.risk.raisedBecause.join('; ')}.`);
+  if (call.risk.raisedBecause.length)
+    bullets.unshift(`Suggested level raised because: ${call.risk.raisedBecause.join('; ')}.`);
   return block(`Risk screening: ${call.risk.levelText}`, {
     facts: answered,
     paragraphs: [{ label: 'Details', text: text(call.answers, 'risk', 'details') }],
@@ -162,7 +171,9 @@ function phoneBlock(records: readonly PhoneRecord[]): Block {
 export function phoneLine(r: PhoneRecord): string {
   const outcome = PHONE_OUTCOMES.find((o) => o.value === r.outcome)?.title ?? 'Not recorded';
   const who = [r.name, r.role, r.organisation, r.number].filter(Boolean).join(', ');
-  return [`${r.prompt.title}: ${outcome}`, who && `(${who})`, r.notes && `- ${r.notes}`].filter(Boolean).join(' ');
+  return [`${r.prompt.title}: ${outcome}`, who && `(${who})`, r.notes && `- ${r.notes}`]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** Keeps the answers' section listing in one place for the review card. */

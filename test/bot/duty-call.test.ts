@@ -32,8 +32,18 @@ test('a referrer completes a full duty call and gets the summary and draft refer
     card = lastCard(await bot.submit(press(card, title, FULL_CALL[section] ?? {})));
   }
   expect(visited).toEqual([
-    'referrer', 'family', 'consent', 'relationship', 'infant', 'availability', 'context',
-    'services', 'universal', 'risk', 'pickUpThePhone', 'referral',
+    'referrer',
+    'family',
+    'consent',
+    'relationship',
+    'infant',
+    'availability',
+    'context',
+    'services',
+    'universal',
+    'risk',
+    'pickUpThePhone',
+    'referral',
   ]);
   const review = cardText(card);
   expect(review).toContain('Check your duty call');
@@ -54,7 +64,10 @@ test('a referrer completes a full duty call and gets the summary and draft refer
   // the referrer's own words, verbatim
   expect(r).toContain(FULL_CALL.referral!.reason!);
   expect(r).toContain('Yes: the family agree to be contacted by the IMH service.');
-  const plain = replies.filter((a) => a.text?.startsWith('```')).map((a) => a.text).join('\n');
+  const plain = replies
+    .filter((a) => a.text?.startsWith('```'))
+    .map((a) => a.text)
+    .join('\n');
   expect(plain).toContain('Reason for referral:');
   expect(plain).toContain(FULL_CALL.referral!.reason!);
 

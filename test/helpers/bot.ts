@@ -22,14 +22,24 @@ export interface Reply {
 export type TestBot = Awaited<ReturnType<typeof startTestBot>>;
 
 /** A real server on a free port with its own SQLite file, as `npm start` runs it. */
-export async function startTestBot(opts: { dir?: string; now?: () => Date; env?: Record<string, string> } = {}) {
+export async function startTestBot(
+  opts: { dir?: string; now?: () => Date; env?: Record<string, string> } = {},
+) {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imh-bot-'));
-  const config = loadConfig({ APP_ENV: 'test', DATABASE_FILE: path.join(dir, 'bot.sqlite'), PORT: '0', ...opts.env });
+  const config = loadConfig({
+    APP_ENV: 'test',
+    DATABASE_FILE: path.join(dir, 'bot.sqlite'),
+    PORT: '0',
+    ...opts.env,
+  });
   const connector = await startConnector();
   let bot: RunningBot = await startBot(config, opts.now ? { now: opts.now } : {});
   let seq = 0;
 
-  async function post(activity: Record<string, unknown>, user = 'user-1'): Promise<{ status: number; replies: Reply[]; raw: string }> {
+  async function post(
+    activity: Record<string, unknown>,
+    user = 'user-1',
+  ): Promise<{ status: number; replies: Reply[]; raw: string }> {
     seq += 1;
     const body = {
       type: 'message',
@@ -82,7 +92,11 @@ export async function startTestBot(opts: { dir?: string; now?: () => Date; env?:
 }
 
 export function cards(replies: Reply[]): Card[] {
-  return replies.flatMap((r) => (r.attachments ?? []).filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive').map((a) => a.content));
+  return replies.flatMap((r) =>
+    (r.attachments ?? [])
+      .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+      .map((a) => a.content),
+  );
 }
 
 export function lastCard(replies: Reply[]): Card {
@@ -130,7 +144,11 @@ export function inputs(card: Card): Input[] {
 }
 
 /** What Teams sends when a button is pressed: the action's data plus the card's input values. */
-export function press(card: Card, title: string, values: Record<string, string> = {}): Record<string, unknown> {
+export function press(
+  card: Card,
+  title: string,
+  values: Record<string, string> = {},
+): Record<string, unknown> {
   const action = findAction(card, title);
   if (!action) throw new Error(`no "${title}" button in card: ${cardText(card).slice(0, 300)}`);
   const associated = (action as { associatedInputs?: string }).associatedInputs === 'none';

@@ -24,7 +24,14 @@ export async function startConnector(member = { name: 'Hannah Visitor', email: '
       res.setHeader('content-type', 'application/json');
       if (req.method === 'GET' && /\/members\//.test(path)) {
         res.statusCode = memberStatus;
-        res.end(JSON.stringify({ id: 'user-1', aadObjectId: 'aad-user-1', ...member, userPrincipalName: member.email }));
+        res.end(
+          JSON.stringify({
+            id: 'user-1',
+            aadObjectId: 'aad-user-1',
+            ...member,
+            userPrincipalName: member.email,
+          }),
+        );
         return;
       }
       posted.push({ method: req.method ?? '', path, body: data ? JSON.parse(data) : {} });

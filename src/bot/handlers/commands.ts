@@ -5,7 +5,14 @@ import { isGlossaryQuestion, lookupTerm } from '../../domain/glossary';
 import type { BotDeps } from '../deps';
 import { referrerOf, sendCard, teamsProfile, today } from '../turn';
 import { buttons } from '../views/common';
-import { confirmCancelCard, glossaryCard, helpCard, noticeCard, statusCard, welcomeCard } from '../views/notice-view';
+import {
+  confirmCancelCard,
+  glossaryCard,
+  helpCard,
+  noticeCard,
+  statusCard,
+  welcomeCard,
+} from '../views/notice-view';
 import { commit, sendCurrent } from './steps';
 
 export async function onStart(context: TurnContext, deps: BotDeps, kind: CallKind): Promise<void> {
@@ -38,7 +45,11 @@ export async function onResume(context: TurnContext, deps: BotDeps): Promise<voi
   if (!loaded.state.current) {
     await sendCard(
       context,
-      noticeCard({ title: 'Nothing to resume', lines: ['You have no duty call in progress.'], buttons: [buttons.start, buttons.advice] }),
+      noticeCard({
+        title: 'Nothing to resume',
+        lines: ['You have no duty call in progress.'],
+        buttons: [buttons.start, buttons.advice],
+      }),
     );
     return;
   }
@@ -48,7 +59,10 @@ export async function onResume(context: TurnContext, deps: BotDeps): Promise<voi
 export async function onStatus(context: TurnContext, deps: BotDeps): Promise<void> {
   const { state } = await deps.drafts.load(referrerOf(context).key);
   const draft = state.current;
-  await sendCard(context, statusCard(draft, draft ? progress(draft, deps.profile) : null, state.closed.at(-1)));
+  await sendCard(
+    context,
+    statusCard(draft, draft ? progress(draft, deps.profile) : null, state.closed.at(-1)),
+  );
 }
 
 export async function onCancel(context: TurnContext, deps: BotDeps): Promise<void> {
@@ -56,7 +70,11 @@ export async function onCancel(context: TurnContext, deps: BotDeps): Promise<voi
   if (!state.current) {
     await sendCard(
       context,
-      noticeCard({ title: 'Nothing to cancel', lines: ['You have no duty call in progress.'], buttons: [buttons.start, buttons.advice] }),
+      noticeCard({
+        title: 'Nothing to cancel',
+        lines: ['You have no duty call in progress.'],
+        buttons: [buttons.start, buttons.advice],
+      }),
     );
     return;
   }
@@ -88,7 +106,9 @@ export async function onOtherText(context: TurnContext, deps: BotDeps): Promise<
       title: 'I did not understand that',
       lines: [
         'I answer to a few words: **start**, **advice**, **resume**, **status**, **cancel** and **help**, or a question such as **what is attunement?**',
-        state.current ? 'Your call in progress is saved: type **resume** to carry on.' : 'Type **start** to begin a duty call.',
+        state.current
+          ? 'Your call in progress is saved: type **resume** to carry on.'
+          : 'Type **start** to begin a duty call.',
       ],
       buttons: state.current ? [buttons.resume, buttons.help] : [buttons.start, buttons.advice, buttons.help],
     }),

@@ -12,7 +12,12 @@ import { buttons } from '../views/common';
 import { problemCard } from '../views/notice-view';
 
 /** Save / Next / Back / Edit on a section or review card. */
-export async function onStep(context: TurnContext, deps: BotDeps, e: Envelope, inputs: Record<string, unknown>) {
+export async function onStep(
+  context: TurnContext,
+  deps: BotDeps,
+  e: Envelope,
+  inputs: Record<string, unknown>,
+) {
   const { key } = referrerOf(context);
   const loaded = await deps.drafts.load(key);
   const check = checkCard(loaded.state, e);
@@ -41,7 +46,10 @@ export async function onStep(context: TurnContext, deps: BotDeps, e: Envelope, i
   });
   if (!result.ok) {
     deps.logger.info({ event: 'validation-failed', section: section.id, fields: Object.keys(result.errors) });
-    return commit(context, deps, loaded, reissue(draft, now), { typed: result.values, errors: result.errors });
+    return commit(context, deps, loaded, reissue(draft, now), {
+      typed: result.values,
+      errors: result.errors,
+    });
   }
   const move = e.move === 'next' ? 'next' : 'stay';
   const next = saveSection(draft, section.id, result.answers, move, deps.profile, now);
@@ -76,7 +84,12 @@ export async function commit(
 }
 
 /** Re-sends the card for where the draft is, under a new step so older copies stop working. */
-export async function sendCurrent(context: TurnContext, deps: BotDeps, loaded: Loaded, extras: CardExtras = {}) {
+export async function sendCurrent(
+  context: TurnContext,
+  deps: BotDeps,
+  loaded: Loaded,
+  extras: CardExtras = {},
+) {
   const draft = loaded.state.current;
   if (!draft) return;
   await commit(context, deps, loaded, reissue(draft, deps.now()), extras);

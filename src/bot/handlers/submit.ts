@@ -57,7 +57,10 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
   }
   deps.logger.info({ event: 'call-submitted', draft: call.id, kind: call.kind, risk: call.risk.level });
 
-  const closed = [...loaded.state.closed, { id: draft.id, status: 'submitted' as const, reference: call.reference, at: call.submittedAt }];
+  const closed = [
+    ...loaded.state.closed,
+    { id: draft.id, status: 'submitted' as const, reference: call.reference, at: call.submittedAt },
+  ];
   try {
     await deps.drafts.save(who.key, loaded, {
       current: null,
@@ -89,7 +92,10 @@ async function sendResults(context: TurnContext, deps: BotDeps, call: SubmittedC
     }),
   );
   const summary = summaryDoc(call, deps.profile);
-  await sendCard(context, documentCard(summary, call.risk.level === 'possible-harm' ? 'attention' : 'accent'));
+  await sendCard(
+    context,
+    documentCard(summary, call.risk.level === 'possible-harm' ? 'attention' : 'accent'),
+  );
   const referral = referralDoc(call, deps.profile);
   if (referral) await sendCard(context, documentCard(referral, 'default'));
   const plain = [toPlainText(summary), ...(referral ? [toPlainText(referral)] : [])].join('\n\n');
@@ -109,19 +115,39 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
   const draft = loaded.state.current;
   if (!draft || draft.id !== e.draftId) {
     const closed = loaded.state.closed.find((c) => c.id === e.draftId);
-    return answerProblem(context, deps, loaded, closed?.status ?? (draft ? 'other-draft' : 'no-draft'), closed?.reference);
+    return answerProblem(
+      context,
+      deps,
+      loaded,
+      closed?.status ?? (draft ? 'other-draft' : 'no-draft'),
+      closed?.reference,
+    );
   }
-  const closed = [...loaded.state.closed, { id: draft.id, status: 'cancelled' as const, at: deps.now().toISOString() }];
+  const closed = [
+    ...loaded.state.closed,
+    { id: draft.id, status: 'cancelled' as const, at: deps.now().toISOString() },
+  ];
   try {
     await deps.drafts.save(key, loaded, { ...loaded.state, current: null, closed });
   } catch (err) {
     if (!(err instanceof DraftConflictError)) throw err;
-    await sendCard(context, problemCard('Not cancelled', ['The draft changed at the same moment; please try again.'], [buttons.cancel]));
+    await sendCard(
+      context,
+      problemCard(
+        'Not cancelled',
+        ['The draft changed at the same moment; please try again.'],
+        [buttons.cancel],
+      ),
+    );
     return;
   }
   deps.logger.info({ event: 'draft-cancelled', draft: draft.id });
   await sendCard(
     context,
-    noticeCard({ title: 'Draft discarded', lines: ['The duty call you started has been deleted.'], buttons: [buttons.start, buttons.advice] }),
+    noticeCard({
+      title: 'Draft discarded',
+      lines: ['The duty call you started has been deleted.'],
+      buttons: [buttons.start, buttons.advice],
+    }),
   );
 }

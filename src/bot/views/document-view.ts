@@ -8,7 +8,10 @@ const SHORTENED = ' … [shortened here: the plain-text copy has it in full]';
  * if the longest answers would push the card past Teams' size limit, the longest are shortened
  * on the card only (the plain-text copy that follows is complete).
  */
-export function documentCard(doc: Doc, style: 'default' | 'attention' | 'accent' = 'accent'): Record<string, unknown> {
+export function documentCard(
+  doc: Doc,
+  style: 'default' | 'attention' | 'accent' = 'accent',
+): Record<string, unknown> {
   let current = doc;
   for (let i = 0; i < 50; i++) {
     const card = bind(current, style);
@@ -49,7 +52,12 @@ function shortenLongest(doc: Doc): Doc {
         : {
             ...b,
             paragraphs: b.paragraphs.map((p, pi) =>
-              pi !== longest.p ? p : { ...p, text: p.text.replace(SHORTENED, '').slice(0, Math.floor(longest.len * 0.7)) + SHORTENED },
+              pi !== longest.p
+                ? p
+                : {
+                    ...p,
+                    text: p.text.replace(SHORTENED, '').slice(0, Math.floor(longest.len * 0.7)) + SHORTENED,
+                  },
             ),
           },
     ),

@@ -34,7 +34,9 @@ export function welcomeCard(profile: ServiceProfile, hasDraft: boolean): Record<
       'At the end you get a summary for the duty team and a draft of your written referral, in your own words. You can also use the call for advice only.',
       'Your progress is saved after every step: stop at any time and type **resume** to carry on.',
     ],
-    buttons: hasDraft ? [buttons.resume, buttons.status, buttons.help] : [buttons.start, buttons.advice, buttons.help],
+    buttons: hasDraft
+      ? [buttons.resume, buttons.status, buttons.help]
+      : [buttons.start, buttons.advice, buttons.help],
     footer: footer(profile),
   });
 }
@@ -57,7 +59,11 @@ export function helpCard(profile: ServiceProfile, hasDraft: boolean): Record<str
   });
 }
 
-export function statusCard(draft: Draft | null, p: Progress | null, last: ClosedDraft | undefined): Record<string, unknown> {
+export function statusCard(
+  draft: Draft | null,
+  p: Progress | null,
+  last: ClosedDraft | undefined,
+): Record<string, unknown> {
   const lines: string[] = [];
   if (draft && p) {
     lines.push(
@@ -65,7 +71,8 @@ export function statusCard(draft: Draft | null, p: Progress | null, last: Closed
       p.text,
     );
   } else lines.push('You have no duty call in progress.');
-  if (last?.status === 'submitted' && last.reference) lines.push(`Your last submitted call: ${last.reference}.`);
+  if (last?.status === 'submitted' && last.reference)
+    lines.push(`Your last submitted call: ${last.reference}.`);
   return noticeCard({
     title: 'Status',
     lines,
@@ -76,10 +83,17 @@ export function statusCard(draft: Draft | null, p: Progress | null, last: Closed
 export function confirmCancelCard(draft: Draft, p: Progress): Record<string, unknown> {
   return noticeCard({
     title: 'Discard this draft?',
-    lines: [`${p.text}.`, 'Everything you have entered for this call will be deleted. This cannot be undone.'],
+    lines: [
+      `${p.text}.`,
+      'Everything you have entered for this call will be deleted. This cannot be undone.',
+    ],
     color: 'Warning',
     buttons: [
-      { title: 'Discard the draft', style: 'destructive', data: { verb: 'call.cancel.confirm', draftId: draft.id } },
+      {
+        title: 'Discard the draft',
+        style: 'destructive',
+        data: { verb: 'call.cancel.confirm', draftId: draft.id },
+      },
       { title: 'Keep it and resume', style: 'positive', data: { verb: 'call.resume' } },
     ],
   });

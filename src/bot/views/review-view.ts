@@ -10,9 +10,14 @@ import { footer, truncate } from './common';
 /** Long answers are cut on the review: it is for checking and editing, the summary carries the full text. */
 const PREVIEW_CHARS = 160;
 
-export function reviewCard(draft: Draft, profile: ServiceProfile, errors: string[] = []): Record<string, unknown> {
+export function reviewCard(
+  draft: Draft,
+  profile: ServiceProfile,
+  errors: string[] = [],
+): Record<string, unknown> {
   const sections = sectionsOf(draft, profile);
-  const eligibility = draft.kind === 'full' ? assessEligibility(draft.answers, draft.callDate, profile) : null;
+  const eligibility =
+    draft.kind === 'full' ? assessEligibility(draft.answers, draft.callDate, profile) : null;
   const risk = assessRisk(draft.answers, profile);
   const prompts = phonePrompts(draft.answers);
   return bindCard('review', {
@@ -25,7 +30,12 @@ export function reviewCard(draft: Draft, profile: ServiceProfile, errors: string
         : 'Check your answers, edit any section, then submit. The duty team gets the summary; you get it too, with a draft of your referral.',
     errors,
     eligibility: eligibility && {
-      style: eligibility.outcome === 'likely-eligible' ? 'good' : eligibility.outcome === 'likely-not-eligible' ? 'attention' : 'warning',
+      style:
+        eligibility.outcome === 'likely-eligible'
+          ? 'good'
+          : eligibility.outcome === 'likely-not-eligible'
+            ? 'attention'
+            : 'warning',
       headline: `Suggested eligibility: ${eligibility.headline}`,
       reasons: [
         ...eligibility.reasons.filter((r) => r.status !== 'met').map((r) => escapeMarkdown(r.text)),
@@ -43,13 +53,18 @@ export function reviewCard(draft: Draft, profile: ServiceProfile, errors: string
           ? prompts.flatMap((p) =>
               promptFields(p)
                 .map((f) => ({ label: f.label, value: draft.answers.pickUpThePhone?.[f.id] }))
-                .filter((f): f is { label: string; value: string } => typeof f.value === 'string' && f.value !== ''),
+                .filter(
+                  (f): f is { label: string; value: string } => typeof f.value === 'string' && f.value !== '',
+                ),
             )
           : answersPreview({ answers: draft.answers, kind: draft.kind }, s);
       return {
         id: s.id,
         title: s.keyPoint ? `Key point ${s.keyPoint}: ${s.title}` : s.title,
-        facts: facts.map((f) => ({ label: f.label, value: escapeMarkdown(truncate(f.value, PREVIEW_CHARS)) })),
+        facts: facts.map((f) => ({
+          label: f.label,
+          value: escapeMarkdown(truncate(f.value, PREVIEW_CHARS)),
+        })),
       };
     }),
     footer: footer(profile),

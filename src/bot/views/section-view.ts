@@ -45,7 +45,8 @@ export function sectionCard(v: SectionView, profile: ServiceProfile): Record<str
     step: v.draft.step,
     section: v.section.id,
     isFirst: index === 0,
-    nextTitle: index === sections.length - 1 || v.draft.saved.length >= sections.length ? 'Save and review' : 'Next',
+    nextTitle:
+      index === sections.length - 1 || v.draft.saved.length >= sections.length ? 'Save and review' : 'Next',
   });
 }
 
