@@ -74,17 +74,19 @@ const schema = z
         message: 'the service area needs postcode districts and/or SERVICE_AREA_LOCAL_AUTHORITIES',
       });
     }
-    if (c.BOT_MODE === 'production') {
-      for (const key of ['BOT_ID', 'BOT_PASSWORD'] as const) {
-        if (!c[key]) {
-          ctx.addIssue({ code: 'custom', path: [key], message: 'is required in production mode' });
-        }
-      }
-      if (c.BOT_ID && !guid.test(c.BOT_ID)) {
-        ctx.addIssue({ code: 'custom', path: ['BOT_ID'], message: 'must be the bot app id (a GUID)' });
-      }
-    }
   });
+
+/** Checked on the raw settings so they are reported even when other settings are also wrong. */
+function productionIssues(raw: Record<string, string>): string[] {
+  if (raw.BOT_MODE?.trim() !== 'production') return [];
+  const issues: string[] = [];
+  for (const key of ['BOT_ID', 'BOT_PASSWORD']) {
+    if (!raw[key]?.trim()) issues.push(`${key}: is required in production mode`);
+  }
+  const id = raw.BOT_ID?.trim();
+  if (id && !guid.test(id)) issues.push('BOT_ID: must be the bot app id (a GUID)');
+  return issues;
+}
 
 export type Config = z.infer<typeof schema>;
 
@@ -100,9 +102,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
   const fromFile =
     /^[a-z0-9-]+$/.test(appEnv) && fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};
   const merged = { ...fromFile, ...definedOnly(env), APP_ENV: appEnv };
-  const result = schema.safeParse(merged);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(settings)'}: ${i.message}`);
+  const result = schema.safeParse(merged, {
+    error: (iss) =>
+      iss.code === 'invalid_type' && iss.input === undefined ? 'is required but not set' : undefined,
+  });
+  const extra = productionIssues(merged);
+  if (!result.success || extra.length > 0) {
+    const lines = [
+      ...(result.success
+        ? []
+        : result.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`)),
+      ...extra,
+    ].map((l) => `  - ${l}`);
     const source = Object.keys(fromFile).length
       ? `env/.env.${appEnv} and the environment`
       : 'the environment';
@@ -110,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
       `Invalid configuration (APP_ENV=${appEnv}, read from ${source}):\n${lines.join('\n')}`,
     );
   }
-  return result.data;
+  return result.data as Config;
 }
 
 function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
