@@ -67,7 +67,8 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const app = createApp(adapter, storage, config.BOT_ID ?? 'local-bot', deps);
 
   adapter.onTurnError = async (context: TurnContext, err: Error) => {
-    logger.error({ event: 'turn-failed', activityType: context.activity.type, err });
+    // an explicit message: pino would otherwise log err.message, which can quote what was typed
+    logger.error({ event: 'turn-failed', activityType: context.activity.type, err }, 'turn failed');
     try {
       await sendCard(
         context,

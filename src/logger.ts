@@ -30,6 +30,17 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         censor: '[redacted]',
       },
       serializers: { err: safeError },
+      hooks: {
+        // pino uses an error's message as the log message when none is given; messages can quote user input
+        logMethod(args, method) {
+          const [first] = args;
+          if (args.length === 1 && typeof first === 'object' && first !== null) {
+            const event = (first as { event?: unknown }).event;
+            return method.apply(this, [first, typeof event === 'string' ? event : 'log'] as never);
+          }
+          return method.apply(this, args);
+        },
+      },
     },
     destination,
   );

@@ -50,7 +50,8 @@ export function createServer(o: ServerOptions): restify.Server {
     try {
       await o.adapter.process(req as never, guarded(res, o.logger), o.logic);
     } catch (err) {
-      o.logger.error({ event: 'process-failed', err });
+      // an explicit message: pino would otherwise log err.message, which can quote what was typed
+      o.logger.error({ event: 'process-failed', err }, 'process failed');
       if (!res.headersSent) res.send(500, { error: 'Internal error' });
     }
   });

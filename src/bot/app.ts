@@ -2,7 +2,7 @@ import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import type { BotDeps } from './deps';
 import { onCancel, onHelp, onOtherText, onResume, onStart, onStatus, onWelcome } from './handlers/commands';
-import { onStep } from './handlers/steps';
+import { onStep, sendCurrent } from './handlers/steps';
 import { onCancelConfirm, onSubmit } from './handlers/submit';
 import { parseSubmission } from './submission';
 import { referrerOf, sendCard } from './turn';
@@ -89,14 +89,24 @@ async function onCardAction(context: TurnContext, deps: BotDeps): Promise<void> 
       malformed: 'I could not read that card, so nothing was saved.',
       'unknown-action': 'I do not recognise that button, so nothing was changed.',
     }[parsed.reason];
+    // answer with the card to carry on from, as for any other card that cannot be applied
+    const loaded = await deps.drafts.load(referrerOf(context).key);
+    if (!loaded.state.current) {
+      await sendCard(
+        context,
+        problemCard(
+          'Nothing changed',
+          [why, 'You have no duty call in progress.'],
+          [buttons.start, buttons.advice, buttons.help],
+        ),
+      );
+      return;
+    }
     await sendCard(
       context,
-      problemCard(
-        'Nothing changed',
-        [why, 'Your saved draft is untouched: type **resume** to see it.'],
-        [buttons.resume, buttons.help],
-      ),
+      problemCard('Nothing changed', [why, 'Your saved draft is untouched: here is where you are.']),
     );
+    await sendCurrent(context, deps, loaded);
     return;
   }
   const { envelope: e, inputs } = parsed;

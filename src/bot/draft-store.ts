@@ -31,6 +31,7 @@ export class DraftConflictError extends Error {
 }
 
 const KEEP_CLOSED = 20;
+const CREATE_ONLY = 'create-only:never-issued';
 
 /**
  * A referrer's draft, kept apart from Teams AI's turn state so that it is saved, with an eTag check,
@@ -57,8 +58,10 @@ export class DraftStore {
   /** Writes only if nobody has written since `loaded` was read. */
   async save(key: string, loaded: Loaded, next: ReferrerState): Promise<void> {
     const closed = next.closed.slice(-KEEP_CLOSED);
-    // '*' would overwrite blindly; a first write uses no eTag, which storage treats as create-or-replace.
-    const value = { ...next, closed, ...(loaded.eTag ? { eTag: loaded.eTag } : {}) };
+    // A first save must not replace a draft another request created meanwhile. Storage creates a missing
+    // key whatever eTag is given but refuses a mismatch on an existing one: an eTag that no store ever
+    // issues therefore means "create only".
+    const value = { ...next, closed, eTag: loaded.eTag ?? CREATE_ONLY };
     try {
       await this.storage.write({ [key]: value });
     } catch (err) {

@@ -23,7 +23,17 @@ export const Envelope = z.object({
   verb: z.enum(VERBS),
   kind: z.enum(['full', 'advice']).optional(),
   draftId: z.string().max(64).optional(),
-  step: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  // a number, or digits as a string; not whatever Number() would make of true, [] or [7]
+  step: z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^\d{1,7}$/)
+        .transform(Number),
+    ])
+    .pipe(z.number().int().min(0).max(1_000_000))
+    .optional(),
   section: z.string().max(40).optional(),
   move: z.enum(['next', 'stay']).optional(),
 });

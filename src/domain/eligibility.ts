@@ -95,7 +95,7 @@ function age(answers: Answers, callDate: string): EligibilityReason {
       return {
         criterion: 'age',
         status: 'not-met',
-        text: `The infant was 2 on ${formatUkDate(addYears(date, 2))}: the service is for infants unborn or under 2.`,
+        text: `Over 2 (an exclusion): the infant’s 2nd birthday was ${formatUkDate(addYears(date, 2))}, on or before the day of the call; the service is for infants unborn or under 2.`,
       };
   }
 }
@@ -186,6 +186,13 @@ function substance(answers: Answers): EligibilityReason {
 
 function socialCare(answers: Answers): EligibilityReason {
   const level = text(answers, 'services', 'socialCare');
+  if (level === 'not-known') {
+    return {
+      criterion: 'social-care',
+      status: 'met',
+      text: 'Not known whether the family are open to children’s social care; no open involvement reported.',
+    };
+  }
   if (!OPEN_TO_SOCIAL_CARE.includes(level)) {
     return { criterion: 'social-care', status: 'met', text: 'Not open to children’s social care.' };
   }

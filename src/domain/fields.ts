@@ -90,8 +90,8 @@ export function fieldSchema(field: FieldDef): z.ZodType {
       break;
     }
   }
-  const empty = field.kind === 'multichoice' ? [] : '';
-  const withDefault = z.preprocess((v) => (v === undefined || v === null ? empty : v), schema);
+  // A missing value is an empty card input; every schema above, multichoice included, parses strings.
+  const withDefault = z.preprocess((v) => (v === undefined || v === null ? '' : v), schema);
   if (!field.required) return withDefault;
   return withDefault.refine(
     (v) => (Array.isArray(v) ? v.length > 0 : v !== ''),

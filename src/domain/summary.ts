@@ -74,11 +74,12 @@ export function infantFacts(call: SubmittedCall): Fact[] {
   const date = text(a, 'family', born ? 'dateOfBirth' : 'expectedDate');
   const nhs = text(a, 'family', 'nhsNumber');
   const age = date ? describeInfantAge({ born, date }, call.callDate) : undefined;
+  const months = (n: number) => `${n} month${n === 1 ? '' : 's'}`;
   const ageText =
     age?.kind === 'under-two'
-      ? ` (${age.months} months on the day of the call)`
+      ? ` (${months(age.months)} on the day of the call)`
       : age?.kind === 'two-or-over'
-        ? ` (${age.years} years ${age.months} months on the day of the call)`
+        ? ` (${age.years} years ${months(age.months)} on the day of the call)`
         : '';
   return [
     { label: 'Infant', value: born ? text(a, 'family', 'infantName') : 'Unborn baby' },

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type RunningBot, startBot } from '../../src/app-host';
+import Database from 'better-sqlite3';
+import { type HostOptions, type RunningBot, startBot } from '../../src/app-host';
 import { loadConfig } from '../../src/config/config';
+import { createLogger } from '../../src/logger';
 import { startConnector } from './connector';
 
 export const TENANT = '11111111-2222-3333-4444-555555555555';
@@ -21,9 +23,13 @@ export interface Reply {
 
 export type TestBot = Awaited<ReturnType<typeof startTestBot>>;
 
-/** A real server on a free port with its own SQLite file, as `npm start` runs it. */
+/**
+ * A real server on a free port with its own SQLite file, as `npm start` runs it. With `captureLogs`,
+ * every log line the bot writes (at trace level, through the production logger and its redaction)
+ * is kept in `logs`.
+ */
 export async function startTestBot(
-  opts: { dir?: string; now?: () => Date; env?: Record<string, string> } = {},
+  opts: { dir?: string; now?: () => Date; env?: Record<string, string>; captureLogs?: boolean } = {},
 ) {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imh-bot-'));
   const config = loadConfig({
@@ -33,7 +39,14 @@ export async function startTestBot(
     ...opts.env,
   });
   const connector = await startConnector();
-  let bot: RunningBot = await startBot(config, opts.now ? { now: opts.now } : {});
+  const logs: string[] = [];
+  const host: HostOptions = {
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.captureLogs
+      ? { logger: createLogger('trace', { write: (line: string) => void logs.push(line) }) }
+      : {}),
+  };
+  let bot: RunningBot = await startBot(config, host);
   let seq = 0;
 
   async function post(
@@ -69,6 +82,15 @@ export async function startTestBot(
     return { status: res.status, replies, raw };
   }
 
+  /** A POST with a body exactly as given, for requests Teams would never send. */
+  async function postRaw(
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ): Promise<{ status: number; raw: string }> {
+    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers, body });
+    return { status: res.status, raw: await res.text() };
+  }
+
   return {
     dir,
     config,
@@ -77,16 +99,28 @@ export async function startTestBot(
       return bot.url;
     },
     post,
+    postRaw,
     say: async (text: string, user?: string) => (await post({ text }, user)).replies,
     submit: async (value: Record<string, unknown>, user?: string) => (await post({ value }, user)).replies,
     /** Stops and starts the server on the same database file, as a deploy or crash would. */
     restart: async () => {
       await bot.close();
-      bot = await startBot(config, opts.now ? { now: opts.now } : {});
+      bot = await startBot(config, host);
+    },
+    logs,
+    /** Runs a query on the bot's SQLite file through a connection of its own. */
+    sql: <T = Record<string, unknown>>(query: string, ...params: unknown[]): T[] => {
+      const db = new Database(config.DATABASE_FILE, { readonly: true });
+      try {
+        return db.prepare(query).all(...params) as T[];
+      } finally {
+        db.close();
+      }
     },
     close: async () => {
       await bot.close();
       await connector.close();
+      if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -174,4 +208,64 @@ function findAction(card: unknown, title: string): { data?: Record<string, unkno
   };
   walk(card);
   return found;
+}
+
+/** The section a section card is for (from its Next button), or 'review' for the review card. */
+export function sectionOf(card: Card): string {
+  const next = findAction(card, 'Next') ?? findAction(card, 'Save and review');
+  if (next) return String(next.data?.section ?? '');
+  return findAction(card, 'Submit the duty call') || findAction(card, 'Submit the advice call')
+    ? 'review'
+    : '';
+}
+
+/** Next, or Save and review on the last section. */
+export function nextTitle(card: Card): string {
+  return findAction(card, 'Save and review') ? 'Save and review' : 'Next';
+}
+
+/**
+ * Starts a call and answers sections from `answers` until the card on screen is `target`
+ * (a section id, or 'review'). Returns that card.
+ */
+export async function walkTo(
+  bot: TestBot,
+  target: string,
+  answers: Record<string, Record<string, string>>,
+  opts: { user?: string; kind?: 'start' | 'advice' } = {},
+): Promise<Card> {
+  let card = lastCard(await bot.say(opts.kind ?? 'start', opts.user));
+  for (let i = 0; i < 20 && sectionOf(card) !== target; i++) {
+    const section = sectionOf(card);
+    card = lastCard(await bot.submit(press(card, nextTitle(card), answers[section] ?? {}), opts.user));
+  }
+  if (sectionOf(card) !== target) throw new Error(`did not reach ${target}: ${cardText(card).slice(0, 300)}`);
+  return card;
+}
+
+/** The referrer's stored state (draft and closed calls) as the bot saved it in bot_state. */
+export function storedState(bot: TestBot, user = 'user-1'): StoredState | undefined {
+  const rows = bot.sql<{ value: string }>('SELECT value FROM bot_state WHERE key = ?', draftKey(user));
+  return rows[0] ? (JSON.parse(rows[0].value) as StoredState) : undefined;
+}
+
+export function draftKey(user = 'user-1'): string {
+  return `duty-call/${TENANT}/aad-${user}`;
+}
+
+export interface StoredState {
+  current: {
+    id: string;
+    kind: string;
+    at: string;
+    step: number;
+    answers: Record<string, Record<string, string | string[]>>;
+    saved: string[];
+  } | null;
+  closed: { id: string; status: string; reference?: string }[];
+}
+
+/** Input values of a card by id, as a person would see them. */
+export function values(card: Card): Record<string, unknown> {
+  return Object.fromEntries(inputs(card).map((i) => [i.id, i.value]));
 }

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { CallKind } from '../../domain/checklist';
-import { progress, startDraft } from '../../domain/draft';
+import { type Draft, progress, startDraft } from '../../domain/draft';
 import { isGlossaryQuestion, lookupTerm } from '../../domain/glossary';
 import type { BotDeps } from '../deps';
 import { referrerOf, sendCard, teamsProfile, today } from '../turn';
@@ -17,27 +17,32 @@ import { commit, sendCurrent } from './steps';
 
 export async function onStart(context: TurnContext, deps: BotDeps, kind: CallKind): Promise<void> {
   const { key } = referrerOf(context);
+  const first = await deps.drafts.load(key);
+  if (first.state.current) return alreadyInProgress(context, deps, first.state.current);
+  const profile = await teamsProfile(context);
+  // the profile look-up waits on the network: a second Start may have saved a draft meanwhile, and a
+  // first write has no eTag to stop it being overwritten, so look again with nothing awaited in between
   const loaded = await deps.drafts.load(key);
-  const current = loaded.state.current;
-  if (current) {
-    await sendCard(
-      context,
-      noticeCard({
-        title: 'You already have a call in progress',
-        lines: [
-          `${progress(current, deps.profile).text}.`,
-          'Resume it, or cancel it first to start a new one.',
-        ],
-        buttons: [buttons.resume, buttons.cancel],
-      }),
-    );
-    return;
-  }
+  if (loaded.state.current) return alreadyInProgress(context, deps, loaded.state.current);
   const now = deps.now();
-  const prefill = { ...(await teamsProfile(context)), ...(loaded.state.lastReferrer ?? {}) };
+  const prefill = { ...profile, ...(loaded.state.lastReferrer ?? {}) };
   const draft = startDraft(deps.newId(), kind, now, today(now, deps.profile), prefill);
   deps.logger.info({ event: 'draft-started', draft: draft.id, kind });
   await commit(context, deps, loaded, draft);
+}
+
+async function alreadyInProgress(context: TurnContext, deps: BotDeps, current: Draft): Promise<void> {
+  await sendCard(
+    context,
+    noticeCard({
+      title: 'You already have a call in progress',
+      lines: [
+        `${progress(current, deps.profile).text}.`,
+        'Resume it, or cancel it first to start a new one.',
+      ],
+      buttons: [buttons.resume, buttons.cancel],
+    }),
+  );
 }
 
 export async function onResume(context: TurnContext, deps: BotDeps): Promise<void> {

@@ -1,0 +1,354 @@
+import { describe, expect, test } from 'vitest';
+import type { Answers } from '../../src/domain/answers';
+import { OPEN_TO_SOCIAL_CARE, SOCIAL_CARE } from '../../src/domain/checklist';
+import {
+  assessEligibility,
+  type Criterion,
+  type CriterionStatus,
+  type Eligibility,
+} from '../../src/domain/eligibility';
+import { FULL_CALL } from '../fixtures/answers';
+import { PROFILE, TODAY, validated } from './support';
+
+/** The fixture call, validated: born 10 May 2026, LE1, consent, problem types, no exclusion. */
+const BASE = validated('full', FULL_CALL);
+
+type Changes = Partial<Record<keyof Answers, Record<string, string | readonly string[]>>>;
+
+function answers(changes: Changes): Answers {
+  const out: Answers = { ...BASE };
+  for (const [section, fields] of Object.entries(changes) as [keyof Answers, Record<string, string>][]) {
+    out[section] = { ...(BASE[section] ?? {}), ...fields };
+  }
+  return out;
+}
+
+function reason(e: Eligibility, criterion: Criterion) {
+  const r = e.reasons.find((x) => x.criterion === criterion);
+  if (!r) throw new Error(`no ${criterion} reason`);
+  return r;
+}
+
+function assess(changes: Changes, callDate = TODAY): Eligibility {
+  return assessEligibility(answers(changes), callDate, PROFILE);
+}
+
+const ALL_CRITERIA: Criterion[] = [
+  'age',
+  'area',
+  'consent',
+  'problem',
+  'statutory-agencies',
+  'substance-misuse',
+  'social-care',
+];
+
+test('the fixture call meets every criterion and is likely eligible', () => {
+  const e = assess({});
+  expect(e.reasons.map((r) => [r.criterion, r.status])).toEqual(ALL_CRITERIA.map((c) => [c, 'met']));
+  expect(e.outcome).toBe('likely-eligible');
+  expect(e.headline).toBe('Likely eligible');
+});
+
+describe('age on the day of the call', () => {
+  test.each<[string, Record<string, string>, string, CriterionStatus, RegExp[]]>([
+    [
+      'unborn, EDD in the future',
+      { stage: 'antenatal', expectedDate: '2027-01-15', dateOfBirth: '' },
+      TODAY,
+      'met',
+      [/^Unborn/, /15 January 2027/],
+    ],
+    [
+      'unborn, EDD is the day of the call',
+      { stage: 'antenatal', expectedDate: '2026-11-20', dateOfBirth: '' },
+      TODAY,
+      'met',
+      [/^Unborn/, /20 November 2026/],
+    ],
+    [
+      'EDD passed by a day',
+      { stage: 'antenatal', expectedDate: '2026-11-19', dateOfBirth: '' },
+      TODAY,
+      'check',
+      [/19 November 2026/, /has passed/, /check whether the baby is born/],
+    ],
+    [
+      'born on the day of the call',
+      { stage: 'born', dateOfBirth: '2026-11-20' },
+      TODAY,
+      'met',
+      [/Under 2 on the day of the call/, /\(0 months old\)/],
+    ],
+    [
+      'the day before the 2nd birthday',
+      { stage: 'born', dateOfBirth: '2024-11-21' },
+      TODAY,
+      'met',
+      [/Under 2/, /\(23 months old\)/],
+    ],
+    [
+      'the 2nd birthday itself',
+      { stage: 'born', dateOfBirth: '2024-11-20' },
+      TODAY,
+      'not-met',
+      [/over 2/i, /2nd birthday was 20 November 2026/, /unborn or under 2/],
+    ],
+    [
+      'well over 2',
+      { stage: 'born', dateOfBirth: '2023-06-01' },
+      TODAY,
+      'not-met',
+      [/over 2/i, /1 June 2025/],
+    ],
+    [
+      'born 29 February, on 28 February two years on (birthday not yet reached)',
+      { stage: 'born', dateOfBirth: '2024-02-29' },
+      '2026-02-28',
+      'met',
+      [/Under 2/, /23 months/],
+    ],
+    [
+      'born 29 February, on 1 March two years on (the 2nd birthday in a non-leap year)',
+      { stage: 'born', dateOfBirth: '2024-02-29' },
+      '2026-03-01',
+      'not-met',
+      [/over 2/i, /1 March 2026/],
+    ],
+    [
+      'a date of birth after the day of the call',
+      { stage: 'born', dateOfBirth: '2026-11-21' },
+      TODAY,
+      'check',
+      [/after the day of the call/],
+    ],
+    [
+      'no date given',
+      { stage: 'born', dateOfBirth: '' },
+      TODAY,
+      'check',
+      [/No date of birth or expected date/],
+    ],
+    [
+      'born: a stale EDD does not stand in for the missing date of birth',
+      { stage: 'born', dateOfBirth: '', expectedDate: '2027-01-15' },
+      TODAY,
+      'check',
+      [/No date of birth/],
+    ],
+    [
+      'antenatal: a stale date of birth is ignored, the EDD counts',
+      { stage: 'antenatal', expectedDate: '2027-01-15', dateOfBirth: '2020-01-01' },
+      TODAY,
+      'met',
+      [/^Unborn/],
+    ],
+  ])('%s', (_name, family, callDate, status, texts) => {
+    const r = reason(assess({ family }, callDate), 'age');
+    expect(r.status).toBe(status);
+    for (const t of texts) expect(r.text).toMatch(t);
+  });
+
+  test('the age is worked out on the call date, not any other day', () => {
+    const family = { stage: 'born', dateOfBirth: '2024-11-21' };
+    expect(reason(assess({ family }, '2026-11-20'), 'age').status).toBe('met');
+    expect(reason(assess({ family }, '2026-11-21'), 'age').status).toBe('not-met');
+  });
+
+  test('EDD passed makes it the practitioner’s decision, not a refusal', () => {
+    const e = assess({ family: { stage: 'antenatal', expectedDate: '2026-10-01' } });
+    expect(e.outcome).toBe('practitioner-decides');
+    expect(e.headline).toBe('For the practitioner to decide');
+  });
+
+  test('the 2nd birthday makes the referral likely not eligible', () => {
+    const e = assess({ family: { stage: 'born', dateOfBirth: '2024-11-20' } });
+    expect(e.outcome).toBe('likely-not-eligible');
+    expect(e.headline).toBe('Likely not eligible');
+  });
+});
+
+describe('in area', () => {
+  test.each<[string, string, string, CriterionStatus, RegExp]>([
+    ['a listed district (LE1)', 'LE1 6TH', 'not-known', 'met', /postcode district LE1\b/],
+    ['another listed district (LE2)', 'LE2 7AA', 'not-known', 'met', /postcode district LE2\b/],
+    ['LE11 is not LE1', 'LE11 2AB', 'not-known', 'check', /Postcode district LE11 is not on the service/],
+    ['a listed local authority', 'NG1 1AA', 'Testville City Council', 'met', /Testville City Council/],
+    ['another local authority', 'NG1 1AA', 'other', 'not-met', /Out of area.*outside Testshire/],
+    ['LE11 in another local authority', 'LE11 2AB', 'other', 'not-met', /Out of area/],
+    ['an unlisted postcode, local authority not known', 'NG1 1AA', 'not-known', 'check', /NG1.*check/],
+    ['no postcode, local authority not known', '', 'not-known', 'check', /district unknown/],
+  ])('%s', (_name, postcode, localAuthority, status, text) => {
+    const r = reason(assess({ family: { postcode, localAuthority } }), 'area');
+    expect(r.status).toBe(status);
+    expect(r.text).toMatch(text);
+  });
+
+  test('out of area (another local authority) is likely not eligible', () => {
+    expect(assess({ family: { postcode: 'NG1 1AA', localAuthority: 'other' } }).outcome).toBe(
+      'likely-not-eligible',
+    );
+  });
+
+  test('a service configured by local authority only still finds the family in area', () => {
+    const profile = { ...PROFILE, postcodeDistricts: [] };
+    const e = assessEligibility(
+      answers({ family: { postcode: 'LE1 6TH', localAuthority: 'Testshire County Council' } }),
+      TODAY,
+      profile,
+    );
+    expect(reason(e, 'area')).toMatchObject({
+      status: 'met',
+      text: expect.stringMatching(/Testshire County/),
+    });
+    const unknown = assessEligibility(
+      answers({ family: { postcode: 'LE1 6TH', localAuthority: 'not-known' } }),
+      TODAY,
+      profile,
+    );
+    expect(reason(unknown, 'area').status).toBe('check');
+  });
+});
+
+describe('consent to be contacted', () => {
+  test.each<[string, CriterionStatus, RegExp]>([
+    ['yes', 'met', /agree to be contacted/],
+    ['no', 'not-met', /do not agree.*must be included/],
+    ['not-asked', 'check', /not been asked/],
+  ])('%s', (consent, status, text) => {
+    const r = reason(assess({ consent: { consent } }), 'consent');
+    expect(r.status).toBe(status);
+    expect(r.text).toMatch(text);
+  });
+});
+
+describe('a problem impinging on socio-emotional development', () => {
+  test('a policy problem type is met and named', () => {
+    const r = reason(
+      assess({ context: { problems: ['infant-illness', 'systemic-child-at-risk'] } }),
+      'problem',
+    );
+    expect(r.status).toBe('met');
+    expect(r.text).toContain('Infant: illness and/or vulnerability (e.g. genetic syndrome)');
+    expect(r.text).toContain('Systemic: child at risk / child in need');
+  });
+
+  test('only relationship concerns: the practitioner considers them', () => {
+    const r = reason(
+      assess({ context: { problems: [] }, relationship: { concerns: ['distance', 'anxiety'] } }),
+      'problem',
+    );
+    expect(r.status).toBe('check');
+    expect(r.text).toMatch(/distance, anxiety/);
+  });
+
+  test('no problem and no concern is not met', () => {
+    const r = reason(assess({ context: { problems: [] }, relationship: { concerns: [] } }), 'problem');
+    expect(r.status).toBe('not-met');
+  });
+});
+
+describe('exclusions', () => {
+  test.each<[string, CriterionStatus]>([
+    ['refused', 'not-met'],
+    ['yes', 'met'],
+    ['not-applicable', 'met'],
+    ['not-known', 'met'],
+  ])('statutory agencies %s -> %s', (statutoryCollaboration, status) => {
+    const r = reason(assess({ services: { statutoryCollaboration } }), 'statutory-agencies');
+    expect(r.status).toBe(status);
+    if (status === 'not-met') expect(r.text).toMatch(/refuse to collaborate/);
+  });
+
+  test.each<[string, CriterionStatus]>([
+    ['active', 'not-met'],
+    ['past', 'met'],
+    ['none', 'met'],
+    ['not-known', 'met'],
+  ])('substance misuse %s -> %s', (substanceMisuse, status) => {
+    const r = reason(assess({ risk: { substanceMisuse } }), 'substance-misuse');
+    expect(r.status).toBe(status);
+    if (status === 'not-met') expect(r.text).toMatch(/Active substance misuse/);
+  });
+
+  test.each(OPEN_TO_SOCIAL_CARE)('open to social care (%s) is the practitioner’s judgement', (socialCare) => {
+    const r = reason(assess({ services: { socialCare } }), 'social-care');
+    expect(r.status).toBe('check');
+    expect(r.text).toContain(SOCIAL_CARE.find((s) => s.value === socialCare)!.title);
+    expect(r.text).toMatch(/practitioner’s judgement/);
+  });
+
+  test.each<[string, RegExp]>([
+    ['none', /^Not open to children’s social care/],
+    ['early-help', /^Not open to children’s social care/],
+    ['not-known', /^Not known whether/],
+  ])('social care %s is no bar', (socialCare, text) => {
+    const r = reason(assess({ services: { socialCare } }), 'social-care');
+    expect(r.status).toBe('met');
+    expect(r.text).toMatch(text);
+  });
+});
+
+describe('the outcome', () => {
+  test('any not-met reason makes it likely not eligible, and each reason is listed', () => {
+    const e = assess({
+      consent: { consent: 'no' },
+      risk: { substanceMisuse: 'active' },
+      services: { statutoryCollaboration: 'refused', socialCare: 'child-protection' },
+      family: { postcode: 'NG1 1AA', localAuthority: 'other' },
+    });
+    expect(e.outcome).toBe('likely-not-eligible');
+    const notMet = e.reasons.filter((r) => r.status === 'not-met').map((r) => r.criterion);
+    expect(notMet).toEqual(['area', 'consent', 'statutory-agencies', 'substance-misuse']);
+    // the practitioner-judgement reason is still there too
+    expect(reason(e, 'social-care').status).toBe('check');
+  });
+
+  test.each<[Criterion, Changes]>([
+    ['age', { family: { stage: 'born', dateOfBirth: '2024-01-01' } }],
+    ['area', { family: { postcode: 'NG1 1AA', localAuthority: 'other' } }],
+    ['consent', { consent: { consent: 'no' } }],
+    ['problem', { context: { problems: [] }, relationship: { concerns: [] } }],
+    ['statutory-agencies', { services: { statutoryCollaboration: 'refused' } }],
+    ['substance-misuse', { risk: { substanceMisuse: 'active' } }],
+  ])('%s alone not met is enough for likely not eligible', (criterion, changes) => {
+    const e = assess(changes);
+    expect(e.reasons.filter((r) => r.status !== 'met').map((r) => r.criterion)).toEqual([criterion]);
+    expect(e.outcome).toBe('likely-not-eligible');
+  });
+
+  test('a single not-met reason outweighs checks', () => {
+    const e = assess({ consent: { consent: 'not-asked' }, risk: { substanceMisuse: 'active' } });
+    expect(e.outcome).toBe('likely-not-eligible');
+  });
+
+  test('checks without any not-met reason leave it to the practitioner', () => {
+    const e = assess({
+      consent: { consent: 'not-asked' },
+      services: { socialCare: 'child-in-need' },
+    });
+    expect(e.outcome).toBe('practitioner-decides');
+    expect(e.reasons.filter((r) => r.status === 'check').map((r) => r.criterion)).toEqual([
+      'consent',
+      'social-care',
+    ]);
+  });
+
+  test.each<[string, Changes]>([
+    ['eligible', {}],
+    ['practitioner decides', { consent: { consent: 'not-asked' } }],
+    ['not eligible', { family: { stage: 'born', dateOfBirth: '2020-01-01' }, consent: { consent: 'no' } }],
+    ['no answers at all', {}],
+  ])('every result carries a reason for each criterion (%s)', (name, changes) => {
+    const e =
+      name === 'no answers at all'
+        ? assessEligibility({}, TODAY, PROFILE)
+        : assessEligibility(answers(changes), TODAY, PROFILE);
+    expect(e.reasons.map((r) => r.criterion)).toEqual(ALL_CRITERIA);
+    for (const r of e.reasons) expect(r.text.length).toBeGreaterThan(10);
+  });
+
+  test('no answers at all is never suggested as eligible', () => {
+    expect(assessEligibility({}, TODAY, PROFILE).outcome).toBe('likely-not-eligible');
+  });
+});

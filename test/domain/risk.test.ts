@@ -1,0 +1,170 @@
+import { describe, expect, test } from 'vitest';
+import type { Answers } from '../../src/domain/answers';
+import { assessRisk } from '../../src/domain/risk';
+import { PROFILE } from './support';
+
+/** A screening with nothing of concern and the referrer's view "no or low risk". */
+const CALM: Record<string, string> = {
+  harmToBaby: 'no',
+  harmToParent: 'no',
+  domesticAbuse: 'no',
+  substanceMisuse: 'none',
+  mentalHealth: 'no',
+  aggression: 'no',
+  nonCompliance: 'no',
+  notBrought: 'no',
+  earlyHelpRefused: 'no',
+  disclosures: 'no',
+  level: 'none-or-low',
+};
+
+const screening = (changes: Record<string, string> = {}): Answers => ({ risk: { ...CALM, ...changes } });
+
+// What each seed 001 level requires ("Action plan with regards to risk").
+const NONE_OR_LOW_ACTION =
+  /^No or low risk: no immediate action with allied agencies; discuss the concerns with the family/;
+const LOW_TO_MODERATE_ACTION =
+  /^Low to moderate risk: can be managed within the work; raise it with the family early and record it under the action plan\.$/;
+
+describe('levels and the actions policy requires', () => {
+  test('no or low risk: discuss with the family, nothing else', () => {
+    const r = assessRisk(screening(), PROFILE);
+    expect(r.level).toBe('none-or-low');
+    expect(r.levelText).toBe('No or low risk');
+    expect(r.raisedBecause).toEqual([]);
+    expect(r.actions).toHaveLength(1);
+    expect(r.actions[0]).toMatch(NONE_OR_LOW_ACTION);
+  });
+
+  test('low to moderate risk: managed within the work with an action plan', () => {
+    const r = assessRisk(screening({ level: 'low-to-moderate' }), PROFILE);
+    expect(r.level).toBe('low-to-moderate');
+    expect(r.levelText).toBe('Low to moderate risk');
+    expect(r.actions).toHaveLength(1);
+    expect(r.actions[0]).toMatch(LOW_TO_MODERATE_ACTION);
+  });
+
+  test('possible harm to the baby: Child Protection policy, GP/HV and/or MASH, Safeguarding Lead', () => {
+    const r = assessRisk(screening({ harmToBaby: 'yes' }), PROFILE);
+    expect(r.level).toBe('possible-harm');
+    expect(r.levelText).toBe('Possible harm to the baby');
+    expect(r.harmToBaby).toBe(true);
+    expect(r.harmToParent).toBe(false);
+    expect(r.actions).toHaveLength(1);
+    const action = r.actions[0]!;
+    expect(action).toContain('Child Protection policy');
+    expect(action).toContain('GP/health visitor and/or Children’s Social Care (MASH)');
+    expect(action).toContain('(MASH: 0116 555 0999)');
+    expect(action).toContain('report them to the Safeguarding Lead');
+    expect(action).not.toMatch(NONE_OR_LOW_ACTION);
+  });
+
+  test('without a configured MASH number the action still names MASH but gives no number', () => {
+    const r = assessRisk(screening({ harmToBaby: 'yes' }), { ...PROFILE, mashNumber: undefined });
+    expect(r.actions[0]).toContain('Children’s Social Care (MASH)');
+    expect(r.actions[0]).not.toContain('MASH:');
+  });
+
+  test('possible harm to a parent: contact the GP, the statutory service for the adult', () => {
+    const r = assessRisk(screening({ harmToParent: 'yes' }), PROFILE);
+    expect(r.level).toBe('possible-harm');
+    expect(r.levelText).toBe('Possible harm to a parent');
+    expect(r.harmToParent).toBe(true);
+    expect(r.harmToBaby).toBe(false);
+    expect(r.actions).toHaveLength(1);
+    expect(r.actions[0]).toMatch(/^Possible harm to a parent: contact the GP/);
+    expect(r.actions[0]).toContain('Child Protection policy');
+    // the MASH referral and the Safeguarding Lead are the baby's route, not the parent's
+    expect(r.actions[0]).not.toContain('MASH');
+    expect(r.actions[0]).not.toContain('Safeguarding Lead');
+  });
+
+  test('possible harm to the baby and a parent at once: both actions, the baby’s first', () => {
+    const r = assessRisk(screening({ harmToBaby: 'yes', harmToParent: 'yes' }), PROFILE);
+    expect(r.level).toBe('possible-harm');
+    expect(r.levelText).toBe('Possible harm to the baby and a parent');
+    expect(r.actions).toHaveLength(2);
+    expect(r.actions[0]).toMatch(/^Possible harm to the baby/);
+    expect(r.actions[1]).toMatch(/^Possible harm to a parent/);
+  });
+
+  test('possible harm is never reported with the “no or low risk” action', () => {
+    for (const harm of [{ harmToBaby: 'yes' }, { harmToParent: 'yes' }] as Record<string, string>[]) {
+      const r = assessRisk(screening(harm), PROFILE);
+      expect(r.actions.some((a) => NONE_OR_LOW_ACTION.test(a))).toBe(false);
+    }
+  });
+
+  test('no answers at all is treated as no or low risk, not as harm', () => {
+    const r = assessRisk({}, PROFILE);
+    expect(r.level).toBe('none-or-low');
+    expect(r.harmToBaby).toBe(false);
+  });
+});
+
+describe('raising “no or low risk” to low to moderate', () => {
+  test.each([
+    ['harmToBaby', 'not-known', 'possible harm to the baby is not known'],
+    ['harmToParent', 'not-known', 'possible harm to a parent is not known'],
+    ['domesticAbuse', 'yes', 'domestic abuse'],
+    ['substanceMisuse', 'active', 'active substance misuse'],
+    ['aggression', 'yes', 'aggression disclosed or displayed'],
+  ])('%s = %s raises it', (field, value, why) => {
+    const r = assessRisk(screening({ [field]: value }), PROFILE);
+    expect(r.level).toBe('low-to-moderate');
+    expect(r.levelText).toBe('Low to moderate risk');
+    expect(r.raisedBecause).toEqual([why]);
+    expect(r.actions).toHaveLength(1);
+    expect(r.actions[0]).toMatch(LOW_TO_MODERATE_ACTION);
+    expect(r.harmToBaby).toBe(false);
+    expect(r.harmToParent).toBe(false);
+  });
+
+  test.each([
+    ['domesticAbuse', 'not-known'],
+    ['substanceMisuse', 'past'],
+    ['substanceMisuse', 'not-known'],
+    ['aggression', 'not-known'],
+    ['mentalHealth', 'yes'],
+    ['nonCompliance', 'yes'],
+    ['notBrought', 'yes'],
+    ['earlyHelpRefused', 'yes'],
+    ['disclosures', 'yes'],
+  ])('%s = %s does not raise it', (field, value) => {
+    const r = assessRisk(screening({ [field]: value }), PROFILE);
+    expect(r.level).toBe('none-or-low');
+    expect(r.raisedBecause).toEqual([]);
+  });
+
+  test('every raiser is listed, in order', () => {
+    const r = assessRisk(
+      screening({
+        aggression: 'yes',
+        domesticAbuse: 'yes',
+        harmToParent: 'not-known',
+        substanceMisuse: 'active',
+      }),
+      PROFILE,
+    );
+    expect(r.level).toBe('low-to-moderate');
+    expect(r.raisedBecause).toEqual([
+      'possible harm to a parent is not known',
+      'domestic abuse',
+      'active substance misuse',
+      'aggression disclosed or displayed',
+    ]);
+  });
+
+  test('a referrer who already said low to moderate has nothing raised', () => {
+    const r = assessRisk(screening({ level: 'low-to-moderate', domesticAbuse: 'yes' }), PROFILE);
+    expect(r.level).toBe('low-to-moderate');
+    expect(r.raisedBecause).toEqual([]);
+  });
+
+  test('possible harm outranks a raised level', () => {
+    const r = assessRisk(screening({ harmToBaby: 'yes', domesticAbuse: 'yes' }), PROFILE);
+    expect(r.level).toBe('possible-harm');
+    expect(r.levelText).toBe('Possible harm to the baby');
+    expect(r.actions[0]).toMatch(/^Possible harm to the baby/);
+  });
+});

@@ -1,0 +1,514 @@
+import { describe, expect, test } from 'vitest';
+import type { Answers } from '../../src/domain/answers';
+import { checklist, type SectionDef, type SectionId } from '../../src/domain/checklist';
+import { type PhonePrompt, phonePrompts } from '../../src/domain/pick-up-the-phone';
+import {
+  asSubmitted,
+  type SectionResult,
+  sectionFields,
+  validateDraft,
+  validateSection,
+} from '../../src/domain/section-validation';
+import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
+import { PROFILE, patch, TODAY, validated } from './support';
+
+const SECTIONS = checklist('full', PROFILE);
+const section = (id: SectionId): SectionDef => SECTIONS.find((s) => s.id === id)!;
+
+function validate(
+  id: SectionId,
+  raw: Record<string, unknown>,
+  prompts: readonly PhonePrompt[] = [],
+  today = TODAY,
+) {
+  return validateSection(section(id), raw, { today, prompts, answers: {} });
+}
+
+function accepted(result: SectionResult): Record<string, string | readonly string[]> {
+  if (!result.ok) throw new Error(`expected success: ${JSON.stringify(result.errors)}`);
+  return result.answers;
+}
+
+function rejected(result: SectionResult): { errors: Record<string, string>; values: Record<string, string> } {
+  if (result.ok) throw new Error(`expected errors, got ${JSON.stringify(result.answers)}`);
+  return result;
+}
+
+const referrer = (changes: Record<string, unknown>) => ({ ...FULL_CALL.referrer!, ...changes });
+const family = (changes: Record<string, unknown>) => ({ ...FULL_CALL.family!, ...changes });
+
+test('every fixture section is accepted as typed', () => {
+  expect(() => validated('full', FULL_CALL)).not.toThrow();
+  expect(() => validated('advice', ADVICE_CALL)).not.toThrow();
+});
+
+describe('field kinds, through real sections', () => {
+  test('text is trimmed and stripped of control characters', () => {
+    const a = accepted(validate('referrer', referrer({ name: '  Hannah\u0000 Visitor\u200B ' })));
+    expect(a.name).toBe('Hannah Visitor');
+  });
+
+  test('longtext keeps its line breaks', () => {
+    const a = accepted(
+      validate('relationship', { ...FULL_CALL.relationship, details: ' line 1\r\nline 2 ' }),
+    );
+    expect(a.details).toBe('line 1\nline 2');
+  });
+
+  test.each([
+    ['referrer', 'name', 100, 'Your name'],
+    ['referrer', 'organisation', 200, 'Organisation and team'],
+    ['relationship', 'details', 1000, 'Details of the concerns and their impact on the infant'],
+    ['referral', 'reason', 3000, 'Reason for referral'],
+    ['consent', 'notes', 500, 'Who gave consent and when (or why not)'],
+  ] as const)('%s.%s is limited to %i characters', (id, fieldId, max, label) => {
+    const base = FULL_CALL[id]!;
+    expect(accepted(validate(id, { ...base, [fieldId]: 'x'.repeat(max) }))[fieldId]).toHaveLength(max);
+    const { errors } = rejected(validate(id, { ...base, [fieldId]: 'x'.repeat(max + 1) }));
+    expect(errors[fieldId]).toBe(`${label}: keep this to ${max} characters or fewer.`);
+  });
+
+  test.each([
+    ['name', 'Your name'],
+    ['organisation', 'Organisation and team'],
+    ['phone', 'Your telephone number'],
+    ['email', 'Your email address'],
+    ['role', 'Your role'],
+  ])('required %s: blank or missing', (id, label) => {
+    expect(rejected(validate('referrer', referrer({ [id]: '   ' }))).errors[id]).toBe(
+      `${label}: this is required.`,
+    );
+    expect(rejected(validate('referrer', referrer({ [id]: undefined }))).errors[id]).toBe(
+      `${label}: this is required.`,
+    );
+  });
+
+  test('optional fields may be left out', () => {
+    const a = accepted(
+      validate('family', family({ partnerName: undefined, healthVisitor: '', nhsNumber: '' })),
+    );
+    expect(a.partnerName).toBe('');
+    expect(a.healthVisitor).toBe('');
+    expect(a.nhsNumber).toBe('');
+  });
+
+  test('a choice not in the list', () => {
+    expect(rejected(validate('referrer', referrer({ role: 'surgeon' }))).errors.role).toBe(
+      'Your role: choose one of the options.',
+    );
+    expect(
+      rejected(validate('family', family({ localAuthority: 'Atlantis Council' }))).errors.localAuthority,
+    ).toBe('Local authority the family live in: choose one of the options.');
+  });
+
+  test('the profile’s local authorities are the choices', () => {
+    expect(
+      accepted(validate('family', family({ localAuthority: 'Testville City Council' }))).localAuthority,
+    ).toBe('Testville City Council');
+  });
+
+  test('multichoice is parsed, trimmed and deduplicated', () => {
+    const a = accepted(
+      validate('relationship', { ...FULL_CALL.relationship, concerns: ' anxiety , distance,anxiety,' }),
+    );
+    expect(a.concerns).toEqual(['anxiety', 'distance']);
+  });
+
+  test('multichoice with an unknown value', () => {
+    const { errors } = rejected(
+      validate('relationship', { ...FULL_CALL.relationship, concerns: 'anxiety,anger' }),
+    );
+    expect(errors.concerns).toBe('Concerns seen: choose from the options shown.');
+  });
+
+  test.each([[''], [undefined]])(
+    'a required multichoice with nothing chosen (%j) uses its own message',
+    (concerns) => {
+      const { errors } = rejected(validate('relationship', { ...FULL_CALL.relationship, concerns }));
+      expect(errors.concerns).toBe('Concerns seen: choose at least one.');
+    },
+  );
+
+  test('an optional multichoice may be left out', () => {
+    const a = accepted(validate('context', { details: 'Some history.' }));
+    expect(a.problems).toEqual([]);
+  });
+
+  test('email', () => {
+    expect(rejected(validate('referrer', referrer({ email: 'hannah at nhs' }))).errors.email).toBe(
+      'Your email address: enter an email address like name@nhs.net.',
+    );
+    expect(accepted(validate('referrer', referrer({ email: ' hannah@nhs.net ' }))).email).toBe(
+      'hannah@nhs.net',
+    );
+  });
+
+  test('phone', () => {
+    expect(rejected(validate('referrer', referrer({ phone: 'ring the office' }))).errors.phone).toBe(
+      'Your telephone number: enter a telephone number.',
+    );
+    expect(rejected(validate('family', family({ caregiverPhone: '12' }))).errors.caregiverPhone).toBe(
+      'Family’s contact number: enter a telephone number.',
+    );
+  });
+
+  test('date format', () => {
+    expect(rejected(validate('family', family({ dateOfBirth: '10/05/2026' }))).errors.dateOfBirth).toBe(
+      'Infant’s date of birth (if born): enter a date.',
+    );
+  });
+
+  test.each<[string, unknown]>([
+    ['a number', 42],
+    ['a boolean', true],
+    ['an array', ['Hannah']],
+    ['an object', { text: 'Hannah' }],
+  ])('a forged non-string value (%s) gets a readable message naming the field', (_name, value) => {
+    const { errors, values } = rejected(validate('referrer', referrer({ name: value })));
+    expect(errors.name).toBe('Your name: this answer could not be read; please enter it again.');
+    expect(values).not.toHaveProperty('name');
+  });
+
+  test('a forged array for a multichoice is also unreadable, not accepted', () => {
+    const { errors } = rejected(
+      validate('relationship', { ...FULL_CALL.relationship, concerns: ['anxiety'] }),
+    );
+    expect(errors.concerns).toBe('Concerns seen: this answer could not be read; please enter it again.');
+  });
+
+  test('keys that are not fields of the section are ignored', () => {
+    const a = accepted(validate('consent', { ...FULL_CALL.consent, isAdmin: 'true', step: 99 }));
+    expect(Object.keys(a).sort()).toEqual(['consent', 'notes']);
+  });
+
+  test('every field error is reported at once, with the typed values echoed', () => {
+    const raw = referrer({ name: '', email: 'nope ', phone: 'x', role: 'surgeon', extra: 'ignored' });
+    const { errors, values } = rejected(validate('referrer', raw));
+    expect(Object.keys(errors).sort()).toEqual(['email', 'name', 'phone', 'role']);
+    expect(values).toEqual({
+      name: '',
+      role: 'surgeon',
+      organisation: FULL_CALL.referrer!.organisation,
+      phone: 'x',
+      email: 'nope ',
+    });
+  });
+});
+
+describe('cross-field rules: the referrer', () => {
+  test('role “other” needs the role', () => {
+    expect(rejected(validate('referrer', referrer({ role: 'other' }))).errors.roleOther).toBe(
+      'If other, your role: tell us your role.',
+    );
+    expect(accepted(validate('referrer', referrer({ role: 'other', roleOther: 'Doula' }))).roleOther).toBe(
+      'Doula',
+    );
+  });
+
+  test('any other role does not need it', () => {
+    expect(accepted(validate('referrer', referrer({ role: 'gp', roleOther: '' }))).role).toBe('gp');
+  });
+});
+
+describe('cross-field rules: the family', () => {
+  test('a born baby needs a name and a date of birth', () => {
+    const { errors } = rejected(validate('family', family({ infantName: '', dateOfBirth: '' })));
+    expect(errors.infantName).toBe('Infant’s name: this is required when the baby is born.');
+    expect(errors.dateOfBirth).toBe('Date of birth: this is required when the baby is born.');
+  });
+
+  test.each([
+    ['2026-11-21', 'Date of birth: this is in the future.'],
+    ['2026-02-30', 'Date of birth: that is not a real date.'],
+    ['2008-11-19', 'Date of birth: this is more than 18 years ago; please check it.'],
+  ])('date of birth %s is refused', (dateOfBirth, message) => {
+    expect(rejected(validate('family', family({ dateOfBirth }))).errors.dateOfBirth).toBe(message);
+  });
+
+  test.each([['2026-11-20'], ['2008-11-20'], ['2024-02-29']])(
+    'date of birth %s is accepted',
+    (dateOfBirth) => {
+      expect(accepted(validate('family', family({ dateOfBirth }))).dateOfBirth).toBe(dateOfBirth);
+    },
+  );
+
+  test('an antenatal referral needs an expected date of delivery', () => {
+    const { errors } = rejected(validate('family', family({ stage: 'antenatal', expectedDate: '' })));
+    expect(errors.expectedDate).toBe(
+      'Expected date of delivery: this is required for an antenatal referral.',
+    );
+    // but not the infant's name
+    expect(errors).not.toHaveProperty('infantName');
+  });
+
+  test.each([
+    ['2027-09-25', 'Expected date of delivery: this is more than 44 weeks away; please check it.'],
+    ['2025-11-19', 'Expected date of delivery: this was over a year ago.'],
+    ['2027-02-29', 'Expected date of delivery: that is not a real date.'],
+  ])('expected date %s is refused', (expectedDate, message) => {
+    const { errors } = rejected(validate('family', family({ stage: 'antenatal', expectedDate })));
+    expect(errors.expectedDate).toContain(message);
+  });
+
+  test('an EDD over a year ago points the referrer to “the baby is born”', () => {
+    const { errors } = rejected(
+      validate('family', family({ stage: 'antenatal', expectedDate: '2025-01-01' })),
+    );
+    expect(errors.expectedDate).toContain('choose "Yes, the baby is born" and give the date of birth');
+  });
+
+  test.each([
+    ['44 weeks ahead', '2027-09-24'],
+    ['today', '2026-11-20'],
+    ['a year ago to the day', '2025-11-20'],
+  ])('expected date %s is accepted', (_name, expectedDate) => {
+    expect(accepted(validate('family', family({ stage: 'antenatal', expectedDate }))).expectedDate).toBe(
+      expectedDate,
+    );
+  });
+
+  test('the date that does not apply is cleared', () => {
+    const born = accepted(validate('family', family({ expectedDate: '2027-01-01' })));
+    expect(born.expectedDate).toBe('');
+    expect(born.dateOfBirth).toBe('2026-05-10');
+    const antenatal = accepted(
+      validate(
+        'family',
+        family({ stage: 'antenatal', expectedDate: '2027-01-01', dateOfBirth: '2026-05-10' }),
+      ),
+    );
+    expect(antenatal.dateOfBirth).toBe('');
+    expect(antenatal.expectedDate).toBe('2027-01-01');
+  });
+
+  test.each([
+    ['943 476 5919', '9434765919'],
+    ['943-476-5919', '9434765919'],
+    ['9434765919', '9434765919'],
+  ])('NHS number %j is valid and saved as %s', (nhsNumber, saved) => {
+    expect(accepted(validate('family', family({ nhsNumber }))).nhsNumber).toBe(saved);
+  });
+
+  test.each([['943 476 5918'], ['123'], ['1111111111'], ['94347659190']])(
+    'NHS number %j is refused',
+    (nhsNumber) => {
+      expect(rejected(validate('family', family({ nhsNumber }))).errors.nhsNumber).toMatch(
+        /^NHS number: this is not a valid NHS number/,
+      );
+    },
+  );
+
+  test.each([
+    ['le1 6th', 'LE1 6TH'],
+    ['le16th', 'LE1 6TH'],
+    ['  LE11   2AB ', 'LE11 2AB'],
+  ])('postcode %j is saved as %j', (postcode, saved) => {
+    expect(accepted(validate('family', family({ postcode }))).postcode).toBe(saved);
+  });
+
+  test.each([['LE1 11AB'], ['12345'], ['LE1']])('postcode %j is refused', (postcode) => {
+    expect(rejected(validate('family', family({ postcode }))).errors.postcode).toBe(
+      'Postcode: enter a UK postcode such as LE1 6TH.',
+    );
+  });
+
+  test('cross-field errors come back with the values as typed', () => {
+    const raw = family({ nhsNumber: '943 476 5918', postcode: 'zz' });
+    const { errors, values } = rejected(validate('family', raw));
+    expect(Object.keys(errors).sort()).toEqual(['nhsNumber', 'postcode']);
+    expect(values.nhsNumber).toBe('943 476 5918');
+    expect(values.postcode).toBe('zz');
+    expect(values.infantName).toBe(FULL_CALL.family!.infantName);
+  });
+});
+
+describe('cross-field rules: pick up the phone', () => {
+  const concerns: Answers = {
+    risk: { ...FULL_CALL.risk!, aggression: 'yes', mentalHealth: 'yes' },
+  };
+  const prompts = phonePrompts(concerns);
+  const ptp = section('pickUpThePhone');
+
+  test('the fields are built from the prompts', () => {
+    expect(prompts.map((p) => p.id)).toEqual(['mental-health', 'aggression']);
+    expect(sectionFields(ptp, { prompts }).map((f) => f.id)).toEqual([
+      'mental-health.status',
+      'mental-health.name',
+      'mental-health.role',
+      'mental-health.organisation',
+      'mental-health.number',
+      'mental-health.notes',
+      'aggression.status',
+      'aggression.name',
+      'aggression.role',
+      'aggression.organisation',
+      'aggression.number',
+      'aggression.notes',
+    ]);
+    expect(sectionFields(section('consent'), { prompts })).toBe(section('consent').fields);
+  });
+
+  test('with no prompt, an empty card is fine', () => {
+    expect(accepted(validate('pickUpThePhone', {}, []))).toEqual({});
+  });
+
+  test('every prompt needs a status', () => {
+    const { errors } = rejected(validate('pickUpThePhone', {}, prompts));
+    expect(errors['mental-health.status']).toBe('Parental mental health: what happened?: this is required.');
+    expect(errors['aggression.status']).toMatch(
+      /^Parents who disclose or display aggression: what happened\?/,
+    );
+  });
+
+  test('“phoned” needs who, their organisation and the number', () => {
+    const { errors } = rejected(
+      validate(
+        'pickUpThePhone',
+        {
+          'mental-health.status': 'phoned',
+          'mental-health.notes': 'Shared.',
+          'aggression.status': 'not-needed',
+          'aggression.notes': 'They told us.',
+        },
+        prompts,
+      ),
+    );
+    expect(errors).toEqual({
+      'mental-health.name': 'Parental mental health: you phoned, so give who you spoke to.',
+      'mental-health.organisation': 'Parental mental health: you phoned, so give their organisation.',
+      'mental-health.number': 'Parental mental health: you phoned, so give the number you called.',
+    });
+  });
+
+  test.each([
+    ['phoned', 'say what was shared and the outcome.'],
+    ['not-needed', 'say why the call was not needed.'],
+    ['could-not-reach', 'say what you tried.'],
+  ])('“%s” needs notes', (status, ask) => {
+    const { errors } = rejected(
+      validate(
+        'pickUpThePhone',
+        {
+          'mental-health.status': status,
+          'mental-health.name': 'Sam',
+          'mental-health.organisation': 'PMHT',
+          'mental-health.number': '0116 555 0199',
+          'aggression.status': 'not-needed',
+          'aggression.notes': 'Known.',
+        },
+        prompts,
+      ),
+    );
+    expect(errors).toEqual({ 'mental-health.notes': `Parental mental health: ${ask}` });
+  });
+
+  test('a complete record is accepted, role optional', () => {
+    const a = accepted(
+      validate(
+        'pickUpThePhone',
+        {
+          'mental-health.status': 'phoned',
+          'mental-health.name': ' Sam Carer ',
+          'mental-health.organisation': 'PMHT',
+          'mental-health.number': '0116 555 0199',
+          'mental-health.notes': 'Shared.',
+          'aggression.status': 'could-not-reach',
+          'aggression.notes': 'Rang twice, no answer.',
+        },
+        prompts,
+      ),
+    );
+    expect(a['mental-health.name']).toBe('Sam Carer');
+    expect(a['mental-health.role']).toBe('');
+    expect(a['aggression.status']).toBe('could-not-reach');
+  });
+
+  test('a status that is not an outcome is refused', () => {
+    const { errors } = rejected(
+      validate(
+        'pickUpThePhone',
+        { 'mental-health.status': 'emailed', 'aggression.status': 'not-needed' },
+        prompts,
+      ),
+    );
+    expect(errors['mental-health.status']).toBe(
+      'Parental mental health: what happened?: choose one of the options.',
+    );
+  });
+});
+
+describe('asSubmitted', () => {
+  test('gives saved answers back as card strings', () => {
+    expect(asSubmitted({ concerns: ['anxiety', 'distance'], details: 'x' })).toEqual({
+      concerns: 'anxiety,distance',
+      details: 'x',
+    });
+    expect(asSubmitted(undefined)).toEqual({});
+  });
+
+  test('saved answers pass validation again unchanged', () => {
+    const answers = validated('full', FULL_CALL);
+    for (const s of SECTIONS) {
+      const again = validateSection(s, asSubmitted(answers[s.id]), {
+        today: TODAY,
+        prompts: phonePrompts(answers),
+        answers,
+      });
+      expect(again).toEqual({ ok: true, answers: answers[s.id] });
+    }
+  });
+});
+
+describe('validateDraft', () => {
+  const ctx = (answers: Answers, today = TODAY) => ({ today, prompts: phonePrompts(answers) });
+
+  test('a complete, consistent draft passes', () => {
+    const answers = validated('full', FULL_CALL);
+    expect(validateDraft(SECTIONS, answers, ctx(answers))).toEqual({ ok: true });
+    const advice = validated('advice', ADVICE_CALL);
+    expect(validateDraft(checklist('advice', PROFILE), advice, ctx(advice))).toEqual({ ok: true });
+  });
+
+  test('a new prompt after pick-up-the-phone was saved sends the referrer back to it', () => {
+    const answers = validated('full', FULL_CALL);
+    // the referrer goes back to the risk screening and now reports aggression
+    const changed: Answers = { ...answers, risk: { ...answers.risk!, aggression: 'yes' } };
+    const check = validateDraft(SECTIONS, changed, ctx(changed));
+    if (check.ok) throw new Error('expected a failure');
+    expect(check.section.id).toBe('pickUpThePhone');
+    expect(Object.keys(check.errors)).toEqual(['aggression.status']);
+    // what was recorded for the other prompt comes back to be shown again
+    expect(check.values['mental-health.name']).toBe('Sam Carer');
+  });
+
+  test('the first bad section is the one reported', () => {
+    const answers = validated('full', FULL_CALL);
+    const broken: Answers = {
+      ...answers,
+      consent: { consent: '' },
+      risk: { ...answers.risk!, aggression: 'yes' },
+    };
+    const check = validateDraft(SECTIONS, broken, ctx(broken));
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.section.id).toBe('consent');
+  });
+
+  test('a section never saved fails', () => {
+    const { universal: _omitted, ...answers } = validated('full', FULL_CALL);
+    const check = validateDraft(SECTIONS, answers, ctx(answers));
+    expect(!check.ok && check.section.id).toBe('universal');
+  });
+
+  test('dates are checked against the day of submission', () => {
+    const answers = validated(
+      'full',
+      patch(FULL_CALL, {
+        family: { stage: 'antenatal', expectedDate: '2025-11-20', dateOfBirth: undefined },
+      }),
+    );
+    expect(validateDraft(SECTIONS, answers, ctx(answers, TODAY)).ok).toBe(true);
+    const nextDay = validateDraft(SECTIONS, answers, ctx(answers, '2026-11-21'));
+    expect(!nextDay.ok && nextDay.section.id).toBe('family');
+    expect(!nextDay.ok && nextDay.errors.expectedDate).toMatch(/over a year ago/);
+  });
+});
