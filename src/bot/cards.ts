@@ -42,12 +42,23 @@ export function attachment(card: Record<string, unknown>): Attachment {
 
 /**
  * Makes user text inert in TextBlock and FactSet, which render markdown: no links, emphasis, headings
- * or Teams date functions the user did not intend. TextRun and input values need no escaping.
+ * or Teams date functions the user did not intend. Input values need no escaping; TextRuns need only
+ * `escapeTextRun`. Apply it once: Markdown shows each added backslash's character, not the backslash.
  */
 export function escapeMarkdown(s: string): string {
-  return s
-    .replace(/[\\`*_[\]()<>#~|!]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3')
-    .replace(/\{\{/g, '{\u200B{')
-    .replace(/:\/\//g, ':\u200B//');
+  return escapeTextRun(
+    s
+      .replace(/[\\`*_[\]()<>#~|!&]/g, (c) => `\\${c}`)
+      .replace(/^(\s*)([-+=])/gm, '$1\\$2')
+      .replace(/^(\s*\d+)\.(?=\s|$)/gm, '$1\\.')
+      .replace(/:\/\//g, ':\u200B//'),
+  );
+}
+
+/**
+ * Makes user text inert in a TextRun. TextRuns render no Markdown, but the renderer still turns
+ * `{{DATE(...)}}` and `{{TIME(...)}}` into dates: a zero-width space between braces stops that.
+ */
+export function escapeTextRun(s: string): string {
+  return s.replace(/\{(?=\{)/g, '{\u200B');
 }

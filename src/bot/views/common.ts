@@ -21,6 +21,14 @@ export const buttons = {
   help: { title: 'Help', style: 'default', data: { verb: 'call.help' } },
 } as const satisfies Record<string, Button>;
 
+/** The first `n` UTF-16 code units of `s`, one fewer if the cut would split a surrogate pair (an emoji). */
+export function cut(s: string, n: number): string {
+  const at = Math.max(0, Math.min(n, s.length));
+  const code = s.charCodeAt(at - 1);
+  return s.slice(0, code >= 0xd800 && code <= 0xdbff ? at - 1 : at);
+}
+
+/** At most `max` characters: a longer text is cut (never inside an emoji) and ends with "…". */
 export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
+  return s.length <= max ? s : `${cut(s, max - 1).trimEnd()}…`;
 }

@@ -1,27 +1,50 @@
 import type { Doc } from '../../domain/document';
-import { bindCard, cardBytes, escapeMarkdown, MAX_CARD_BYTES } from '../cards';
+import { bindCard, cardBytes, escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../cards';
+import { cut } from './common';
 
-const SHORTENED = ' … [shortened here: the plain-text copy has it in full]';
+export const SHORTENED = ' … [shortened here: the plain-text copy has it in full]';
 
 /**
  * The summary or referral as a card. Free text goes into TextRuns, which Teams shows as typed;
- * if the longest answers would push the card past Teams' size limit, the longest are shortened
- * on the card only (the plain-text copy that follows is complete).
+ * if the answers would push the card past Teams' size limit, the longest free texts (paragraphs and
+ * list items) are shortened on the card only, all to the same length, as little as needed (the
+ * plain-text copy that follows is complete).
  */
 export function documentCard(
   doc: Doc,
   style: 'default' | 'attention' | 'accent' = 'accent',
 ): Record<string, unknown> {
-  let current = doc;
-  for (let i = 0; i < 50; i++) {
-    const card = bind(current, style);
-    if (cardBytes(card) <= MAX_CARD_BYTES) return card;
-    current = shortenLongest(current);
+  const whole = bind(doc, style, Number.POSITIVE_INFINITY);
+  if (cardBytes(whole) <= MAX_CARD_BYTES) return whole;
+  // the longest length every free text can keep with the card still fitting: a binary search
+  let fits = -1;
+  let tooLong = longestFreeText(doc);
+  let best: Record<string, unknown> | undefined;
+  while (tooLong - fits > 1) {
+    const keep = Math.floor((fits + tooLong) / 2);
+    const card = bind(doc, style, keep);
+    if (cardBytes(card) <= MAX_CARD_BYTES) {
+      fits = keep;
+      best = card;
+    } else tooLong = keep;
   }
-  throw new Error('document card cannot be made small enough');
+  if (!best) throw new Error('document card cannot be made small enough');
+  return best;
 }
 
-function bind(doc: Doc, style: string): Record<string, unknown> {
+function longestFreeText(doc: Doc): number {
+  return Math.max(
+    0,
+    ...doc.blocks.flatMap((b) => [...b.paragraphs.map((p) => p.text), ...b.bullets]).map((t) => t.length),
+  );
+}
+
+function shorten(text: string, keep: number): string {
+  return text.length <= keep ? text : `${cut(text, keep).trimEnd()}${SHORTENED}`;
+}
+
+function bind(doc: Doc, style: string, keep: number): Record<string, unknown> {
+  const run = (text: string) => escapeTextRun(shorten(text, keep));
   return bindCard('document', {
     headerStyle: style,
     title: doc.title,
@@ -30,47 +53,25 @@ function bind(doc: Doc, style: string): Record<string, unknown> {
     blocks: doc.blocks.map((b) => ({
       heading: escapeMarkdown(b.heading),
       facts: b.facts.map((f) => ({ label: f.label, value: escapeMarkdown(f.value) })),
-      paragraphs: b.paragraphs,
-      bullets: b.bullets,
+      paragraphs: b.paragraphs.map((p) => ({ label: p.label, text: run(p.text) })),
+      bullets: b.bullets.map(run),
     })),
   });
 }
 
-function shortenLongest(doc: Doc): Doc {
-  let longest = { b: -1, p: -1, len: 0 };
-  doc.blocks.forEach((b, bi) => {
-    b.paragraphs.forEach((p, pi) => {
-      if (p.text.length > longest.len) longest = { b: bi, p: pi, len: p.text.length };
-    });
-  });
-  if (longest.b < 0) return doc;
-  return {
-    ...doc,
-    blocks: doc.blocks.map((b, bi) =>
-      bi !== longest.b
-        ? b
-        : {
-            ...b,
-            paragraphs: b.paragraphs.map((p, pi) =>
-              pi !== longest.p
-                ? p
-                : {
-                    ...p,
-                    text: p.text.replace(SHORTENED, '').slice(0, Math.floor(longest.len * 0.7)) + SHORTENED,
-                  },
-            ),
-          },
-    ),
-  };
-}
-
-/** Teams caps a message at about 28 KB too: long plain text goes in several messages. */
+/**
+ * Teams caps a message at about 28 KB too: long plain text goes in several messages, each at most
+ * `maxChars` long. A chunk ends at the last line break within the limit, which is dropped (each message
+ * shows as a block of its own); a line longer than half the limit is cut at the limit itself, never
+ * inside an emoji. So the chunks joined back, with a "\n" wherever the text had one at the join,
+ * give the text exactly.
+ */
 export function plainTextChunks(text: string, maxChars = 8000): string[] {
   const chunks: string[] = [];
   let rest = text;
   while (rest.length > maxChars) {
-    const cut = rest.lastIndexOf('\n', maxChars);
-    const at = cut > maxChars / 2 ? cut : maxChars;
+    const newline = rest.lastIndexOf('\n', maxChars);
+    const at = newline > maxChars / 2 ? newline : Math.max(1, cut(rest, maxChars).length);
     chunks.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, '');
   }

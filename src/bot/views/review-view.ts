@@ -1,25 +1,42 @@
 import type { ServiceProfile } from '../../domain/checklist';
 import { type Draft, progress, sectionsOf } from '../../domain/draft';
 import { assessEligibility, PRACTITIONER_DECIDES } from '../../domain/eligibility';
-import { phonePrompts, promptFields } from '../../domain/pick-up-the-phone';
+import { PHONE_OUTCOMES, type PhoneRecord, phoneRecords } from '../../domain/pick-up-the-phone';
 import { assessRisk } from '../../domain/risk';
 import { answersPreview } from '../../domain/summary';
-import { bindCard, escapeMarkdown } from '../cards';
+import { bindCard, cardBytes, escapeMarkdown, MAX_CARD_BYTES } from '../cards';
 import { footer, truncate } from './common';
 
-/** Long answers are cut on the review: it is for checking and editing, the summary carries the full text. */
-const PREVIEW_CHARS = 160;
+/**
+ * Long answers are cut on the review: it is for checking and editing, the summary carries the full text.
+ * When a call's answers are long enough to push the card past Teams' size limit, the cut comes sooner.
+ */
+const PREVIEW_CHARS = [160, 120, 90, 60, 40, 25] as const;
 
 export function reviewCard(
   draft: Draft,
   profile: ServiceProfile,
   errors: string[] = [],
 ): Record<string, unknown> {
+  let card: Record<string, unknown> = {};
+  for (const chars of PREVIEW_CHARS) {
+    card = bind(draft, profile, errors, chars);
+    if (cardBytes(card) <= MAX_CARD_BYTES) return card;
+  }
+  throw new Error('review card cannot be made small enough');
+}
+
+function bind(
+  draft: Draft,
+  profile: ServiceProfile,
+  errors: string[],
+  previewChars: number,
+): Record<string, unknown> {
   const sections = sectionsOf(draft, profile);
   const eligibility =
     draft.kind === 'full' ? assessEligibility(draft.answers, draft.callDate, profile) : null;
   const risk = assessRisk(draft.answers, profile);
-  const prompts = phonePrompts(draft.answers);
+  const calls = phoneRecords(draft.answers);
   return bindCard('review', {
     serviceName: profile.serviceName,
     heading: draft.kind === 'advice' ? 'Check your advice call' : 'Check your duty call',
@@ -50,20 +67,14 @@ export function reviewCard(
     sections: sections.map((s) => {
       const facts =
         s.id === 'pickUpThePhone'
-          ? prompts.flatMap((p) =>
-              promptFields(p)
-                .map((f) => ({ label: f.label, value: draft.answers.pickUpThePhone?.[f.id] }))
-                .filter(
-                  (f): f is { label: string; value: string } => typeof f.value === 'string' && f.value !== '',
-                ),
-            )
+          ? calls.map(phoneFact).filter((f) => f.value !== '')
           : answersPreview({ answers: draft.answers, kind: draft.kind }, s);
       return {
         id: s.id,
         title: s.keyPoint ? `Key point ${s.keyPoint}: ${s.title}` : s.title,
         facts: facts.map((f) => ({
           label: f.label,
-          value: escapeMarkdown(truncate(f.value, PREVIEW_CHARS)),
+          value: escapeMarkdown(truncate(f.value, previewChars)),
         })),
       };
     }),
@@ -72,4 +83,12 @@ export function reviewCard(
     step: draft.step,
     submitTitle: draft.kind === 'advice' ? 'Submit the advice call' : 'Submit the duty call',
   });
+}
+
+/** One line per information-sharing prompt: what happened, with whom, and the notes. */
+function phoneFact(r: PhoneRecord): { label: string; value: string } {
+  const outcome = PHONE_OUTCOMES.find((o) => o.value === r.outcome)?.title ?? '';
+  const who = [r.name, r.role, r.organisation, r.number].filter(Boolean).join(', ');
+  const value = [outcome, who && `(${who})`, r.notes && `- ${r.notes}`].filter(Boolean).join(' ');
+  return { label: r.prompt.title, value };
 }
