@@ -1,5 +1,5 @@
 import type { Draft } from '../domain/draft';
-import { sectionsOf } from '../domain/draft';
+import { pageCount, pageOf, sectionsOf } from '../domain/draft';
 import { phonePrompts } from '../domain/pick-up-the-phone';
 import type { BotDeps } from './deps';
 import { today } from './turn';
@@ -22,7 +22,11 @@ export function currentCard(draft: Draft, deps: BotDeps, extras: CardExtras = {}
     {
       draft,
       section,
-      prompts: phonePrompts(draft.answers),
+      prompts: pageOf(phonePrompts(draft.answers), draft.page ?? 0),
+      anyPrompts: phonePrompts(draft.answers).length > 0,
+      morePages:
+        draft.at === 'pickUpThePhone' &&
+        (draft.page ?? 0) < pageCount(phonePrompts(draft.answers).length) - 1,
       today: today(deps.now(), deps.profile),
       typed: extras.typed,
       errors: extras.errors,

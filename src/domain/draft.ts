@@ -7,6 +7,7 @@ import {
   type SectionId,
   type ServiceProfile,
 } from './checklist';
+import { phonePrompts } from './pick-up-the-phone';
 
 /** A duty call in progress: saved after every step so the referrer can stop and resume. */
 export interface Draft {
@@ -24,6 +25,8 @@ export interface Draft {
   readonly step: number;
   readonly answers: Answers;
   readonly saved: readonly SectionId[];
+  /** Which page of pick-up-the-phone prompts is on screen: a card holds at most PROMPTS_PER_PAGE. */
+  readonly page?: number;
   /** Suggested referrer details (Teams profile, the referrer's last call), shown until the section is saved. */
   readonly prefill?: SectionAnswers;
 }
@@ -87,8 +90,44 @@ export function saveSection(
 }
 
 /** Moves without saving (Back on an unsaved card, Edit from the review). */
-export function goTo(draft: Draft, at: SectionId | 'review', now: Date): Draft {
-  return { ...draft, ...touch(draft, now), at };
+export function goTo(draft: Draft, at: SectionId | 'review', now: Date, page = 0): Draft {
+  return { ...draft, ...touch(draft, now), at, page };
+}
+
+/** Six inputs a prompt: three prompts keep the card within Teams' size limit with the longest answers. */
+export const PROMPTS_PER_PAGE = 3;
+
+export function pageCount(items: number): number {
+  return Math.max(1, Math.ceil(items / PROMPTS_PER_PAGE));
+}
+
+export function pageOf<T>(items: readonly T[], page: number): T[] {
+  return items.slice(page * PROMPTS_PER_PAGE, (page + 1) * PROMPTS_PER_PAGE);
+}
+
+/**
+ * Saves one page of pick-up-the-phone answers (merged with the other pages') and turns the page;
+ * the section counts as saved once its last page is.
+ */
+export function savePhonePage(
+  draft: Draft,
+  merged: SectionAnswers,
+  move: 'next' | 'stay',
+  pages: number,
+  profile: ServiceProfile,
+  now: Date,
+): Draft {
+  const page = Math.min(draft.page ?? 0, pages - 1);
+  if (move === 'next' && page + 1 < pages) {
+    return {
+      ...draft,
+      ...touch(draft, now),
+      answers: { ...draft.answers, pickUpThePhone: merged },
+      page: page + 1,
+    };
+  }
+  const saved = saveSection(draft, 'pickUpThePhone', merged, move, profile, now);
+  return { ...saved, page: move === 'stay' ? page : 0 };
 }
 
 /** Counts the card on screen as sent again (resume, status) so older copies become stale. */
@@ -130,7 +169,13 @@ export function progress(draft: Draft, profile: ServiceProfile): Progress {
   const minutesUsed = Math.round(draft.activeMs / 60_000);
   const keyPointsCovered =
     draft.kind === 'advice' ? null : sections.filter((s) => s.keyPoint && draft.saved.includes(s.id)).length;
-  const where = draft.at === 'review' ? 'Review' : `Section ${index} of ${sections.length}`;
+  const prompts = draft.at === 'pickUpThePhone' ? phonePrompts(draft.answers).length : 0;
+  const first = (draft.page ?? 0) * PROMPTS_PER_PAGE + 1;
+  const pageText =
+    prompts > PROMPTS_PER_PAGE
+      ? ` (prompts ${first}-${Math.min(prompts, first + PROMPTS_PER_PAGE - 1)} of ${prompts})`
+      : '';
+  const where = draft.at === 'review' ? 'Review' : `Section ${index} of ${sections.length}${pageText}`;
   const points =
     keyPointsCovered === null ? 'advice only' : `key points covered ${keyPointsCovered} of ${KEY_POINTS}`;
   return {

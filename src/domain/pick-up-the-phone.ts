@@ -148,6 +148,7 @@ export function promptFields(p: PhonePrompt): FieldDef[] {
       label: `${p.title}: what happened?`,
       required: true,
       choices: PHONE_OUTCOMES,
+      errorMessage: `${p.title}: choose what happened.`,
     },
     { id: `${p.id}.name`, kind: 'text', label: 'Who you spoke to', required: false },
     { id: `${p.id}.role`, kind: 'text', label: 'Their role', required: false },

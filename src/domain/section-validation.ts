@@ -43,13 +43,16 @@ export function validateSection(
     if (parsed.success) out[field.id] = parsed.data as string | string[];
     else errors[field.id] = readable(field, parsed.error.issues[0]?.message);
   }
-  if (Object.keys(errors).length === 0) crossFieldRules(section, out, errors, ctx);
+  // rules across fields run even when a field failed, so the referrer sees every problem at once
+  const crossErrors: Record<string, string> = {};
+  crossFieldRules(section, out, crossErrors, ctx);
+  for (const [id, message] of Object.entries(crossErrors)) errors[id] ??= message;
   if (Object.keys(errors).length > 0) return { ok: false, errors, values: echoValues(fields, raw) };
   return { ok: true, answers: out };
 }
 
 function readable(field: FieldDef, message: string | undefined): string {
-  if (message?.startsWith(field.label)) return message;
+  if (message?.startsWith(field.label) || (message && message === field.errorMessage)) return message;
   return `${field.label}: this answer could not be read; please enter it again.`;
 }
 

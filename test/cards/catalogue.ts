@@ -8,7 +8,7 @@ import { documentCard } from '../../src/bot/views/document-view';
 import { reviewCard } from '../../src/bot/views/review-view';
 import { sectionCard } from '../../src/bot/views/section-view';
 import type { ServiceProfile } from '../../src/domain/checklist';
-import { type Draft, goTo, sectionsOf } from '../../src/domain/draft';
+import { type Draft, goTo, pageCount, pageOf, sectionsOf } from '../../src/domain/draft';
 import { type PhonePrompt, phonePrompts } from '../../src/domain/pick-up-the-phone';
 import { referralDoc } from '../../src/domain/referral';
 import { asSubmitted, sectionFields } from '../../src/domain/section-validation';
@@ -32,39 +32,48 @@ export function errorForEveryField(fields: readonly { id: string; label: string 
   );
 }
 
-/** The section card as saved, and as re-shown after a failed save with an error on every field. */
+/**
+ * The section card as saved, and as re-shown after a failed save with an error on every field.
+ * Pick up the phone is shown a page of prompts at a time, as the bot shows it, unless `only` names prompts.
+ */
 export function sectionCards(
   draft: Draft,
   profile: ServiceProfile,
-  prompts: readonly PhonePrompt[] = phonePrompts(draft.answers),
+  only?: readonly PhonePrompt[],
 ): BuiltCard[] {
+  const all = phonePrompts(draft.answers);
   return sectionsOf(draft, profile).flatMap((section) => {
-    const at = goTo(draft, section.id, NOW);
-    const fields = sectionFields(section, { prompts });
-    const typed = asSubmitted(draft.answers[section.id]);
-    return [
-      {
-        label: `section ${section.id}, saved`,
-        template: 'section' as const,
-        card: sectionCard({ draft: at, section, prompts, today: TODAY, notice: 'Saved.' }, profile),
-      },
-      {
-        label: `section ${section.id}, errors on every field`,
-        template: 'section' as const,
-        card: sectionCard(
-          {
-            draft: at,
-            section,
-            prompts,
-            today: TODAY,
-            typed: Object.fromEntries(fields.map((f) => [f.id, typed[f.id] ?? ''])),
-            errors: errorForEveryField(fields),
-            notice: LONGEST_NOTICE,
-          },
-          profile,
-        ),
-      },
-    ];
+    const pages =
+      section.id !== 'pickUpThePhone' || only
+        ? [{ page: 0, prompts: only ?? all }]
+        : Array.from({ length: pageCount(all.length) }, (_, page) => ({ page, prompts: pageOf(all, page) }));
+    return pages.flatMap(({ page, prompts }) => {
+      const at = goTo(draft, section.id, NOW, page);
+      const fields = sectionFields(section, { prompts });
+      const typed = asSubmitted(draft.answers[section.id]);
+      const name = pages.length > 1 ? `section ${section.id} page ${page + 1}` : `section ${section.id}`;
+      const common = { draft: at, section, prompts, anyPrompts: all.length > 0, today: TODAY };
+      return [
+        {
+          label: `${name}, saved`,
+          template: 'section' as const,
+          card: sectionCard({ ...common, notice: 'Saved.' }, profile),
+        },
+        {
+          label: `${name}, errors on every field`,
+          template: 'section' as const,
+          card: sectionCard(
+            {
+              ...common,
+              typed: Object.fromEntries(fields.map((f) => [f.id, typed[f.id] ?? ''])),
+              errors: errorForEveryField(fields),
+              notice: LONGEST_NOTICE,
+            },
+            profile,
+          ),
+        },
+      ];
+    });
   });
 }
 

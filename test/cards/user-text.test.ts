@@ -58,7 +58,15 @@ describe.each(KINDS)('in a %s call', (kind) => {
           )
           .map((f) => f.id);
         for (const state of ['saved', 'errors on every field']) {
-          const values = inputs(card(`section ${section.id}, ${state}`))
+          // pick up the phone comes a page of prompts at a time: gather its pages
+          const pages = cards.filter(
+            (c) =>
+              c.label === `section ${section.id}, ${state}` ||
+              (c.label.startsWith(`section ${section.id} page `) && c.label.endsWith(`, ${state}`)),
+          );
+          expect(pages.length, `${section.id} ${state}`).toBeGreaterThan(0);
+          const values = pages
+            .flatMap((c) => inputs(c.card))
             .filter((i) => free.includes(i.id))
             .map((i) => i.value);
           expect(values, `${section.id} ${state}`).toHaveLength(free.length);
@@ -108,6 +116,11 @@ test('the out-of-area prompt quotes the referrer’s words escaped in its explan
   const payload = '[click](https://evil.example)';
   const draft = buildDraft('full', everyTextIs(payload), WORST_PROFILE);
   const cards = callCards(draft, WORST_PROFILE);
-  const phone = cards.find((c) => c.label === 'section pickUpThePhone, saved')!.card;
-  expect(markdownTexts(phone)).toContain(`Involved out of area: ${escapeMarkdown(payload)}`);
+  const pages = cards.filter(
+    (c) => c.label.startsWith('section pickUpThePhone') && c.label.endsWith(', saved'),
+  );
+  expect(pages.length).toBeGreaterThan(1);
+  expect(pages.flatMap((c) => markdownTexts(c.card))).toContain(
+    `Involved out of area: ${escapeMarkdown(payload)}`,
+  );
 });

@@ -4,8 +4,12 @@ import {
   type Draft,
   goTo,
   isComplete,
+  PROMPTS_PER_PAGE,
+  pageCount,
+  pageOf,
   progress,
   reissue,
+  savePhonePage,
   saveSection,
   sectionsOf,
   startDraft,
@@ -223,5 +227,45 @@ describe('isComplete', () => {
   test('an advice call is complete after its four sections', () => {
     expect(isComplete(saveAll(start('advice'), ADVICE_IDS), PROFILE)).toBe(true);
     expect(isComplete(saveAll(start('advice'), ['referrer', 'advice', 'risk']), PROFILE)).toBe(false);
+  });
+});
+
+describe('pick-up-the-phone pages', () => {
+  const pages = 3;
+  const atPhone = () =>
+    goTo(saveAll(start(), FULL_IDS.slice(0, FULL_IDS.indexOf('pickUpThePhone'))), 'pickUpThePhone', at(30));
+
+  test('pageOf and pageCount hold three prompts a page', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => i);
+    expect(PROMPTS_PER_PAGE).toBe(3);
+    expect(pageCount(0)).toBe(1);
+    expect(pageCount(3)).toBe(1);
+    expect(pageCount(4)).toBe(2);
+    expect(pageCount(10)).toBe(4);
+    expect(pageOf(ten, 0)).toEqual([0, 1, 2]);
+    expect(pageOf(ten, 3)).toEqual([9]);
+  });
+
+  test('Next turns the page and keeps the answers without marking the section saved', () => {
+    const d = savePhonePage(atPhone(), { 'a.status': 'phoned' }, 'next', pages, PROFILE, at(31));
+    expect(d.at).toBe('pickUpThePhone');
+    expect(d.page).toBe(1);
+    expect(d.answers.pickUpThePhone).toEqual({ 'a.status': 'phoned' });
+    expect(d.saved).not.toContain('pickUpThePhone');
+  });
+
+  test('Next on the last page saves the section and moves on, back to page one', () => {
+    let d = atPhone();
+    for (let p = 0; p < pages; p++)
+      d = savePhonePage(d, { [`p${p}.status`]: 'phoned' }, 'next', pages, PROFILE, at(31 + p));
+    expect(d.at).toBe('referral');
+    expect(d.page).toBe(0);
+    expect(d.saved).toContain('pickUpThePhone');
+  });
+
+  test('Save keeps the page', () => {
+    const d = savePhonePage({ ...atPhone(), page: 2 }, { x: 'y' }, 'stay', pages, PROFILE, at(31));
+    expect(d.at).toBe('pickUpThePhone');
+    expect(d.page).toBe(2);
   });
 });

@@ -354,9 +354,9 @@ describe('cross-field rules: pick up the phone', () => {
 
   test('every prompt needs a status', () => {
     const { errors } = rejected(validate('pickUpThePhone', {}, prompts));
-    expect(errors['mental-health.status']).toBe('Parental mental health: what happened?: this is required.');
-    expect(errors['aggression.status']).toMatch(
-      /^Parents who disclose or display aggression: what happened\?/,
+    expect(errors['mental-health.status']).toBe('Parental mental health: choose what happened.');
+    expect(errors['aggression.status']).toBe(
+      'Parents who disclose or display aggression: choose what happened.',
     );
   });
 
@@ -476,7 +476,8 @@ describe('validateDraft', () => {
     const check = validateDraft(SECTIONS, changed, ctx(changed));
     if (check.ok) throw new Error('expected a failure');
     expect(check.section.id).toBe('pickUpThePhone');
-    expect(Object.keys(check.errors)).toEqual(['aggression.status']);
+    // the missing status and, checked in the same pass, the notes every outcome needs
+    expect(Object.keys(check.errors)).toEqual(['aggression.status', 'aggression.notes']);
     // what was recorded for the other prompt comes back to be shown again
     expect(check.values['mental-health.name']).toBe('Sam Carer');
   });

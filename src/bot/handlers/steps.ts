@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { goTo, reissue, saveSection, sectionsOf } from '../../domain/draft';
+import { goTo, pageCount, pageOf, reissue, savePhonePage, saveSection, sectionsOf } from '../../domain/draft';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { validateSection } from '../../domain/section-validation';
 import { checkCard, PROBLEM_TEXT } from '../card-check';
@@ -25,10 +25,16 @@ export async function onStep(
   const draft = check.draft;
   const now = deps.now();
 
+  const lastPage = pageCount(phonePrompts(draft.answers).length) - 1;
   if (e.verb === 'call.back') {
+    if (draft.at === 'pickUpThePhone' && (draft.page ?? 0) > 0) {
+      return commit(context, deps, loaded, goTo(draft, draft.at, now, (draft.page ?? 0) - 1));
+    }
     const ids = sectionsOf(draft, deps.profile).map((s) => s.id);
-    const at = draft.at === 'review' ? ids[ids.length - 1] : ids[Math.max(0, ids.indexOf(draft.at) - 1)];
-    return commit(context, deps, loaded, goTo(draft, at ?? 'referrer', now));
+    const at =
+      (draft.at === 'review' ? ids[ids.length - 1] : ids[Math.max(0, ids.indexOf(draft.at) - 1)]) ??
+      'referrer';
+    return commit(context, deps, loaded, goTo(draft, at, now, at === 'pickUpThePhone' ? lastPage : 0));
   }
   if (e.verb === 'call.edit') {
     const target = sectionsOf(draft, deps.profile).find((s) => s.id === inputs.target);
@@ -39,9 +45,10 @@ export async function onStep(
   // call.save: the section on screen is the one in the envelope (checkCard made sure)
   const section = sectionsOf(draft, deps.profile).find((s) => s.id === draft.at);
   if (!section) return answerProblem(context, deps, loaded, 'stale');
+  const allPrompts = phonePrompts(draft.answers);
   const result = validateSection(section, inputs, {
     today: today(now, deps.profile),
-    prompts: phonePrompts(draft.answers),
+    prompts: pageOf(allPrompts, draft.page ?? 0),
     answers: draft.answers,
   });
   if (!result.ok) {
@@ -52,7 +59,17 @@ export async function onStep(
     });
   }
   const move = e.move === 'next' ? 'next' : 'stay';
-  const next = saveSection(draft, section.id, result.answers, move, deps.profile, now);
+  const next =
+    section.id === 'pickUpThePhone'
+      ? savePhonePage(
+          draft,
+          { ...(draft.answers.pickUpThePhone ?? {}), ...result.answers },
+          move,
+          pageCount(allPrompts.length),
+          deps.profile,
+          now,
+        )
+      : saveSection(draft, section.id, result.answers, move, deps.profile, now);
   return commit(context, deps, loaded, next, move === 'stay' ? { notice: 'Saved.' } : {});
 }
 

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { toPlainText } from '../../domain/document';
-import { goTo, sectionsOf } from '../../domain/draft';
+import { goTo, PROMPTS_PER_PAGE, sectionsOf } from '../../domain/draft';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { referralDoc } from '../../domain/referral';
 import { validateDraft } from '../../domain/section-validation';
@@ -31,7 +31,14 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
     prompts: phonePrompts(draft.answers),
   });
   if (!verdict.ok) {
-    return commit(context, deps, loaded, goTo(draft, verdict.section.id, now), {
+    // show the page of pick-up-the-phone prompts where the first problem is
+    const prompts = phonePrompts(draft.answers);
+    const firstBad = prompts.findIndex((p) =>
+      Object.keys(verdict.errors).some((k) => k.startsWith(`${p.id}.`)),
+    );
+    const page =
+      verdict.section.id === 'pickUpThePhone' && firstBad > 0 ? Math.floor(firstBad / PROMPTS_PER_PAGE) : 0;
+    return commit(context, deps, loaded, goTo(draft, verdict.section.id, now, page), {
       typed: verdict.values,
       errors: verdict.errors,
       notice: 'Before submitting, this section needs another look.',

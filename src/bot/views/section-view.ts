@@ -11,7 +11,11 @@ import { footer } from './common';
 export interface SectionView {
   readonly draft: Draft;
   readonly section: SectionDef;
+  /** The pick-up-the-phone prompts on this page of the card. */
   readonly prompts: readonly PhonePrompt[];
+  readonly anyPrompts?: boolean;
+  /** More pick-up-the-phone prompts follow on the next page of this section. */
+  readonly morePages?: boolean;
   readonly today: string;
   /** Values to show instead of the saved answers: what was typed into a card that failed validation. */
   readonly typed?: Record<string, string> | undefined;
@@ -35,7 +39,7 @@ export function sectionCard(v: SectionView, profile: ServiceProfile): Record<str
     intro: v.section.intro,
     notice: v.notice ?? '',
     errors: fields.filter((f) => errors[f.id]).map((f) => errors[f.id]),
-    noPrompts: v.section.id === 'pickUpThePhone' && v.prompts.length === 0,
+    noPrompts: v.section.id === 'pickUpThePhone' && !v.anyPrompts,
     fields: fields.map((f) => ({
       ...fieldView(f, value(f, v.typed, saved, v.draft.prefill), errors[f.id] ?? '', v.today),
       ...groupHeader(f, v.prompts),
@@ -46,7 +50,9 @@ export function sectionCard(v: SectionView, profile: ServiceProfile): Record<str
     section: v.section.id,
     isFirst: index === 0,
     nextTitle:
-      index === sections.length - 1 || v.draft.saved.length >= sections.length ? 'Save and review' : 'Next',
+      !v.morePages && (index === sections.length - 1 || v.draft.saved.length >= sections.length)
+        ? 'Save and review'
+        : 'Next',
   });
 }
 
