@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** Five prompts: open to social care, substance misuse, domestic abuse, mental health, out of area. */
-const FIVE_PROMPTS = {
+const FIVE_PROMPTS: Record<string, Record<string, string>> = {
   ...FULL_CALL,
   services: {
     ...FULL_CALL.services!,
@@ -92,7 +92,7 @@ test('many prompts come three to a card, with Back and Next between the pages', 
     5,
   );
 
-  card = lastCard(await bot.submit(press(card, 'Save and review', FIVE_PROMPTS.referral)));
+  card = lastCard(await bot.submit(press(card, 'Save and review', FULL_CALL.referral)));
   const summary = cardText(cards(await bot.submit(press(card, 'Submit the duty call')))[1]);
   expect(summary).toContain(
     'Child open to children’s social care: Phoned (Jo Social, Children’s Social Care, 0116 555 0000)',
