@@ -41,15 +41,18 @@ export function attachment(card: Record<string, unknown>): Attachment {
 }
 
 /**
- * Makes user text inert in TextBlock and FactSet, which render markdown: no links, emphasis, headings
- * or Teams date functions the user did not intend. Input values need no escaping; TextRuns need only
- * `escapeTextRun`. Apply it once: Markdown shows each added backslash's character, not the backslash.
+ * Makes user text inert in TextBlock and FactSet, which render Markdown: no links, emphasis or lists it
+ * did not intend, and no Teams date functions. Only what Adaptive Cards' Markdown acts on is escaped,
+ * because some Teams clients show the backslashes: brackets (links, images), emphasis, code, list
+ * markers at a line start, and a backslash before any of those. Addresses lose their autolink.
  */
 export function escapeMarkdown(s: string): string {
   return escapeTextRun(
     s
-      .replace(/[\\`*_[\]()<>#~|!&]/g, (c) => `\\${c}`)
-      .replace(/^(\s*)([-+=])/gm, '$1\\$2')
+      .replace(/\\(?=[\\`*_[\]]|$)/g, '\\\\')
+      .replace(/[`*_[\]]/g, (c) => `\\${c}`)
+      .replace(/^(\s*)([-+])(?=\s|$)/gm, '$1\\$2')
+      .replace(/^(\s*)([-=])(?=[-=]+\s*$)/gm, '$1\\$2')
       .replace(/^(\s*\d+)\.(?=\s|$)/gm, '$1\\.')
       .replace(/:\/\//g, ':\u200B//'),
   );

@@ -1,5 +1,5 @@
 import { describeInfantAge, formatUkDate } from './age';
-import { many, text } from './answers';
+import { text } from './answers';
 import { checklist, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
 import { type Block, block, type Doc, type Fact } from './document';
 import { PRACTITIONER_DECIDES } from './eligibility';
@@ -21,7 +21,7 @@ export function summaryDoc(call: SubmittedCall, profile: ServiceProfile): Doc {
   const blocks: Block[] = [header(call, sections)];
   if (advice) blocks.push(sectionBlock(call, sections, 'advice'));
   else {
-    blocks.push(familyBlock(call, sections), sectionBlock(call, sections, 'consent'));
+    blocks.push(familyBlock(call), sectionBlock(call, sections, 'consent'));
     for (const s of sections.filter((s) => s.keyPoint)) blocks.push(sectionBlock(call, sections, s.id));
   }
   blocks.push(riskBlock(call, sections), phoneBlock(call.phone));
@@ -106,7 +106,7 @@ function localAuthority(v: string): string {
   return v;
 }
 
-function familyBlock(call: SubmittedCall, _sections: readonly SectionDef[]): Block {
+function familyBlock(call: SubmittedCall): Block {
   const other = text(call.answers, 'family', 'otherProfessionals');
   return block('Infant and family', {
     facts: infantFacts(call),
@@ -183,5 +183,3 @@ export function answersPreview(call: Pick<SubmittedCall, 'answers' | 'kind'>, se
     .map((f) => ({ label: f.label, value: display(f, call.answers[section.id]?.[f.id]) }))
     .filter((f) => f.value !== '');
 }
-
-export { many };

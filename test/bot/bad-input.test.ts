@@ -391,7 +391,7 @@ describe('user text is data, never template or markdown', () => {
     const review = await walkTo(bot, 'review', answers);
     const reviewFacts = facts(review);
     expect(reviewFacts.some((v) => v.includes(TEMPLATE))).toBe(true);
-    for (const v of reviewFacts) expect(v).not.toMatch(/\]\(|https?:\/\//);
+    for (const v of reviewFacts) expect(v).not.toMatch(/(?<!\\)\]\(|https?:\/\//);
 
     const replies = await bot.submit(press(review, 'Submit the duty call'));
     const [, summary, referral] = cards(replies);
@@ -402,7 +402,7 @@ describe('user text is data, never template or markdown', () => {
     expect(summaryFacts).toContain(FOOTER_EXPRESSION);
     expect(JSON.stringify(summary)).not.toContain('Test IMH Service 2');
     for (const v of summaryFacts) {
-      expect(v).not.toMatch(/\]\(/);
+      expect(v).not.toMatch(/(?<!\\)\]\(/);
       expect(v).not.toMatch(/https?:\/\//);
       expect(v).not.toMatch(/(^|[^\\])\*\*/);
     }

@@ -24,7 +24,8 @@ async function rendererFormat(text: string): Promise<string> {
   return formatText('en-GB', text) ?? '';
 }
 
-const SPECIAL = /[\\`*_[\]()<>#~|!&]/;
+/** What Adaptive Cards' Markdown acts on; everything else is left alone so no backslash shows. */
+const SPECIAL = /[`*_[\]]/;
 
 describe('escapeMarkdown', () => {
   test.each([
@@ -32,23 +33,27 @@ describe('escapeMarkdown', () => {
     ['é 中 👶 "quoted"', 'é 中 👶 "quoted"'],
     ['**bold**', '\\*\\*bold\\*\\*'],
     ['_italic_', '\\_italic\\_'],
-    ['[click](https://evil.example)', `\\[click\\]\\(https:${ZWSP}//evil.example\\)`],
+    ['[click](https://evil.example)', `\\[click\\](https:${ZWSP}//evil.example)`],
     ['see https://evil.example now', `see https:${ZWSP}//evil.example now`],
-    ['<at>Someone</at>', '\\<at\\>Someone\\</at\\>'],
-    ['{{DATE(2026-01-01T00:00:00Z, SHORT)}}', `{${ZWSP}{DATE\\(2026-01-01T00:00:00Z, SHORT\\)}}`],
-    ['{{{TIME(2026-01-01T00:00:00Z)}}}', `{${ZWSP}{${ZWSP}{TIME\\(2026-01-01T00:00:00Z\\)}}}`],
+    ['<at>Someone</at>', '<at>Someone</at>'],
+    ['{{DATE(2026-01-01T00:00:00Z, SHORT)}}', `{${ZWSP}{DATE(2026-01-01T00:00:00Z, SHORT)}}`],
+    ['{{{TIME(2026-01-01T00:00:00Z)}}}', `{${ZWSP}{${ZWSP}{TIME(2026-01-01T00:00:00Z)}}}`],
     ['${$root.draftId}', '${$root.draftId}'],
     ['${1+1}', '${1+1}'],
-    ['back\\slash', 'back\\\\slash'],
+    ['back\\slash, C:\\path', 'back\\slash, C:\\path'],
+    ['\\*not bold\\*', '\\\\\\*not bold\\\\\\*'],
+    ['ends with \\', 'ends with \\\\'],
+    ['![image](https://x.example/a.png)', `!\\[image\\](https:${ZWSP}//x.example/a.png)`],
     ['`code`', '\\`code\\`'],
-    ['# not a heading', '\\# not a heading'],
-    ['> not a quote', '\\> not a quote'],
-    ['~~struck~~ | piped | !bang', '\\~\\~struck\\~\\~ \\| piped \\| \\!bang'],
-    ['&lt;b&gt; &amp;', '\\&lt;b\\&gt; \\&amp;'],
+    [
+      '(parentheses), #hash, > angle, ~tilde | pipe !bang',
+      '(parentheses), #hash, > angle, ~tilde | pipe !bang',
+    ],
     ['- not a list\n+ nor this\n  - nor this', '\\- not a list\n\\+ nor this\n  \\- nor this'],
     ['1. not a list\n22. nor this\n3.', '1\\. not a list\n22\\. nor this\n3\\.'],
     ['3.5 kg at 10.30', '3.5 kg at 10.30'],
-    ['text\n===\nmore\n---', 'text\n\\===\nmore\n\\---'],
+    ['text\n===\nmore\n---\n-- two', 'text\n\\===\nmore\n\\---\n-- two'],
+    ['well-known, e-mail, 10-12', 'well-known, e-mail, 10-12'],
   ])('%j becomes %j', (input, escaped) => {
     expect(escapeMarkdown(input)).toBe(escaped);
   });
@@ -72,11 +77,13 @@ describe('escapeMarkdown', () => {
     expect(rest).not.toMatch(/^\s*([-+=]|\d+\.(\s|$))/m);
   });
 
-  test.each(samples)('is not idempotent, so it must be applied exactly once: %j', (input) => {
-    // escaping twice shows the first escapes' backslashes: the card tests hold each value to one escape
-    expect(shown(escapeMarkdown(escapeMarkdown(input)))).not.toBe(input);
-    expect(shown(escapeMarkdown(escapeMarkdown(input)))).toBe(escapeMarkdown(input).replaceAll(ZWSP, ''));
-  });
+  test.each(samples.filter((input) => SPECIAL.test(input)))(
+    'shows its own backslashes if applied twice, so it must be applied exactly once: %j',
+    (input) => {
+      // the card tests hold each value to one escape
+      expect(shown(escapeMarkdown(escapeMarkdown(input)))).not.toBe(input);
+    },
+  );
 
   test('Teams date functions are not formatted once escaped', async () => {
     const input = 'Seen {{DATE(2026-01-01T00:00:00Z, SHORT)}} at {{TIME(2026-01-01T10:00:00Z)}}';

@@ -51,7 +51,7 @@ function bind(doc: Doc, style: string, keep: number): Record<string, unknown> {
     subtitle: doc.subtitle,
     footer: doc.footer,
     blocks: doc.blocks.map((b) => ({
-      heading: escapeMarkdown(b.heading),
+      heading: b.heading,
       facts: b.facts.map((f) => ({ label: f.label, value: escapeMarkdown(f.value) })),
       paragraphs: b.paragraphs.map((p) => ({ label: p.label, text: run(p.text) })),
       bullets: b.bullets.map(run),

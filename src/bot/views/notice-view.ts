@@ -3,7 +3,7 @@ import type { ServiceProfile } from '../../domain/checklist';
 import type { Draft, Progress } from '../../domain/draft';
 import type { GlossaryEntry } from '../../domain/glossary';
 import { GLOSSARY_SOURCE, listTerms } from '../../domain/glossary';
-import { bindCard, escapeMarkdown } from '../cards';
+import { bindCard } from '../cards';
 import type { ClosedDraft } from '../draft-store';
 import { type Button, buttons, FOOTER, footer } from './common';
 
@@ -102,7 +102,7 @@ export function confirmCancelCard(draft: Draft, p: Progress): Record<string, unk
 export function glossaryCard(entry: GlossaryEntry): Record<string, unknown> {
   return noticeCard({
     title: entry.term,
-    lines: entry.definition.split('\n').filter(Boolean).map(escapeMarkdown),
+    lines: entry.definition.split('\n').filter(Boolean),
     footer: `From the ${GLOSSARY_SOURCE}.`,
   });
 }

@@ -55,7 +55,7 @@ function bind(
             : 'warning',
       headline: `Suggested eligibility: ${eligibility.headline}`,
       reasons: [
-        ...eligibility.reasons.filter((r) => r.status !== 'met').map((r) => escapeMarkdown(r.text)),
+        ...eligibility.reasons.filter((r) => r.status !== 'met').map((r) => r.text),
         PRACTITIONER_DECIDES,
       ],
     },

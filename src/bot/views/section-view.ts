@@ -94,7 +94,7 @@ function groupHeader(f: FieldDef, prompts: readonly PhonePrompt[]) {
     groupTitle: prompt.title,
     groupBecause: escapeMarkdown(prompt.because),
     groupFacts: [
-      { label: 'Who to phone', value: escapeMarkdown(prompt.whoToPhone) },
+      { label: 'Who to phone', value: prompt.whoToPhone },
       { label: 'Finding the number', value: prompt.findTheNumber },
     ],
     startsGroup: true,
