@@ -20,8 +20,8 @@ export async function onStart(context: TurnContext, deps: BotDeps, kind: CallKin
   const first = await deps.drafts.load(key);
   if (first.state.current) return alreadyInProgress(context, deps, first.state.current);
   const profile = await teamsProfile(context);
-  // the profile look-up waits on the network: a second Start may have saved a draft meanwhile, and a
-  // first write has no eTag to stop it being overwritten, so look again with nothing awaited in between
+  // the profile look-up waits on the network, so read again: a second Start may have saved a draft
+  // meanwhile (and if one lands after this read, the store's eTag check refuses to overwrite it)
   const loaded = await deps.drafts.load(key);
   if (loaded.state.current) return alreadyInProgress(context, deps, loaded.state.current);
   const now = deps.now();
