@@ -7,9 +7,14 @@ import { sendCard } from './bot/turn';
 import { buttons } from './bot/views/common';
 import { problemCard } from './bot/views/notice-view';
 import { type Config, listenHost } from './config/config';
+import { Outbox } from './delivery/outbox';
+import { DeliveryWorker } from './delivery/worker';
 import type { ServiceProfile } from './domain/checklist';
 import { makeReference } from './domain/submitted-call';
 import { createLogger, type Logger } from './logger';
+import { Audit } from './records/audit';
+import { CallContacts } from './records/call-contacts';
+import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { openDatabase } from './storage/database';
 import { DutyCallRecords } from './storage/duty-call-records';
@@ -54,13 +59,24 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const db = openDatabase(config.DATABASE_FILE);
   const storage = new SqliteStorage(db);
   const adapter = adapterFor(config);
+  const records = new DutyCallRecords(db);
+  const outbox = new Outbox(db);
+  const audit = new Audit(db);
+  const newId = () => randomUUID();
+  const worker = new DeliveryWorker();
   const deps = {
     profile: serviceProfile(config),
     drafts: new DraftStore(storage),
-    records: new DutyCallRecords(db),
+    records,
+    submissions: new Submissions(db, records, new CallContacts(db), outbox, audit, {
+      alertRules: config.SAFEGUARDING_ALERT_RULES,
+      giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
+      newId,
+    }),
+    wakeDelivery: () => worker.wake(),
     logger,
     now: options.now ?? (() => new Date()),
-    newId: () => randomUUID(),
+    newId,
     newReference: () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000),
   };
   // teams-ai needs a non-empty id for proactive sends even when authentication is off

@@ -1,5 +1,6 @@
 import type { ServiceProfile } from '../domain/checklist';
 import type { Logger } from '../logger';
+import type { Submissions } from '../records/submissions';
 import type { DutyCallRecords } from '../storage/duty-call-records';
 import type { DraftStore } from './draft-store';
 
@@ -8,6 +9,9 @@ export interface BotDeps {
   readonly profile: ServiceProfile;
   readonly drafts: DraftStore;
   readonly records: DutyCallRecords;
+  readonly submissions: Submissions;
+  /** Tells the delivery worker there is something new to send. */
+  readonly wakeDelivery: () => void;
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
+import { ALERT_RULES, DEFAULT_ALERT_RULES } from '../domain/safeguarding';
 
 const list = z
   .string()
@@ -65,8 +66,56 @@ const schema = z
       .regex(/^[0-9 +()-]{6,20}$/, 'must be a telephone number, e.g. 0116 123 4567'),
     MASH_NUMBER: optionalText,
     DUTY_CALL_MINUTES: z.coerce.number().int().min(5).max(240).default(45),
+
+    // Channel delivery. Channels are normally set with "@bot set duty channel"; these name them instead.
+    TEAMS_SERVICE_URL: z
+      .url('must be the Bot Connector service URL')
+      .default('https://smba.trafficmanager.net/uk/'),
+    DUTY_TEAM_ID: optionalText,
+    DUTY_CHANNEL_ID: optionalText,
+    SAFEGUARDING_TEAM_ID: optionalText,
+    SAFEGUARDING_CHANNEL_ID: optionalText,
+    ADMIN_TEAM_ID: optionalText,
+    ADMIN_CHANNEL_ID: optionalText,
+    /** Entra object ids allowed to set the bot's channels. */
+    CHANNEL_ADMINS: list,
+    SAFEGUARDING_ALERT_RULES: z
+      .string()
+      .default(DEFAULT_ALERT_RULES.join(','))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(ALERT_RULES, { error: `each must be one of: ${ALERT_RULES.join(', ')}` }))),
+    ONCALL_LEAD_AAD_ID: optionalText,
+    ONCALL_LEAD_NAME: optionalText,
+    ALERT_ESCALATION_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30),
+    REFERRAL_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+    DELIVERY_GIVE_UP_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(60),
+    DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
   })
   .superRefine((c, ctx) => {
+    for (const role of ['DUTY', 'SAFEGUARDING', 'ADMIN'] as const) {
+      if (Boolean(c[`${role}_TEAM_ID`]) !== Boolean(c[`${role}_CHANNEL_ID`])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${role}_CHANNEL_ID`],
+          message: `${role}_TEAM_ID and ${role}_CHANNEL_ID go together: set both or neither`,
+        });
+      }
+    }
     if (c.SERVICE_AREA_POSTCODE_DISTRICTS.length === 0 && c.SERVICE_AREA_LOCAL_AUTHORITIES.length === 0) {
       ctx.addIssue({
         code: 'custom',

@@ -47,22 +47,33 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
 
   const call = submitCall(draft, deps.newReference(), deps.profile, now);
   try {
-    // the record goes in first, keyed by the draft id: a repeated submit cannot create a second record
-    deps.records.insert({
-      id: call.id,
-      kind: call.kind,
-      tenantId: who.tenantId,
-      referrerAadId: who.userId,
-      conversationId: context.activity.conversation.id,
-      startedAt: call.startedAt,
-      submittedAt: call.submittedAt,
-      record: call,
-    });
+    // the record and its deliveries go in first, keyed by the draft id: a repeated submit cannot
+    // create a second record, and a crash cannot leave a record that nobody is told about
+    deps.submissions.record(
+      {
+        id: call.id,
+        kind: call.kind,
+        tenantId: who.tenantId,
+        referrerAadId: who.userId,
+        conversationId: context.activity.conversation.id,
+        startedAt: call.startedAt,
+        submittedAt: call.submittedAt,
+        record: call,
+      },
+      {
+        recordId: call.id,
+        serviceUrl: context.activity.serviceUrl,
+        conversationId: context.activity.conversation.id,
+        userId: context.activity.from.id,
+      },
+      now,
+    );
   } catch (err) {
     if (!(err instanceof DuplicateDutyCallError)) throw err;
     return answerProblem(context, deps, loaded, 'submitted');
   }
   deps.logger.info({ event: 'call-submitted', draft: call.id, kind: call.kind, risk: call.risk.level });
+  deps.wakeDelivery();
 
   const closed = [
     ...loaded.state.closed,

@@ -1,0 +1,107 @@
+import { daysBetween } from './age';
+
+/** The eligibility indication the IMH duty practitioner gives (seed 000: at the end of the call). */
+export const INDICATIONS = [
+  { value: 'eligible', title: 'Eligible' },
+  { value: 'not-eligible', title: 'Not eligible' },
+  { value: 'advice-only', title: 'Advice only' },
+  { value: 'more-information', title: 'More information needed' },
+] as const;
+
+export type Indication = (typeof INDICATIONS)[number]['value'];
+
+/** What can happen to a submitted call; each is stored as an event and never changed. */
+export type CallEventBody =
+  | { type: 'indication-given'; indication: Indication; reason: string }
+  | { type: 'recorded-on-record' }
+  | { type: 'referral-received' }
+  | { type: 'alert-acknowledged' }
+  | { type: 'alert-escalated'; round: number }
+  | { type: 'reminder-sent' };
+
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+}
+
+export type CallEvent = CallEventBody & { readonly seq: number; readonly at: string; readonly actor: Actor };
+
+export interface Stamp {
+  readonly by: Actor;
+  readonly at: string;
+}
+
+export interface CallState {
+  /** The number of events so far: a card shows the version it was drawn from. */
+  readonly version: number;
+  readonly indication?: Stamp & { readonly value: Indication; readonly reason: string };
+  readonly recorded?: Stamp;
+  readonly referralReceived?: Stamp;
+  readonly acknowledged?: Stamp;
+  readonly escalations: number;
+  readonly lastEscalatedAt?: string;
+  readonly remindersSent: number;
+  readonly lastReminderAt?: string;
+}
+
+export const EMPTY_STATE: CallState = { version: 0, escalations: 0, remindersSent: 0 };
+
+export function foldEvents(events: readonly CallEvent[]): CallState {
+  return [...events]
+    .sort((a, b) => a.seq - b.seq)
+    .reduce<CallState>((s, e) => {
+      const stamp = { by: e.actor, at: e.at };
+      const next = { ...s, version: e.seq };
+      switch (e.type) {
+        case 'indication-given':
+          return { ...next, indication: { ...stamp, value: e.indication, reason: e.reason } };
+        case 'recorded-on-record':
+          return { ...next, recorded: stamp };
+        case 'referral-received':
+          return { ...next, referralReceived: stamp };
+        case 'alert-acknowledged':
+          return { ...next, acknowledged: stamp };
+        case 'alert-escalated':
+          return { ...next, escalations: e.round, lastEscalatedAt: e.at };
+        case 'reminder-sent':
+          return { ...next, remindersSent: s.remindersSent + 1, lastReminderAt: e.at };
+      }
+    }, EMPTY_STATE);
+}
+
+/**
+ * Whether an action changes anything: giving the same indication twice, or marking something already
+ * marked, is refused so the card and the audit log say so instead of recording it again.
+ */
+export function alreadyDone(state: CallState, action: CallEventBody): boolean {
+  switch (action.type) {
+    case 'indication-given':
+      return state.indication?.value === action.indication && state.indication.reason === action.reason;
+    case 'recorded-on-record':
+      return state.recorded !== undefined;
+    case 'referral-received':
+      return state.referralReceived !== undefined;
+    case 'alert-acknowledged':
+      return state.acknowledged !== undefined;
+    default:
+      return false;
+  }
+}
+
+/** A full call waits for the formal written referral; advice calls and calls found not eligible do not. */
+export function awaitsReferral(kind: 'full' | 'advice', state: CallState): boolean {
+  if (kind !== 'full' || state.referralReceived) return false;
+  const v = state.indication?.value;
+  return v !== 'not-eligible' && v !== 'advice-only';
+}
+
+/** The two-step process: a referral not received within the configured days is overdue. */
+export function referralOverdue(
+  kind: 'full' | 'advice',
+  state: CallState,
+  submittedOn: string,
+  today: string,
+  days: number,
+): boolean {
+  return awaitsReferral(kind, state) && daysBetween(submittedOn, today) >= days;
+}
