@@ -13,6 +13,8 @@ export type DeliveryKind =
 /** Where a delivery goes: a new thread in a channel (by role, resolved when sent) or the referrer's chat. */
 export type DeliveryTarget =
   | { readonly type: 'channel'; readonly role: ChannelRole }
+  /** A reply in the thread another delivery started (an escalation under its alert). */
+  | { readonly type: 'thread'; readonly of: string }
   | { readonly type: 'referrer' };
 
 export interface NewDelivery {
