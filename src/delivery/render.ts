@@ -36,10 +36,5 @@ export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activit
         return noticeCard({ title: d.kind, lines: [`Reference ${call?.reference ?? '-'}`], footer: stamp });
     }
   })();
-  return {
-    type: 'message',
-    attachments: [attachment(card)],
-    // machine-readable: lets a receiver (and the tests) recognise a repeated post of the same delivery
-    channelData: { imhDelivery: { id: d.id, recordId: d.recordId, kind: d.kind } },
-  } as Partial<Activity>;
+  return { type: 'message', attachments: [attachment(card)] } as Partial<Activity>;
 }
