@@ -8,12 +8,15 @@ import { buttons } from './bot/views/common';
 import { problemCard } from './bot/views/notice-view';
 import { type Config, listenHost } from './config/config';
 import { Outbox } from './delivery/outbox';
+import { Scheduler, startScheduler } from './delivery/scheduler';
 import { DeliveryWorker } from './delivery/worker';
+import { todayInTimeZone } from './domain/age';
 import type { ServiceProfile } from './domain/checklist';
 import { makeReference } from './domain/submitted-call';
 import { createLogger, type Logger } from './logger';
 import { Audit } from './records/audit';
 import { CallContacts } from './records/call-contacts';
+import { RecordEvents } from './records/record-events';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { openDatabase } from './storage/database';
@@ -28,6 +31,8 @@ export interface RunningBot {
 export interface HostOptions {
   readonly logger?: Logger;
   readonly now?: () => Date;
+  /** How often time-driven work (escalations, reminders) is looked at; tests make it short. */
+  readonly schedulerEveryMs?: number;
 }
 
 export function serviceProfile(config: Config): ServiceProfile {
@@ -64,6 +69,22 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const audit = new Audit(db);
   const newId = () => randomUUID();
   const worker = new DeliveryWorker();
+  const events = new RecordEvents(db);
+  const now = options.now ?? (() => new Date());
+  const scheduler = new Scheduler({
+    db,
+    events,
+    outbox,
+    audit,
+    logger,
+    now,
+    newId,
+    wake: () => worker.wake(),
+    escalationMinutes: config.ALERT_ESCALATION_MINUTES,
+    reminderDays: config.REFERRAL_REMINDER_DAYS,
+    giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
+    today: (d) => todayInTimeZone(d, config.TIME_ZONE),
+  });
   const deps = {
     profile: serviceProfile(config),
     drafts: new DraftStore(storage),
@@ -75,7 +96,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     }),
     wakeDelivery: () => worker.wake(),
     logger,
-    now: options.now ?? (() => new Date()),
+    now,
     newId,
     newReference: () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000),
   };
@@ -114,9 +135,11 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const host = listenHost(config);
   const { url } = await listen(server, config.PORT, host);
   logger.info({ event: 'listening', url, mode: config.BOT_MODE });
+  const stopScheduler = startScheduler(scheduler, options.schedulerEveryMs ?? 30_000, logger);
   return {
     url,
     close: async () => {
+      stopScheduler();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();
     },

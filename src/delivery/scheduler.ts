@@ -1,0 +1,149 @@
+import type Database from 'better-sqlite3';
+import { type Actor, foldEvents, referralOverdue } from '../domain/call-state';
+import type { Logger } from '../logger';
+import type { Audit } from '../records/audit';
+import { type RecordEvents, VersionConflictError } from '../records/record-events';
+import type { Outbox } from './outbox';
+
+export const BOT_ACTOR: Actor = { id: 'bot', name: 'IMH duty bot' };
+
+export interface SchedulerOptions {
+  readonly db: Database.Database;
+  readonly events: RecordEvents;
+  readonly outbox: Outbox;
+  readonly audit: Audit;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  readonly wake: () => void;
+  readonly escalationMinutes: number;
+  readonly reminderDays: number;
+  readonly giveUpMinutes: number;
+  /** Today's date in the service's time zone, for "days since the call". */
+  readonly today: (now: Date) => string;
+}
+
+/**
+ * Time-driven work, decided on the injected clock so tests need no sleeps: an alert nobody has
+ * acknowledged is posted again (with the on-call lead mentioned) at each interval, and a referrer whose
+ * formal referral has not arrived is reminded. Each is an event plus an outbox row in one transaction,
+ * so a restart neither repeats nor loses one.
+ */
+export class Scheduler {
+  constructor(private readonly o: SchedulerOptions) {}
+
+  tick(): { escalated: number; reminded: number } {
+    const escalated = this.escalate();
+    const reminded = this.remind();
+    if (escalated + reminded > 0) this.o.wake();
+    return { escalated, reminded };
+  }
+
+  private escalate(): number {
+    const now = this.o.now();
+    const alerts = this.o.db
+      .prepare(
+        `SELECT id, record_id, delivered_at FROM outbox
+         WHERE kind = 'safeguarding-alert' AND status = 'delivered' AND record_id IS NOT NULL`,
+      )
+      .all() as { id: string; record_id: string; delivered_at: string }[];
+    let count = 0;
+    for (const alert of alerts) {
+      const state = foldEvents(this.o.events.list(alert.record_id));
+      if (state.acknowledged) continue;
+      const due = Math.floor(
+        (now.getTime() - Date.parse(alert.delivered_at)) / (this.o.escalationMinutes * 60_000),
+      );
+      if (due <= state.escalations) continue;
+      // one round per tick: a bot that was down for hours posts once, not once per missed interval
+      const round = state.escalations + 1;
+      if (
+        this.record(alert.record_id, state.version, { type: 'alert-escalated', round }, now, () => ({
+          id: this.o.newId(),
+          recordId: alert.record_id,
+          kind: 'alert-escalation',
+          target: { type: 'thread', of: alert.id },
+          payload: { round, alertDeliveryId: alert.id },
+        }))
+      ) {
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  private remind(): number {
+    const now = this.o.now();
+    const today = this.o.today(now);
+    const calls = this.o.db
+      .prepare(
+        `SELECT id, submitted_at FROM duty_calls d
+         WHERE kind = 'full' AND NOT EXISTS (
+           SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'referral-received')`,
+      )
+      .all() as { id: string; submitted_at: string }[];
+    let count = 0;
+    for (const call of calls) {
+      const state = foldEvents(this.o.events.list(call.id));
+      const submittedOn = this.o.today(new Date(call.submitted_at));
+      // a reminder each full period the referral is late: after N days, 2N days, ...
+      const days = this.o.reminderDays * (state.remindersSent + 1);
+      if (!referralOverdue('full', state, submittedOn, today, days)) continue;
+      if (
+        this.record(call.id, state.version, { type: 'reminder-sent' }, now, () => ({
+          id: this.o.newId(),
+          recordId: call.id,
+          kind: 'referral-reminder',
+          target: { type: 'referrer' },
+          payload: { reminder: state.remindersSent + 1 },
+        }))
+      ) {
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  private record(
+    recordId: string,
+    version: number,
+    body: Parameters<RecordEvents['append']>[2],
+    now: Date,
+    delivery: () => Parameters<Outbox['enqueue']>[0],
+  ): boolean {
+    try {
+      this.o.db.transaction(() => {
+        this.o.events.append(recordId, version, body, BOT_ACTOR, now.toISOString());
+        const d = delivery();
+        this.o.outbox.enqueue(d, now, this.o.giveUpMinutes);
+        this.o.audit.append({
+          at: now.toISOString(),
+          actorId: BOT_ACTOR.id,
+          action: body.type,
+          recordId,
+          outcome: 'done',
+          detail: { deliveryId: d.id, version: version + 1 },
+        });
+      })();
+      this.o.logger.info({ event: body.type, record: recordId });
+      return true;
+    } catch (err) {
+      // a card action landed first: the next tick looks again with the new state
+      if (err instanceof VersionConflictError) return false;
+      throw err;
+    }
+  }
+}
+
+/** Runs the scheduler every `everyMs` on real timers; decisions use the scheduler's own clock. */
+export function startScheduler(scheduler: Scheduler, everyMs: number, logger: Logger): () => void {
+  const timer = setInterval(() => {
+    try {
+      scheduler.tick();
+    } catch (err) {
+      logger.error({ event: 'scheduler-failed', err });
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
