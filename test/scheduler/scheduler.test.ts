@@ -1,0 +1,195 @@
+import { Writable } from 'node:stream';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { Outbox } from '../../src/delivery/outbox';
+import { BOT_ACTOR, Scheduler } from '../../src/delivery/scheduler';
+import { todayInTimeZone } from '../../src/domain/age';
+import { foldEvents } from '../../src/domain/call-state';
+import type { SubmittedCall } from '../../src/domain/submitted-call';
+import { createLogger } from '../../src/logger';
+import { Audit } from '../../src/records/audit';
+import { RecordEvents } from '../../src/records/record-events';
+import { openDatabase } from '../../src/storage/database';
+import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { submitted } from '../domain/support';
+import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+const SUBMITTED = new Date('2026-11-20T11:00:00Z');
+
+let clock: Date;
+let db: ReturnType<typeof openDatabase>;
+let outbox: Outbox;
+let events: RecordEvents;
+let scheduler: Scheduler;
+let woken: number;
+let ids: number;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  outbox = new Outbox(db);
+  events = new RecordEvents(db);
+  clock = SUBMITTED;
+  woken = 0;
+  ids = 0;
+  scheduler = new Scheduler({
+    db,
+    events,
+    outbox,
+    audit: new Audit(db),
+    logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+    now: () => clock,
+    newId: () => `d${++ids}`,
+    wake: () => {
+      woken += 1;
+    },
+    escalationMinutes: 30,
+    reminderDays: 7,
+    giveUpMinutes: 60,
+    today: (d) => todayInTimeZone(d),
+  });
+});
+
+function storeCall(id: string, call: SubmittedCall): void {
+  new DutyCallRecords(db).insert({
+    id,
+    kind: call.kind,
+    tenantId: 't',
+    referrerAadId: 'referrer',
+    conversationId: 'c',
+    startedAt: call.startedAt,
+    submittedAt: SUBMITTED.toISOString(),
+    record: call,
+  });
+}
+
+/** A call whose safeguarding alert reached the channel at `deliveredAt`. */
+function alertDelivered(recordId: string, deliveredAt: Date): void {
+  storeCall(recordId, submitted('full', FULL_CALL));
+  outbox.enqueue(
+    {
+      id: `alert-${recordId}`,
+      recordId,
+      kind: 'safeguarding-alert',
+      target: { type: 'channel', role: 'safeguarding' },
+    },
+    SUBMITTED,
+    60,
+  );
+  outbox.markDelivered(`alert-${recordId}`, deliveredAt, 'thread-1', 'activity-1');
+}
+
+const escalations = (recordId: string) =>
+  outbox.forRecord(recordId).filter((d) => d.kind === 'alert-escalation');
+const reminders = (recordId: string) =>
+  outbox.forRecord(recordId).filter((d) => d.kind === 'referral-reminder');
+
+describe('alert escalation', () => {
+  test('nothing before the interval; then one escalation per interval, replying in the alert’s thread', () => {
+    alertDelivered('r1', SUBMITTED);
+    clock = new Date(SUBMITTED.getTime() + 29 * MIN);
+    expect(scheduler.tick().escalated).toBe(0);
+
+    clock = new Date(SUBMITTED.getTime() + 30 * MIN);
+    expect(scheduler.tick().escalated).toBe(1);
+    expect(woken).toBe(1);
+    const [first] = escalations('r1');
+    expect(first?.target).toEqual({ type: 'thread', of: 'alert-r1' });
+    expect(first?.payload).toMatchObject({ round: 1 });
+    // the same moment again changes nothing
+    expect(scheduler.tick().escalated).toBe(0);
+
+    clock = new Date(SUBMITTED.getTime() + 61 * MIN);
+    scheduler.tick();
+    expect(escalations('r1').map((d) => d.payload.round)).toEqual([1, 2]);
+    const state = foldEvents(events.list('r1'));
+    expect(state.escalations).toBe(2);
+    expect(events.list('r1').every((e) => e.actor.id === BOT_ACTOR.id)).toBe(true);
+  });
+
+  test('after a long outage it posts once, not once per missed interval', () => {
+    alertDelivered('r1', SUBMITTED);
+    clock = new Date(SUBMITTED.getTime() + 5 * 60 * MIN);
+    scheduler.tick();
+    expect(escalations('r1')).toHaveLength(1);
+  });
+
+  test('an acknowledgement stops escalation', () => {
+    alertDelivered('r1', SUBMITTED);
+    clock = new Date(SUBMITTED.getTime() + 31 * MIN);
+    scheduler.tick();
+    events.append(
+      'r1',
+      foldEvents(events.list('r1')).version,
+      { type: 'alert-acknowledged' },
+      { id: 'lead', name: 'Lead' },
+      clock.toISOString(),
+    );
+    clock = new Date(SUBMITTED.getTime() + 5 * 60 * MIN);
+    expect(scheduler.tick().escalated).toBe(0);
+    expect(escalations('r1')).toHaveLength(1);
+  });
+
+  test('an alert not yet delivered is not escalated: the clock starts when the leads have it', () => {
+    storeCall('r1', submitted('full', FULL_CALL));
+    outbox.enqueue(
+      {
+        id: 'alert-r1',
+        recordId: 'r1',
+        kind: 'safeguarding-alert',
+        target: { type: 'channel', role: 'safeguarding' },
+      },
+      SUBMITTED,
+      60,
+    );
+    clock = new Date(SUBMITTED.getTime() + 3 * 60 * MIN);
+    expect(scheduler.tick().escalated).toBe(0);
+  });
+
+  test('each escalation is audited with the bot as actor', () => {
+    alertDelivered('r1', SUBMITTED);
+    clock = new Date(SUBMITTED.getTime() + 30 * MIN);
+    scheduler.tick();
+    const audit = new Audit(db).forRecord('r1');
+    expect(audit).toEqual([
+      expect.objectContaining({ actorId: 'bot', action: 'alert-escalated', outcome: 'done' }),
+    ]);
+  });
+});
+
+describe('formal referral reminders', () => {
+  test('a full call is reminded once the configured days have passed, and again each period after', () => {
+    storeCall('r1', submitted('full', FULL_CALL));
+    clock = new Date(SUBMITTED.getTime() + 6 * DAY);
+    expect(scheduler.tick().reminded).toBe(0);
+    clock = new Date(SUBMITTED.getTime() + 7 * DAY);
+    expect(scheduler.tick().reminded).toBe(1);
+    expect(reminders('r1')[0]?.target).toEqual({ type: 'referrer' });
+    expect(scheduler.tick().reminded).toBe(0);
+    clock = new Date(SUBMITTED.getTime() + 14 * DAY);
+    expect(scheduler.tick().reminded).toBe(1);
+    expect(foldEvents(events.list('r1')).remindersSent).toBe(2);
+  });
+
+  test('no reminder once the formal referral is received, for advice calls, or when found not eligible', () => {
+    storeCall('received', submitted('full', FULL_CALL));
+    events.append(
+      'received',
+      0,
+      { type: 'referral-received' },
+      { id: 'duty', name: 'Duty' },
+      SUBMITTED.toISOString(),
+    );
+    storeCall('advice', submitted('advice', ADVICE_CALL));
+    storeCall('not-eligible', submitted('full', FULL_CALL));
+    events.append(
+      'not-eligible',
+      0,
+      { type: 'indication-given', indication: 'not-eligible', reason: 'out of area' },
+      { id: 'duty', name: 'Duty' },
+      SUBMITTED.toISOString(),
+    );
+    clock = new Date(SUBMITTED.getTime() + 30 * DAY);
+    expect(scheduler.tick().reminded).toBe(0);
+  });
+});
