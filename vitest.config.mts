@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // the browser tests have their own config (vitest.e2e.config.mts, npm run test:e2e)
+    exclude: [...configDefaults.exclude, 'test/e2e/**'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,

@@ -3,19 +3,26 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { TurnContext } from 'botbuilder';
 import { createApp } from './bot/app';
 import { DraftStore } from './bot/draft-store';
+import { TeamMembership, teamsMemberLookup } from './bot/permissions';
 import { sendCard } from './bot/turn';
 import { buttons } from './bot/views/common';
 import { problemCard } from './bot/views/notice-view';
 import { type Config, listenHost } from './config/config';
+import { ChannelRegistry } from './delivery/channels';
+import { botTokenProvider, ConnectorHttp } from './delivery/connector-http';
 import { Outbox } from './delivery/outbox';
+import { type RenderContext, renderDelivery } from './delivery/render';
 import { Scheduler, startScheduler } from './delivery/scheduler';
-import { DeliveryWorker } from './delivery/worker';
+import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker';
 import { todayInTimeZone } from './domain/age';
 import type { ServiceProfile } from './domain/checklist';
 import { makeReference } from './domain/submitted-call';
 import { createLogger, type Logger } from './logger';
 import { Audit } from './records/audit';
+import { CallActions } from './records/call-actions';
 import { CallContacts } from './records/call-contacts';
+import { CallViews } from './records/call-view';
+import { InstalledTeams } from './records/installed-teams';
 import { RecordEvents } from './records/record-events';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
@@ -33,6 +40,8 @@ export interface HostOptions {
   readonly now?: () => Date;
   /** How often time-driven work (escalations, reminders) is looked at; tests make it short. */
   readonly schedulerEveryMs?: number;
+  /** Delivery worker overrides for tests: a short poll, a fast first retry. */
+  readonly delivery?: Partial<Pick<DeliveryWorkerOptions, 'pollMs' | 'retryBaseMs' | 'targetWaitMs'>>;
 }
 
 export function serviceProfile(config: Config): ServiceProfile {
@@ -68,9 +77,48 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const outbox = new Outbox(db);
   const audit = new Audit(db);
   const newId = () => randomUUID();
-  const worker = new DeliveryWorker();
   const events = new RecordEvents(db);
   const now = options.now ?? (() => new Date());
+  const profile = serviceProfile(config);
+  const channels = new ChannelRegistry(db, config);
+  // the duty and alert cards, as posted by the worker and as refreshed after a card action
+  const render: RenderContext = {
+    profile,
+    records,
+    events,
+    outbox,
+    referralReminderDays: config.REFERRAL_REMINDER_DAYS,
+    escalationMinutes: config.ALERT_ESCALATION_MINUTES,
+    oncallLead:
+      config.ONCALL_LEAD_AAD_ID && config.ONCALL_LEAD_NAME
+        ? { id: config.ONCALL_LEAD_AAD_ID, name: config.ONCALL_LEAD_NAME }
+        : undefined,
+    alertRules: config.SAFEGUARDING_ALERT_RULES,
+    now,
+  };
+  const calls = new CallViews(records, events);
+  const worker = new DeliveryWorker({
+    outbox,
+    channels,
+    contacts: new CallContacts(db),
+    audit,
+    render: (d) => renderDelivery(d, render),
+    // our own client, not botbuilder's: its pipeline retries posts by itself (see connector-http.ts)
+    connector: new ConnectorHttp({
+      token:
+        config.BOT_MODE === 'local' || !config.BOT_ID
+          ? async () => undefined
+          : botTokenProvider(adapter.credentialsFactory, config.BOT_ID, config.TENANT_ID),
+      timeoutMs: config.DELIVERY_TIMEOUT_SECONDS * 1000,
+    }),
+    now,
+    logger,
+    newId,
+    tenantId: config.TENANT_ID,
+    giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
+    transaction: (fn) => db.transaction(fn)(),
+    ...options.delivery,
+  });
   const scheduler = new Scheduler({
     db,
     events,
@@ -99,6 +147,17 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     now,
     newId,
     newReference: () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000),
+    channels,
+    installedTeams: new InstalledTeams(db),
+    calls,
+    callActions: new CallActions(db, calls, events, outbox, audit, {
+      giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
+      newId,
+    }),
+    audit,
+    membership: new TeamMembership(teamsMemberLookup, now),
+    render,
+    channelAdmins: config.CHANNEL_ADMINS,
   };
   // teams-ai needs a non-empty id for proactive sends even when authentication is off
   const app = createApp(adapter, storage, config.BOT_ID ?? 'local-bot', deps);
@@ -129,17 +188,39 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     logger,
     health: () => {
       db.prepare('SELECT 1').get();
-      return { mode: config.BOT_MODE, storage: 'sqlite' };
+      // a failed delivery makes the bot "degraded", still with HTTP 200: restarting it would not make
+      // the delivery, and a liveness probe must not kill a bot that otherwise works
+      const d = outbox.stats();
+      const deliveries = {
+        pending: d.pending,
+        failed: d.failed,
+        delivered: d.delivered,
+        oldestPendingSeconds: d.oldestPendingAt
+          ? Math.max(0, Math.floor((now().getTime() - Date.parse(d.oldestPendingAt)) / 1000))
+          : null,
+      };
+      return {
+        ...(d.failed > 0 ? { status: 'degraded' } : {}),
+        mode: config.BOT_MODE,
+        storage: 'sqlite',
+        deliveries,
+      };
     },
   });
   const host = listenHost(config);
   const { url } = await listen(server, config.PORT, host);
   logger.info({ event: 'listening', url, mode: config.BOT_MODE });
+  if (!channels.get('admin')) {
+    // it can still be set in Teams; until then, notices of failed deliveries wait for it
+    logger.warn({ event: 'admin-channel-not-set' }, 'no admin channel: failed deliveries cannot be reported');
+  }
+  worker.start();
   const stopScheduler = startScheduler(scheduler, options.schedulerEveryMs ?? 30_000, logger);
   return {
     url,
     close: async () => {
       stopScheduler();
+      await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();
     },

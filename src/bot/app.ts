@@ -1,6 +1,8 @@
 import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import type { BotDeps } from './deps';
+import { registerCardActions } from './handlers/card-actions';
+import { channelCommand, isChannelConversation, onChannelCommand, onTeamInstalled } from './handlers/channel';
 import { onCancel, onHelp, onOtherText, onResume, onStart, onStatus, onWelcome } from './handlers/commands';
 import { onStep, sendCurrent } from './handlers/steps';
 import { onCancelConfirm, onSubmit } from './handlers/submit';
@@ -45,8 +47,27 @@ export function createApp(adapter: TeamsAdapter, storage: Storage, botAppId: str
   app.conversationUpdate('membersAdded', async (context) => {
     const botId = context.activity.recipient?.id;
     const added = context.activity.membersAdded ?? [];
-    if (added.some((m) => m.id === botId) && referrerOf(context).personal) await onWelcome(context, deps);
+    if (!added.some((m) => m.id === botId)) return;
+    if (referrerOf(context).personal) await onWelcome(context, deps);
+    else if (context.activity.channelData?.team?.id)
+      await onTeamInstalled(context, deps, { introduce: true });
   });
+  // Teams also says so with an installationUpdate, and tells the bot when a team's channels change
+  app.activity(
+    (context) =>
+      Promise.resolve(
+        context.activity.type === ActivityTypes.InstallationUpdate &&
+          /^add/.test(context.activity.action ?? '') &&
+          typeof context.activity.channelData?.team?.id === 'string',
+      ),
+    async (context) => onTeamInstalled(context, deps, { introduce: false }),
+  );
+  app.conversationUpdate('channelCreated', async (c) => onTeamInstalled(c, deps, { introduce: false }));
+  app.conversationUpdate('channelRenamed', async (c) => onTeamInstalled(c, deps, { introduce: false }));
+  app.conversationUpdate('channelDeleted', async (c) => onTeamInstalled(c, deps, { introduce: false }));
+
+  // Universal Actions on the duty summary and the safeguarding alert (invokes, routed first)
+  registerCardActions(app, deps);
 
   // card submissions carry a value; route them before text so a value is never read as a command
   app.activity(
@@ -55,6 +76,15 @@ export function createApp(adapter: TeamsAdapter, storage: Storage, botAppId: str
         context.activity.type === ActivityTypes.Message && context.activity.value !== undefined,
       ),
     async (context) => onCardAction(context, deps),
+  );
+
+  // in a channel (the bot hears only messages that @mention it): set up where it posts, and status
+  app.message(
+    (context) =>
+      Promise.resolve(
+        isChannelConversation(context) && channelCommand(command(context.activity.text)) !== undefined,
+      ),
+    async (context) => onChannelCommand(context, deps, command(context.activity.text)),
   );
 
   app.message(

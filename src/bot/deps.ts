@@ -1,8 +1,15 @@
+import type { ChannelRegistry } from '../delivery/channels';
+import type { RenderContext } from '../delivery/render';
 import type { ServiceProfile } from '../domain/checklist';
 import type { Logger } from '../logger';
+import type { Audit } from '../records/audit';
+import type { CallActions } from '../records/call-actions';
+import type { CallViews } from '../records/call-view';
+import type { InstalledTeams } from '../records/installed-teams';
 import type { Submissions } from '../records/submissions';
 import type { DutyCallRecords } from '../storage/duty-call-records';
 import type { DraftStore } from './draft-store';
+import type { TeamMembership } from './permissions';
 
 /** What the Teams layer needs from the outside world; tests pass a clock of their own. */
 export interface BotDeps {
@@ -16,4 +23,15 @@ export interface BotDeps {
   readonly now: () => Date;
   readonly newId: () => string;
   readonly newReference: () => string;
+  /** Where the bot posts (duty, safeguarding, admin), as set in Teams or configuration. */
+  readonly channels: ChannelRegistry;
+  readonly installedTeams: InstalledTeams;
+  readonly calls: CallViews;
+  readonly callActions: CallActions;
+  readonly audit: Audit;
+  readonly membership: TeamMembership;
+  /** What the duty and alert cards are drawn from; the delivery worker renders with the same. */
+  readonly render: RenderContext;
+  /** CHANNEL_ADMINS: the Entra object ids allowed to set the bot's channels. */
+  readonly channelAdmins: readonly string[];
 }

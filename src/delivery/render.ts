@@ -1,40 +1,248 @@
 import type { Activity } from 'botbuilder';
-import { attachment } from '../bot/cards';
-import { documentCard } from '../bot/views/document-view';
+import { z } from 'zod';
+import { attachment, escapeMarkdown } from '../bot/cards';
+import {
+  alertCard,
+  type CardNotice,
+  dutySummaryCard,
+  formatWhen,
+  indicationTitle,
+} from '../bot/views/duty-view';
 import { noticeCard } from '../bot/views/notice-view';
+import { formatUkDate } from '../domain/age';
+import { awaitsReferral, EMPTY_STATE, foldEvents } from '../domain/call-state';
 import type { ServiceProfile } from '../domain/checklist';
-import { summaryDoc } from '../domain/summary';
+import { type AlertRule, alertReasons, DEFAULT_ALERT_RULES } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
+import type { CallView } from '../records/call-view';
+import type { RecordEvents } from '../records/record-events';
 import type { DutyCallRecords } from '../storage/duty-call-records';
-import type { Delivery } from './outbox';
+import type { Delivery, DeliveryKind, Outbox } from './outbox';
 
 export interface RenderContext {
   readonly profile: ServiceProfile;
   readonly records: DutyCallRecords;
+  /** The records' events, for the state shown on cards; without them a card shows a call nobody has acted on. */
+  readonly events?: RecordEvents | undefined;
+  /** For the alert's reasons as enqueued, and the delivery a refreshed card belongs to. */
+  readonly outbox?: Pick<Outbox, 'forRecord'> | undefined;
+  /** REFERRAL_REMINDER_DAYS: when a missing formal referral is shown as overdue (default 7). */
+  readonly referralReminderDays?: number | undefined;
+  /** ALERT_ESCALATION_MINUTES, to say how long an escalated alert has waited. */
+  readonly escalationMinutes?: number | undefined;
+  /** ONCALL_LEAD_AAD_ID and ONCALL_LEAD_NAME: mentioned on escalations. */
+  readonly oncallLead?: { readonly id: string; readonly name: string } | undefined;
+  readonly alertRules?: readonly AlertRule[] | undefined;
+  readonly now?: (() => Date) | undefined;
 }
+
+/** The last line of every posted card: a duplicate after a crash is recognisable by it. */
+export function deliveryStamp(reference: string, deliveryId: string): string {
+  return `Record ${reference} · delivery ${deliveryId}`;
+}
+
+/** A record with its events folded, or undefined if there is no such record. */
+export function loadCall(recordId: string, ctx: RenderContext): CallView | undefined {
+  const row = ctx.records.get(recordId);
+  if (!row) return undefined;
+  const events = ctx.events?.list(recordId) ?? [];
+  return {
+    row,
+    call: row.record as SubmittedCall,
+    events,
+    state: events.length ? foldEvents(events) : EMPTY_STATE,
+  };
+}
+
+/** The first delivery of a kind for a record: the message a refreshed card stands in for. */
+export function deliveryOf(recordId: string, kind: DeliveryKind, ctx: RenderContext): Delivery | undefined {
+  return ctx.outbox?.forRecord(recordId).find((d) => d.kind === kind);
+}
+
+const Reasons = z.array(z.string().max(2000)).max(50);
+
+export function alertReasonsFor(view: CallView, ctx: RenderContext, alert?: Delivery): string[] {
+  const stored = Reasons.safeParse(
+    (alert ?? deliveryOf(view.row.id, 'safeguarding-alert', ctx))?.payload.reasons,
+  );
+  return stored.success ? stored.data : alertReasons(view.call, ctx.alertRules ?? DEFAULT_ALERT_RULES);
+}
+
+/** The duty channel's card for a call, as it is now; `deliveryId` is the summary's own delivery. */
+export function dutyCardFor(
+  view: CallView,
+  ctx: RenderContext,
+  deliveryId: string,
+  notice?: CardNotice,
+): Record<string, unknown> {
+  return dutySummaryCard(view, {
+    profile: ctx.profile,
+    stamp: deliveryStamp(view.call.reference, deliveryId),
+    now: (ctx.now ?? (() => new Date()))(),
+    referralReminderDays: ctx.referralReminderDays ?? 7,
+    notice,
+  });
+}
+
+export function alertCardFor(
+  view: CallView,
+  ctx: RenderContext,
+  delivery: Pick<Delivery, 'id' | 'kind' | 'payload'>,
+  notice?: CardNotice,
+): Record<string, unknown> {
+  const escalation =
+    delivery.kind === 'alert-escalation' ? EscalationPayload.parse(delivery.payload ?? {}) : undefined;
+  return alertCard(view, {
+    profile: ctx.profile,
+    stamp: deliveryStamp(view.call.reference, delivery.id),
+    reasons: alertReasonsFor(view, ctx),
+    notice,
+    escalation: escalation && {
+      round: escalation.round,
+      afterMinutes: ctx.escalationMinutes && ctx.escalationMinutes * escalation.round,
+      lead: ctx.oncallLead,
+    },
+  });
+}
+
+/** What the scheduler puts on an escalation: which round it is. */
+const EscalationPayload = z.object({ round: z.number().int().min(1).catch(1) }).catch({ round: 1 });
+
+/**
+ * What the delivery worker puts on a 'delivery-failed' row for the admin channel: which delivery gave up.
+ * Ids and kinds only: the admin channel sees no patient data beyond the reference.
+ */
+export const DeliveryFailedPayload = z.object({
+  failedId: z.string().max(100).optional(),
+  failedKind: z.string().max(40).optional(),
+  /** The worker's own words: a status or "channel not set", never message content. */
+  reason: z.string().max(300).optional(),
+  attempts: z.number().int().min(0).optional(),
+  dependents: z
+    .array(z.object({ kind: z.string().max(40) }).loose())
+    .max(20)
+    .optional(),
+});
+export type DeliveryFailedPayload = z.infer<typeof DeliveryFailedPayload>;
+
+const KIND_TEXT: Record<DeliveryKind, string> = {
+  'duty-summary': 'the duty summary to the IMH duty channel',
+  'safeguarding-alert': 'the safeguarding alert to the leads’ channel',
+  'referrer-confirmation': 'the confirmation to the referrer',
+  'indication-notice': 'the indication to the referrer',
+  'referral-reminder': 'the referral reminder to the referrer',
+  'alert-escalation': 'the alert reminder to the leads’ channel',
+  'delivery-failed': 'a delivery-failure notice',
+};
 
 /**
  * The message a delivery posts, drawn from the record as it is now. Every message names the record
  * and the delivery, so a duplicate after a crash is recognisable.
  */
 export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activity> {
-  const call = d.recordId ? (ctx.records.get(d.recordId)?.record as SubmittedCall | undefined) : undefined;
-  const stamp = `Record ${call?.reference ?? d.recordId ?? '-'} · delivery ${d.id}`;
+  const view = d.recordId ? loadCall(d.recordId, ctx) : undefined;
+  const reference = view?.call.reference ?? d.recordId ?? '-';
+  const stamp = deliveryStamp(reference, d.id);
   const card = (() => {
     switch (d.kind) {
       case 'duty-summary':
-        if (!call) throw new Error('duty summary without a record');
-        return documentCard({ ...summaryDoc(call, ctx.profile), footer: stamp });
+        if (!view) throw new Error('duty summary without a record');
+        return dutyCardFor(view, ctx, d.id);
       case 'safeguarding-alert':
+      case 'alert-escalation':
+        if (!view) throw new Error('alert without a record');
+        return alertCardFor(view, ctx, d);
+      case 'referrer-confirmation':
         return noticeCard({
-          title: `Safeguarding alert: ${call?.reference ?? ''}`,
-          lines: [...((d.payload.reasons as string[] | undefined) ?? [])],
+          title: `Your call ${reference} has reached the IMH duty team`,
+          lines: [
+            'The duty practitioner will give the eligibility indication; I will tell you here when they do.',
+            ...(view?.call.kind === 'full'
+              ? [
+                  'Please send your formal written referral in your own words: your draft is earlier in this chat.',
+                ]
+              : []),
+          ],
+          color: 'Good',
+          footer: stamp,
+        });
+      case 'indication-notice':
+        return indicationNotice(d, view, ctx, reference, stamp);
+      case 'referral-reminder':
+        return noticeCard({
+          title: `Reminder: the formal referral for ${reference}`,
+          lines:
+            view && !awaitsReferral(view.call.kind, view.state)
+              ? ['The IMH duty team no longer need a formal referral for this call: nothing more to do.']
+              : [
+                  `The IMH duty team have not yet received your formal written referral following the duty call${view ? ` on ${formatUkDate(view.call.callDate)}` : ''} (reference ${reference}).`,
+                  'Please send it in your own words: your draft referral is earlier in this chat. If you have sent it already, the duty team will mark it received.',
+                ],
+          color: 'Warning',
+          footer: stamp,
+        });
+      case 'delivery-failed': {
+        const p = DeliveryFailedPayload.catch({}).parse(d.payload ?? {});
+        const what = (p.failedKind && KIND_TEXT[p.failedKind as DeliveryKind]) ?? 'a message';
+        return noticeCard({
+          title: `A delivery failed: record ${reference}`,
+          lines: [
+            `I could not post ${what}${p.attempts ? ` after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}` : ''}, and have stopped trying.`,
+            ...(p.reason ? [`Why: ${escapeMarkdown(p.reason)}.`] : []),
+            ...(p.dependents?.length
+              ? [
+                  `Not sent either, as they waited on it: ${p.dependents
+                    .map((x) => KIND_TEXT[x.kind as DeliveryKind] ?? 'a message')
+                    .join('; ')}.`,
+                ]
+              : []),
+            `Delivery ${p.failedId ?? 'unknown'}. Check where I post (@mention me with **status**) and the logs.`,
+          ],
           color: 'Attention',
           footer: stamp,
         });
-      default:
-        return noticeCard({ title: d.kind, lines: [`Reference ${call?.reference ?? '-'}`], footer: stamp });
+      }
     }
   })();
   return { type: 'message', attachments: [attachment(card)] } as Partial<Activity>;
+}
+
+function indicationNotice(
+  d: Delivery,
+  view: CallView | undefined,
+  ctx: RenderContext,
+  reference: string,
+  stamp: string,
+): Record<string, unknown> {
+  const seq = z.object({ seq: z.number().int() }).safeParse(d.payload);
+  const event = seq.success ? view?.events.find((e) => e.seq === seq.data.seq) : undefined;
+  const given =
+    event?.type === 'indication-given'
+      ? { value: event.indication, reason: event.reason, by: event.actor, at: event.at }
+      : view?.state.indication;
+  if (!given) {
+    return noticeCard({
+      title: `The IMH duty team have looked at your call ${reference}`,
+      lines: ['The duty team will be in touch.'],
+      footer: stamp,
+    });
+  }
+  const next: Record<string, string> = {
+    eligible:
+      'Please send your formal written referral in your own words, if you have not already: your draft is earlier in this chat. The referral then goes to the service’s allocation meeting.',
+    'more-information':
+      'The duty team need more information before they can decide: they may contact you. Please send your formal written referral too, if you have not already.',
+    'not-eligible': 'No formal referral to the IMH service is needed.',
+    'advice-only': 'This call is taken as advice only: no formal referral is needed.',
+  };
+  return noticeCard({
+    title: `The IMH duty team’s indication for your call ${reference}`,
+    lines: [
+      `**${indicationTitle(given.value)}**, given by ${escapeMarkdown(given.by.name)} on ${formatWhen(given.at, ctx.profile.timeZone)}.`,
+      ...(given.reason ? [`Reason: ${escapeMarkdown(given.reason)}`] : []),
+      next[given.value] ?? '',
+    ].filter(Boolean),
+    color: given.value === 'not-eligible' ? 'Warning' : 'Good',
+    footer: stamp,
+  });
 }

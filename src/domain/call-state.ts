@@ -47,26 +47,27 @@ export interface CallState {
 export const EMPTY_STATE: CallState = { version: 0, escalations: 0, remindersSent: 0 };
 
 export function foldEvents(events: readonly CallEvent[]): CallState {
-  return [...events]
-    .sort((a, b) => a.seq - b.seq)
-    .reduce<CallState>((s, e) => {
-      const stamp = { by: e.actor, at: e.at };
-      const next = { ...s, version: e.seq };
-      switch (e.type) {
-        case 'indication-given':
-          return { ...next, indication: { ...stamp, value: e.indication, reason: e.reason } };
-        case 'recorded-on-record':
-          return { ...next, recorded: stamp };
-        case 'referral-received':
-          return { ...next, referralReceived: stamp };
-        case 'alert-acknowledged':
-          return { ...next, acknowledged: stamp };
-        case 'alert-escalated':
-          return { ...next, escalations: e.round, lastEscalatedAt: e.at };
-        case 'reminder-sent':
-          return { ...next, remindersSent: s.remindersSent + 1, lastReminderAt: e.at };
-      }
-    }, EMPTY_STATE);
+  let s: CallState = EMPTY_STATE;
+  for (const e of [...events].sort((a, b) => a.seq - b.seq)) s = { ...apply(s, e), version: e.seq };
+  return s;
+}
+
+function apply(s: CallState, e: CallEvent): CallState {
+  const stamp = { by: e.actor, at: e.at };
+  switch (e.type) {
+    case 'indication-given':
+      return { ...s, indication: { ...stamp, value: e.indication, reason: e.reason } };
+    case 'recorded-on-record':
+      return { ...s, recorded: stamp };
+    case 'referral-received':
+      return { ...s, referralReceived: stamp };
+    case 'alert-acknowledged':
+      return { ...s, acknowledged: stamp };
+    case 'alert-escalated':
+      return { ...s, escalations: e.round, lastEscalatedAt: e.at };
+    case 'reminder-sent':
+      return { ...s, remindersSent: s.remindersSent + 1, lastReminderAt: e.at };
+  }
 }
 
 /**

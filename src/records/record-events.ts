@@ -23,7 +23,7 @@ export class RecordEvents {
   private readonly listStmt: Database.Statement<[string], Row>;
   private readonly insertStmt: Database.Statement<[Row]>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.listStmt = db.prepare('SELECT * FROM record_events WHERE record_id = ? ORDER BY seq');
     this.insertStmt = db.prepare(
       `INSERT INTO record_events (record_id, seq, type, actor_id, actor_name, at, data_json)

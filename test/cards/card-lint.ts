@@ -79,6 +79,18 @@ const submitAction = z.strictObject({
   data: z.record(z.string(), z.unknown()),
 });
 
+/** A Universal Action (Teams routes it to the bot as an adaptiveCard/action invoke). */
+const executeAction = z.strictObject({
+  type: z.literal('Action.Execute'),
+  id: z.string().min(1).optional(),
+  verb: z.string().min(1),
+  title: visibleText,
+  style: ci('default', 'positive', 'destructive').optional(),
+  associatedInputs: ci('auto', 'none').optional(),
+  isEnabled: z.boolean().optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
 const textRun = z.strictObject({
   type: z.literal('TextRun'),
   text: visibleText,
@@ -169,13 +181,40 @@ const element: z.ZodType<any> = z.lazy(() =>
   ]),
 );
 
+/** The card an Action.ShowCard opens: no schema or version of its own. */
+// biome-ignore lint/suspicious/noExplicitAny: zod's recursive types need an explicit annotation
+const shownCard: z.ZodType<any> = z.lazy(() =>
+  z.strictObject({
+    type: z.literal('AdaptiveCard'),
+    body: z.array(element).min(1),
+    actions: z.array(z.union([submitAction, executeAction])).optional(),
+  }),
+);
+
+const showCardAction = z.strictObject({
+  type: z.literal('Action.ShowCard'),
+  id: z.string().min(1).optional(),
+  title: visibleText,
+  style: ci('default', 'positive', 'destructive').optional(),
+  card: shownCard,
+});
+
+/** A Teams @mention in a card: the entity's text must appear in a TextBlock as is. */
+const mentionEntity = z.strictObject({
+  type: z.literal('mention'),
+  text: z.string().regex(/^<at>[^<>]+<\/at>$/),
+  mentioned: z.strictObject({ id: z.string().min(1), name: visibleText }),
+});
+
 const cardSchema = z.strictObject({
   type: z.literal('AdaptiveCard'),
   $schema: z.literal('http://adaptivecards.io/schemas/adaptive-card.json'),
   version: z.literal('1.5'),
-  msteams: z.strictObject({ width: z.literal('Full') }).optional(),
+  msteams: z
+    .strictObject({ width: z.literal('Full'), entities: z.array(mentionEntity).min(1).optional() })
+    .optional(),
   body: z.array(element).min(1),
-  actions: z.array(submitAction).optional(),
+  actions: z.array(z.union([submitAction, executeAction, showCardAction])).optional(),
 });
 
 /** Structural problems the official library does not report, as "path: message" lines. */

@@ -29,18 +29,28 @@ export type TestBot = Awaited<ReturnType<typeof startTestBot>>;
  * is kept in `logs`.
  */
 export async function startTestBot(
-  opts: { dir?: string; now?: () => Date; env?: Record<string, string>; captureLogs?: boolean } = {},
+  opts: {
+    dir?: string;
+    now?: () => Date;
+    env?: Record<string, string>;
+    captureLogs?: boolean;
+    /** Other host options (e.g. the delivery worker's poll and retry timings). */
+    host?: Omit<HostOptions, 'now' | 'logger'>;
+  } = {},
 ) {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imh-bot-'));
+  // channel posts go to the same stand-in as the personal chat's serviceUrl
+  const connector = await startConnector();
   const config = loadConfig({
     APP_ENV: 'test',
     DATABASE_FILE: path.join(dir, 'bot.sqlite'),
     PORT: '0',
+    TEAMS_SERVICE_URL: connector.url,
     ...opts.env,
   });
-  const connector = await startConnector();
   const logs: string[] = [];
   const host: HostOptions = {
+    ...opts.host,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.captureLogs
       ? { logger: createLogger('trace', { write: (line: string) => void logs.push(line) }) }

@@ -1,0 +1,215 @@
+import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
+import type { Activity, TurnContext } from 'botbuilder';
+import { alertCardFor, deliveryOf, dutyCardFor } from '../../delivery/render';
+import type { CallEventBody } from '../../domain/call-state';
+import type { CallView } from '../../records/call-view';
+import { CardRef, IndicateData, parseActionData } from '../action-data';
+import { attachment } from '../cards';
+import type { BotDeps } from '../deps';
+import { actingUserId, mayActFor, type Refusal } from '../permissions';
+import type { CardNotice } from '../views/duty-view';
+
+export const CARD_VERBS = ['duty.indicate', 'duty.recorded', 'duty.referral-received', 'alert.ack'] as const;
+type CardVerb = (typeof CARD_VERBS)[number];
+
+const ROLE: Record<CardVerb, 'duty' | 'safeguarding'> = {
+  'duty.indicate': 'duty',
+  'duty.recorded': 'duty',
+  'duty.referral-received': 'duty',
+  'alert.ack': 'safeguarding',
+};
+
+const TEAM_TEXT = {
+  duty: 'Only members of the IMH duty team can act on duty summaries, from the IMH duty channel.',
+  safeguarding:
+    'Only members of the safeguarding leads’ team can acknowledge alerts, from the safeguarding channel.',
+} as const;
+
+const REFUSED: Record<Refusal, (role: 'duty' | 'safeguarding') => string> = {
+  'no-channel': (role) =>
+    `The ${role === 'duty' ? 'IMH duty' : 'safeguarding'} channel is not set up, so nobody can act on this card yet. Nothing was changed.`,
+  'wrong-team': (role) => `${TEAM_TEXT[role]} Nothing was changed.`,
+  'not-member': (role) => `${TEAM_TEXT[role]} Nothing was changed.`,
+  'lookup-failed': () =>
+    'I could not check your team membership with Teams just now, so nothing was changed. Please try again in a moment.',
+};
+
+const NOT_READABLE = 'I could not read that card, so nothing was changed.';
+const NOT_FOUND = 'I cannot find the duty call this card is about, so nothing was changed.';
+const UNKNOWN_BUTTON = 'I do not recognise that button, so nothing was changed.';
+
+/** Universal Actions (Action.Execute) on the duty summary and the safeguarding alert. */
+export function registerCardActions(app: Application<TurnState>, deps: BotDeps): void {
+  for (const verb of CARD_VERBS) {
+    app.adaptiveCards.actionExecute(verb, (context, _state, data) => onCardAction(context, deps, verb, data));
+  }
+  // any other Action.Execute: a card from elsewhere, or a forged verb
+  app.adaptiveCards.actionExecute(
+    (context) => Promise.resolve(context.activity.value?.action?.type === 'Action.Execute'),
+    async (context) => {
+      deps.audit.append({
+        at: deps.now().toISOString(),
+        actorId: actingUserId(context),
+        action: 'card-action',
+        outcome: 'refused',
+        detail: { reason: 'unknown-verb' },
+      });
+      return UNKNOWN_BUTTON;
+    },
+  );
+}
+
+async function onCardAction(
+  context: TurnContext,
+  deps: BotDeps,
+  verb: CardVerb,
+  raw: unknown,
+): Promise<AdaptiveCard | string> {
+  const now = deps.now();
+  const actorId = actingUserId(context);
+  const ref = CardRef.safeParse(raw);
+  const recordId = ref.success ? ref.data.recordId : undefined;
+  const refuse = (reason: string, answer: AdaptiveCard | string, extra: Record<string, unknown> = {}) => {
+    deps.audit.append({
+      at: now.toISOString(),
+      actorId,
+      action: verb,
+      recordId,
+      outcome: 'refused',
+      detail: { reason, ...(ref.success ? { cardVersion: ref.data.version } : {}), ...extra },
+    });
+    deps.logger.info({ event: 'card-action-refused', verb, reason });
+    return answer;
+  };
+
+  const parsed =
+    verb === 'duty.indicate' ? parseActionData(IndicateData, raw) : parseActionData(CardRef, raw);
+  if (!parsed.ok) return refuse('malformed', NOT_READABLE);
+  const data = parsed.data;
+
+  const role = ROLE[verb];
+  const permission = await mayActFor(context, role, deps.channels, deps.membership);
+  if (!permission.ok) return refuse(permission.reason, REFUSED[permission.reason](role));
+
+  const view = deps.calls.load(data.recordId);
+  if (!view) return refuse('not-found', NOT_FOUND);
+  const cardFor = (v: CallView, notice?: CardNotice) => card(verb, v, deps, notice);
+
+  let body: CallEventBody;
+  switch (verb) {
+    case 'duty.indicate': {
+      const d = data as IndicateData;
+      if (d.indication === 'not-eligible' && d.reason === '') {
+        return refuse(
+          'reason-required',
+          cardFor(view, {
+            text: 'Not saved: please give a reason when the indication is not eligible.',
+            color: 'Attention',
+          }),
+          { indication: d.indication },
+        );
+      }
+      body = { type: 'indication-given', indication: d.indication, reason: d.reason };
+      break;
+    }
+    case 'duty.recorded':
+      body = { type: 'recorded-on-record' };
+      break;
+    case 'duty.referral-received':
+      if (view.call.kind !== 'full') {
+        return refuse(
+          'not-applicable',
+          cardFor(view, {
+            text: 'An advice-only call has no formal referral to receive.',
+            color: 'Attention',
+          }),
+        );
+      }
+      body = { type: 'referral-received' };
+      break;
+    case 'alert.ack':
+      if (!deliveryOf(view.row.id, 'safeguarding-alert', deps.render)) {
+        return refuse(
+          'not-applicable',
+          'This duty call raised no safeguarding alert, so there is nothing to acknowledge.',
+        );
+      }
+      body = { type: 'alert-acknowledged' };
+      break;
+  }
+
+  const result = deps.callActions.apply({
+    recordId: data.recordId,
+    cardVersion: data.version,
+    body,
+    actor: { id: actorId, name: (context.activity.from?.name ?? '').slice(0, 200) || 'Unknown name' },
+    action: verb,
+    now,
+  });
+  deps.logger.info({ event: 'card-action', verb, record: data.recordId, outcome: result.outcome });
+  if (result.outcome === 'not-found') return NOT_FOUND;
+  if (result.outcome === 'done' && body.type === 'indication-given') deps.wakeDelivery();
+
+  // everyone sees the card as the record now is; the person who pressed also sees what happened
+  await updateForEveryone(context, deps, cardFor(result.view));
+  return cardFor(result.view, NOTICES[result.outcome](verb));
+}
+
+const DONE_TEXT: Record<CardVerb, string> = {
+  'duty.indicate': 'Indication saved: the referrer will be told.',
+  'duty.recorded': 'Marked as recorded on the clinical record.',
+  'duty.referral-received': 'Formal referral marked as received.',
+  'alert.ack': 'Alert acknowledged.',
+};
+
+const NOTICES: Record<'done' | 'already' | 'stale', (verb: CardVerb) => CardNotice> = {
+  done: (verb) => ({ text: DONE_TEXT[verb], color: 'Good' }),
+  already: () => ({
+    text: 'Already done (see who and when below), so nothing was changed.',
+    color: 'Warning',
+  }),
+  stale: () => ({
+    text: 'This card was out of date: here it is as it is now. Nothing was changed; check it and try again if you still need to.',
+    color: 'Warning',
+  }),
+};
+
+function card(verb: CardVerb, view: CallView, deps: BotDeps, notice?: CardNotice): AdaptiveCard {
+  if (verb === 'alert.ack') {
+    const alert = deliveryOf(view.row.id, 'safeguarding-alert', deps.render);
+    return alertCardFor(
+      view,
+      deps.render,
+      alert ?? { id: '-', kind: 'safeguarding-alert', payload: {} },
+      notice,
+    ) as unknown as AdaptiveCard;
+  }
+  const summary = deliveryOf(view.row.id, 'duty-summary', deps.render);
+  return dutyCardFor(view, deps.render, summary?.id ?? '-', notice) as unknown as AdaptiveCard;
+}
+
+/**
+ * The message the button was on, updated for everyone; Teams may refuse (too old, deleted): that is fine.
+ * Teams wants the invoke answered within about five seconds, so the update gets a short time.
+ */
+async function updateForEveryone(context: TurnContext, deps: BotDeps, content: AdaptiveCard): Promise<void> {
+  const id = context.activity.replyToId;
+  if (!id) return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      context.updateActivity({
+        id,
+        type: 'message',
+        attachments: [attachment(content as unknown as Record<string, unknown>)],
+      } as Partial<Activity>),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), 1_500);
+      }),
+    ]);
+  } catch {
+    deps.logger.warn({ event: 'card-update-failed' });
+  } finally {
+    clearTimeout(timer);
+  }
+}

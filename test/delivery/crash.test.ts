@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, test } from 'vitest';
+import { type StandInConnector, startConnector } from '../helpers/connector';
+import {
+  type AuditRowRaw,
+  CHANNEL_ENV,
+  chatClient,
+  DUTY,
+  FLAGGED_CALL,
+  faultIn,
+  type OutboxRow,
+  takenCounts,
+  threadsIn,
+  until,
+} from './support';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CHILD = path.join(__dirname, 'crash-child.ts');
+
+let child: ChildProcess | undefined;
+let connector: StandInConnector | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  child?.kill('SIGKILL');
+  child = undefined;
+  await connector?.close();
+  connector = undefined;
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** Starts the bot as a separate process and resolves with its URL once it listens. */
+function startChild(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`child did not start: ${err.slice(0, 500)}`)), 20_000);
+    proc.stderr!.on('data', (d) => {
+      err += d;
+    });
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) {
+        clearTimeout(timer);
+        resolve({ proc, url: (JSON.parse(line) as { url: string }).url });
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`child exited with ${code}: ${err.slice(0, 500)}`));
+    });
+  });
+}
+
+function query<T>(file: string, sql: string): T[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(sql).all() as T[];
+  } finally {
+    db.close();
+  }
+}
+
+test('killed (SIGKILL) after posting and before marking: posted again once on restart, nothing lost', async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-crash-'));
+  connector = await startConnector();
+  const c = connector;
+  const env = {
+    APP_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_FILE: path.join(dir, 'bot.sqlite'),
+    TEAMS_SERVICE_URL: c.url,
+    ...CHANNEL_ENV,
+  };
+  // the duty channel takes the first post but does not answer it: the bot cannot mark it delivered
+  let held = false;
+  const hold = faultIn([DUTY], { delayMs: 60_000 });
+  c.faultWhen((p) => {
+    if (held) return undefined;
+    const f = hold(p);
+    if (f) held = true;
+    return f;
+  });
+
+  const first = await startChild(env);
+  child = first.proc;
+  const chat = chatClient(() => first.url, c.url);
+  await chat.call('user-1', FLAGGED_CALL);
+  const taken = await c.waitFor((p) => threadsIn([p], DUTY).length === 1);
+  // the alert (another channel) is not held up by the duty channel and is made before the kill
+  await until('the alert delivered', () =>
+    query<OutboxRow>(env.DATABASE_FILE, `SELECT * FROM outbox WHERE kind = 'safeguarding-alert'`).find(
+      (r) => r.status === 'delivered',
+    ),
+  );
+  const exited = new Promise((r) => first.proc.once('exit', r));
+  first.proc.kill('SIGKILL');
+  await exited;
+
+  const [summary] = query<OutboxRow>(env.DATABASE_FILE, `SELECT * FROM outbox WHERE kind = 'duty-summary'`);
+  expect(summary).toMatchObject({ status: 'pending', attempts: 1 });
+  expect(summary!.in_flight_at).not.toBeNull();
+  expect(c.posted.filter((p) => p.accepted && threadsIn([p], DUTY).length === 1)).toEqual([taken]);
+
+  // the same database, a new process
+  const second = await startChild(env);
+  child = second.proc;
+  const rows = await until(
+    'every delivery made after the restart',
+    () => {
+      const r = query<OutboxRow>(env.DATABASE_FILE, 'SELECT * FROM outbox');
+      return r.length === 3 && r.every((x) => x.status === 'delivered') ? r : undefined;
+    },
+    20_000,
+  );
+  const counts = takenCounts(c.posted);
+  // the summary twice (the one duplicate, with the same delivery id), the others once
+  expect(Object.fromEntries(rows.map((r) => [r.kind, counts.get(r.id)]))).toEqual({
+    'duty-summary': 2,
+    'safeguarding-alert': 1,
+    'referrer-confirmation': 1,
+  });
+  expect(rows.find((r) => r.kind === 'duty-summary')).toMatchObject({ attempts: 2, in_flight_at: null });
+  const interrupted = query<AuditRowRaw>(
+    env.DATABASE_FILE,
+    `SELECT * FROM audit WHERE action = 'delivery-interrupted'`,
+  );
+  expect(interrupted.map((a) => JSON.parse(a.detail_json).deliveryId)).toEqual([summary!.id]);
+  // the record itself is there once
+  expect(query(env.DATABASE_FILE, 'SELECT id FROM duty_calls')).toHaveLength(1);
+});

@@ -1,0 +1,152 @@
+import { afterEach, expect, test } from 'vitest';
+import { startTestBot, type TestBot } from '../helpers/bot';
+import { deliveryIdOf } from '../helpers/connector';
+import {
+  ADMIN,
+  type AuditRowRaw,
+  CHANNEL_ENV,
+  chatClient,
+  DUTY,
+  FLAGGED_CALL,
+  faultIn,
+  health,
+  type OutboxRow,
+  SAFEGUARDING,
+  threadsIn,
+  until,
+} from './support';
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.close();
+  bot = undefined;
+});
+
+const byKind = (b: TestBot, kind: string) =>
+  b.sql<OutboxRow>('SELECT * FROM outbox WHERE kind = ? ORDER BY created_at, rowid', kind);
+
+test('a channel that keeps failing is given up at the configured time: marked failed, admin told, health degraded', async () => {
+  let t = Date.parse('2026-11-23T10:00:00Z');
+  const now = () => new Date(t);
+  bot = await startTestBot({
+    env: { ...CHANNEL_ENV, DELIVERY_GIVE_UP_MINUTES: '2' },
+    now,
+    host: { delivery: { pollMs: 20 } },
+  });
+  const c = bot.connector;
+  c.faultWhen(faultIn([DUTY], { status: 500 }));
+  const chat = chatClient(() => bot!.url, c.url);
+  await chat.call('user-1');
+  const [summary] = byKind(bot, 'duty-summary') as [OutboxRow];
+
+  // first attempt fails; the next waits on the (fake) clock, so nothing more happens until it moves
+  await until('the first failed attempt', () => byKind(bot!, 'duty-summary')[0]!.attempts === 1);
+  await new Promise((r) => setTimeout(r, 150));
+  expect(threadsIn(c.posted, DUTY)).toHaveLength(1);
+  expect(byKind(bot, 'duty-summary')[0]).toMatchObject({ status: 'pending', last_error: 'http 500' });
+  expect((await health(bot.url)).body).toMatchObject({
+    status: 'ok',
+    deliveries: { pending: 2, failed: 0, delivered: 0, oldestPendingSeconds: 0 },
+  });
+  t += 90_000;
+  const h = (await health(bot.url)).body as { deliveries: { oldestPendingSeconds: number } };
+  expect(h.deliveries.oldestPendingSeconds).toBe(90);
+
+  // still retrying before the give-up time
+  await until('a retry before give-up', () => byKind(bot!, 'duty-summary')[0]!.attempts >= 2);
+  expect(byKind(bot, 'duty-summary')[0]!.status).toBe('pending');
+
+  t += 60_000; // past the 2 minutes
+  await until('the summary given up', () => byKind(bot!, 'duty-summary')[0]!.status === 'failed');
+  const notice = await until('the admin notice delivered', () =>
+    byKind(bot!, 'delivery-failed').find((r) => r.status === 'delivered'),
+  );
+  // the referrer's confirmation waited on the summary: it fails with it, it is not left hanging
+  const [confirmation] = byKind(bot, 'referrer-confirmation') as [OutboxRow];
+  expect(confirmation).toMatchObject({ status: 'failed', attempts: 0 });
+  expect(confirmation.last_error).toBe(`after ${summary.id} failed`);
+
+  // the admin channel has the notice, naming the record, the delivery and what went wrong (no patient data)
+  const admin = threadsIn(c.posted, ADMIN);
+  expect(admin).toHaveLength(1);
+  expect(deliveryIdOf(admin[0]!)).toBe(notice.id);
+  expect(notice.record_id).toBe(summary.record_id);
+  expect(JSON.parse(notice.payload_json)).toMatchObject({
+    failedId: summary.id,
+    failedKind: 'duty-summary',
+    reason: 'http 500',
+    dependents: [{ id: confirmation.id, kind: 'referrer-confirmation' }],
+  });
+  expect(notice.payload_json).not.toContain('Example');
+
+  const after = await health(bot.url);
+  expect(after.status).toBe(200);
+  expect(after.body).toMatchObject({
+    status: 'degraded',
+    deliveries: { pending: 0, failed: 2, delivered: 1, oldestPendingSeconds: null },
+  });
+
+  const audit = bot.sql<AuditRowRaw>(
+    `SELECT * FROM audit WHERE action LIKE 'delivery-%' AND record_id = ? ORDER BY id`,
+    summary.record_id,
+  );
+  const attempts = byKind(bot, 'duty-summary')[0]!.attempts;
+  expect(audit.map((a) => [a.action, a.outcome])).toEqual([
+    ...Array.from({ length: attempts - 1 }, () => ['delivery-attempt', 'retry']),
+    ['delivery-attempt', 'failed'],
+    ['delivery-failed', 'failed'],
+    ['delivery-failed', 'failed'],
+    ['delivery-attempt', 'delivered'],
+  ]);
+  expect(JSON.parse(audit[attempts]!.detail_json)).toMatchObject({
+    deliveryId: summary.id,
+    reason: 'http 500',
+    noticeId: notice.id,
+    dependents: [confirmation.id],
+  });
+  // no more posts to the duty channel after giving up
+  const dutyPosts = threadsIn(c.posted, DUTY).length;
+  t += 10 * 60_000;
+  await new Promise((r) => setTimeout(r, 150));
+  expect(threadsIn(c.posted, DUTY)).toHaveLength(dutyPosts);
+  expect(dutyPosts).toBe(attempts);
+});
+
+test('a permanent refusal (404, 403) fails at once, without waiting for the give-up time', async () => {
+  bot = await startTestBot({ env: CHANNEL_ENV, host: { delivery: { pollMs: 20 } } });
+  const c = bot.connector;
+  c.faultWhen(faultIn([SAFEGUARDING], { status: 404 }));
+  const chat = chatClient(() => bot!.url, c.url);
+  await chat.call('user-2', FLAGGED_CALL);
+  const alert = await until('the alert failed', () =>
+    byKind(bot!, 'safeguarding-alert').find((r) => r.status === 'failed'),
+  );
+  expect(alert).toMatchObject({ attempts: 1, last_error: 'http 404' });
+  expect(threadsIn(c.posted, SAFEGUARDING)).toHaveLength(1);
+  await until('the notice and the rest delivered', () =>
+    bot!.sql<OutboxRow>(`SELECT * FROM outbox WHERE status = 'delivered'`).length === 3 ? true : undefined,
+  );
+  const [notice] = byKind(bot, 'delivery-failed') as [OutboxRow];
+  expect(JSON.parse(notice.payload_json)).toMatchObject({
+    failedId: alert.id,
+    failedKind: 'safeguarding-alert',
+  });
+  expect(threadsIn(c.posted, ADMIN).map(deliveryIdOf)).toEqual([notice.id]);
+});
+
+test('a failure notice that cannot be made is marked failed and raises no notice of its own', async () => {
+  bot = await startTestBot({ env: CHANNEL_ENV, host: { delivery: { pollMs: 20 } } });
+  const c = bot.connector;
+  c.faultWhen(faultIn([DUTY, ADMIN], { status: 403 }));
+  const chat = chatClient(() => bot!.url, c.url);
+  await chat.call('user-3');
+  await until('the notice failed', () => byKind(bot!, 'delivery-failed').find((r) => r.status === 'failed'));
+  await new Promise((r) => setTimeout(r, 150));
+  expect(byKind(bot, 'delivery-failed')).toHaveLength(1);
+  expect(bot.sql<OutboxRow>('SELECT * FROM outbox').map((r) => r.status)).toEqual([
+    'failed',
+    'failed',
+    'failed',
+  ]);
+  expect((await health(bot.url)).body).toMatchObject({ status: 'degraded', deliveries: { failed: 3 } });
+});

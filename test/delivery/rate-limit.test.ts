@@ -1,0 +1,105 @@
+import { expect, test } from 'vitest';
+import { type Bucket, conversationBucket, RateLimiter, tenantBucket } from '../../src/delivery/rate-limit';
+
+function limiter(margin = 0) {
+  let t = 1_000_000;
+  const l = new RateLimiter(() => t, margin);
+  return {
+    l,
+    /** A post made and answered at once; its wait (0 = made). */
+    post: (buckets: Bucket[]) => {
+      const p = l.acquire(buckets);
+      p.release();
+      return p.waitMs;
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+const conv = (id = 'c1') => [conversationBucket(id)];
+
+test('7 posts in a second to one conversation, then the 8th waits until the first leaves the window', () => {
+  const { post, advance } = limiter();
+  for (let i = 0; i < 7; i++) {
+    expect(post(conv())).toBe(0);
+    advance(10);
+  }
+  // 70 ms have passed since the first post: it leaves the 1 s window in 930 ms
+  expect(post(conv())).toBe(930);
+  // a different conversation is not held
+  expect(post(conv('c2'))).toBe(0);
+  advance(929);
+  expect(post(conv())).toBe(1);
+  advance(1);
+  expect(post(conv())).toBe(0);
+  // and then the 2 s window: 8 posts in 2 s at most, the first of them made at 0
+  expect(post(conv())).toBe(1000);
+});
+
+test('8 posts in 2 seconds, then 60 in 30 seconds, even at a slow, steady rate', () => {
+  const { post, advance } = limiter();
+  for (let i = 0; i < 7; i++) expect(post(conv())).toBe(0);
+  advance(1000);
+  expect(post(conv())).toBe(0);
+  // only one in the last second, but eight in the last two
+  expect(post(conv())).toBe(1000);
+  const { post: post2, advance: advance2 } = limiter();
+  for (let i = 0; i < 60; i++) {
+    expect(post2(conv())).toBe(0);
+    advance2(300); // about 3 a second
+  }
+  // the first post was 18 s ago: 12 s until it leaves the 30 s window
+  expect(post2(conv())).toBe(12_000);
+});
+
+test('a reply in a channel thread counts against the channel', () => {
+  const { post } = limiter();
+  for (let i = 0; i < 7; i++) expect(post(conv(`19:duty@thread.tacv2;messageid=${i}`))).toBe(0);
+  expect(post(conv('19:duty@thread.tacv2'))).toBeGreaterThan(0);
+  expect(post(conv('19:other@thread.tacv2'))).toBe(0);
+});
+
+test('a refused post is not counted', () => {
+  const { post, advance } = limiter();
+  for (let i = 0; i < 7; i++) post(conv());
+  for (let i = 0; i < 100; i++) expect(post(conv())).toBeGreaterThan(0);
+  advance(2000);
+  for (let i = 0; i < 7; i++) expect(post(conv())).toBe(0);
+});
+
+test('a post counts from when it was answered: slow answers push the window on', () => {
+  const { l, post, advance } = limiter();
+  const slow = Array.from({ length: 7 }, () => l.acquire(conv()));
+  expect(slow.map((p) => p.waitMs)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  advance(800);
+  for (const p of slow) p.release(); // all answered 800 ms after they were sent
+  advance(200);
+  // a second after sending, but only 200 ms after the answers: Teams may have seen them late
+  expect(post(conv())).toBe(800);
+  advance(800);
+  expect(post(conv())).toBe(0);
+});
+
+test('the tenant bucket holds posts across conversations at 25 a second', () => {
+  const { post } = limiter();
+  for (let i = 0; i < 25; i++) expect(post([conversationBucket(`c${i}`), tenantBucket('t')])).toBe(0);
+  expect(post([conversationBucket('c99'), tenantBucket('t')])).toBe(1000);
+});
+
+test('the margin widens each window', () => {
+  const { post, advance } = limiter(100);
+  for (let i = 0; i < 7; i++) post(conv());
+  advance(1000);
+  expect(post(conv())).toBe(100);
+});
+
+test('a conversation blocked after a 429 waits for Retry-After', () => {
+  const { l, post, advance } = limiter();
+  l.block('conversation:c1', 2000);
+  expect(post(conv())).toBe(2000);
+  expect(post(conv('c2'))).toBe(0);
+  advance(2000);
+  expect(post(conv())).toBe(0);
+});

@@ -1,0 +1,166 @@
+import Database from 'better-sqlite3';
+import { FULL_CALL } from '../fixtures/answers';
+import { type Card, lastCard, nextTitle, press, type Reply, sectionOf, TENANT } from '../helpers/bot';
+import {
+  channelOf,
+  conversationOf,
+  deliveryIdOf,
+  type Fault,
+  type Posted,
+  type PostRequest,
+} from '../helpers/connector';
+
+export const DUTY = '19:duty@thread.tacv2';
+export const SAFEGUARDING = '19:safeguarding@thread.tacv2';
+export const ADMIN = '19:admin@thread.tacv2';
+
+/** The three channels named in configuration, as a service would before "@bot set ... channel". */
+export const CHANNEL_ENV: Record<string, string> = {
+  DUTY_TEAM_ID: '19:team-duty@thread.tacv2',
+  DUTY_CHANNEL_ID: DUTY,
+  SAFEGUARDING_TEAM_ID: '19:team-safe@thread.tacv2',
+  SAFEGUARDING_CHANNEL_ID: SAFEGUARDING,
+  ADMIN_TEAM_ID: '19:team-admin@thread.tacv2',
+  ADMIN_CHANNEL_ID: ADMIN,
+};
+
+/** A full duty call that flags possible harm to the baby (an alert under the default rules). */
+export const FLAGGED_CALL: Record<string, Record<string, string>> = {
+  ...FULL_CALL,
+  risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' },
+};
+
+/** Talks to a bot over HTTP as Teams would, from a referrer's personal chat. */
+export function chatClient(botUrl: () => string, serviceUrl: string) {
+  let seq = 0;
+  const post = async (activity: Record<string, unknown>, user: string): Promise<Reply[]> => {
+    seq += 1;
+    const res = await fetch(`${botUrl()}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `act-${user}-${seq}`,
+        timestamp: new Date().toISOString(),
+        channelId: 'msteams',
+        serviceUrl,
+        deliveryMode: 'expectReplies',
+        from: { id: `29:${user}`, name: 'Hannah Visitor', aadObjectId: `aad-${user}` },
+        recipient: { id: '28:bot', name: 'IMH duty bot' },
+        conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: TENANT },
+        channelData: { tenant: { id: TENANT } },
+        locale: 'en-GB',
+        ...activity,
+      }),
+    });
+    const raw = await res.text();
+    if (res.status !== 200) throw new Error(`bot answered ${res.status}`);
+    return raw ? ((JSON.parse(raw) as { activities?: Reply[] }).activities ?? []) : [];
+  };
+
+  /** Answers every section and stops at the review card. */
+  const walkToReview = async (user: string, answers = FULL_CALL): Promise<Card> => {
+    let card = lastCard(await post({ text: 'start' }, user));
+    for (let i = 0; i < 20 && sectionOf(card) !== 'review'; i++) {
+      card = lastCard(
+        await post({ value: press(card, nextTitle(card), answers[sectionOf(card)] ?? {}) }, user),
+      );
+    }
+    if (sectionOf(card) !== 'review') throw new Error('did not reach the review card');
+    return card;
+  };
+
+  const submit = async (user: string, review: Card): Promise<void> => {
+    const replies = await post({ value: press(review, 'Submit the duty call') }, user);
+    if (!JSON.stringify(replies).includes('Duty call submitted')) {
+      throw new Error(`not submitted: ${JSON.stringify(replies).slice(0, 300)}`);
+    }
+  };
+
+  return {
+    post,
+    walkToReview,
+    submit,
+    /** A whole duty call, submitted. */
+    call: async (user: string, answers = FULL_CALL) => submit(user, await walkToReview(user, answers)),
+  };
+}
+
+export const threadsIn = (posted: readonly Posted[], channel: string) =>
+  posted.filter((p) => channelOf(p) === channel);
+
+export const chatPosts = (posted: readonly Posted[], user: string) =>
+  posted.filter((p) => conversationOf(p) === `a:personal-${user}`);
+
+/** How many times each delivery was taken by the stand-in (posts answered 2xx or held), by id. */
+export function takenCounts(posted: readonly Posted[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of posted) {
+    if (!p.accepted) continue;
+    const id = deliveryIdOf(p);
+    if (!id) throw new Error(`a post without a delivery id in its footer: ${p.path}`);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export async function until<T>(
+  what: string,
+  fn: () => T | undefined | false,
+  timeoutMs = 15_000,
+  everyMs = 20,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export interface OutboxRow {
+  id: string;
+  record_id: string | null;
+  kind: string;
+  status: string;
+  attempts: number;
+  in_flight_at: string | null;
+  conversation_id: string | null;
+  activity_id: string | null;
+  last_error: string | null;
+  target_json: string;
+  payload_json: string;
+}
+
+export interface AuditRowRaw {
+  id: number;
+  action: string;
+  record_id: string | null;
+  outcome: string;
+  detail_json: string;
+}
+
+export async function health(botUrl: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${botUrl}/healthz`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** A write on the bot's SQLite file through a connection of its own (WAL lets both work). */
+export function writeSql(file: string, query: string, ...params: unknown[]): void {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare(query).run(...params);
+  } finally {
+    db.close();
+  }
+}
+
+/** A stand-in rule: this fault for every new thread in these channels, the rest taken normally. */
+export function faultIn(channels: readonly string[], fault: Fault) {
+  return (p: PostRequest): Fault | undefined => {
+    const channel = (p.body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+    return p.path === '/v3/conversations' && channel && channels.includes(channel) ? fault : undefined;
+  };
+}

@@ -1,0 +1,160 @@
+import { afterEach, expect, test } from 'vitest';
+import { loadConfig } from '../../src/config/config';
+import { ChannelRegistry } from '../../src/delivery/channels';
+import { ConnectorError } from '../../src/delivery/connector-http';
+import { Outbox } from '../../src/delivery/outbox';
+import { RateLimiter } from '../../src/delivery/rate-limit';
+import { DeliveryWorker } from '../../src/delivery/worker';
+import { createLogger } from '../../src/logger';
+import { Audit } from '../../src/records/audit';
+import { CallContacts } from '../../src/records/call-contacts';
+import { openDatabase } from '../../src/storage/database';
+import { CHANNEL_ENV, until } from './support';
+
+/** The worker alone, on an in-memory database, a fake clock and a scripted connector. */
+function setup(
+  answers: ((signal?: AbortSignal) => Promise<{ conversationId: string; activityId: string }>)[],
+) {
+  const db = openDatabase(':memory:');
+  const config = loadConfig({ APP_ENV: 'test', ...CHANNEL_ENV, TEAMS_SERVICE_URL: 'http://127.0.0.1:9/' });
+  let t = Date.parse('2026-11-23T10:00:00Z');
+  const outbox = new Outbox(db);
+  let calls = 0;
+  const worker = new DeliveryWorker({
+    outbox,
+    channels: new ChannelRegistry(db, config),
+    contacts: new CallContacts(db),
+    audit: new Audit(db),
+    render: () => ({ type: 'message' }),
+    connector: {
+      createThread: (_url, _channel, _tenant, _activity, signal) => {
+        const answer = answers[Math.min(calls, answers.length - 1)]!;
+        calls++;
+        return answer(signal);
+      },
+      send: async () => ({ activityId: undefined }),
+    },
+    now: () => new Date(t),
+    logger: createLogger('silent'),
+    newId: (() => {
+      let n = 0;
+      return () => `notice-${++n}`;
+    })(),
+    tenantId: config.TENANT_ID,
+    giveUpMinutes: 60,
+    pollMs: 10,
+    random: () => 1,
+    // Teams' limits on the same fake clock
+    limiter: new RateLimiter(() => t),
+  });
+  return {
+    db,
+    outbox,
+    worker,
+    calls: () => calls,
+    now: () => t,
+    set: (at: number) => {
+      t = at;
+    },
+  };
+}
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+const fail500 = async (): Promise<never> => {
+  throw new ConnectorError('retryable', 500, 'http 500');
+};
+
+test('retries back off exponentially from 1 s, capped at 5 minutes, and the last try is at the give-up time', async () => {
+  const s = setup([fail500]);
+  close = async () => {
+    await s.worker.stop();
+    s.db.close();
+  };
+  s.outbox.enqueue(
+    { id: 'd1', kind: 'duty-summary', target: { type: 'channel', role: 'duty' } },
+    new Date(s.now()),
+    30,
+  );
+  s.worker.start();
+  const gaps: number[] = [];
+  for (let attempt = 1; ; attempt++) {
+    await until(`attempt ${attempt}`, () => s.outbox.get('d1')!.attempts === attempt || undefined);
+    const row = await until('recorded', () => {
+      const r = s.outbox.get('d1')!;
+      return r.inFlightAt ? undefined : r;
+    });
+    if (row.status === 'failed') break;
+    gaps.push(Date.parse(row.nextAttemptAt) - s.now());
+    s.set(Date.parse(row.nextAttemptAt));
+    s.worker.wake();
+  }
+  // with the jitter at its top: 1, 2, 4 ... 256 s, then 5 min, until the 30 minutes are used up
+  expect(gaps.slice(0, 10)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 300].map((x) => x * 1000));
+  const spent = gaps.reduce((a, b) => a + b, 0);
+  expect(spent).toBe(30 * 60_000);
+  expect(gaps.at(-1)).toBeLessThanOrEqual(300_000);
+  expect(s.outbox.get('d1')).toMatchObject({ status: 'failed', lastError: 'http 500' });
+});
+
+test('a 429 waits for Retry-After even when the backoff would be shorter', async () => {
+  const s = setup([
+    async () => {
+      throw new ConnectorError('throttled', 429, 'http 429', 7_000);
+    },
+    async () => ({ conversationId: 'c;messageid=1', activityId: '1' }),
+  ]);
+  close = async () => {
+    await s.worker.stop();
+    s.db.close();
+  };
+  const start = s.now();
+  s.outbox.enqueue(
+    { id: 'd1', kind: 'duty-summary', target: { type: 'channel', role: 'duty' } },
+    new Date(start),
+    60,
+  );
+  s.worker.start();
+  await until('throttled', () => s.outbox.get('d1')!.lastError === 'http 429' || undefined);
+  expect(Date.parse(s.outbox.get('d1')!.nextAttemptAt) - start).toBe(7_000);
+  s.set(start + 6_999);
+  await new Promise((r) => setTimeout(r, 60));
+  expect(s.calls()).toBe(1);
+  s.set(start + 7_000);
+  await until('delivered', () => s.outbox.get('d1')!.status === 'delivered' || undefined);
+  expect(s.calls()).toBe(2);
+});
+
+test('stopping during a post returns at once and leaves the delivery in flight for the next start', async () => {
+  let aborted = false;
+  const s = setup([
+    (signal) =>
+      new Promise((_, reject) => {
+        // a post that never answers: only the worker's stop ends it
+        signal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(new ConnectorError('retryable', undefined, 'stopped'));
+        });
+      }),
+  ]);
+  close = async () => {
+    s.db.close();
+  };
+  s.outbox.enqueue(
+    { id: 'd1', kind: 'duty-summary', target: { type: 'channel', role: 'duty' } },
+    new Date(s.now()),
+    60,
+  );
+  s.worker.start();
+  await until('in flight', () => s.outbox.get('d1')!.inFlightAt);
+  const started = Date.now();
+  await s.worker.stop();
+  expect(Date.now() - started).toBeLessThan(500);
+  expect(aborted).toBe(true);
+  expect(s.outbox.get('d1')).toMatchObject({ status: 'pending', attempts: 1 });
+  expect(s.outbox.get('d1')!.inFlightAt).toBeDefined();
+});
