@@ -23,6 +23,7 @@ import { CallActions } from './records/call-actions';
 import { CallContacts } from './records/call-contacts';
 import { CallViews } from './records/call-view';
 import { InstalledTeams } from './records/installed-teams';
+import { openCalls } from './records/open-calls';
 import { RecordEvents } from './records/record-events';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
@@ -150,6 +151,8 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     channels,
     installedTeams: new InstalledTeams(db),
     calls,
+    openCalls: (at: Date) =>
+      openCalls(db, events, at, (d) => todayInTimeZone(d, config.TIME_ZONE), config.REFERRAL_REMINDER_DAYS),
     callActions: new CallActions(db, calls, events, outbox, audit, {
       giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
       newId,

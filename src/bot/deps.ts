@@ -6,6 +6,7 @@ import type { Audit } from '../records/audit';
 import type { CallActions } from '../records/call-actions';
 import type { CallViews } from '../records/call-view';
 import type { InstalledTeams } from '../records/installed-teams';
+import type { OpenCall } from '../records/open-calls';
 import type { Submissions } from '../records/submissions';
 import type { DutyCallRecords } from '../storage/duty-call-records';
 import type { DraftStore } from './draft-store';
@@ -32,6 +33,8 @@ export interface BotDeps {
   readonly membership: TeamMembership;
   /** What the duty and alert cards are drawn from; the delivery worker renders with the same. */
   readonly render: RenderContext;
+  /** Calls still waiting for an indication or a formal referral, for "@bot open". */
+  readonly openCalls: (now: Date) => readonly OpenCall[];
   /** CHANNEL_ADMINS: the Entra object ids allowed to set the bot's channels. */
   readonly channelAdmins: readonly string[];
 }

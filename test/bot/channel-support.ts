@@ -72,12 +72,20 @@ export function mentioning(text: string) {
 }
 
 export async function startChannelBot(
-  opts: { env?: Record<string, string>; setChannels?: boolean; now?: () => Date } = {},
+  opts: {
+    env?: Record<string, string>;
+    setChannels?: boolean;
+    now?: () => Date;
+    schedulerEveryMs?: number;
+  } = {},
 ): Promise<TestBot> {
   const bot = await startTestBot({
     now: opts.now ?? (() => NOW),
     env: { CHANNEL_ADMINS: `aad-${USERS.admin}`, ...opts.env },
-    host: { delivery: { pollMs: 50, retryBaseMs: 20, targetWaitMs: 100 } },
+    host: {
+      delivery: { pollMs: 50, retryBaseMs: 20, targetWaitMs: 100 },
+      ...(opts.schedulerEveryMs ? { schedulerEveryMs: opts.schedulerEveryMs } : {}),
+    },
   });
   bot.connector.setTeam(
     DUTY_TEAM,

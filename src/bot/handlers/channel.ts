@@ -1,5 +1,6 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { ChannelRole, ChannelTarget } from '../../delivery/channels';
+import { formatUkDate } from '../../domain/age';
 import type { TeamChannel } from '../../records/installed-teams';
 import { escapeMarkdown } from '../cards';
 import type { BotDeps } from '../deps';
@@ -18,9 +19,10 @@ export function isChannelConversation(context: TurnContext): boolean {
 }
 
 /** The commands the bot answers in a channel (where it only hears messages that @mention it). */
-export function channelCommand(text: string): 'set' | 'status' | 'help' | undefined {
+export function channelCommand(text: string): 'set' | 'status' | 'open' | 'help' | undefined {
   if (SET.test(text)) return 'set';
   if (text === 'status') return 'status';
+  if (text === 'open') return 'open';
   if (text === 'help' || text.startsWith('set ')) return 'help';
   return undefined;
 }
@@ -29,8 +31,10 @@ export async function onChannelCommand(context: TurnContext, deps: BotDeps, text
   const kind = channelCommand(text);
   if (kind === 'set') return onSetChannel(context, deps, SET.exec(text)![1] as ChannelRole);
   if (kind === 'status') return onChannelStatus(context, deps);
+  if (kind === 'open') return onOpen(context, deps);
   return say(context, [
     'In a channel I answer to (with an @mention):',
+    '- **open**: in the duty channel, the calls still waiting for an indication or a formal referral',
     '- **set duty channel**, **set safeguarding channel**, **set admin channel**: post those messages here (channel admins only)',
     '- **status**: what this channel is set up as, and where I post',
     'Referrers start duty calls in a personal chat with me.',
@@ -176,6 +180,39 @@ export async function onTeamInstalled(
       'A channel admin can @mention me in a channel with **set duty channel**, **set safeguarding channel** or **set admin channel**; **status** shows what is set up.',
     ]);
   }
+}
+
+/** The two-step process at a glance: what the duty team still has to do, oldest first. */
+async function onOpen(context: TurnContext, deps: BotDeps): Promise<void> {
+  const channelId: unknown = context.activity.channelData?.channel?.id;
+  if (typeof channelId !== 'string' || !deps.channels.rolesOf(channelId).includes('duty')) {
+    return say(context, [
+      '**open** lists the duty team’s open calls, so it works in the IMH duty channel only.',
+    ]);
+  }
+  const calls = deps.openCalls(deps.now());
+  deps.audit.append({
+    at: deps.now().toISOString(),
+    actorId: actingUserId(context),
+    action: 'open-calls-listed',
+    outcome: 'done',
+    detail: { count: calls.length },
+  });
+  if (calls.length === 0)
+    return say(context, [
+      'No open calls: every call has an indication and, where one is due, its formal referral.',
+    ]);
+  return say(context, [
+    `**Open calls (${calls.length})**, oldest first:`,
+    ...calls.map((c) => {
+      const waiting = [
+        c.awaitingIndication && 'awaiting the eligibility indication',
+        c.awaitingReferral && (c.overdue ? '**formal referral overdue**' : 'awaiting the formal referral'),
+      ].filter(Boolean);
+      const kind = c.kind === 'advice' ? 'advice call' : 'duty call';
+      return `- ${c.reference} · ${kind} on ${formatUkDate(c.submittedOn)} · ${waiting.join('; ')}`;
+    }),
+  ]);
 }
 
 async function say(context: TurnContext, lines: string[]): Promise<void> {
