@@ -8,7 +8,9 @@ export type DeliveryKind =
   | 'indication-notice'
   | 'referral-reminder'
   | 'alert-escalation'
-  | 'delivery-failed';
+  | 'delivery-failed'
+  /** To the referrer when the duty summary could not be delivered: they must phone instead. */
+  | 'summary-undelivered';
 
 /** Where a delivery goes: a new thread in a channel (by role, resolved when sent) or the referrer's chat. */
 export type DeliveryTarget =

@@ -133,6 +133,7 @@ const KIND_TEXT: Record<DeliveryKind, string> = {
   'referral-reminder': 'the referral reminder to the referrer',
   'alert-escalation': 'the alert reminder to the leads’ channel',
   'delivery-failed': 'a delivery-failure notice',
+  'summary-undelivered': 'the undelivered-summary notice to the referrer',
 };
 
 /**
@@ -152,6 +153,16 @@ export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activit
       case 'alert-escalation':
         if (!view) throw new Error('alert without a record');
         return alertCardFor(view, ctx, d);
+      case 'summary-undelivered':
+        return noticeCard({
+          title: `Your call ${reference} has not reached the IMH duty team`,
+          lines: [
+            'I could not post your summary to the duty team’s channel, and have told the bot’s administrators.',
+            `Please phone the IMH advice line on ${ctx.profile.adviceLineNumber} and give the reference ${reference}.`,
+          ],
+          color: 'Attention',
+          footer: stamp,
+        });
       case 'referrer-confirmation':
         return noticeCard({
           title: `Your call ${reference} has reached the IMH duty team`,

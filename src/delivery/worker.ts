@@ -476,6 +476,20 @@ export class DeliveryWorker {
         };
         this.o.outbox.enqueue(notice, now, this.o.giveUpMinutes);
       }
+      // the referrer believes the duty team has the call: tell them it has not, so they phone instead
+      if (d.kind === 'duty-summary' && d.recordId) {
+        this.o.outbox.enqueue(
+          {
+            id: this.o.newId(),
+            recordId: d.recordId,
+            kind: 'summary-undelivered',
+            target: { type: 'referrer' },
+            payload: { failedId: d.id },
+          },
+          now,
+          this.o.giveUpMinutes,
+        );
+      }
     });
     this.o.logger.error(
       {

@@ -79,11 +79,21 @@ test('a channel that keeps failing is given up at the configured time: marked fa
   });
   expect(notice.payload_json).not.toContain('Example');
 
+  // the referrer, who was told nothing yet, hears that the duty team does not have the call
+  const undelivered = await until('the referrer told', () =>
+    byKind(bot!, 'summary-undelivered').find((r) => r.status === 'delivered'),
+  );
+  const toReferrer = c.posted.filter(
+    (p) => p.accepted && JSON.stringify(p.body).includes(`delivery ${undelivered.id}`),
+  );
+  expect(toReferrer).toHaveLength(1);
+  expect(JSON.stringify(toReferrer[0]!.body)).toContain('Please phone the IMH advice line on 0116 111 2222');
+
   const after = await health(bot.url);
   expect(after.status).toBe(200);
   expect(after.body).toMatchObject({
     status: 'degraded',
-    deliveries: { pending: 0, failed: 2, delivered: 1, oldestPendingSeconds: null },
+    deliveries: { pending: 0, failed: 2, delivered: 2, oldestPendingSeconds: null },
   });
 
   const audit = bot.sql<AuditRowRaw>(
@@ -96,6 +106,8 @@ test('a channel that keeps failing is given up at the configured time: marked fa
     ['delivery-attempt', 'failed'],
     ['delivery-failed', 'failed'],
     ['delivery-failed', 'failed'],
+    // the admin notice and the referrer's notice, in either order
+    ['delivery-attempt', 'delivered'],
     ['delivery-attempt', 'delivered'],
   ]);
   expect(JSON.parse(audit[attempts]!.detail_json)).toMatchObject({
@@ -143,10 +155,17 @@ test('a failure notice that cannot be made is marked failed and raises no notice
   await until('the notice failed', () => byKind(bot!, 'delivery-failed').find((r) => r.status === 'failed'));
   await new Promise((r) => setTimeout(r, 150));
   expect(byKind(bot, 'delivery-failed')).toHaveLength(1);
-  expect(bot.sql<OutboxRow>('SELECT * FROM outbox').map((r) => r.status)).toEqual([
-    'failed',
-    'failed',
-    'failed',
+  // summary, confirmation and admin notice failed; the referrer's own notice (their chat works) is made
+  await until('the referrer told', () =>
+    byKind(bot!, 'summary-undelivered').find((r) => r.status === 'delivered'),
+  );
+  expect(
+    bot.sql<OutboxRow>('SELECT * FROM outbox ORDER BY rowid').map((r) => `${r.kind} ${r.status}`),
+  ).toEqual([
+    'duty-summary failed',
+    'referrer-confirmation failed',
+    'delivery-failed failed',
+    'summary-undelivered delivered',
   ]);
   expect((await health(bot.url)).body).toMatchObject({ status: 'degraded', deliveries: { failed: 3 } });
 });
