@@ -27,6 +27,13 @@ export type ActionResult =
   | { readonly outcome: 'already' | 'stale'; readonly view: CallView }
   | { readonly outcome: 'not-found' };
 
+/** What the safeguarding alert shows; every other event is the duty summary's. */
+const ALERT_EVENTS: ReadonlySet<CallEventBody['type']> = new Set(['alert-acknowledged', 'alert-escalated']);
+
+function sameCard(a: CallEventBody['type'], b: CallEventBody['type']): boolean {
+  return ALERT_EVENTS.has(a) === ALERT_EVENTS.has(b);
+}
+
 /**
  * Applies a person's action to a submitted call: the event, any message it sends and its audit row go in
  * one transaction, or nothing does. An action on a record that moved on since the card was drawn, or one
@@ -68,9 +75,13 @@ export class CallActions {
       this.record(r, 'already', { version: state.version });
       return { outcome: 'already', view };
     }
-    // Stale means someone acted since the card was drawn. The bot's own events (an escalation, a
-    // reminder) change nothing a person decided, so they must not turn a lead's Acknowledge away.
-    const actedSince = view.events.some((e) => e.seq > r.cardVersion && e.actor.id !== BOT_ACTOR.id);
+    // Stale means someone acted since the card was drawn, on what that card shows. The bot's own events
+    // (an escalation, a reminder) change nothing a person decided, so they must not turn a lead's
+    // Acknowledge away; nor must the duty team's actions on the summary, or a lead's on the alert, turn
+    // away a press on the other card.
+    const actedSince = view.events.some(
+      (e) => e.seq > r.cardVersion && e.actor.id !== BOT_ACTOR.id && sameCard(e.type, r.body.type),
+    );
     if (r.cardVersion > state.version || r.cardVersion < 0 || actedSince) {
       this.record(r, 'stale', { version: state.version });
       return { outcome: 'stale', view };

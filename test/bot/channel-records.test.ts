@@ -137,6 +137,36 @@ test('the bot’s own events (an escalation) do not make a card stale: a lead ca
   expect(events.list('rec-1').map((e) => e.type)).toEqual(['alert-escalated', 'alert-acknowledged']);
 });
 
+test('an action on the other card does not make a card stale: the summary and the alert move on apart', () => {
+  const lead = { id: 'aad-lead-1', name: 'Lee Lead' };
+  // the duty team act on the summary; the lead's alert card is still at version 0
+  events.append('rec-1', 0, { type: 'recorded-on-record' }, duty, NOW.toISOString());
+  const ack = actions().apply({
+    recordId: 'rec-1',
+    cardVersion: 0,
+    body: { type: 'alert-acknowledged' },
+    actor: lead,
+    action: 'alert.ack',
+    now: NOW,
+  });
+  expect(ack.outcome).toBe('done');
+  // and the duty summary drawn at version 1 still works after the acknowledgement
+  const indicated = actions().apply({
+    recordId: 'rec-1',
+    cardVersion: 1,
+    body: { type: 'indication-given', indication: 'eligible', reason: '' },
+    actor: duty,
+    action: 'duty.indicate',
+    now: NOW,
+  });
+  expect(indicated.outcome).toBe('done');
+  expect(events.list('rec-1').map((e) => e.type)).toEqual([
+    'recorded-on-record',
+    'alert-acknowledged',
+    'indication-given',
+  ]);
+});
+
 test('a person’s action since the card was drawn does make it stale', () => {
   events.append(
     'rec-1',

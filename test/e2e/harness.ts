@@ -128,11 +128,21 @@ export interface E2E {
   close(): Promise<void>;
 }
 
+export interface E2EOptions {
+  /** Settings for the bot process on top of env/.env.local (e.g. CHANNEL_ADMINS). */
+  readonly botEnv?: Readonly<Record<string, string>>;
+  /**
+   * The playground's configuration for this scenario, made from .m365agentsplayground.yml (its text in,
+   * the text to use out); the file itself is left alone.
+   */
+  readonly playgroundConfig?: (yaml: string) => string;
+}
+
 /**
  * Starts the bot, the playground and Chromium for one scenario. `scenario` names the screenshot
  * folder, which is emptied first.
  */
-export async function startE2E(scenario: string): Promise<E2E> {
+export async function startE2E(scenario: string, options: E2EOptions = {}): Promise<E2E> {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
   }
@@ -150,11 +160,20 @@ export async function startE2E(scenario: string): Promise<E2E> {
     DATABASE_FILE: path.join(dir, 'bot.sqlite'),
     LOG_LEVEL: 'info',
     NODE_OPTIONS: '',
+    ...options.botEnv,
   };
   const botLog = path.join(shots, 'bot.log');
   let bot: ChildProcess | undefined;
   let playground: ChildProcess | undefined;
   let context: BrowserContext | undefined;
+
+  const playgroundConfigEnv = (): NodeJS.ProcessEnv => {
+    if (!options.playgroundConfig) return {};
+    const file = path.join(dir, '.m365agentsplayground.yml');
+    const yaml = fs.readFileSync(path.join(ROOT, '.m365agentsplayground.yml'), 'utf8');
+    fs.writeFileSync(file, options.playgroundConfig(yaml));
+    return { M365_AGENTS_PLAYGROUND_CONFIG_PATH: file };
+  };
 
   const startBot = async () => {
     bot = startChild(process.execPath, ['--import', 'tsx', 'src/index.ts'], botEnv, botLog);
@@ -187,7 +206,7 @@ export async function startE2E(scenario: string): Promise<E2E> {
         '-p',
         String(await freePort()),
       ],
-      { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', NODE_OPTIONS: '' },
+      { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', NODE_OPTIONS: '', ...playgroundConfigEnv() },
       path.join(shots, 'playground.log'),
       (line) => {
         const m = /Listening on (\d+)/.exec(line);
