@@ -1,4 +1,4 @@
-import type { CallKind, SectionId } from './checklist';
+import { type CallKind, REFERRER_ROLES, type SectionId } from './checklist';
 
 /** One section's validated answers: text and single choices as strings, multiple choices as arrays. */
 export type SectionAnswers = Readonly<Record<string, string | readonly string[]>>;
@@ -19,4 +19,11 @@ export function many(answers: Answers, section: SectionId, field: string): reado
 export function recordTarget(kind: CallKind, answers: Answers): 'infant' | 'mother' | 'none' {
   if (kind === 'advice') return 'none';
   return text(answers, 'family', 'stage') === 'antenatal' ? 'mother' : 'infant';
+}
+
+/** The referrer's role as a person would say it: the option's title, or their own words for "Other". */
+export function referrerRole(answers: Answers): string {
+  const role = text(answers, 'referrer', 'role');
+  if (role === 'other') return text(answers, 'referrer', 'roleOther');
+  return REFERRER_ROLES.find((r) => r.value === role)?.title ?? role;
 }

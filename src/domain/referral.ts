@@ -1,6 +1,6 @@
 import { formatUkDate } from './age';
-import { text } from './answers';
-import { REFERRER_ROLES, type ServiceProfile } from './checklist';
+import { referrerRole, text } from './answers';
+import type { ServiceProfile } from './checklist';
 import { block, type Doc } from './document';
 import type { SubmittedCall } from './submitted-call';
 import { infantFacts } from './summary';
@@ -18,11 +18,7 @@ const CONSENT = {
 export function referralDoc(call: SubmittedCall, profile: ServiceProfile): Doc | null {
   if (call.kind !== 'full') return null;
   const a = call.answers;
-  const roleValue = text(a, 'referrer', 'role');
-  const role =
-    roleValue === 'other'
-      ? text(a, 'referrer', 'roleOther')
-      : (REFERRER_ROLES.find((r) => r.value === roleValue)?.title ?? roleValue);
+  const role = referrerRole(a);
   return {
     title: `Draft referral to ${profile.serviceName}`,
     subtitle: `Following the duty call on ${formatUkDate(call.callDate)}, reference ${call.reference}`,

@@ -1,5 +1,5 @@
 import { describeInfantAge, formatUkDate } from './age';
-import { text } from './answers';
+import { referrerRole, text } from './answers';
 import { checklist, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
 import { type Block, block, type Doc, type Fact } from './document';
 import { PRACTITIONER_DECIDES } from './eligibility';
@@ -18,7 +18,7 @@ const RECORD_ON = {
 export function summaryDoc(call: SubmittedCall, profile: ServiceProfile): Doc {
   const sections = checklist(call.kind, profile);
   const advice = call.kind === 'advice';
-  const blocks: Block[] = [header(call, sections)];
+  const blocks: Block[] = [header(call)];
   if (advice) blocks.push(sectionBlock(call, sections, 'advice'));
   else {
     blocks.push(familyBlock(call), sectionBlock(call, sections, 'consent'));
@@ -49,12 +49,9 @@ export function summaryDoc(call: SubmittedCall, profile: ServiceProfile): Doc {
 
 const STATUS = { met: 'Met', 'not-met': 'Not met', check: 'To check' } as const;
 
-function header(call: SubmittedCall, sections: readonly SectionDef[]): Block {
+function header(call: SubmittedCall): Block {
   const a = call.answers;
-  const role =
-    text(a, 'referrer', 'role') === 'other'
-      ? text(a, 'referrer', 'roleOther')
-      : title(sections, 'referrer', 'role', text(a, 'referrer', 'role'));
+  const role = referrerRole(a);
   return block('Call', {
     facts: [
       { label: 'Record on', value: RECORD_ON[call.recordTarget] },
@@ -136,11 +133,6 @@ function display(f: FieldDef, v: string | readonly string[] | undefined): string
   if (f.kind === 'choice') return choiceTitle(f, s);
   if (f.kind === 'date' && s) return formatUkDate(s);
   return s;
-}
-
-function title(sections: readonly SectionDef[], section: SectionId, field: string, value: string): string {
-  const f = sections.find((s) => s.id === section)?.fields.find((x) => x.id === field);
-  return f ? choiceTitle(f, value) : value;
 }
 
 function riskBlock(call: SubmittedCall, sections: readonly SectionDef[]): Block {

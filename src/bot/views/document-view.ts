@@ -14,32 +14,43 @@ export function documentCard(
   doc: Doc,
   style: 'default' | 'attention' | 'accent' = 'accent',
 ): Record<string, unknown> {
-  const whole = bind(doc, style, Number.POSITIVE_INFINITY);
+  return fitCard((keep) => bind(doc, style, keep), longestFreeText(doc), 'document card');
+}
+
+/**
+ * The card drawn with every free text kept whole if it fits Teams' limit, else with the longest length
+ * every free text can keep and the card still fit (a binary search over `bindWith(keep)`).
+ */
+export function fitCard(
+  bindWith: (keep: number) => Record<string, unknown>,
+  longest: number,
+  what: string,
+): Record<string, unknown> {
+  const whole = bindWith(Number.POSITIVE_INFINITY);
   if (cardBytes(whole) <= MAX_CARD_BYTES) return whole;
-  // the longest length every free text can keep with the card still fitting: a binary search
   let fits = -1;
-  let tooLong = longestFreeText(doc);
+  let tooLong = longest;
   let best: Record<string, unknown> | undefined;
   while (tooLong - fits > 1) {
     const keep = Math.floor((fits + tooLong) / 2);
-    const card = bind(doc, style, keep);
+    const card = bindWith(keep);
     if (cardBytes(card) <= MAX_CARD_BYTES) {
       fits = keep;
       best = card;
     } else tooLong = keep;
   }
-  if (!best) throw new Error('document card cannot be made small enough');
+  if (!best) throw new Error(`${what} cannot be made small enough`);
   return best;
 }
 
-function longestFreeText(doc: Doc): number {
+export function longestFreeText(doc: Doc): number {
   return Math.max(
     0,
     ...doc.blocks.flatMap((b) => [...b.paragraphs.map((p) => p.text), ...b.bullets]).map((t) => t.length),
   );
 }
 
-function shorten(text: string, keep: number): string {
+export function shorten(text: string, keep: number): string {
   return text.length <= keep ? text : `${cut(text, keep).trimEnd()}${SHORTENED}`;
 }
 

@@ -1,5 +1,5 @@
 import { formatUkDate, todayInTimeZone } from '../../domain/age';
-import { text } from '../../domain/answers';
+import { referrerRole, text } from '../../domain/answers';
 import {
   awaitsReferral,
   type CallState,
@@ -8,14 +8,13 @@ import {
   referralOverdue,
   type Stamp,
 } from '../../domain/call-state';
-import { REFERRER_ROLES, type ServiceProfile } from '../../domain/checklist';
+import type { ServiceProfile } from '../../domain/checklist';
 import type { Block, Doc, Fact } from '../../domain/document';
 import { referralDoc } from '../../domain/referral';
 import type { SubmittedCall } from '../../domain/submitted-call';
 import { infantFacts, summaryDoc } from '../../domain/summary';
-import { bindCard, cardBytes, escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../cards';
-import { cut } from './common';
-import { SHORTENED } from './document-view';
+import { bindCard, escapeMarkdown, escapeTextRun } from '../cards';
+import { fitCard, longestFreeText, shorten } from './document-view';
 
 /** The longest reason a practitioner can give with an indication (the card's maxLength, checked again on receipt). */
 export const REASON_MAX_LENGTH = 1000;
@@ -111,32 +110,11 @@ export function stateFacts(input: CallCardInput, o: DutyCardOptions): Fact[] {
 export function dutySummaryCard(input: CallCardInput, o: DutyCardOptions): Record<string, unknown> {
   const doc = summaryDoc(input.call, o.profile);
   const referral = referralDoc(input.call, o.profile);
-  const whole = bindDuty(input, o, doc, referral, Number.POSITIVE_INFINITY);
-  if (cardBytes(whole) <= MAX_CARD_BYTES) return whole;
-  let fits = -1;
-  let tooLong = Math.max(longestFreeText(doc), referral ? longestFreeText(referral) : 0, REASON_MAX_LENGTH);
-  let best: Record<string, unknown> | undefined;
-  while (tooLong - fits > 1) {
-    const keep = Math.floor((fits + tooLong) / 2);
-    const card = bindDuty(input, o, doc, referral, keep);
-    if (cardBytes(card) <= MAX_CARD_BYTES) {
-      fits = keep;
-      best = card;
-    } else tooLong = keep;
-  }
-  if (!best) throw new Error('duty summary card cannot be made small enough');
-  return best;
-}
-
-function longestFreeText(doc: Doc): number {
-  return Math.max(
-    0,
-    ...doc.blocks.flatMap((b) => [...b.paragraphs.map((p) => p.text), ...b.bullets]).map((t) => t.length),
+  return fitCard(
+    (keep) => bindDuty(input, o, doc, referral, keep),
+    Math.max(longestFreeText(doc), referral ? longestFreeText(referral) : 0, REASON_MAX_LENGTH),
+    'duty summary card',
   );
-}
-
-function shorten(s: string, keep: number): string {
-  return s.length <= keep ? s : `${cut(s, keep).trimEnd()}${SHORTENED}`;
 }
 
 function blockData(b: Block, keep: number) {
@@ -228,11 +206,7 @@ const RECORD_ON = {
 export function alertCard(input: CallCardInput, o: AlertCardOptions): Record<string, unknown> {
   const { call, state } = input;
   const a = call.answers;
-  const roleValue = text(a, 'referrer', 'role');
-  const role =
-    roleValue === 'other'
-      ? text(a, 'referrer', 'roleOther')
-      : (REFERRER_ROLES.find((r) => r.value === roleValue)?.title ?? roleValue);
+  const role = referrerRole(a);
   const facts = (list: Fact[]) =>
     list
       .filter((f) => f.value !== '')
