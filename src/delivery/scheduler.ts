@@ -43,8 +43,11 @@ export class Scheduler {
     const now = this.o.now();
     const alerts = this.o.db
       .prepare(
-        `SELECT id, record_id, delivered_at FROM outbox
-         WHERE kind = 'safeguarding-alert' AND status = 'delivered' AND record_id IS NOT NULL`,
+        // acknowledged alerts are done for good: leave them out here rather than fold their events each tick
+        `SELECT id, record_id, delivered_at FROM outbox o
+         WHERE kind = 'safeguarding-alert' AND status = 'delivered' AND record_id IS NOT NULL
+           AND NOT EXISTS (
+             SELECT 1 FROM record_events e WHERE e.record_id = o.record_id AND e.type = 'alert-acknowledged')`,
       )
       .all() as { id: string; record_id: string; delivered_at: string }[];
     let count = 0;
