@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // bot tests start real servers and SQLite files; two workers fit the 2-core machines
     maxWorkers: 2,
+    // probes PostgreSQL once: its suites skip with a reason where no server answers (REQUIRE_POSTGRES=1 fails)
+    globalSetup: ['test/helpers/postgres-probe.ts'],
   },
 });

@@ -1,6 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { TeamsAdapter } from '@microsoft/teams-ai';
-import type { TurnContext } from 'botbuilder';
+import type { Storage, TurnContext } from 'botbuilder';
 import { createApp } from './bot/app';
 import { DraftStore } from './bot/draft-store';
 import { TeamMembership, teamsMemberLookup } from './bot/permissions';
@@ -17,7 +16,9 @@ import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker';
 import { todayInTimeZone } from './domain/age';
 import type { ServiceProfile } from './domain/checklist';
 import { makeReference } from './domain/submitted-call';
-import { createLogger, type Logger } from './logger';
+import { botFrameworkAuthConfig } from './http/bot-framework-auth';
+import { FrontDoorAdapter } from './http/front-door-adapter';
+import { activityTypeForLog, createLogger, type Logger } from './logger';
 import { Audit } from './records/audit';
 import { CallActions } from './records/call-actions';
 import { CallContacts } from './records/call-contacts';
@@ -25,18 +26,32 @@ import { CallViews } from './records/call-view';
 import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
 import { RecordEvents } from './records/record-events';
+import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
-import { openDatabase } from './storage/database';
+import { openDatabase, scrubWal } from './storage/database';
 import { DutyCallRecords } from './storage/duty-call-records';
 import { SqliteStorage } from './storage/sqlite-storage';
+import { StorageUnavailableError } from './storage/storage-errors';
 
 export interface RunningBot {
   readonly url: string;
   close(): Promise<void>;
 }
 
+/** Drafts and turn state kept outside the SQLite file, with a way to ask whether the store answers. */
+export interface DraftStateStorage extends Storage {
+  /** Resolves (never rejects) within a few seconds: /healthz asks on every probe. */
+  ready?(): Promise<boolean>;
+}
+
 export interface HostOptions {
+  /**
+   * Drafts and Teams AI turn state in this store instead of the SQLite file. Only tests pass one today;
+   * it is the seam the multi-instance work turns into a setting (PostgreSQL shared by every instance).
+   * The caller owns it: close() leaves it open.
+   */
+  readonly draftStorage?: DraftStateStorage;
   readonly logger?: Logger;
   readonly now?: () => Date;
   /** How often time-driven work (escalations, reminders) is looked at; tests make it short. */
@@ -58,29 +73,28 @@ export function serviceProfile(config: Config): ServiceProfile {
   };
 }
 
-function adapterFor(config: Config): TeamsAdapter {
-  if (config.BOT_MODE === 'local') return new TeamsAdapter({});
-  return new TeamsAdapter({
-    MicrosoftAppId: config.BOT_ID,
-    MicrosoftAppPassword: config.BOT_PASSWORD,
-    MicrosoftAppType: config.BOT_TYPE,
-    MicrosoftAppTenantId: config.TENANT_ID,
-  });
+function adapterFor(config: Config): FrontDoorAdapter {
+  return new FrontDoorAdapter(botFrameworkAuthConfig(config));
 }
 
 /** Composition root: configuration -> storage -> Teams app -> HTTP server. */
 export async function startBot(config: Config, options: HostOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const db = openDatabase(config.DATABASE_FILE);
-  const storage = new SqliteStorage(db);
+  const now = options.now ?? (() => new Date());
+  const storage = options.draftStorage ?? new SqliteStorage(db, now);
   const adapter = adapterFor(config);
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
   const audit = new Audit(db);
   const newId = () => randomUUID();
   const events = new RecordEvents(db);
-  const now = options.now ?? (() => new Date());
   const profile = serviceProfile(config);
+  const retention = {
+    draftDays: config.DRAFT_RETENTION_DAYS,
+    profileDays: config.REFERRER_PROFILE_RETENTION_DAYS,
+    recordYears: config.RECORD_RETENTION_YEARS,
+  };
   const channels = new ChannelRegistry(db, config);
   // the duty and alert cards, as posted by the worker and as refreshed after a card action
   const render: RenderContext = {
@@ -133,6 +147,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     reminderDays: config.REFERRAL_REMINDER_DAYS,
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
     today: (d) => todayInTimeZone(d, config.TIME_ZONE),
+    retention: new Retention(db, audit, logger, retention),
   });
   const deps = {
     profile: serviceProfile(config),
@@ -161,21 +176,44 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     membership: new TeamMembership(teamsMemberLookup, now),
     render,
     channelAdmins: config.CHANNEL_ADMINS,
+    scrubDeleted: () => {
+      // a reader held the WAL (e.g. a report script): the next discard or retention run truncates it
+      if (!scrubWal(db)) logger.warn({ event: 'wal-scrub-busy' });
+    },
+    retention,
   };
   // teams-ai needs a non-empty id for proactive sends even when authentication is off
   const app = createApp(adapter, storage, config.BOT_ID ?? 'local-bot', deps);
 
   adapter.onTurnError = async (context: TurnContext, err: Error) => {
+    const storageDown = err instanceof StorageUnavailableError;
     // an explicit message: pino would otherwise log err.message, which can quote what was typed
-    logger.error({ event: 'turn-failed', activityType: context.activity.type, err }, 'turn failed');
+    logger.error(
+      {
+        event: 'turn-failed',
+        activityType: activityTypeForLog(context.activity.type),
+        ...(storageDown ? { storageDown } : {}),
+        err,
+      },
+      'turn failed',
+    );
     try {
       await sendCard(
         context,
-        problemCard(
-          'Something went wrong',
-          ['Sorry: I could not finish that. Your saved draft is safe; please try again.'],
-          [buttons.resume],
-        ),
+        storageDown
+          ? problemCard(
+              'Not saved just now',
+              [
+                'I cannot reach the place where drafts are kept at the moment, so that step was not saved.',
+                'Nothing you typed was lost: your saved draft is safe and what you entered is still on the card. Please try again shortly.',
+              ],
+              [buttons.resume],
+            )
+          : problemCard(
+              'Something went wrong',
+              ['Sorry: I could not finish that. Your saved draft is safe; please try again.'],
+              [buttons.resume],
+            ),
       );
     } catch {
       // the connector may be the thing that failed; the log already has the error
@@ -189,8 +227,13 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     },
     tenantId: config.TENANT_ID,
     logger,
-    health: () => {
+    health: async () => {
       db.prepare('SELECT 1').get();
+      // every turn reads and writes drafts, so without their store this instance can only apologise:
+      // 503 tells a load balancer to send turns elsewhere until it answers again
+      const storageReady = options.draftStorage?.ready
+        ? await options.draftStorage.ready().catch(() => false)
+        : true;
       // a failed delivery makes the bot "degraded", still with HTTP 200: restarting it would not make
       // the delivery, and a liveness probe must not kill a bot that otherwise works
       const d = outbox.stats();
@@ -203,9 +246,9 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
           : null,
       };
       return {
-        ...(d.failed > 0 ? { status: 'degraded' } : {}),
+        ...(!storageReady ? { status: 'unavailable' } : d.failed > 0 ? { status: 'degraded' } : {}),
         mode: config.BOT_MODE,
-        storage: 'sqlite',
+        storage: { drafts: options.draftStorage ? 'external' : 'sqlite', ready: storageReady },
         deliveries,
       };
     },

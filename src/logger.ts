@@ -58,4 +58,31 @@ function safeError(err: unknown): Record<string, unknown> {
   };
 }
 
+/** Activity types Bot Framework defines; anything else is the caller's text and is logged as 'other'. */
+const ACTIVITY_TYPES = new Set([
+  'message',
+  'contactRelationUpdate',
+  'conversationUpdate',
+  'typing',
+  'endOfConversation',
+  'event',
+  'invoke',
+  'invokeResponse',
+  'deleteUserData',
+  'messageUpdate',
+  'messageDelete',
+  'installationUpdate',
+  'messageReaction',
+  'suggestion',
+  'trace',
+  'handoff',
+  'command',
+  'commandResult',
+]);
+
+/** An activity's type as it may be logged: a caller can put any text there. */
+export function activityTypeForLog(type: unknown): string {
+  return typeof type === 'string' && ACTIVITY_TYPES.has(type) ? type : 'other';
+}
+
 export type { Logger };

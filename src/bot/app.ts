@@ -3,7 +3,16 @@ import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import type { BotDeps } from './deps';
 import { registerCardActions } from './handlers/card-actions';
 import { channelCommand, isChannelConversation, onChannelCommand, onTeamInstalled } from './handlers/channel';
-import { onCancel, onHelp, onOtherText, onResume, onStart, onStatus, onWelcome } from './handlers/commands';
+import {
+  onCancel,
+  onForgetMe,
+  onHelp,
+  onOtherText,
+  onResume,
+  onStart,
+  onStatus,
+  onWelcome,
+} from './handlers/commands';
 import { onStep, sendCurrent } from './handlers/steps';
 import { onCancelConfirm, onSubmit } from './handlers/submit';
 import { parseSubmission } from './submission';
@@ -21,6 +30,7 @@ const COMMANDS: Record<string, (context: TurnContext, deps: BotDeps) => Promise<
   status: onStatus,
   cancel: onCancel,
   help: onHelp,
+  'forget me': onForgetMe,
   hi: onWelcome,
   hello: onWelcome,
 };

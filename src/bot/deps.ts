@@ -37,4 +37,15 @@ export interface BotDeps {
   readonly openCalls: (now: Date) => readonly OpenCall[];
   /** CHANNEL_ADMINS: the Entra object ids allowed to set the bot's channels. */
   readonly channelAdmins: readonly string[];
+  /**
+   * After a discard: removes the old versions of what was just deleted from the database's WAL, where
+   * they would otherwise stay readable until a checkpoint truncates it.
+   */
+  readonly scrubDeleted: () => void;
+  /** The retention settings, so what the bot says about deleting matches what it does. */
+  readonly retention: {
+    readonly draftDays: number;
+    readonly profileDays: number;
+    readonly recordYears: number;
+  };
 }

@@ -55,6 +55,11 @@ export class DraftStore {
     };
   }
 
+  /** Deletes everything kept for this referrer (their draft, closed calls and remembered profile). */
+  async forget(key: string): Promise<void> {
+    await this.storage.delete([key]);
+  }
+
   /** Writes only if nobody has written since `loaded` was read. */
   async save(key: string, loaded: Loaded, next: ReferrerState): Promise<void> {
     const closed = next.closed.slice(-KEEP_CLOSED);

@@ -105,6 +105,37 @@ const schema = z
       .max(7 * 24 * 60)
       .default(60),
     DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
+
+    // Retention (README: "Your data").
+    DRAFT_RETENTION_DAYS: z.coerce
+      .number({ error: 'must be a whole number of days' })
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 day')
+      .max(365, 'must be at most 365 days: an unfinished draft is not a record')
+      .default(30),
+    REFERRER_PROFILE_RETENTION_DAYS: z.coerce
+      .number({ error: 'must be a whole number of days' })
+      .int('must be a whole number of days')
+      .min(1, 'must be at least 1 day')
+      .max(3 * 365, 'must be at most 1095 days (3 years)')
+      .default(180),
+    // The NHS Records Management Code of Practice keeps children's records until the 25th birthday
+    // (26th if 17 at the end of treatment, which cannot apply here). The infant is at most 2 at the
+    // call, or unborn and due up to about 10 months later, so its 25th birthday is at most 25 years
+    // 10 months after submission: 26 years covers every call, and nothing shorter is allowed. (An
+    // antenatal call belongs on the mother's record, whose adult period of 8 years is shorter.)
+    RECORD_RETENTION_YEARS: z.coerce
+      .number({ error: 'must be a whole number of years' })
+      .int('must be a whole number of years')
+      .min(
+        26,
+        "must be at least 26: children's records are kept until the 25th birthday (NHS Records Management Code), and an infant may be unborn at the call",
+      )
+      .max(100, 'must be at most 100 years')
+      .default(26),
+    // Test suite only: where Bot Framework's signing keys are fetched from, so production-mode
+    // authentication can be tested against locally minted tokens. Refused outside APP_ENV=test.
+    TEST_BOT_OPENID_METADATA_URL: optionalText,
   })
   .superRefine((c, ctx) => {
     for (const role of ['DUTY', 'SAFEGUARDING', 'ADMIN'] as const) {
@@ -116,6 +147,14 @@ const schema = z
         });
       }
     }
+    if (c.REFERRER_PROFILE_RETENTION_DAYS < c.DRAFT_RETENTION_DAYS) {
+      // the profile and the draft are one stored item: expiring it would take the draft sooner
+      ctx.addIssue({
+        code: 'custom',
+        path: ['REFERRER_PROFILE_RETENTION_DAYS'],
+        message: `must be at least DRAFT_RETENTION_DAYS (${c.DRAFT_RETENTION_DAYS}): the profile is stored with the draft`,
+      });
+    }
     if (c.SERVICE_AREA_POSTCODE_DISTRICTS.length === 0 && c.SERVICE_AREA_LOCAL_AUTHORITIES.length === 0) {
       ctx.addIssue({
         code: 'custom',
@@ -124,6 +163,33 @@ const schema = z
       });
     }
   });
+
+/**
+ * A bot that took its signing keys from anywhere but Microsoft would accept tokens anyone can mint:
+ * the setting exists for the test suite alone, and even there only points at this machine. Checked on
+ * the raw settings, like productionIssues, so it is reported whatever else is wrong.
+ */
+function testOnlyIssues(raw: Record<string, string>): string[] {
+  const url = raw.TEST_BOT_OPENID_METADATA_URL?.trim();
+  if (!url) return [];
+  const key = 'TEST_BOT_OPENID_METADATA_URL';
+  if (raw.APP_ENV !== 'test') {
+    return [
+      `${key}: is for the test suite only (APP_ENV=test); everywhere else tokens are checked against Microsoft's published keys: remove it`,
+    ];
+  }
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    host = '';
+  }
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(host)
+    ? []
+    : [
+        `${key}: must be an http://127.0.0.1 or http://localhost address (a stand-in for Bot Framework's keys)`,
+      ];
+}
 
 /** Checked on the raw settings so they are reported even when other settings are also wrong. */
 function productionIssues(raw: Record<string, string>): string[] {
@@ -155,7 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     error: (iss) =>
       iss.code === 'invalid_type' && iss.input === undefined ? 'is required but not set' : undefined,
   });
-  const extra = productionIssues(merged);
+  const extra = [...productionIssues(merged), ...testOnlyIssues(merged)];
   if (!result.success || extra.length > 0) {
     const lines = [
       ...(result.success

@@ -3,6 +3,7 @@ import { type Actor, foldEvents, referralOverdue } from '../domain/call-state';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import { type RecordEvents, VersionConflictError } from '../records/record-events';
+import type { Purged, Retention } from '../records/retention';
 import type { Outbox } from './outbox';
 
 export const BOT_ACTOR: Actor = { id: 'bot', name: 'IMH duty bot' };
@@ -21,22 +22,26 @@ export interface SchedulerOptions {
   readonly giveUpMinutes: number;
   /** Today's date in the service's time zone, for "days since the call". */
   readonly today: (now: Date) => string;
+  /** Deletes abandoned drafts, expired profiles and records past their retention, on the same clock. */
+  readonly retention?: Retention;
 }
 
 /**
  * Time-driven work, decided on the injected clock so tests need no sleeps: an alert nobody has
  * acknowledged is posted again (with the on-call lead mentioned) at each interval, and a referrer whose
  * formal referral has not arrived is reminded. Each is an event plus an outbox row in one transaction,
- * so a restart neither repeats nor loses one.
+ * so a restart neither repeats nor loses one. Retention runs here too, after them: a record due for
+ * purging has long stopped needing either.
  */
 export class Scheduler {
   constructor(private readonly o: SchedulerOptions) {}
 
-  tick(): { escalated: number; reminded: number } {
+  tick(): { escalated: number; reminded: number; purged: Purged } {
     const escalated = this.escalate();
     const reminded = this.remind();
     if (escalated + reminded > 0) this.o.wake();
-    return { escalated, reminded };
+    const purged = this.o.retention?.run(this.o.now()) ?? { drafts: 0, profiles: 0, records: 0 };
+    return { escalated, reminded, purged };
   }
 
   private escalate(): number {

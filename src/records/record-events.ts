@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Actor, CallEvent, CallEventBody } from '../domain/call-state';
+import { isExistingKey } from '../storage/database';
 
 export class VersionConflictError extends Error {
   constructor() {
@@ -57,8 +58,7 @@ export class RecordEvents {
         data_json: JSON.stringify(body),
       });
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-        throw new VersionConflictError();
+      if (isExistingKey(err)) throw new VersionConflictError();
       throw err;
     }
     return { ...body, seq: expected + 1, at, actor } as CallEvent;

@@ -1,14 +1,15 @@
-import { mkdirSync } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
 
 export const DEFAULT_DATABASE_FILE = path.join('data', 'imh-duty-bot.sqlite');
 
+/** The first migration that ships with secure_delete on (see upgradeScrub). */
+const SECURE_DELETE_SINCE = 3;
+
 export function openDatabase(file: string): Database.Database {
-  if (file !== ':memory:') {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  }
+  if (file !== ':memory:') restrictFiles(file);
   const db = new Database(file);
   try {
     // busy_timeout first: switching to WAL needs a lock, and a second process (e.g. a report
@@ -17,7 +18,14 @@ export function openDatabase(file: string): Database.Database {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    migrate(db);
+    // Deleted means deleted: freed cells and pages are zeroed instead of lingering in the file.
+    // It is a per-connection setting, so it cannot live in a migration.
+    db.pragma('secure_delete = ON');
+    // Sorts, temporary tables and VACUUM's copy of the database stay in memory rather than in files
+    // under /tmp, which nobody would think of scrubbing.
+    db.pragma('temp_store = MEMORY');
+    const applied = migrate(db);
+    upgradeScrub(db, applied);
   } catch (err) {
     db.close();
     throw err;
@@ -25,7 +33,66 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
-function migrate(db: Database.Database): void {
+/**
+ * The file holds details of infants and families: only the bot's own user may read it. SQLite gives
+ * the -wal and -shm files the mode of the database file, so creating that one 0600 covers them; files
+ * left by an older build (which created them 0644) are tightened here.
+ */
+function restrictFiles(file: string): void {
+  // mode applies only to folders created here: an existing folder may be shared (e.g. /srv/data)
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    let mode: number;
+    try {
+      mode = fs.statSync(f).mode & 0o777;
+    } catch {
+      continue;
+    }
+    if (mode & 0o077) fs.chmodSync(f, mode & 0o700);
+  }
+}
+
+/**
+ * Rewrites the whole file once, when a database written by a build without secure_delete is first
+ * opened by this one: residue of drafts discarded before then sits in its free pages.
+ */
+function upgradeScrub(db: Database.Database, applied: readonly number[]): void {
+  if (db.memory || !applied.includes(SECURE_DELETE_SINCE)) return;
+  const all = Number(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get());
+  if (all === applied.length) return; // created just now: nothing was ever deleted in it
+  db.exec('VACUUM');
+  scrubWal(db);
+}
+
+/**
+ * Moves every committed page into the database file and truncates the WAL to nothing. Old versions
+ * of pages (a discarded draft as it was) live on in the WAL until then: a normal checkpoint copies
+ * pages back but leaves the WAL's bytes in place. Returns false if a reader kept it from finishing.
+ */
+export function scrubWal(db: Database.Database): boolean {
+  if (db.memory) return true;
+  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+  return result?.busy === 0;
+}
+
+/**
+ * Whether an insert failed because its key is already there: the primary key refuses a plain
+ * INSERT, and the append-only triggers refuse it first (so that INSERT OR REPLACE cannot rewrite).
+ */
+export function isExistingKey(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  return (
+    e?.code === 'SQLITE_CONSTRAINT_TRIGGER' && typeof e.message === 'string' && e.message.endsWith(EXISTS)
+  );
+}
+
+/** The end of the message the append-only insert triggers raise (see migration 3). */
+const EXISTS = 'append-only: the row already exists';
+
+/** Returns the versions applied by this call. */
+function migrate(db: Database.Database): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     applied_at TEXT NOT NULL
@@ -39,13 +106,16 @@ function migrate(db: Database.Database): void {
       throw new Error(`Database has migrations this build does not know about: ${unknown.join(', ')}`);
     }
     const record = db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
+    const now: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
       db.exec(m.sql);
       record.run(m.version, new Date().toISOString());
+      now.push(m.version);
     }
+    return now;
   });
   // IMMEDIATE takes the write lock before reading schema_migrations, so two processes starting
   // together cannot both decide to apply the same migration.
-  applyPending.immediate();
+  return applyPending.immediate();
 }

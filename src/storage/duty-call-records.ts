@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { isExistingKey } from './database';
 
 export type DutyCallKind = 'full' | 'advice';
 
@@ -74,7 +75,7 @@ export class DutyCallRecords {
         record_json: recordJson,
       });
     } catch (err) {
-      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      if (isExistingKey(err)) {
         throw new DuplicateDutyCallError(row.id, { cause: err });
       }
       throw err;

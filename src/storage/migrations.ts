@@ -120,4 +120,44 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- INSERT OR REPLACE (and REPLACE INTO) resolves a key clash by deleting the old row, which does
+      -- not fire DELETE triggers unless recursive_triggers is on in that connection: refuse any insert
+      -- over an existing key before the conflict is looked at, whatever the connection's settings.
+      -- (ON CONFLICT DO UPDATE is caught here too, and by the UPDATE triggers.) The message's ending
+      -- is how isExistingKey in database.ts tells a repeated submit from other failures.
+      CREATE TRIGGER duty_calls_no_replace BEFORE INSERT ON duty_calls
+        WHEN EXISTS (SELECT 1 FROM duty_calls WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'duty_calls rows are append-only: the row already exists'); END;
+      CREATE TRIGGER record_events_no_replace BEFORE INSERT ON record_events
+        WHEN EXISTS (SELECT 1 FROM record_events WHERE record_id = NEW.record_id AND seq = NEW.seq)
+        BEGIN SELECT RAISE(ABORT, 'record_events rows are append-only: the row already exists'); END;
+      CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+        WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'audit rows are append-only: the row already exists'); END;
+
+      -- The one way a record may be deleted: the retention job inserts a permit for the record, deletes
+      -- it with its events, and removes the permit, in one transaction (src/records/retention.ts).
+      -- Any other DELETE is still refused; the audit has no permit at all.
+      CREATE TABLE purge_permits (record_id TEXT PRIMARY KEY);
+      DROP TRIGGER duty_calls_append_only_d;
+      CREATE TRIGGER duty_calls_append_only_d BEFORE DELETE ON duty_calls
+        WHEN NOT EXISTS (SELECT 1 FROM purge_permits WHERE record_id = OLD.id)
+        BEGIN SELECT RAISE(ABORT, 'duty_calls rows are append-only'); END;
+      DROP TRIGGER record_events_append_only_d;
+      CREATE TRIGGER record_events_append_only_d BEFORE DELETE ON record_events
+        WHEN NOT EXISTS (SELECT 1 FROM purge_permits WHERE record_id = OLD.record_id)
+        BEGIN SELECT RAISE(ABORT, 'record_events rows are append-only'); END;
+
+      -- Retention finds what is due by index, oldest first, in small batches.
+      CREATE INDEX duty_calls_submitted ON duty_calls (submitted_at);
+      CREATE INDEX bot_state_updated ON bot_state (updated_at);
+      -- Only rows holding a draft in progress: a purged draft leaves its row (the remembered profile)
+      -- with its old updated_at, and must not be looked at again on every run.
+      CREATE INDEX bot_state_open_drafts ON bot_state (updated_at)
+        WHERE CASE WHEN json_valid(value) THEN json_type(value, '$.current') END = 'object';
+    `,
+  },
 ];

@@ -1,13 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
+import { StorageError, StorageUnavailableError } from './storage-errors';
 
 export interface PostgresStorageOptions {
   connectionString: string;
   tableName?: string;
-  // An idle pooled connection that drops emits 'error' on the pool; unhandled, that would crash
-  // the process although the pool simply discards the client and reconnects on next use.
-  onPoolError?: (err: Error) => void;
+  /** Connecting, and waiting for a free pooled connection (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Server side: one statement, waiting for a row lock included (default 10 s). */
+  statementTimeoutMs?: number;
+  /**
+   * Client side, for a server or network that has gone silent and so never sends the statement
+   * timeout's error either (default: the statement timeout plus 2 s, so the server's cleaner error wins).
+   */
+  queryTimeoutMs?: number;
+  /** Server side: a transaction left open by a client that stopped talking (default 10 s). */
+  idleInTransactionTimeoutMs?: number;
+  /** How long ready() waits for an answer (default 2 s): a health probe must not hang with the database. */
+  readyTimeoutMs?: number;
+  maxConnections?: number;
+  /**
+   * A pooled connection was lost. The pool replaces it by itself; this is for logging. Only the
+   * generic error is passed on: the driver's own can quote SQL.
+   */
+  onConnectionLost?: (err: StorageUnavailableError) => void;
 }
 
 interface StateRow {
@@ -19,24 +36,44 @@ interface StateRow {
 /**
  * botbuilder Storage over a PostgreSQL table, with the same semantics as SqliteStorage:
  * MemoryStorage's behaviour, except that one write() is all-or-nothing.
+ *
+ * Every failure is a rejected promise carrying a StorageError (StorageUnavailableError when trying
+ * again later may work), never an 'error' event that nobody listens to, and never a wait without end.
  */
 export class PostgresStorage implements Storage {
   private readonly pool: Pool;
   private readonly table: string;
+  private readonly readyTimeoutMs: number;
+  private readonly onConnectionLost: (err: StorageUnavailableError) => void;
   private initialised: Promise<void> | undefined;
 
   constructor(options: PostgresStorageOptions) {
     const tableName = options.tableName ?? 'bot_state';
     // The name is interpolated into SQL (identifiers cannot be bound), so only plain names pass.
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName)) {
-      throw new Error(`Invalid table name: ${JSON.stringify(tableName)}`);
+      throw new Error('Invalid table name');
     }
     this.table = `"${tableName}"`;
-    this.pool = new Pool({ connectionString: options.connectionString });
-    this.pool.on('error', options.onPoolError ?? (() => {}));
+    const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
+    this.readyTimeoutMs = options.readyTimeoutMs ?? 2_000;
+    this.onConnectionLost = options.onConnectionLost ?? (() => {});
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: options.queryTimeoutMs ?? statementTimeoutMs + 2_000,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
+      // without keepalives an idle connection to a vanished peer looks healthy until it is used
+      keepAlive: true,
+      application_name: 'imh-duty-bot',
+    });
+    // An idle pooled connection that drops emits 'error' on the pool; unhandled, that would end the
+    // process although the pool simply discards the client and reconnects on next use.
+    this.pool.on('error', (err) => this.lost(err));
   }
 
-  /** Creates the table if needed; call (and await) before first use. */
+  /** Creates the table if needed. Every operation does this first; calling it early fails fast. */
   init(): Promise<void> {
     this.initialised ??= this.pool
       .query(
@@ -52,24 +89,48 @@ export class PostgresStorage implements Storage {
         (err: unknown) => {
           // Let a later call retry, e.g. once the database is reachable.
           this.initialised = undefined;
-          throw err;
+          throw generic(err);
         },
       );
     return this.initialised;
   }
 
+  /**
+   * Whether the database answers now: true or false within the ready timeout, never a rejection,
+   * so a health endpoint can call it on every probe.
+   */
+  async ready(options: { timeoutMs?: number } = {}): Promise<boolean> {
+    const timeoutMs = options.timeoutMs ?? this.readyTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    // a probe stuck on a silent connection is still ended by the pool's query timeout; this answers sooner
+    const probe = this.init()
+      .then(() => this.pool.query('SELECT 1'))
+      .then(
+        () => true,
+        () => false,
+      );
+    try {
+      return await Promise.race([probe, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     if (keys.length === 0) return {};
-    const { rows } = await this.pool.query<StateRow>(
-      `SELECT key, etag, value FROM ${this.table} WHERE key = ANY($1::text[])`,
-      [keys],
-    );
+    await this.init();
+    const rows = await this.pool
+      .query<StateRow>(`SELECT key, etag, value FROM ${this.table} WHERE key = ANY($1::text[])`, [keys])
+      .then((result) => result.rows, rethrowGeneric);
     const byKey = new Map(rows.map((row) => [row.key, row]));
     const found: [string, object][] = [];
     for (const key of keys) {
       const row = byKey.get(key);
-      if (row) found.push([key, { ...JSON.parse(row.value), eTag: row.etag }]);
+      if (row) found.push([key, { ...parseStored(row.value), eTag: row.etag }]);
     }
     // fromEntries defines own properties, so keys like "__proto__" come back as data, not prototypes.
     return Object.fromEntries(found);
@@ -86,8 +147,18 @@ export class PostgresStorage implements Storage {
     // A fixed lock order stops two concurrent multi-key writes from deadlocking each other.
     writes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
+    await this.init();
+    const client = await this.pool.connect().catch(rethrowGeneric);
+    // pg-pool listens for errors only on idle clients: a connection lost while checked out would
+    // otherwise raise an 'error' event with no listener, which ends the process.
+    let lost = false;
+    const onError = (err: Error) => {
+      lost = true;
+      this.lost(err);
+    };
+    client.on('error', onError);
+    let conflict: string | undefined;
+    let reusable = false;
     try {
       await client.query('BEGIN');
       for (const { key, value, expected } of writes) {
@@ -101,30 +172,96 @@ export class PostgresStorage implements Storage {
              WHERE $4::text IS NULL OR t.etag = $4::text`,
           [key, randomUUID(), value, expected],
         );
-        if (result.rowCount === 0) throw eTagConflict(key);
+        if (result.rowCount === 0) {
+          conflict = key;
+          break;
+        }
       }
-      await client.query('COMMIT');
+      await client.query(conflict === undefined ? 'COMMIT' : 'ROLLBACK');
+      reusable = true;
     } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackErr: Error) => {
-        broken = rollbackErr;
-      });
-      throw err;
+      throw generic(err);
     } finally {
-      // Passing an error destroys the connection instead of returning it mid-transaction.
-      client.release(broken);
+      client.off('error', onError);
+      // After any other failure the connection's state is unknown (a timed-out query may still be
+      // running on it): close it rather than pool it. Closing also ends the server's transaction.
+      releaseClient(client, reusable && !lost);
     }
+    if (conflict !== undefined) throw eTagConflict(conflict);
   }
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    await this.pool.query(`DELETE FROM ${this.table} WHERE key = ANY($1::text[])`, [keys]);
+    await this.init();
+    await this.pool
+      .query(`DELETE FROM ${this.table} WHERE key = ANY($1::text[])`, [keys])
+      .catch(rethrowGeneric);
   }
 
   close(): Promise<void> {
     return this.pool.end();
   }
+
+  private lost(err: unknown): void {
+    const generic = new StorageUnavailableError(codeOf(err) ?? 'connection-lost');
+    try {
+      this.onConnectionLost(generic);
+    } catch {
+      // a logging callback that throws must not turn a handled loss into an uncaught one
+    }
+  }
 }
 
+function releaseClient(client: PoolClient, reusable: boolean): void {
+  client.release(reusable ? undefined : true);
+}
+
+// MemoryStorage's wording, which the storage contract and DraftStore rely on
 function eTagConflict(key: string): Error {
   return new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+}
+
+function parseStored(value: string): object {
+  try {
+    return JSON.parse(value) as object;
+  } catch {
+    // JSON.parse's message quotes the text it choked on
+    throw new StorageError('Stored value is unreadable', 'bad-json');
+  }
+}
+
+function rethrowGeneric(err: unknown): never {
+  throw generic(err);
+}
+
+/**
+ * The driver's error as a StorageError with a fixed message. pg's messages can quote SQL, the table,
+ * and for constraint errors the values; only the code is kept.
+ */
+function generic(err: unknown): StorageError {
+  if (err instanceof StorageError) return err;
+  const code = codeOf(err);
+  if (code && /^[0-9A-Z]{5}$/.test(code)) {
+    // SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention: statement timeout,
+    // shutdown, cannot connect now) and 25P03 (idle in transaction timeout) pass with time
+    return /^(08|53|57)/.test(code) || code === '25P03'
+      ? new StorageUnavailableError(code)
+      : new StorageError('Storage operation failed', code);
+  }
+  if (code) return new StorageUnavailableError(code);
+  const message = err instanceof Error ? err.message : '';
+  // pg's own failures carry no code; these messages are fixed strings of the driver, not data
+  if (/timeout exceeded when trying to connect|connection timeout/i.test(message)) {
+    return new StorageUnavailableError('connect-timeout');
+  }
+  if (/Query read timeout/i.test(message)) return new StorageUnavailableError('query-timeout');
+  if (/Connection terminated|not queryable|connection error/i.test(message)) {
+    return new StorageUnavailableError('connection-lost');
+  }
+  return new StorageError('Storage operation failed', undefined);
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }

@@ -25,7 +25,11 @@ export class SqliteStorage implements Storage {
   private readonly writeAll: Database.Transaction<(writes: PendingWrite[]) => void>;
   private readonly deleteAll: (keys: string[]) => void;
 
-  constructor(db: Database.Database) {
+  /** `now` stamps updated_at, which retention (src/records/retention.ts) reads on the same clock. */
+  constructor(
+    db: Database.Database,
+    private readonly now: () => Date = () => new Date(),
+  ) {
     const select = db.prepare<[string], StateRow>('SELECT etag, value FROM bot_state WHERE key = ?');
     // Inserting when the key is absent even if an eTag was supplied mirrors MemoryStorage, which
     // only checks the eTag against an existing item.
@@ -63,7 +67,7 @@ export class SqliteStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
-    const updatedAt = new Date().toISOString();
+    const updatedAt = this.now().toISOString();
     const writes = Object.entries(changes).map(([key, item]): PendingWrite => {
       const { eTag, ...value } = item;
       return {

@@ -71,7 +71,7 @@ describe('tenant', () => {
       { conversation: { id: 'a:personal-user-1', conversationType: 'personal' }, channelData: {} },
       { conversation: { id: 'a:personal-user-1', conversationType: 'personal' }, channelData: undefined },
       { conversation: { id: 'a:personal-user-1' }, channelData: { tenant: {} } },
-      { conversation: { id: 'a:personal-user-1', tenantId: 42 }, channelData: { tenant: { id: [TENANT] } } },
+      { conversation: { id: 'a:personal-user-1', tenantId: null }, channelData: { tenant: { id: null } } },
     ]) {
       const { status, raw } = await bot.post({ text: 'start', ...where });
       expect(status).toBe(403);
@@ -122,7 +122,7 @@ describe('authentication', () => {
     }
     expect(bot.sql('SELECT key FROM bot_state')).toEqual([]);
     expect(bot.connector.posted).toEqual([]);
-    expect(bot.logs.join('')).toContain('"event":"turn-refused","status":401');
+    expect(bot.logs.join('')).toContain('"event":"auth-refused","status":401');
     expect(printed.join('\n')).not.toMatch(/personal-user-1|aad-user-1/);
   });
 });

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test } from 'vitest';
 import {
   GLOSSARY,
@@ -8,9 +7,10 @@ import {
   listTerms,
   lookupTerm,
 } from '../../src/domain/glossary';
+import { describeWithSources, seedPath } from '../helpers/source-documents';
 
-// the source documents sit beside the repository (../shared), as on every machine and in CI
-const SEED = path.resolve(__dirname, '../../../shared/seeds/002_a5ddbef3a8bdc822.txt');
+// the framework's text, from the source documents beside the repository
+const SEED = seedPath('002_a5ddbef3a8bdc822.txt');
 
 // The Key Terms section of the framework, from its heading line to the acknowledgements.
 function keyTermsLines(): string[] {
@@ -72,22 +72,24 @@ test('the source names the framework section', () => {
   );
 });
 
-test.each(GLOSSARY.map((entry, i) => [entry.term, i] as const))(
-  'definition of %s is the text under its heading in the framework, verbatim',
-  (term, i) => {
-    const lines = keyTermsLines();
-    const headingAt = lines.findIndex((line) => headingText(line) === term);
-    expect(headingAt, `heading for ${term}`).toBeGreaterThan(-1);
-    const next = GLOSSARY[i + 1];
-    const nextAt = next ? lines.findIndex((line) => headingText(line) === next.term) : lines.length;
-    expect(nextAt, `heading after ${term}`).toBeGreaterThan(headingAt);
-    const body = lines
-      .slice(headingAt + 1, nextAt)
-      .join('\n')
-      .trim();
-    expect(GLOSSARY[i]!.definition).toBe(body);
-  },
-);
+describeWithSources('glossary against the framework', () => {
+  test.each(GLOSSARY.map((entry, i) => [entry.term, i] as const))(
+    'definition of %s is the text under its heading in the framework, verbatim',
+    (term, i) => {
+      const lines = keyTermsLines();
+      const headingAt = lines.findIndex((line) => headingText(line) === term);
+      expect(headingAt, `heading for ${term}`).toBeGreaterThan(-1);
+      const next = GLOSSARY[i + 1];
+      const nextAt = next ? lines.findIndex((line) => headingText(line) === next.term) : lines.length;
+      expect(nextAt, `heading after ${term}`).toBeGreaterThan(headingAt);
+      const body = lines
+        .slice(headingAt + 1, nextAt)
+        .join('\n')
+        .trim();
+      expect(GLOSSARY[i]!.definition).toBe(body);
+    },
+  );
+});
 
 test('the attunement definition matches the framework', () => {
   expect(lookupTerm('attunement')?.definition).toBe(

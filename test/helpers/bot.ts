@@ -62,6 +62,7 @@ export async function startTestBot(
   async function post(
     activity: Record<string, unknown>,
     user = 'user-1',
+    headers: Record<string, string> = {},
   ): Promise<{ status: number; replies: Reply[]; raw: string }> {
     seq += 1;
     const body = {
@@ -80,7 +81,7 @@ export async function startTestBot(
     };
     const res = await fetch(`${bot.url}/api/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
     const raw = await res.text();

@@ -1,19 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { Pool } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pool } from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PostgresStorage } from '../../src/storage/postgres-storage';
+import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../helpers/postgres';
 import { type MakeStorage, storageContract, transactionalStorageContract } from './storage-contract';
 
-const connectionString = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-// Unreachable PostgreSQL fails these tests; skipping has to be asked for explicitly.
-const skip = process.env.SKIP_PG === '1';
-
-const runId = `${process.pid}_${randomBytes(4).toString('hex')}`;
-let tableCounter = 0;
+const connectionString = TEST_DATABASE_URL;
+const nextTable = tableNames('bot_state_test');
 let admin: Pool;
 
 beforeAll(() => {
-  admin = new Pool({ connectionString, max: 1 });
+  admin = adminPool();
 });
 
 afterAll(async () => {
@@ -25,7 +21,7 @@ async function dropTable(name: string): Promise<void> {
 }
 
 const makeStorage: MakeStorage = async () => {
-  const tableName = `bot_state_test_${runId}_${tableCounter++}`;
+  const tableName = nextTable();
   const storage = new PostgresStorage({ connectionString, tableName });
   try {
     await storage.init();
@@ -42,7 +38,7 @@ const makeStorage: MakeStorage = async () => {
   };
 };
 
-describe.skipIf(skip)('PostgresStorage', () => {
+describePostgres('PostgresStorage', () => {
   it('reaches the test database', async () => {
     const { rows } = await admin.query<{ one: number }>('SELECT 1 AS one');
     expect(rows[0]?.one).toBe(1);
@@ -52,7 +48,7 @@ describe.skipIf(skip)('PostgresStorage', () => {
   transactionalStorageContract('PostgresStorage', makeStorage);
 
   it('init() is idempotent and keeps existing rows', async () => {
-    const tableName = `bot_state_test_${runId}_init`;
+    const tableName = nextTable();
     const first = new PostgresStorage({ connectionString, tableName });
     const second = new PostgresStorage({ connectionString, tableName });
     try {

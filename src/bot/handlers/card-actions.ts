@@ -1,5 +1,5 @@
 import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
-import type { Activity, TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { alertCardFor, deliveryOf, dutyCardFor } from '../../delivery/render';
 import type { CallEventBody } from '../../domain/call-state';
 import type { CallView } from '../../records/call-view';
@@ -43,9 +43,16 @@ export function registerCardActions(app: Application<TurnState>, deps: BotDeps):
   for (const verb of CARD_VERBS) {
     app.adaptiveCards.actionExecute(verb, (context, _state, data) => onCardAction(context, deps, verb, data));
   }
-  // any other Action.Execute: a card from elsewhere, or a forged verb
+  // any other Action.Execute: a card from elsewhere, or a forged verb. Only an adaptiveCard/action
+  // invoke: teams-ai throws for anything else its actionExecute routes are given (a message whose
+  // value merely looks like an Action.Execute would fail the turn)
   app.adaptiveCards.actionExecute(
-    (context) => Promise.resolve(context.activity.value?.action?.type === 'Action.Execute'),
+    (context) =>
+      Promise.resolve(
+        context.activity.type === ActivityTypes.Invoke &&
+          context.activity.name === 'adaptiveCard/action' &&
+          context.activity.value?.action?.type === 'Action.Execute',
+      ),
     async (context) => {
       deps.audit.append({
         at: deps.now().toISOString(),

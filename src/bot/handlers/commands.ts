@@ -3,6 +3,7 @@ import type { CallKind } from '../../domain/checklist';
 import { type Draft, progress, startDraft } from '../../domain/draft';
 import { isGlossaryQuestion, lookupTerm } from '../../domain/glossary';
 import type { BotDeps } from '../deps';
+import { DraftConflictError } from '../draft-store';
 import { referrerOf, sendCard, teamsProfile, today } from '../turn';
 import { buttons } from '../views/common';
 import {
@@ -86,6 +87,58 @@ export async function onCancel(context: TurnContext, deps: BotDeps): Promise<voi
   await sendCard(context, confirmCancelCard(state.current, progress(state.current, deps.profile)));
 }
 
+/**
+ * "forget me": deletes at once what the bot keeps about the referrer in their chat (the details it
+ * offers again from their last call, and the list of their recent calls). A call in progress is kept,
+ * and the reply says so: discarding it is what "cancel" is for, with its own confirmation, and a draft
+ * lost to a mistyped command could be a referral that never gets made.
+ */
+export async function onForgetMe(context: TurnContext, deps: BotDeps): Promise<void> {
+  const who = referrerOf(context);
+  const loaded = await deps.drafts.load(who.key);
+  const { current, lastReferrer } = loaded.state;
+  try {
+    if (current) await deps.drafts.save(who.key, loaded, { current, closed: [], lastReferrer: undefined });
+    else if (loaded.eTag !== undefined) await deps.drafts.forget(who.key);
+  } catch (err) {
+    if (!(err instanceof DraftConflictError)) throw err;
+    await sendCard(
+      context,
+      noticeCard({
+        title: 'Nothing was deleted',
+        lines: ['Your call changed at the same moment; please type **forget me** again.'],
+      }),
+    );
+    return;
+  }
+  deps.scrubDeleted();
+  deps.audit.append({
+    at: deps.now().toISOString(),
+    actorId: who.userId,
+    action: 'forget-me',
+    outcome: 'done',
+    detail: { profile: lastReferrer !== undefined, draftKept: current !== null },
+  });
+  deps.logger.info({ event: 'referrer-forgotten', draftKept: current !== null });
+  const { draftDays, profileDays, recordYears } = deps.retention;
+  await sendCard(
+    context,
+    noticeCard({
+      title: 'Your details are deleted',
+      lines: [
+        lastReferrer
+          ? 'I have deleted the details I remembered from your last call (your name, role, team and contact details) and the list of your recent calls. Your next call starts without them.'
+          : 'I had no details of yours remembered from a previous call. The list of your recent calls is deleted.',
+        current
+          ? `Your call in progress is kept, with what you have entered in it: type **cancel** to discard it too. A call left untouched for ${draftDays} days is deleted anyway.`
+          : `Without this, I forget them by myself ${profileDays} days after you last use me.`,
+        `Calls you have submitted are part of the IMH service's records and are not affected: they are kept for ${recordYears} years, as the NHS records code requires for children. To ask about them, call the advice line on ${deps.profile.adviceLineNumber}.`,
+      ],
+      buttons: current ? [buttons.resume, buttons.cancel] : [buttons.start, buttons.advice],
+    }),
+  );
+}
+
 export async function onHelp(context: TurnContext, deps: BotDeps): Promise<void> {
   const { state } = await deps.drafts.load(referrerOf(context).key);
   await sendCard(context, helpCard(deps.profile, state.current !== null));
@@ -110,7 +163,7 @@ export async function onOtherText(context: TurnContext, deps: BotDeps): Promise<
     noticeCard({
       title: 'I did not understand that',
       lines: [
-        'I answer to a few words: **start**, **advice**, **resume**, **status**, **cancel** and **help**, or a question such as **what is attunement?**',
+        'I answer to a few words: **start**, **advice**, **resume**, **status**, **cancel**, **help** and **forget me**, or a question such as **what is attunement?**',
         state.current
           ? 'Your call in progress is saved: type **resume** to carry on.'
           : 'Type **start** to begin a duty call.',

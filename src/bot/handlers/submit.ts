@@ -159,6 +159,7 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
     );
     return;
   }
+  deps.scrubDeleted();
   deps.logger.info({ event: 'draft-cancelled', draft: draft.id });
   await sendCard(
     context,

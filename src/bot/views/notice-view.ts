@@ -51,6 +51,7 @@ export function helpCard(profile: ServiceProfile, hasDraft: boolean): Record<str
       '**status**: where you are in the call',
       '**cancel**: discard the call you started (I ask first)',
       '**help**: this list',
+      '**forget me**: delete the details I remember from your last call (a call in progress is kept)',
       `**what is attunement?**: the meaning of a key term (${listTerms().length} terms from the ${GLOSSARY_SOURCE})`,
       `To speak to the duty team, call the advice line on ${profile.adviceLineNumber}.`,
     ],

@@ -1,0 +1,312 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { loadConfig } from '../../src/config/config';
+import { Outbox } from '../../src/delivery/outbox';
+import { Scheduler } from '../../src/delivery/scheduler';
+import { todayInTimeZone } from '../../src/domain/age';
+import { createLogger } from '../../src/logger';
+import { Audit } from '../../src/records/audit';
+import { CallContacts } from '../../src/records/call-contacts';
+import { RecordEvents } from '../../src/records/record-events';
+import { Retention, yearsBefore } from '../../src/records/retention';
+import { Submissions } from '../../src/records/submissions';
+import { openDatabase } from '../../src/storage/database';
+import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteStorage } from '../../src/storage/sqlite-storage';
+import { submitted } from '../domain/support';
+import { FULL_CALL } from '../fixtures/answers';
+import { lastCard, press, startTestBot, storedState, walkTo } from '../helpers/bot';
+
+const DAY = 24 * 60 * 60_000;
+const START = new Date('2026-11-20T11:00:00Z');
+const INFANT = FULL_CALL.family!.infantName!;
+const NHS_DIGITS = FULL_CALL.family!.nhsNumber!.replace(/\s/g, '');
+
+let dir: string;
+let file: string;
+let db: Database.Database;
+let clock: Date;
+let storage: SqliteStorage;
+let audit: Audit;
+let scheduler: Scheduler;
+let ids: number;
+
+function makeScheduler(batch?: number): Scheduler {
+  const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const events = new RecordEvents(db);
+  return new Scheduler({
+    db,
+    events,
+    outbox: new Outbox(db),
+    audit,
+    logger,
+    now: () => clock,
+    newId: () => `d${++ids}`,
+    wake: () => {},
+    escalationMinutes: 30,
+    reminderDays: 7,
+    giveUpMinutes: 60,
+    today: (d) => todayInTimeZone(d),
+    retention: new Retention(db, audit, logger, {
+      draftDays: 30,
+      profileDays: 180,
+      recordYears: 26,
+      ...(batch ? { batch } : {}),
+    }),
+  });
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-retention-'));
+  file = path.join(dir, 'bot.sqlite');
+  db = openDatabase(file);
+  clock = START;
+  ids = 0;
+  storage = new SqliteStorage(db, () => clock);
+  audit = new Audit(db);
+  scheduler = makeScheduler();
+});
+afterEach(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const referrer = { name: 'Hannah Visitor', organisation: 'North team' };
+const draft = (id: string) => ({ id, answers: { family: { infantName: INFANT, nhsNumber: NHS_DIGITS } } });
+
+function stateOf(key: string): Record<string, unknown> | undefined {
+  const row = db.prepare('SELECT value FROM bot_state WHERE key = ?').get(key) as
+    | { value: string }
+    | undefined;
+  return row && JSON.parse(row.value);
+}
+
+function bytesLeak(): string[] {
+  const out: string[] = [];
+  for (const f of [file, `${file}-wal`]) {
+    if (!fs.existsSync(f)) continue;
+    const b = fs.readFileSync(f);
+    for (const s of [INFANT, NHS_DIGITS])
+      if (b.includes(Buffer.from(s))) out.push(`${path.basename(f)}: ${s}`);
+  }
+  return out;
+}
+
+describe('abandoned drafts and remembered profiles', () => {
+  test('a draft untouched for DRAFT_RETENTION_DAYS is purged; the profile with it stays; a recent draft stays', async () => {
+    await storage.write({ old: { current: draft('d-old'), closed: [], lastReferrer: referrer } });
+    clock = new Date(START.getTime() + 2 * DAY);
+    await storage.write({ recent: { current: draft('d-recent'), closed: [] } });
+
+    clock = new Date(START.getTime() + 30 * DAY - 1);
+    expect(scheduler.tick().purged).toEqual({ drafts: 0, profiles: 0, records: 0 });
+    clock = new Date(START.getTime() + 30 * DAY + 1);
+    expect(scheduler.tick().purged).toEqual({ drafts: 1, profiles: 0, records: 0 });
+
+    expect(stateOf('old')).toEqual({ current: null, closed: [], lastReferrer: referrer });
+    expect(stateOf('recent')).toMatchObject({ current: { id: 'd-recent' } });
+    // not looked at again, and the profile's own expiry still counts from the last use
+    expect(scheduler.tick().purged.drafts).toBe(0);
+    expect(db.prepare("SELECT updated_at FROM bot_state WHERE key = 'old'").pluck().get()).toBe(
+      START.toISOString(),
+    );
+    // gone from the bytes too, though the other draft (same infant) is still there: drop it first
+    await storage.delete(['recent']);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(bytesLeak()).toEqual([]);
+  });
+
+  test('a draft purged while its referrer is saving it loses to the save (eTag)', async () => {
+    await storage.write({ k: { current: draft('d1'), closed: [] } });
+    const etag = db.prepare("SELECT etag FROM bot_state WHERE key = 'k'").pluck().get();
+    clock = new Date(START.getTime() + 31 * DAY);
+    scheduler.tick();
+    // the referrer's write carrying the eTag it read before the purge is refused
+    await expect(storage.write({ k: { current: draft('d1'), closed: [], eTag: etag } })).rejects.toThrow(
+      /eTag/,
+    );
+  });
+
+  test('a referrer’s state (the remembered profile) unused for REFERRER_PROFILE_RETENTION_DAYS is deleted', async () => {
+    await storage.write({
+      old: { current: null, closed: [{ id: 'x', status: 'submitted' }], lastReferrer: referrer },
+    });
+    clock = new Date(START.getTime() + 10 * DAY);
+    await storage.write({ newer: { current: null, closed: [], lastReferrer: referrer } });
+    clock = new Date(START.getTime() + 180 * DAY - 1);
+    expect(scheduler.tick().purged.profiles).toBe(0);
+    clock = new Date(START.getTime() + 180 * DAY + 1);
+    expect(scheduler.tick().purged.profiles).toBe(1);
+    expect(stateOf('old')).toBeUndefined();
+    expect(stateOf('newer')).toBeDefined();
+  });
+
+  test('through the bot: an abandoned draft disappears from the file and its WAL, and a new call starts afresh', async () => {
+    let now = new Date('2026-11-23T10:00:00Z');
+    const bot = await startTestBot({ now: () => now, host: { schedulerEveryMs: 20 } });
+    try {
+      await walkTo(bot, 'consent', FULL_CALL);
+      const cancel = lastCard(await bot.say('cancel'));
+      now = new Date(now.getTime() + 31 * DAY);
+      for (let i = 0; i < 100 && storedState(bot)?.current; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(storedState(bot)?.current).toBeNull();
+      const f = bot.config.DATABASE_FILE;
+      for (const x of [f, `${f}-wal`]) {
+        if (!fs.existsSync(x)) continue;
+        const b = fs.readFileSync(x);
+        expect(b.includes(Buffer.from(INFANT)), x).toBe(false);
+        expect(b.includes(Buffer.from(NHS_DIGITS)), x).toBe(false);
+      }
+      // a card of the purged draft changes nothing
+      const answer = lastCard(await bot.submit(press(cancel, 'Discard the draft')));
+      expect(JSON.stringify(answer)).toContain('Nothing changed');
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+describe('submitted records', () => {
+  function submit(id: string, at: Date): void {
+    const records = new DutyCallRecords(db);
+    new Submissions(db, records, new CallContacts(db), new Outbox(db), audit, {
+      alertRules: ['possible-harm-baby'],
+      giveUpMinutes: 60,
+      newId: () => `d${++ids}`,
+    }).record(
+      {
+        id,
+        kind: 'full',
+        tenantId: 't',
+        referrerAadId: 'aad-1',
+        conversationId: 'c',
+        startedAt: at.toISOString(),
+        submittedAt: at.toISOString(),
+        record: submitted('full', FULL_CALL),
+      },
+      { recordId: id, serviceUrl: 'https://x', conversationId: 'c', userId: '29:u' },
+      at,
+    );
+    new RecordEvents(db).append(
+      id,
+      0,
+      { type: 'referral-received' },
+      { id: 'lead', name: 'Lead' },
+      at.toISOString(),
+    );
+  }
+  const count = (table: string, id: string) =>
+    db.prepare(`SELECT count(*) FROM ${table} WHERE record_id = ?`).pluck().get(id);
+
+  test('kept RECORD_RETENTION_YEARS from submission, then purged with its events, contact and deliveries; the audit keeps a purge event with ids only', () => {
+    submit('r1', START);
+    submit('r2', new Date(START.getTime() + DAY));
+    const due = yearsBefore(START, -26);
+    expect(due.toISOString()).toBe('2052-11-20T11:00:00.000Z');
+
+    clock = new Date(due.getTime() - 1);
+    expect(scheduler.tick().purged.records).toBe(0);
+    clock = new Date(due.getTime() + 1);
+    expect(scheduler.tick().purged.records).toBe(1);
+
+    expect(new DutyCallRecords(db).get('r1')).toBeUndefined();
+    for (const t of ['record_events', 'call_contacts', 'outbox']) expect(count(t, 'r1'), t).toBe(0);
+    expect(new DutyCallRecords(db).get('r2')).toBeDefined();
+    expect(count('record_events', 'r2')).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM purge_permits').pluck().get()).toBe(0);
+
+    const trail = audit.forRecord('r1');
+    expect(trail.map((a) => a.action)).toEqual(['call-submitted', 'record-purged']);
+    expect(trail[1]).toMatchObject({
+      actorId: 'bot',
+      outcome: 'purged',
+      detail: { retentionYears: 26, events: 1, deliveries: 2 },
+    });
+    // no patient or referrer data anywhere in the audit, the purge event included
+    const allAudit = JSON.stringify(db.prepare('SELECT * FROM audit').all());
+    for (const v of [INFANT, NHS_DIGITS, FULL_CALL.family!.caregiverName!, 'Hannah Visitor']) {
+      expect(allAudit).not.toContain(v);
+    }
+  });
+
+  test('the purge leaves nothing of the record in the file or the WAL', () => {
+    submit('r1', START);
+    clock = yearsBefore(START, -27);
+    scheduler.tick();
+    expect(bytesLeak()).toEqual([]);
+  });
+
+  test('an ordinary DELETE is still refused, and a permit for one record does not open another', () => {
+    submit('r1', START);
+    submit('r2', START);
+    expect(() => db.prepare("DELETE FROM duty_calls WHERE id = 'r1'").run()).toThrow(/append-only/);
+    db.prepare("INSERT INTO purge_permits VALUES ('r2')").run();
+    expect(() => db.prepare("DELETE FROM record_events WHERE record_id = 'r1'").run()).toThrow(/append-only/);
+    expect(() => db.prepare("DELETE FROM duty_calls WHERE id = 'r1'").run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE duty_calls SET record_json = '{}' WHERE id = 'r2'").run()).toThrow(
+      /append-only/,
+    );
+    expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
+  });
+
+  test('works in bounded batches', () => {
+    for (let i = 0; i < 5; i++) submit(`r${i}`, new Date(START.getTime() + i * 1000));
+    scheduler = makeScheduler(2);
+    clock = yearsBefore(START, -27);
+    expect(scheduler.tick().purged.records).toBe(2);
+    expect(scheduler.tick().purged.records).toBe(2);
+    expect(scheduler.tick().purged.records).toBe(1);
+    expect(scheduler.tick().purged.records).toBe(0);
+  });
+
+  test('finds what is due through indexes, never by scanning a table', () => {
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(new Date().toISOString(), 10) as { detail: string }[])
+        .map((r) => r.detail)
+        .join('; ');
+    const selects = [
+      `SELECT key, etag, value FROM bot_state
+       WHERE CASE WHEN json_valid(value) THEN json_type(value, '$.current') END = 'object'
+         AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+      'SELECT key FROM bot_state WHERE updated_at < ? ORDER BY updated_at LIMIT ?',
+      'SELECT id FROM duty_calls WHERE submitted_at < ? ORDER BY submitted_at LIMIT ?',
+    ];
+    expect(plan(selects[0]!)).toContain('USING INDEX bot_state_open_drafts');
+    expect(plan(selects[1]!)).toContain('USING INDEX bot_state_updated');
+    expect(plan(selects[2]!)).toContain('INDEX duty_calls_submitted');
+    for (const s of selects) expect(plan(s)).not.toMatch(/SCAN (bot_state|duty_calls)$/);
+  });
+});
+
+describe('retention settings', () => {
+  const load = (env: Record<string, string>) => loadConfig({ APP_ENV: 'test', ...env });
+
+  test('defaults: drafts 30 days, profile 180 days, records 26 years', () => {
+    const c = load({});
+    expect([c.DRAFT_RETENTION_DAYS, c.REFERRER_PROFILE_RETENTION_DAYS, c.RECORD_RETENTION_YEARS]).toEqual([
+      30, 180, 26,
+    ]);
+  });
+
+  test('records cannot be kept for less than the children’s records rule allows', () => {
+    expect(() => load({ RECORD_RETENTION_YEARS: '25' })).toThrow(
+      /RECORD_RETENTION_YEARS: must be at least 26/,
+    );
+    expect(() => load({ RECORD_RETENTION_YEARS: '0' })).toThrow(/25th birthday/);
+    expect(load({ RECORD_RETENTION_YEARS: '30' }).RECORD_RETENTION_YEARS).toBe(30);
+  });
+
+  test('bad values are named', () => {
+    expect(() => load({ DRAFT_RETENTION_DAYS: 'soon' })).toThrow(
+      /DRAFT_RETENTION_DAYS: must be a whole number of days/,
+    );
+    expect(() => load({ DRAFT_RETENTION_DAYS: '0' })).toThrow(/DRAFT_RETENTION_DAYS: must be at least 1 day/);
+    expect(() => load({ REFERRER_PROFILE_RETENTION_DAYS: '10' })).toThrow(
+      /REFERRER_PROFILE_RETENTION_DAYS: must be at least DRAFT_RETENTION_DAYS \(30\)/,
+    );
+  });
+});
