@@ -1,23 +1,26 @@
 /**
  * Fault-injection run of channel delivery, for the issue's closing note. The bot runs as `npm start`
- * does (production worker timings: 1 s first retry, 1 s poll; DELIVERY_TIMEOUT_SECONDS=1) against a
- * stand-in Bot Connector on loopback that answers 500, 429 (Retry-After: 1), hangs past the timeout,
- * or takes a post but answers only after the timeout, at random with a fixed seed. A burst of calls
- * (a third flagging possible harm to the baby) is submitted at once; the script then counts what
- * reached the stand-in.
+ * does (production worker timings and DELIVERY_TIMEOUT_SECONDS=15, so an alert's first two tries time out
+ * after 3 s) against a stand-in Bot Connector on loopback. Two runs, each a fresh bot: no faults, then
+ * 30% faults: 500, 429 (Retry-After: 1), hangs past the timeout, and posts taken but answered only after
+ * the timeout, at random with a fixed seed. A burst of calls (a third flagging domestic abuse, an alert rule)
+ * (domestic abuse: alerted at submit) is submitted at once; the script then counts what reached the stand-in, and reports submit -> alert
+ * at the connector apart from submit -> duty summary.
  *
  * Usage: npm run delivery-report [-- CALLS [SEED]]   (CALLS at most 200; loopback only)
  */
 import { performance } from 'node:perf_hooks';
-import { CHANNEL_ENV, chatClient, FLAGGED_CALL, type OutboxRow } from '../test/delivery/support';
+import { CHANNEL_ENV, chatClient, type OutboxRow } from '../test/delivery/support';
 import { FULL_CALL } from '../test/fixtures/answers';
 import type { Card } from '../test/helpers/bot';
 import { startTestBot } from '../test/helpers/bot';
 import { deliveryIdOf, type Fault } from '../test/helpers/connector';
 
-const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 30), 200));
+const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 40), 200));
 const SEED = Number(process.argv[3] ?? 20261123);
-const DEADLINE_MS = 180_000;
+const DEADLINE_MS = 300_000;
+/** DELIVERY_TIMEOUT_SECONDS as in production. */
+const TIMEOUT_S = 15;
 
 /** mulberry32: a small seeded generator, so a run can be repeated exactly. */
 function seeded(seed: number): () => number {
@@ -31,24 +34,52 @@ function seeded(seed: number): () => number {
   };
 }
 
+/**
+ * A call whose alert is queued by its submit (domestic abuse: an alert rule), so the burst of submits is
+ * a burst of alerts too. (Possible harm to the baby raises its alert earlier, at the risk save, one call
+ * at a time as referrers reach it: not a burst.)
+ */
+const FLAGGED: Record<string, Record<string, string>> = {
+  ...FULL_CALL,
+  risk: { ...FULL_CALL.risk!, domesticAbuse: 'yes' },
+  pickUpThePhone: {
+    ...FULL_CALL.pickUpThePhone!,
+    'domestic-abuse.status': 'phoned',
+    'domestic-abuse.name': 'Pat Worker',
+    'domestic-abuse.role': 'Domestic abuse practitioner',
+    'domestic-abuse.organisation': 'Testshire DA service',
+    'domestic-abuse.number': '0116 555 0200',
+    'domestic-abuse.notes': 'Shared the concern.',
+  },
+};
+
+/** 30% of requests in all. */
 const FAULTS: readonly [share: number, name: string, fault: Fault][] = [
-  [0.15, '500', { status: 500 }],
-  [0.1, '429 Retry-After: 1', { status: 429, retryAfter: '1' }],
-  [0.05, 'hang past the timeout (not taken)', { hang: true }],
-  [0.03, 'taken, answered after the timeout', { delayMs: 1_500 }],
+  [0.12, '500', { status: 500 }],
+  [0.08, '429 Retry-After: 1', { status: 429, retryAfter: '1' }],
+  [0.06, 'hang past the timeout (not taken)', { hang: true }],
+  [0.04, 'taken, answered after the timeout', { delayMs: (TIMEOUT_S + 1) * 1000 }],
 ];
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function main() {
+interface RunResult {
+  readonly lost: number;
+  readonly alertsMissing: number;
+}
+
+async function run(label: string, faults: boolean): Promise<RunResult> {
   const random = seeded(SEED);
   const bot = await startTestBot({
-    env: { ...CHANNEL_ENV, DELIVERY_TIMEOUT_SECONDS: '1', DELIVERY_GIVE_UP_MINUTES: '30' },
+    env: { ...CHANNEL_ENV, DELIVERY_TIMEOUT_SECONDS: String(TIMEOUT_S), DELIVERY_GIVE_UP_MINUTES: '30' },
   });
   const injected = new Map<string, number>();
+  // the walk to the review card is not what is measured: faults start with the burst
+  let armed = false;
   bot.connector.faultWhen(() => {
+    if (!armed || !faults) return undefined;
     let r = random();
     for (const [share, name, fault] of FAULTS) {
       if (r < share) {
@@ -66,13 +97,17 @@ async function main() {
   for (let i = 0; i < users.length; i += 5) {
     const batch = users.slice(i, i + 5);
     reviews.push(
-      ...(await Promise.all(
-        batch.map((u) => chat.walkToReview(u, flagged.has(u) ? FLAGGED_CALL : FULL_CALL)),
-      )),
+      ...(await Promise.all(batch.map((u) => chat.walkToReview(u, flagged.has(u) ? FLAGGED : FULL_CALL)))),
     );
   }
+  // an alert raised while the call was in progress (at the risk save) is not part of the burst: the
+  // burst is measured from the submits, on the alerts and summaries the submits queue
+  await new Promise((r) => setTimeout(r, 3_000));
+  const before = new Set(bot.sql<{ id: string }>('SELECT id FROM outbox').map((r) => r.id));
+  const postedBefore = bot.connector.posted.length;
 
   // the burst: every call submitted at once
+  armed = true;
   const submittedAt = new Map<string, number>();
   const t0 = performance.now();
   await Promise.all(
@@ -89,10 +124,11 @@ async function main() {
   }
   const settledS = (performance.now() - t0) / 1000;
   const final = rows();
-  const posted = bot.connector.posted;
+  const posted = bot.connector.posted.slice(postedBefore);
   const taken = new Map<string, number[]>();
-  for (const p of posted) {
-    if (!p.accepted) continue;
+  for (const p of bot.connector.posted) {
+    // an update redraws a message: not another copy of it
+    if (!p.accepted || p.method === 'PUT') continue;
     const id = deliveryIdOf(p);
     if (id) taken.set(id, [...(taken.get(id) ?? []), p.at]);
   }
@@ -109,34 +145,49 @@ async function main() {
   const userOf = new Map(calls.map((c) => [c.id, c.conversation_id.replace('a:personal-', '')]));
   const latency = (kind: string) =>
     final
+      .filter((r) => r.kind === kind && taken.has(r.id) && r.record_id && userOf.has(r.record_id))
+      .map((r) => {
+        const user = userOf.get(r.record_id!)!;
+        // an alert raised at the risk save was at the connector before the submit: it waited 0 s
+        return Math.max(0, Math.min(...taken.get(r.id)!) - submittedAt.get(user)!);
+      })
+      .sort((a, b) => a - b);
+  // from the row's created_at (the submit's transaction) to the connector: the delivery alone, without
+  // the time the burst of submits takes the bot to process
+  const queued = (kind: string) =>
+    final
       .filter((r) => r.kind === kind && taken.has(r.id))
-      .map((r) => Math.min(...taken.get(r.id)!) - submittedAt.get(userOf.get(r.record_id!)!)!)
+      .map((r) => Math.max(0, Math.min(...taken.get(r.id)!) - Date.parse(r.created_at)))
       .sort((a, b) => a - b);
   const alerts = latency('safeguarding-alert');
   const summaries = latency('duty-summary');
-  const expectedAlerts = flagged.size;
+  const alertsRaisedEarly = final.filter((r) => r.kind === 'safeguarding-alert' && before.has(r.id)).length;
+  const fmt = (xs: number[]) =>
+    `${(pct(xs, 50) / 1000).toFixed(2)} s / ${(pct(xs, 99) / 1000).toFixed(2)} s / ${((xs.at(-1) ?? Number.NaN) / 1000).toFixed(2)} s`;
 
-  const line = (label: string, value: string | number) => console.log(`${label.padEnd(44)}${value}`);
+  const line = (l: string, value: string | number) => console.log(`  ${l.padEnd(50)}${value}`);
+  console.log(`\n${label}`);
   line('calls submitted in one burst:', `${CALLS} (${flagged.size} flagged), seed ${SEED}`);
   line('faults injected:', [...injected].map(([name, n]) => `${name} x${n}`).join(', ') || 'none');
   line('deliveries queued (outbox rows):', final.length);
-  line('posts attempted (requests to the connector):', posted.length);
+  line('requests to the connector after the burst:', posted.length);
   line('deliveries delivered (distinct ids taken):', `${taken.size} (${delivered.length} marked delivered)`);
   line('deliveries duplicated (extra copies taken):', duplicated);
   line('deliveries failed (given up, admin told):', failed.length);
   line('deliveries lost:', lost);
-  line('alerts reaching the safeguarding channel:', `${alerts.length} of ${expectedAlerts}`);
-  line(
-    'submit -> alert at the connector, median/worst:',
-    `${(pct(alerts, 50) / 1000).toFixed(2)} s / ${((alerts.at(-1) ?? Number.NaN) / 1000).toFixed(2)} s`,
-  );
-  line(
-    'submit -> duty summary, median/worst:',
-    `${(pct(summaries, 50) / 1000).toFixed(2)} s / ${((summaries.at(-1) ?? Number.NaN) / 1000).toFixed(2)} s`,
-  );
+  line('alerts reaching the safeguarding channel:', `${alerts.length} of ${flagged.size}`);
+  line('  of which raised at the risk save (before submit):', alertsRaisedEarly);
+  line('submit -> alert at the connector, p50/p99/max:', fmt(alerts));
+  line('queued -> alert at the connector, p50/p99/max:', fmt(queued('safeguarding-alert')));
+  line('submit -> duty summary, p50/p99/max:', fmt(summaries));
   line('all settled after the burst:', `${settledS.toFixed(1)} s`);
   await bot.close();
-  if (lost > 0 || alerts.length !== expectedAlerts) process.exitCode = 1;
+  return { lost, alertsMissing: flagged.size - alerts.length };
+}
+
+async function main() {
+  const results = [await run('No faults', false), await run('30% faults', true)];
+  if (results.some((r) => r.lost > 0 || r.alertsMissing > 0)) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

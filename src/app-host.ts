@@ -6,7 +6,7 @@ import { TeamMembership, teamsMemberLookup } from './bot/permissions';
 import { sendCard } from './bot/turn';
 import { buttons } from './bot/views/common';
 import { problemCard } from './bot/views/notice-view';
-import { type Config, listenHost } from './config/config';
+import { type Config, ConfigError, frontDoorNumber, listenHost } from './config/config';
 import { ChannelRegistry } from './delivery/channels';
 import { botTokenProvider, ConnectorHttp } from './delivery/connector-http';
 import { Outbox } from './delivery/outbox';
@@ -23,6 +23,7 @@ import { Audit } from './records/audit';
 import { CallActions } from './records/call-actions';
 import { CallContacts } from './records/call-contacts';
 import { CallViews } from './records/call-view';
+import { DraftAlerts } from './records/draft-alerts';
 import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
 import { RecordEvents } from './records/record-events';
@@ -57,7 +58,9 @@ export interface HostOptions {
   /** How often time-driven work (escalations, reminders) is looked at; tests make it short. */
   readonly schedulerEveryMs?: number;
   /** Delivery worker overrides for tests: a short poll, a fast first retry. */
-  readonly delivery?: Partial<Pick<DeliveryWorkerOptions, 'pollMs' | 'retryBaseMs' | 'targetWaitMs'>>;
+  readonly delivery?: Partial<
+    Pick<DeliveryWorkerOptions, 'pollMs' | 'retryBaseMs' | 'targetWaitMs' | 'alertRetryBaseMs'>
+  >;
 }
 
 export function serviceProfile(config: Config): ServiceProfile {
@@ -67,7 +70,10 @@ export function serviceProfile(config: Config): ServiceProfile {
     postcodeDistricts: config.SERVICE_AREA_POSTCODE_DISTRICTS,
     localAuthorities: config.SERVICE_AREA_LOCAL_AUTHORITIES,
     adviceLineNumber: config.ADVICE_LINE_NUMBER,
-    mashNumber: config.MASH_NUMBER,
+    frontDoorName: config.SOCIAL_CARE_FRONT_DOOR_NAME,
+    frontDoorNumber: frontDoorNumber(config),
+    outOfHoursName: config.OUT_OF_HOURS_NAME,
+    outOfHoursNumber: config.OUT_OF_HOURS_NUMBER,
     callMinutes: config.DUTY_CALL_MINUTES,
     timeZone: config.TIME_ZONE,
   };
@@ -82,7 +88,9 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const db = openDatabase(config.DATABASE_FILE);
   const now = options.now ?? (() => new Date());
-  const storage = options.draftStorage ?? new SqliteStorage(db, now);
+  // drafts in the bot's own file can be saved in one transaction with the alert a risk save raises
+  const sqliteStorage = options.draftStorage ? undefined : new SqliteStorage(db, now);
+  const storage = options.draftStorage ?? sqliteStorage!;
   const adapter = adapterFor(config);
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
@@ -96,6 +104,23 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     recordYears: config.RECORD_RETENTION_YEARS,
   };
   const channels = new ChannelRegistry(db, config);
+  const newReference = () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000);
+  const draftAlerts = new DraftAlerts(db, outbox, events, audit, {
+    alertRules: config.SAFEGUARDING_ALERT_RULES,
+    profile,
+    giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
+    newId,
+    newReference,
+    escalationMinutes: config.ALERT_ESCALATION_MINUTES,
+  });
+  if (config.BOT_MODE === 'production' && !channels.get('safeguarding')) {
+    // an alert with nowhere to go alerts nobody (issue 8, HAZ-06). A channel set in Teams is only in the
+    // database, so this is checked here rather than with the other settings.
+    db.close();
+    throw new ConfigError(
+      `Invalid configuration (APP_ENV=${config.APP_ENV}):\n  - SAFEGUARDING_TEAM_ID and SAFEGUARDING_CHANNEL_ID: a safeguarding channel is required in production mode and none is configured or set in Teams: name it in these settings (after it is set with "@bot set safeguarding channel" they may be removed)`,
+    );
+  }
   // the duty and alert cards, as posted by the worker and as refreshed after a card action
   const render: RenderContext = {
     profile,
@@ -109,13 +134,16 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
         ? { id: config.ONCALL_LEAD_AAD_ID, name: config.ONCALL_LEAD_NAME }
         : undefined,
     alertRules: config.SAFEGUARDING_ALERT_RULES,
+    draftAlerts,
     now,
+    alertDeadlineSeconds: config.ALERT_DELIVERY_DEADLINE_SECONDS,
   };
   const calls = new CallViews(records, events);
   const worker = new DeliveryWorker({
     outbox,
     channels,
     contacts: new CallContacts(db),
+    draftAlerts,
     audit,
     render: (d) => renderDelivery(d, render),
     // our own client, not botbuilder's: its pipeline retries posts by itself (see connector-http.ts)
@@ -132,6 +160,10 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     tenantId: config.TENANT_ID,
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
     transaction: (fn) => db.transaction(fn)(),
+    // alerts: their own lane; a hung post is left after at most 3 s on the first two tries (later tries
+    // take the full timeout), and past the deadline the referrer, the duty and admin channels are told
+    alertFirstTimeoutMs: Math.min(3_000, config.DELIVERY_TIMEOUT_SECONDS * 1000),
+    alertDeadlineMs: config.ALERT_DELIVERY_DEADLINE_SECONDS * 1000,
     ...options.delivery,
   });
   const scheduler = new Scheduler({
@@ -148,21 +180,33 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
     today: (d) => todayInTimeZone(d, config.TIME_ZONE),
     retention: new Retention(db, audit, logger, retention),
+    draftAlerts,
+    riskDraftAlertMinutes: config.RISK_DRAFT_ALERT_MINUTES,
   });
   const deps = {
     profile: serviceProfile(config),
-    drafts: new DraftStore(storage),
+    drafts: new DraftStore(storage, sqliteStorage),
     records,
-    submissions: new Submissions(db, records, new CallContacts(db), outbox, audit, {
-      alertRules: config.SAFEGUARDING_ALERT_RULES,
-      giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
-      newId,
-    }),
+    submissions: new Submissions(
+      db,
+      records,
+      new CallContacts(db),
+      outbox,
+      audit,
+      {
+        alertRules: config.SAFEGUARDING_ALERT_RULES,
+        giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
+        newId,
+      },
+      draftAlerts,
+    ),
+    draftAlerts,
     wakeDelivery: () => worker.wake(),
+    outbox,
     logger,
     now,
     newId,
-    newReference: () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000),
+    newReference,
     channels,
     installedTeams: new InstalledTeams(db),
     calls,
@@ -237,6 +281,10 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
       // a failed delivery makes the bot "degraded", still with HTTP 200: restarting it would not make
       // the delivery, and a liveness probe must not kill a bot that otherwise works
       const d = outbox.stats();
+      // an alert past its deadline has not reached the leads: degraded until it does
+      const alertsOverdue = outbox.overdueAlerts(
+        new Date(now().getTime() - config.ALERT_DELIVERY_DEADLINE_SECONDS * 1000),
+      );
       const deliveries = {
         pending: d.pending,
         failed: d.failed,
@@ -244,9 +292,14 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
         oldestPendingSeconds: d.oldestPendingAt
           ? Math.max(0, Math.floor((now().getTime() - Date.parse(d.oldestPendingAt)) / 1000))
           : null,
+        alertsOverdue,
       };
       return {
-        ...(!storageReady ? { status: 'unavailable' } : d.failed > 0 ? { status: 'degraded' } : {}),
+        ...(!storageReady
+          ? { status: 'unavailable' }
+          : d.failed > 0 || alertsOverdue > 0
+            ? { status: 'degraded' }
+            : {}),
         mode: config.BOT_MODE,
         storage: { drafts: options.draftStorage ? 'external' : 'sqlite', ready: storageReady },
         deliveries,

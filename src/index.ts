@@ -20,7 +20,17 @@ async function main(): Promise<void> {
       'LOCAL MODE: Bot Framework authentication is OFF; listening on 127.0.0.1 only',
     );
   }
-  const bot = await startBot(config, { logger });
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot(config, { logger });
+  } catch (err) {
+    // settings that can only be checked against the database (the safeguarding channel)
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   process.stdout.write(`imh-duty-bot listening on ${bot.url}/api/messages (${config.BOT_MODE} mode)\n`);
   const stop = async () => {
     await bot.close();

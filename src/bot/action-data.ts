@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INDICATIONS } from '../domain/call-state';
+import { ALLOCATION_OUTCOMES, INDICATIONS } from '../domain/call-state';
 import { REASON_MAX_LENGTH } from './views/duty-view';
 
 /** Our cards' action data is a few ids and one reason: anything much bigger did not come from them. */
@@ -17,6 +17,15 @@ export const CardRef = z.object({
 });
 export type CardRef = z.infer<typeof CardRef>;
 
+/** An in-progress alert's Acknowledge also carries the alert's own id (src/records/draft-alerts.ts). */
+export const InProgressRef = CardRef.extend({
+  alertId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/),
+});
+
 export const IndicateData = CardRef.extend({
   indication: z
     .enum(INDICATIONS.map((i) => i.value) as [string, ...string[]])
@@ -29,6 +38,19 @@ export const IndicateData = CardRef.extend({
     .transform((s) => (s ?? '').trim()),
 });
 export type IndicateData = z.infer<typeof IndicateData>;
+
+/** The allocations meeting's outcome and its note for the referrer (input ids distinct from the indication's). */
+export const AllocationData = CardRef.extend({
+  allocation: z
+    .enum(ALLOCATION_OUTCOMES.map((o) => o.value) as [string, ...string[]])
+    .transform((v) => v as (typeof ALLOCATION_OUTCOMES)[number]['value']),
+  allocationNote: z
+    .string()
+    .max(REASON_MAX_LENGTH)
+    .optional()
+    .transform((s) => (s ?? '').trim()),
+});
+export type AllocationData = z.infer<typeof AllocationData>;
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false };
 

@@ -11,6 +11,13 @@ export interface CardExtras {
   readonly errors?: Record<string, string>;
   readonly notice?: string;
   readonly reviewErrors?: string[];
+  /**
+   * Cards sent in the same reply, once the draft is saved and before the card for where it is now: the
+   * risk notice (what to do now) that a risk save with possible harm must never wait behind (HAZ-02).
+   */
+  readonly before?: readonly Record<string, unknown>[];
+  /** Show the information-sharing statement (the reply to saving consent as "no" or "not yet asked"). */
+  readonly sharing?: boolean;
 }
 
 /** The card for where the draft is now: a section, or the review. */
@@ -31,6 +38,7 @@ export function currentCard(draft: Draft, deps: BotDeps, extras: CardExtras = {}
       typed: extras.typed,
       errors: extras.errors,
       notice: extras.notice,
+      sharing: extras.sharing,
     },
     deps.profile,
   );

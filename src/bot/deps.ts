@@ -1,10 +1,12 @@
 import type { ChannelRegistry } from '../delivery/channels';
+import type { Outbox } from '../delivery/outbox';
 import type { RenderContext } from '../delivery/render';
 import type { ServiceProfile } from '../domain/checklist';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallActions } from '../records/call-actions';
 import type { CallViews } from '../records/call-view';
+import type { DraftAlerts } from '../records/draft-alerts';
 import type { InstalledTeams } from '../records/installed-teams';
 import type { OpenCall } from '../records/open-calls';
 import type { Submissions } from '../records/submissions';
@@ -18,8 +20,12 @@ export interface BotDeps {
   readonly drafts: DraftStore;
   readonly records: DutyCallRecords;
   readonly submissions: Submissions;
+  /** Safeguarding alerts raised while a call is in progress (the risk section saved with possible harm). */
+  readonly draftAlerts: DraftAlerts;
   /** Tells the delivery worker there is something new to send. */
   readonly wakeDelivery: () => void;
+  /** Setting a channel makes what waits for it due at once. */
+  readonly outbox: Pick<Outbox, 'dueNowFor'>;
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;

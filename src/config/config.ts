@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
-import { ALERT_RULES, DEFAULT_ALERT_RULES } from '../domain/safeguarding';
+import { ALERT_RULES, DEFAULT_ALERT_RULES, REQUIRED_ALERT_RULES } from '../domain/safeguarding';
 
 const list = z
   .string()
@@ -18,6 +18,11 @@ const optionalText = z
   .string()
   .optional()
   .transform((s) => (s?.trim() ? s.trim() : undefined));
+
+const PHONE = /^[0-9 +()-]{6,20}$/;
+const PHONE_MESSAGE = 'must be a telephone number, e.g. 0116 123 4567';
+
+const optionalPhone = optionalText.pipe(z.string().regex(PHONE, PHONE_MESSAGE).optional());
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,7 +69,25 @@ const schema = z
       .string()
       .trim()
       .regex(/^[0-9 +()-]{6,20}$/, 'must be a telephone number, e.g. 0116 123 4567'),
-    MASH_NUMBER: optionalText,
+    // Where a referrer is told to report a child at risk, the moment possible harm is answered (issue 8):
+    // many areas call it something other than MASH, so the name is a setting too.
+    SOCIAL_CARE_FRONT_DOOR_NAME: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty (e.g. "Children’s social care front door")')
+      .max(80)
+      .default('Children’s social care front door'),
+    SOCIAL_CARE_FRONT_DOOR_NUMBER: optionalPhone,
+    /** Deprecated: the front door's number under its old name; SOCIAL_CARE_FRONT_DOOR_NUMBER replaces it. */
+    MASH_NUMBER: optionalPhone,
+    /** The Emergency Duty Team (children's social care out of hours), shown in the phone prompts. */
+    OUT_OF_HOURS_NAME: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty (e.g. "Emergency Duty Team")')
+      .max(80)
+      .default('Emergency Duty Team'),
+    OUT_OF_HOURS_NUMBER: optionalPhone,
     DUTY_CALL_MINUTES: z.coerce.number().int().min(5).max(240).default(45),
 
     // Channel delivery. Channels are normally set with "@bot set duty channel"; these name them instead.
@@ -88,7 +111,16 @@ const schema = z
           .map((item) => item.trim())
           .filter(Boolean),
       )
-      .pipe(z.array(z.enum(ALERT_RULES, { error: `each must be one of: ${ALERT_RULES.join(', ')}` }))),
+      .pipe(z.array(z.enum(ALERT_RULES, { error: `each must be one of: ${ALERT_RULES.join(', ')}` })))
+      .superRefine((rules, ctx) => {
+        const missing = REQUIRED_ALERT_RULES.filter((r) => !rules.includes(r));
+        if (missing.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must include ${REQUIRED_ALERT_RULES.join(' and ')} (missing: ${missing.join(', ')}): without them possible harm to the baby, or harm not known, would alert nobody`,
+          });
+        }
+      }),
     ONCALL_LEAD_AAD_ID: optionalText,
     ONCALL_LEAD_NAME: optionalText,
     ALERT_ESCALATION_MINUTES: z.coerce
@@ -97,6 +129,21 @@ const schema = z
       .min(1)
       .max(24 * 60)
       .default(30),
+    /**
+     * Seconds an alert may take to reach the leads' channel; past it the referrer is told to phone, the
+     * duty and admin channels get it with the on-call lead mentioned, and /healthz is degraded.
+     */
+    ALERT_DELIVERY_DEADLINE_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
+    /**
+     * A draft whose risk section raised a safeguarding alert, still not submitted (nor discarded) this many
+     * minutes after the alert: the leads are told in the alert's thread, once.
+     */
+    RISK_DRAFT_ALERT_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
     REFERRAL_REMINDER_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     DELIVERY_GIVE_UP_MINUTES: z.coerce
       .number()
@@ -146,6 +193,19 @@ const schema = z
           message: `${role}_TEAM_ID and ${role}_CHANNEL_ID go together: set both or neither`,
         });
       }
+    }
+    if (
+      c.MASH_NUMBER &&
+      c.SOCIAL_CARE_FRONT_DOOR_NUMBER &&
+      c.MASH_NUMBER !== c.SOCIAL_CARE_FRONT_DOOR_NUMBER
+    ) {
+      // two numbers for one front door: a referrer must never be given the wrong one
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MASH_NUMBER'],
+        message:
+          'is the deprecated name of SOCIAL_CARE_FRONT_DOOR_NUMBER and differs from it: remove MASH_NUMBER',
+      });
     }
     if (c.REFERRER_PROFILE_RETENTION_DAYS < c.DRAFT_RETENTION_DAYS) {
       // the profile and the draft are one stored item: expiring it would take the draft sooner
@@ -200,7 +260,25 @@ function productionIssues(raw: Record<string, string>): string[] {
   }
   const id = raw.BOT_ID?.trim();
   if (id && !guid.test(id)) issues.push('BOT_ID: must be the bot app id (a GUID)');
+  // the numbers a referrer is told to ring when harm is possible (issue 8): a live service needs both
+  if (!raw.SOCIAL_CARE_FRONT_DOOR_NUMBER?.trim() && !raw.MASH_NUMBER?.trim()) {
+    issues.push(
+      "SOCIAL_CARE_FRONT_DOOR_NUMBER: is required in production mode (the children's social care front door a referrer is told to call when harm is possible; MASH_NUMBER is accepted as its old name)",
+    );
+  }
+  if (!raw.OUT_OF_HOURS_NUMBER?.trim()) {
+    issues.push(
+      'OUT_OF_HOURS_NUMBER: is required in production mode (the Emergency Duty Team a referrer is told to call out of hours)',
+    );
+  }
   return issues;
+}
+
+/** The front door's number: SOCIAL_CARE_FRONT_DOOR_NUMBER, else its deprecated name MASH_NUMBER. */
+export function frontDoorNumber(
+  config: Pick<Config, 'SOCIAL_CARE_FRONT_DOOR_NUMBER' | 'MASH_NUMBER'>,
+): string | undefined {
+  return config.SOCIAL_CARE_FRONT_DOOR_NUMBER ?? config.MASH_NUMBER;
 }
 
 export type Config = z.infer<typeof schema>;

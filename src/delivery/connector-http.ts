@@ -65,8 +65,11 @@ export class ConnectorHttp {
     tenantId: string,
     activity: Partial<Activity>,
     signal?: AbortSignal,
+    /** This request's timeout, instead of the client's (an alert's first try is kept short). */
+    timeoutMs?: number,
   ): Promise<ThreadCreated> {
-    const body = await this.post(
+    const body = await this.request(
+      'POST',
       endpoint(serviceUrl, 'v3/conversations'),
       {
         isGroup: true,
@@ -75,6 +78,7 @@ export class ConnectorHttp {
         tenantId,
       },
       signal,
+      timeoutMs,
     );
     const id = typeof body.id === 'string' ? body.id : undefined;
     const activityId = typeof body.activityId === 'string' ? body.activityId : undefined;
@@ -91,16 +95,50 @@ export class ConnectorHttp {
     conversationId: string,
     activity: Partial<Activity>,
     signal?: AbortSignal,
+    timeoutMs?: number,
   ): Promise<{ activityId: string | undefined }> {
-    const body = await this.post(
+    const body = await this.request(
+      'POST',
       endpoint(serviceUrl, `v3/conversations/${encodeURIComponent(conversationId)}/activities`),
       { ...activity, conversation: { id: conversationId } },
       signal,
+      timeoutMs,
     );
     return { activityId: typeof body.id === 'string' ? body.id : undefined };
   }
 
-  private async post(url: URL, payload: unknown, stop?: AbortSignal): Promise<Record<string, unknown>> {
+  /**
+   * Replaces a message already posted (Update Activity): the same one request, same failure kinds. Teams
+   * answers 404 for a message deleted since, which is permanent.
+   */
+  async update(
+    serviceUrl: string,
+    conversationId: string,
+    activityId: string,
+    activity: Partial<Activity>,
+    signal?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<{ activityId: string | undefined }> {
+    const body = await this.request(
+      'PUT',
+      endpoint(
+        serviceUrl,
+        `v3/conversations/${encodeURIComponent(conversationId)}/activities/${encodeURIComponent(activityId)}`,
+      ),
+      { ...activity, id: activityId, conversation: { id: conversationId } },
+      signal,
+      timeoutMs,
+    );
+    return { activityId: typeof body.id === 'string' ? body.id : activityId };
+  }
+
+  private async request(
+    method: 'POST' | 'PUT',
+    url: URL,
+    payload: unknown,
+    stop?: AbortSignal,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>> {
     let token: string | undefined;
     try {
       token = await this.options.token();
@@ -108,13 +146,13 @@ export class ConnectorHttp {
       // Entra ID unreachable or refusing: nothing was posted, so trying later is safe
       throw new ConnectorError('retryable', undefined, 'token');
     }
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs);
     const signal = stop ? AbortSignal.any([stop, timeout]) : timeout;
     let res: Response;
     let text: string;
     try {
       res = await this.fetch(url, {
-        method: 'POST',
+        method,
         headers: {
           'content-type': 'application/json',
           ...(token ? { authorization: `Bearer ${token}` } : {}),

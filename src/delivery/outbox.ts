@@ -6,18 +6,59 @@ export type DeliveryKind =
   | 'safeguarding-alert'
   | 'referrer-confirmation'
   | 'indication-notice'
+  /** To the referrer: the allocations meeting's outcome for their referral (seed 001). */
+  | 'allocation-notice'
   | 'referral-reminder'
   | 'alert-escalation'
   | 'delivery-failed'
   /** To the referrer when the duty summary could not be delivered: they must phone instead. */
-  | 'summary-undelivered';
+  | 'summary-undelivered'
+  /**
+   * A safeguarding alert not delivered by ALERT_DELIVERY_DEADLINE_SECONDS (or given up): to the referrer
+   * (phone the front door and the advice line now), and as a copy of the alert to the duty and admin
+   * channels (target role), mentioning the on-call lead.
+   */
+  | 'alert-undelivered'
+  /** Redraws a message an alert delivery posted (PUT), e.g. "Acknowledged by X at T" on every one. */
+  | 'alert-update'
+  /**
+   * A post in an alert's thread about a call whose alert was raised while in progress: the call was
+   * submitted (the alert as submitted), the risk answers changed, or the draft was discarded or left.
+   */
+  | 'alert-note'
+  /** To the referrer about their alert: the leads were alerted, or a lead acknowledged it. */
+  | 'referrer-notice';
+
+/**
+ * The alert lane: deliveries of these kinds are made by their own loop in the worker, never waiting
+ * behind duty summaries, reminders or confirmations. Any kind named 'safeguarding-alert' or starting
+ * with 'alert-' is in it, so a new alert kind joins the lane by its name alone.
+ */
+export function isAlertKind(kind: string): boolean {
+  return kind === 'safeguarding-alert' || kind.startsWith('alert-');
+}
+/** The same rule in SQL, for a table aliased `o`. */
+const ALERT_SQL = `(o.kind = 'safeguarding-alert' OR o.kind LIKE 'alert-%')`;
+
+export type Lane = 'alert' | 'general';
 
 /** Where a delivery goes: a new thread in a channel (by role, resolved when sent) or the referrer's chat. */
 export type DeliveryTarget =
   | { readonly type: 'channel'; readonly role: ChannelRole }
   /** A reply in the thread another delivery started (an escalation under its alert). */
   | { readonly type: 'thread'; readonly of: string }
-  | { readonly type: 'referrer' };
+  | { readonly type: 'referrer' }
+  /**
+   * Redraw a message already posted (PUT): the message delivery `of` made, or, when given, the message at
+   * conversationId/activityId (one pressed that the outbox has no id for: a duplicate whose answer was
+   * lost), drawn as delivery `of`.
+   */
+  | {
+      readonly type: 'update';
+      readonly of: string;
+      readonly conversationId?: string | undefined;
+      readonly activityId?: string | undefined;
+    };
 
 export interface NewDelivery {
   readonly id: string;
@@ -100,6 +141,17 @@ export class Outbox {
       );
   }
 
+  /** Makes rows queued before their record existed (an in-progress alert's) the record's own. */
+  linkToRecord(ids: readonly string[], recordId: string): void {
+    const stmt = this.db.prepare('UPDATE outbox SET record_id = ? WHERE id = ? AND record_id IS NULL');
+    for (const id of ids) stmt.run(recordId, id);
+  }
+
+  /** Changes what a delivery will post (its payload); what it has already posted is unchanged. */
+  setPayload(id: string, payload: Record<string, unknown>): void {
+    this.db.prepare('UPDATE outbox SET payload_json = ? WHERE id = ?').run(JSON.stringify(payload), id);
+  }
+
   get(id: string): Delivery | undefined {
     const r = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
     return r && toDelivery(r);
@@ -113,14 +165,19 @@ export class Outbox {
     ).map(toDelivery);
   }
 
-  /** Pending deliveries that are due and whose predecessor, if any, has been made; oldest first. */
-  due(now: Date, limit: number): Delivery[] {
+  /**
+   * Pending deliveries that are due and whose predecessor, if any, has been made; oldest first. With a
+   * lane, only that lane's kinds (see isAlertKind).
+   */
+  due(now: Date, limit: number, lane?: Lane): Delivery[] {
+    const only = lane === 'alert' ? `AND ${ALERT_SQL}` : lane === 'general' ? `AND NOT ${ALERT_SQL}` : '';
     return (
       this.db
         .prepare(
           `SELECT o.* FROM outbox o
            LEFT JOIN outbox a ON a.id = o.after_id
            WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
+           ${only}
            ORDER BY o.created_at, o.rowid LIMIT ?`,
         )
         .all(now.toISOString(), limit) as Row[]
@@ -133,6 +190,83 @@ export class Outbox {
       .prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`)
       .get() as { t: string | null } | undefined;
     return r?.t ?? undefined;
+  }
+
+  /**
+   * Safeguarding alerts not delivered (pending past `createdBefore`, or failed) for which the referrer,
+   * the duty channel and the admin channel have not yet been told: at most once per alert.
+   */
+  undeliveredAlerts(createdBefore: Date, limit: number, failedSince?: Date): Delivery[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT o.* FROM outbox o
+           WHERE o.kind = 'safeguarding-alert'
+             AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
+                 AND json_extract(f.payload_json, '$.alertId') = o.id)
+           ORDER BY o.created_at, o.rowid LIMIT ?`,
+        )
+        .all(createdBefore.toISOString(), failedSince?.toISOString() ?? '', limit) as Row[]
+    ).map(toDelivery);
+  }
+
+  /** Pending deliveries waiting on this one (after_id). */
+  pendingAfter(id: string): Delivery[] {
+    return (
+      this.db
+        .prepare(`SELECT * FROM outbox WHERE after_id = ? AND status = 'pending' ORDER BY created_at, rowid`)
+        .all(id) as Row[]
+    ).map(toDelivery);
+  }
+
+  /** Whether the referrer and the channels have been told that this alert was not delivered. */
+  alertUndeliveredRaised(alertId: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM outbox WHERE kind = 'alert-undelivered' AND json_extract(payload_json, '$.alertId') = ? LIMIT 1`,
+        )
+        .get(alertId) !== undefined
+    );
+  }
+
+  /** When the oldest pending alert was queued, so the alert lane can wake at its deadline. */
+  oldestPendingAlertAt(): string | undefined {
+    const r = this.db
+      .prepare(
+        `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
+           AND NOT EXISTS (
+             SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
+               AND json_extract(f.payload_json, '$.alertId') = o.id)`,
+      )
+      .get() as { t: string | null } | undefined;
+    return r?.t ?? undefined;
+  }
+
+  /** Alerts still pending that were queued at or before `createdBefore` (past their deadline). */
+  overdueAlerts(createdBefore: Date): number {
+    const r = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'safeguarding-alert' AND status = 'pending' AND created_at <= ?`,
+      )
+      .get(createdBefore.toISOString()) as { n: number };
+    return r.n;
+  }
+
+  /**
+   * A channel was set: deliveries waiting for a new thread in that role's channel (one not set, or one
+   * that refused them) are due now rather than at their next retry, which for an alert may be minutes
+   * away. Pending rows only, through the outbox_due index. Returns how many.
+   */
+  dueNowFor(role: ChannelRole, now: Date): number {
+    return this.db
+      .prepare(
+        `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
+           AND json_extract(target_json, '$.type') = 'channel' AND json_extract(target_json, '$.role') = ?`,
+      )
+      .run(now.toISOString(), now.toISOString(), role).changes;
   }
 
   markInFlight(id: string, now: Date): void {

@@ -38,6 +38,16 @@ export function tenantBucket(tenantId: string): Bucket {
   return { key: `tenant:${tenantId}`, windows: PER_TENANT };
 }
 
+/**
+ * Everything but alerts shares at most this much of the tenant's budget, so a burst of summaries and
+ * confirmations always leaves room (7/s) for alerts: they never queue behind them for the tenant limit.
+ */
+export const PER_TENANT_NOT_ALERTS: readonly Window[] = [{ limit: 18, ms: 1_000 }];
+
+export function notAlertsBucket(tenantId: string): Bucket {
+  return { key: `tenant-not-alerts:${tenantId}`, windows: PER_TENANT_NOT_ALERTS };
+}
+
 export interface Permit {
   /** 0 when the post may be made now; otherwise the milliseconds to wait, and nothing was counted. */
   readonly waitMs: number;

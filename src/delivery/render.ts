@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import { attachment, escapeMarkdown } from '../bot/cards';
+import { allocationNoticeCard } from '../bot/views/allocation-view';
 import {
   alertCard,
   type CardNotice,
@@ -10,11 +11,13 @@ import {
 } from '../bot/views/duty-view';
 import { noticeCard } from '../bot/views/notice-view';
 import { formatUkDate } from '../domain/age';
-import { awaitsReferral, EMPTY_STATE, foldEvents } from '../domain/call-state';
+import { awaitsReferral, EMPTY_STATE, foldEvents, type Stamp } from '../domain/call-state';
 import type { ServiceProfile } from '../domain/checklist';
 import { type AlertRule, alertReasons, DEFAULT_ALERT_RULES } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
+import { alertNoteCard, inProgressAlertCard, referrerNoticeCard } from '../records/alert-notices';
 import type { CallView } from '../records/call-view';
+import type { DraftAlert, DraftAlerts } from '../records/draft-alerts';
 import type { RecordEvents } from '../records/record-events';
 import type { DutyCallRecords } from '../storage/duty-call-records';
 import type { Delivery, DeliveryKind, Outbox } from './outbox';
@@ -25,7 +28,9 @@ export interface RenderContext {
   /** The records' events, for the state shown on cards; without them a card shows a call nobody has acted on. */
   readonly events?: RecordEvents | undefined;
   /** For the alert's reasons as enqueued, and the delivery a refreshed card belongs to. */
-  readonly outbox?: Pick<Outbox, 'forRecord'> | undefined;
+  readonly outbox?: (Pick<Outbox, 'forRecord'> & Partial<Pick<Outbox, 'get'>>) | undefined;
+  /** Alerts raised while calls were in progress, drawn from what was known then until submitted. */
+  readonly draftAlerts?: Pick<DraftAlerts, 'get' | 'byOutboxId'> | undefined;
   /** REFERRAL_REMINDER_DAYS: when a missing formal referral is shown as overdue (default 7). */
   readonly referralReminderDays?: number | undefined;
   /** ALERT_ESCALATION_MINUTES, to say how long an escalated alert has waited. */
@@ -34,6 +39,8 @@ export interface RenderContext {
   readonly oncallLead?: { readonly id: string; readonly name: string } | undefined;
   readonly alertRules?: readonly AlertRule[] | undefined;
   readonly now?: (() => Date) | undefined;
+  /** ALERT_DELIVERY_DEADLINE_SECONDS, to say how long an undelivered alert was tried. */
+  readonly alertDeadlineSeconds?: number | undefined;
 }
 
 /** The last line of every posted card: a duplicate after a crash is recognisable by it. */
@@ -90,8 +97,12 @@ export function alertCardFor(
   delivery: Pick<Delivery, 'id' | 'kind' | 'payload'>,
   notice?: CardNotice,
 ): Record<string, unknown> {
+  // once acknowledged, an escalation is redrawn as the alert it repeats: no "Not yet acknowledged"
+  // title, no mention left calling for someone
   const escalation =
-    delivery.kind === 'alert-escalation' ? EscalationPayload.parse(delivery.payload ?? {}) : undefined;
+    delivery.kind === 'alert-escalation' && !view.state.acknowledged
+      ? EscalationPayload.parse(delivery.payload ?? {})
+      : undefined;
   return alertCard(view, {
     profile: ctx.profile,
     stamp: deliveryStamp(view.call.reference, delivery.id),
@@ -107,6 +118,104 @@ export function alertCardFor(
 
 /** What the scheduler puts on an escalation: which round it is. */
 const EscalationPayload = z.object({ round: z.number().int().min(1).catch(1) }).catch({ round: 1 });
+
+/** What the worker puts on an 'alert-undelivered' row: which alert, and whether it was given up. */
+const UndeliveredPayload = z
+  .object({
+    alertId: z.string().max(100).optional(),
+    // refused: the safeguarding channel refused it (403/404); it is still tried there (HAZ-07)
+    why: z.enum(['deadline', 'failed', 'refused']).catch('deadline'),
+  })
+  .catch({ why: 'deadline' });
+
+/** The front door as a referrer is told to phone it: its name and, where set, its number. */
+export function frontDoorText(p: ServiceProfile): string {
+  return p.frontDoorNumber ? `${p.frontDoorName} on ${p.frontDoorNumber}` : p.frontDoorName;
+}
+
+/** Teams turns "<at>name</at>" into a mention (and a notification) only with this entity on the card. */
+function mentionLead(
+  card: Record<string, unknown>,
+  lead: RenderContext['oncallLead'],
+): Record<string, unknown> {
+  if (!lead) return card;
+  return {
+    ...card,
+    msteams: {
+      width: 'Full',
+      entities: [
+        { type: 'mention', text: `<at>${lead.name}</at>`, mentioned: { id: lead.id, name: lead.name } },
+      ],
+    },
+  };
+}
+
+function ackLine(ack: Stamp | undefined, ctx: RenderContext): string {
+  if (!ack) return 'Not yet acknowledged by a safeguarding lead.';
+  const name = escapeMarkdown((ack.by.name || 'someone').replace(/<(\/?)at>/gi, '<$1\u200Bat>'));
+  return `Acknowledged by ${name}, ${formatWhen(ack.at, ctx.profile.timeZone)}.`;
+}
+
+/**
+ * An alert that has not reached the leads' channel (past its deadline, given up, or escalated while
+ * still undelivered), as posted to the duty channel (the alert itself: the duty team see the full
+ * summary anyway) or the admin channel (ids only: no patient data there). Both mention the on-call lead
+ * until it is acknowledged. No Acknowledge button: only the leads' channel can acknowledge, and a lead
+ * pressing it here would be refused.
+ */
+function undeliveredAlertCopy(
+  d: Delivery,
+  view: CallView | undefined,
+  ctx: RenderContext,
+  reference: string,
+  stamp: string,
+  inProgress?: DraftAlert,
+): Record<string, unknown> {
+  const role = d.target.type === 'channel' ? d.target.role : 'admin';
+  // an alert with no record yet is acknowledged on its draft_alerts row
+  const ack = view ? view.state.acknowledged : inProgress?.acknowledged;
+  const acknowledged = ack !== undefined;
+  const lead = acknowledged ? undefined : ctx.oncallLead;
+  const round = d.kind === 'alert-escalation' ? EscalationPayload.parse(d.payload ?? {}).round : undefined;
+  const why = UndeliveredPayload.parse(d.payload ?? {}).why;
+  const what =
+    round !== undefined
+      ? `Reminder ${round}: this safeguarding alert has still not reached the safeguarding leads’ channel${ctx.escalationMinutes ? ` ${ctx.escalationMinutes * round} minutes after it was raised` : ''}, and nobody has acknowledged it.`
+      : why === 'refused'
+        ? 'The safeguarding leads’ channel refused this safeguarding alert (it may have been deleted, or I was removed from its team). I keep trying; setting the safeguarding channel again (@mention me with **set safeguarding channel**) sends it there.'
+        : why === 'failed'
+          ? // given up by an earlier build: alerts are no longer given up
+            'This safeguarding alert could not be posted to the safeguarding leads’ channel, and I have stopped trying there.'
+          : `This safeguarding alert has not reached the safeguarding leads’ channel within ${ctx.alertDeadlineSeconds ?? 120} seconds; I am still trying.`;
+  const told = `The referrer has been told to phone ${frontDoorText(ctx.profile)} and the IMH advice line now.`;
+  const callLead = lead ? `<at>${lead.name}</at>: please make sure a safeguarding lead acts on it now.` : '';
+  const notice = acknowledged
+    ? undefined
+    : { text: [callLead, what, told].filter(Boolean).join(' '), color: 'Attention' as const };
+  if (role === 'duty' && (view || inProgress)) {
+    const card = view
+      ? alertCardFor(view, ctx, { id: d.id, kind: 'safeguarding-alert', payload: {} }, notice)
+      : inProgressAlertCard(inProgress!, ctx.profile, stamp, notice);
+    delete card.actions;
+    return mentionLead(card, lead);
+  }
+  return mentionLead(
+    noticeCard({
+      title: acknowledged
+        ? `Safeguarding alert ${reference}: acknowledged`
+        : `Safeguarding alert ${reference} has not reached the leads`,
+      lines: [
+        ...(acknowledged ? [] : [callLead, what, told]).filter(Boolean),
+        role === 'duty' ? '' : 'The alert is posted in the IMH duty channel too.',
+        ackLine(ack, ctx),
+        'Check where I post (@mention me with **status**) and the logs.',
+      ].filter(Boolean),
+      color: acknowledged ? 'Good' : 'Attention',
+      footer: stamp,
+    }),
+    lead,
+  );
+}
 
 /**
  * What the delivery worker puts on a 'delivery-failed' row for the admin channel: which delivery gave up.
@@ -130,19 +239,49 @@ const KIND_TEXT: Record<DeliveryKind, string> = {
   'safeguarding-alert': 'the safeguarding alert to the leads’ channel',
   'referrer-confirmation': 'the confirmation to the referrer',
   'indication-notice': 'the indication to the referrer',
+  'allocation-notice': 'the allocations meeting’s outcome to the referrer',
   'referral-reminder': 'the referral reminder to the referrer',
   'alert-escalation': 'the alert reminder to the leads’ channel',
   'delivery-failed': 'a delivery-failure notice',
   'summary-undelivered': 'the undelivered-summary notice to the referrer',
+  'alert-undelivered': 'a notice that a safeguarding alert has not reached the leads',
+  'alert-update': 'an update of a safeguarding alert message (acknowledged)',
+  'alert-note': 'a note in a safeguarding alert’s thread',
+  'referrer-notice': 'a notice to the referrer about their safeguarding alert',
 };
+
+/** The in-progress alert a delivery belongs to: its own (draftAlertId), or the alert it reports on. */
+function draftAlertOf(d: Delivery, ctx: RenderContext): DraftAlert | undefined {
+  if (!ctx.draftAlerts) return undefined;
+  if (typeof d.payload.draftAlertId === 'string') return ctx.draftAlerts.get(d.payload.draftAlertId);
+  return typeof d.payload.alertId === 'string' ? ctx.draftAlerts.byOutboxId(d.payload.alertId) : undefined;
+}
 
 /**
  * The message a delivery posts, drawn from the record as it is now. Every message names the record
  * and the delivery, so a duplicate after a crash is recognisable.
  */
 export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activity> {
-  const view = d.recordId ? loadCall(d.recordId, ctx) : undefined;
-  const reference = view?.call.reference ?? d.recordId ?? '-';
+  if (d.kind === 'alert-update') {
+    // the message is redrawn as the delivery that posted it, from the record as it is now
+    const target = d.target;
+    // by id: an in-progress alert's messages have no record to list them by
+    const of =
+      target.type !== 'update'
+        ? undefined
+        : ctx.outbox?.get
+          ? ctx.outbox.get(target.of)
+          : d.recordId
+            ? ctx.outbox?.forRecord(d.recordId).find((x) => x.id === target.of)
+            : undefined;
+    if (!of || of.kind === 'alert-update') throw new Error('update of an unknown message');
+    return renderDelivery(of, ctx);
+  }
+  const inProgress = draftAlertOf(d, ctx);
+  // a delivery queued while its call was in progress has no record, or had none when it was read
+  const recordId = d.recordId ?? inProgress?.recordId;
+  const view = recordId ? loadCall(recordId, ctx) : undefined;
+  const reference = view?.call.reference ?? inProgress?.reference ?? d.recordId ?? '-';
   const stamp = deliveryStamp(reference, d.id);
   const card = (() => {
     switch (d.kind) {
@@ -151,8 +290,58 @@ export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activit
         return dutyCardFor(view, ctx, d.id);
       case 'safeguarding-alert':
       case 'alert-escalation':
+        // an escalation of an alert never delivered goes to the duty and admin channels instead
+        if (d.target.type === 'channel' && d.target.role !== 'safeguarding') {
+          return undeliveredAlertCopy(d, view, ctx, reference, stamp, inProgress);
+        }
+        if (!view && inProgress) {
+          // raised while the call is in progress; once submitted it is drawn from the record (above)
+          const round = d.kind === 'alert-escalation' ? EscalationPayload.parse(d.payload ?? {}).round : 0;
+          return inProgressAlertCard(
+            inProgress,
+            ctx.profile,
+            stamp,
+            undefined,
+            round
+              ? {
+                  round,
+                  afterMinutes: ctx.escalationMinutes && ctx.escalationMinutes * round,
+                  lead: ctx.oncallLead,
+                }
+              : undefined,
+          );
+        }
         if (!view) throw new Error('alert without a record');
         return alertCardFor(view, ctx, d);
+      case 'alert-note':
+        if (d.payload.note === 'submitted' && view) {
+          return alertCardFor(view, ctx, d, {
+            text: 'The referrer has submitted the call: this is the alert as submitted. The full summary is in the IMH duty channel.',
+            color: 'Good',
+          });
+        }
+        return alertNoteCard(d.payload, reference, ctx.profile, stamp);
+      case 'referrer-notice': {
+        const alertId = d.payload.alertDeliveryId;
+        const alert = typeof alertId === 'string' ? ctx.outbox?.get?.(alertId) : undefined;
+        return referrerNoticeCard(d.payload, reference, alert?.deliveredAt, ctx.profile, stamp);
+      }
+      case 'alert-undelivered':
+        if (d.target.type === 'channel')
+          return undeliveredAlertCopy(d, view, ctx, reference, stamp, inProgress);
+        return noticeCard({
+          title: `Please phone now: your safeguarding concern (${reference}) has not reached the safeguarding leads`,
+          lines: [
+            'If anyone is in immediate danger, call 999.',
+            `Phone ${frontDoorText(ctx.profile)} now, and the IMH advice line on ${ctx.profile.adviceLineNumber}, and give the reference ${reference}.`,
+            ...(ctx.profile.outOfHoursNumber
+              ? [`Out of hours: ${ctx.profile.outOfHoursName} on ${ctx.profile.outOfHoursNumber}.`]
+              : []),
+            'I could not post the alert to the safeguarding leads’ channel in time. I have told the IMH duty team, and I keep trying.',
+          ],
+          color: 'Attention',
+          footer: stamp,
+        });
       case 'summary-undelivered':
         return noticeCard({
           title: `Your call ${reference} has not reached the IMH duty team`,
@@ -177,6 +366,16 @@ export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activit
           color: 'Good',
           footer: stamp,
         });
+      case 'allocation-notice': {
+        const seq = z.object({ seq: z.number().int() }).safeParse(d.payload);
+        return allocationNoticeCard(
+          view,
+          seq.success ? seq.data.seq : undefined,
+          ctx.profile,
+          reference,
+          stamp,
+        );
+      }
       case 'indication-notice':
         return indicationNotice(d, view, ctx, reference, stamp);
       case 'referral-reminder':

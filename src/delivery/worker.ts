@@ -2,19 +2,22 @@ import type { Activity } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallContacts } from '../records/call-contacts';
-import type { ChannelRegistry } from './channels';
+import type { DraftAlerts } from '../records/draft-alerts';
+import type { ChannelRegistry, ChannelRole } from './channels';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
-import type { Delivery, NewDelivery, Outbox } from './outbox';
-import { type Bucket, conversationBucket, RateLimiter, tenantBucket } from './rate-limit';
+import { type Delivery, isAlertKind, type Lane, type NewDelivery, type Outbox } from './outbox';
+import { type Bucket, conversationBucket, notAlertsBucket, RateLimiter, tenantBucket } from './rate-limit';
 
 export interface DeliveryWorkerOptions {
   readonly outbox: Outbox;
   readonly channels: Pick<ChannelRegistry, 'get'>;
   readonly contacts: Pick<CallContacts, 'get'>;
+  /** Alerts raised while calls were in progress: the referrer's chat for a delivery with no record yet. */
+  readonly draftAlerts?: Pick<DraftAlerts, 'get'>;
   readonly audit: Pick<Audit, 'append'>;
   /** The message a delivery posts (renderDelivery with its context). */
   readonly render: (d: Delivery) => Partial<Activity>;
-  readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'>;
+  readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'> & Partial<Pick<ConnectorHttp, 'update'>>;
   /** Every decision about when a delivery is due or given up uses this clock. */
   readonly now: () => Date;
   readonly logger: Logger;
@@ -33,10 +36,35 @@ export interface DeliveryWorkerOptions {
   /** How long to wait before looking again for a channel that has not been set. */
   readonly targetWaitMs?: number;
   readonly batch?: number;
-  /** Posts under way at once, each to a different conversation. */
+  /** Posts under way at once, each to a different conversation (everything but alerts). */
   readonly concurrency?: number;
+  /** Alert-lane posts under way at once (new alert threads go in parallel, within Teams' limits). */
+  readonly alertConcurrency?: number;
+  /** The alert lane's first retry delay (doubling as retryBaseMs does). */
+  readonly alertRetryBaseMs?: number;
+  /** The timeout of an alert's first two tries (later ones use the client's own): a hung post is left sooner. */
+  readonly alertFirstTimeoutMs?: number;
+  /**
+   * ALERT_DELIVERY_DEADLINE_SECONDS: an alert not delivered by then (or refused by the channel sooner) tells the
+   * referrer, the duty channel and the admin channel. Undefined: never (the worker alone in unit tests).
+   */
+  readonly alertDeadlineMs?: number;
   readonly limiter?: RateLimiter;
   readonly random?: () => number;
+}
+
+/** One loop over the outbox, for some kinds: alerts have their own, so nothing else delays them. */
+interface LaneState {
+  readonly name: Lane;
+  readonly concurrency: number;
+  readonly retryBaseMs: number;
+  /** Retries this lane has scheduled and not yet reached (injected-clock ms), to wake for them. */
+  readonly scheduled: Map<string, number>;
+  /** Attempts under way, by delivery id. */
+  readonly inFlight: Map<string, Promise<void>>;
+  woken: boolean;
+  wakeSleeper: (() => void) | undefined;
+  loopDone: Promise<void> | undefined;
 }
 
 type Plan =
@@ -53,57 +81,87 @@ type Plan =
       readonly conversationId: string;
       readonly buckets: readonly Bucket[];
     }
+  | {
+      readonly type: 'update';
+      readonly serviceUrl: string;
+      readonly conversationId: string;
+      readonly activityId: string;
+      readonly buckets: readonly Bucket[];
+    }
   /** Not possible yet (a channel not set, a thread not started): look again later, until give-up. */
   | { readonly type: 'wait'; readonly reason: string }
   | { readonly type: 'fail'; readonly reason: string };
 
 const MINUTE = 60_000;
+
+/**
+ * Deliveries never given up (HAZ-07): the safeguarding alert and its escalations, the posts that carry
+ * the alert card itself. A lead can acknowledge an alert only from the safeguarding channel, so an alert
+ * marked failed could never be acknowledged: it is tried until delivered instead, at most retryMaxMs
+ * apart (a refusal too: the channel may be set again, and is resolved at each try), while the deadline
+ * notices and the escalations tell people. Notes, notices and updates are given up as before.
+ */
+export function keepsTrying(kind: string): boolean {
+  return kind === 'safeguarding-alert' || kind === 'alert-escalation';
+}
 /** A Retry-After beyond this is taken as this (a broken header must not park a delivery for days). */
 const MAX_RETRY_AFTER_MS = 60 * MINUTE;
 
 /**
- * Makes the outbox's deliveries: one post at a time per conversation (so posts to a conversation keep
- * their order), a few conversations at once (so a channel that hangs does not hold up the others:
- * an alert is not stuck behind a duty channel timing out).
+ * Makes the outbox's deliveries in two lanes, each its own loop with its own concurrency, polling and
+ * wake: the alert lane (isAlertKind: alerts, their escalations, undelivered-alert notices and card
+ * updates) and the rest. An alert never waits behind a burst of summaries or a hung duty channel.
+ *
+ * Outside the alert lane, one post at a time per conversation (so posts to a conversation keep their
+ * order), a few conversations at once. In the alert lane each alert is a new thread, so alerts to one
+ * channel go in parallel, as many as Teams' per-channel limits allow; replies and updates keep one at a
+ * time per thread. An alert's first try has a shorter timeout and its retries start sooner.
  *
  * Each attempt is marked in flight before the post and delivered after it, so a crash in between
  * leaves evidence: on the next start the row is posted again, once (at most one duplicate per crash,
  * recognisable by the delivery id in the card's footer). Retryable failures back off exponentially;
  * 429 waits for Retry-After; Teams' rate limits are kept by queueing, never by failing. A delivery
  * that cannot be made by its give-up time is marked failed, audited and reported to the admin
- * channel: nothing is dropped silently.
+ * channel: nothing is dropped silently. An alert not delivered by its deadline (or refused) also tells
+ * the referrer to phone, and is copied to the duty and admin channels; it is tried until delivered (keepsTrying).
  */
 export class DeliveryWorker {
   private readonly pollMs: number;
-  private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly targetWaitMs: number;
   private readonly batch: number;
-  private readonly concurrency: number;
   private readonly limiter: RateLimiter;
   private readonly random: () => number;
   private readonly transaction: (fn: () => void) => void;
   private running = false;
-  private woken = false;
-  private wakeSleeper: (() => void) | undefined;
-  private loopDone: Promise<void> | undefined;
   private stopping = new AbortController();
-  /** Retries this worker has scheduled and not yet reached (injected-clock ms), to wake for them. */
-  private readonly scheduled = new Map<string, number>();
-  /** Attempts under way, by delivery id, and the conversations they post to. */
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly lanes: Record<Lane, LaneState>;
+  /** Conversations (or threads) with a post under way, where posts must keep their order. */
   private readonly busy = new Set<string>();
 
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.pollMs = o.pollMs ?? 1_000;
-    this.retryBaseMs = o.retryBaseMs ?? 1_000;
     this.retryMaxMs = o.retryMaxMs ?? 5 * MINUTE;
     this.targetWaitMs = o.targetWaitMs ?? 30_000;
     this.batch = o.batch ?? 500;
-    this.concurrency = o.concurrency ?? 4;
     this.limiter = o.limiter ?? new RateLimiter();
     this.random = o.random ?? Math.random;
     this.transaction = o.transaction ?? ((fn) => fn());
+    const retryBaseMs = o.retryBaseMs ?? 1_000;
+    const lane = (name: Lane, concurrency: number, base: number): LaneState => ({
+      name,
+      concurrency,
+      retryBaseMs: base,
+      scheduled: new Map(),
+      inFlight: new Map(),
+      woken: false,
+      wakeSleeper: undefined,
+      loopDone: undefined,
+    });
+    this.lanes = {
+      alert: lane('alert', o.alertConcurrency ?? 8, Math.min(retryBaseMs, o.alertRetryBaseMs ?? 250)),
+      general: lane('general', o.concurrency ?? 4, retryBaseMs),
+    };
   }
 
   start(): void {
@@ -111,13 +169,17 @@ export class DeliveryWorker {
     this.running = true;
     this.stopping = new AbortController();
     this.noteInterrupted();
-    this.loopDone = this.loop();
+    for (const lane of Object.values(this.lanes)) lane.loopDone = this.loop(lane);
   }
 
-  /** Something new is in the outbox: look now rather than at the next poll. */
+  /** Something new is in the outbox: look now rather than at the next poll (both lanes). */
   wake(): void {
-    this.woken = true;
-    this.wakeSleeper?.();
+    for (const lane of Object.values(this.lanes)) this.wakeLane(lane);
+  }
+
+  private wakeLane(lane: LaneState): void {
+    lane.woken = true;
+    lane.wakeSleeper?.();
   }
 
   /** Stops at once: a post under way is abandoned and left in flight (posted again on the next start). */
@@ -125,26 +187,33 @@ export class DeliveryWorker {
     if (!this.running) return;
     this.running = false;
     this.stopping.abort();
-    this.wakeSleeper?.();
-    await this.loopDone;
-    await Promise.all(this.inFlight.values());
+    for (const lane of Object.values(this.lanes)) lane.wakeSleeper?.();
+    for (const lane of Object.values(this.lanes)) {
+      await lane.loopDone;
+      await Promise.all(lane.inFlight.values());
+    }
   }
 
   /**
-   * One pass over the due deliveries: starts the posts that may be made now and resolves with how
-   * long to sleep before the next pass (a finished post wakes it sooner).
+   * One pass over the lane's due deliveries: starts the posts that may be made now and resolves with
+   * how long to sleep before the next pass (a finished post wakes it sooner).
    */
-  private async pass(): Promise<number> {
+  private async pass(lane: LaneState): Promise<number> {
     const now = this.o.now();
-    for (const [id, at] of this.scheduled) if (at <= now.getTime()) this.scheduled.delete(id);
-    const rows = this.o.outbox.due(now, this.batch);
-    // conversations (or the tenant) held by a rate limit in this pass: later rows for them wait too
+    for (const [id, at] of lane.scheduled) if (at <= now.getTime()) lane.scheduled.delete(id);
+    let nextDeadline = Number.POSITIVE_INFINITY;
+    if (lane.name === 'alert' && this.o.alertDeadlineMs !== undefined) {
+      nextDeadline = this.checkAlertDeadlines(now, this.o.alertDeadlineMs);
+    }
+    const rows = this.o.outbox.due(now, this.batch, lane.name);
+    // rate-limit buckets held in this pass, and conversations whose order holds later rows
     const held = new Set<string>();
+    const heldOrder = new Set<string>();
     let heldFor = Number.POSITIVE_INFINITY;
     let started = 0;
     for (const row of rows) {
-      if (!this.running || this.inFlight.size >= this.concurrency) break;
-      if (this.inFlight.has(row.id)) continue;
+      if (!this.running || lane.inFlight.size >= lane.concurrency) break;
+      if (lane.inFlight.has(row.id)) continue;
       const plan = this.plan(row);
       if (plan.type === 'wait') {
         this.waitForTarget(row, plan.reason);
@@ -154,69 +223,166 @@ export class DeliveryWorker {
         this.giveUp(row, plan.reason, undefined);
         continue;
       }
-      const conversation = plan.buckets[0]!.key;
+      const order = this.orderKey(lane, plan);
       // one post at a time per conversation, in order: a later row waits behind an earlier one
-      if (this.busy.has(conversation) || plan.buckets.some((b) => held.has(b.key))) {
-        held.add(conversation);
+      if (
+        (order && (this.busy.has(order) || heldOrder.has(order))) ||
+        plan.buckets.some((b) => held.has(b.key))
+      ) {
+        if (order) heldOrder.add(order);
         continue;
       }
       const permit = this.limiter.acquire(plan.buckets);
       if (permit.waitMs > 0) {
         for (const b of plan.buckets) if (this.limiter.wait(b) > 0) held.add(b.key);
-        held.add(conversation);
+        if (order) heldOrder.add(order);
         heldFor = Math.min(heldFor, permit.waitMs);
         continue;
       }
       started++;
-      this.busy.add(conversation);
-      const attempt = this.attempt(row, plan)
+      if (order) this.busy.add(order);
+      const attempt = this.attempt(lane, row, plan)
         .catch((err: unknown) => {
           // e.g. the database busy while recording: the row stays in flight and is posted again
           this.o.logger.error({ event: 'delivery-attempt-error', deliveryId: row.id, err }, 'attempt error');
         })
         .finally(() => {
           permit.release();
-          this.inFlight.delete(row.id);
-          this.busy.delete(conversation);
-          this.wake();
+          lane.inFlight.delete(row.id);
+          if (order) this.busy.delete(order);
+          this.wakeLane(lane);
         });
-      this.inFlight.set(row.id, attempt);
+      lane.inFlight.set(row.id, attempt);
     }
     if (rows.length === this.batch && started > 0) return 0;
-    // the poll is the safety net; a retry this worker scheduled wakes it on time
-    const nextRetry = Math.min(...this.scheduled.values()) - this.o.now().getTime();
-    return Math.max(0, Math.min(this.pollMs, heldFor, nextRetry));
+    // the poll is the safety net; a retry this lane scheduled, or an alert's deadline, wakes it on time
+    const nextRetry = Math.min(...lane.scheduled.values()) - this.o.now().getTime();
+    return Math.max(0, Math.min(this.pollMs, heldFor, nextRetry, nextDeadline));
   }
 
-  private async loop(): Promise<void> {
+  /**
+   * What keeps posts in order: outside the alert lane, the conversation (a channel's threads count as
+   * the channel, as before); in the alert lane a new thread needs no order, a reply or update its thread.
+   */
+  private orderKey(lane: LaneState, plan: Extract<Plan, { buckets: readonly Bucket[] }>): string | undefined {
+    if (lane.name === 'general') return plan.buckets[0]!.key;
+    return plan.type === 'thread' ? undefined : `thread:${plan.conversationId}`;
+  }
+
+  private async loop(lane: LaneState): Promise<void> {
     while (this.running) {
       let delay = this.pollMs;
       try {
-        delay = await this.pass();
+        delay = await this.pass(lane);
       } catch (err) {
         // e.g. the database busy: the rows are untouched or in flight, and the next pass takes them
-        this.o.logger.error({ event: 'delivery-pass-failed', err }, 'delivery pass failed');
+        this.o.logger.error({ event: 'delivery-pass-failed', lane: lane.name, err }, 'delivery pass failed');
       }
       if (!this.running) break;
-      await this.sleep(delay);
+      await this.sleep(lane, delay);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.woken || ms <= 0) {
-      this.woken = false;
+  private sleep(lane: LaneState, ms: number): Promise<void> {
+    if (lane.woken || ms <= 0) {
+      lane.woken = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.wakeSleeper = undefined;
-        this.woken = false;
+        lane.wakeSleeper = undefined;
+        lane.woken = false;
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.wakeSleeper = done;
+      lane.wakeSleeper = done;
     });
+  }
+
+  /**
+   * Alerts past their deadline (or given up) that nobody has been told about: tells them now. Returns
+   * the milliseconds until the next pending alert's deadline, for the lane's sleep.
+   */
+  private checkAlertDeadlines(now: Date, deadlineMs: number): number {
+    // a failed alert is normally told about as it is given up (giveUp); this catches one given up by a
+    // build without this check, if recent: a referrer told to "phone now" about a call days old is not helped
+    const failedSince = new Date(now.getTime() - 24 * 60 * MINUTE);
+    for (const alert of this.o.outbox.undeliveredAlerts(
+      new Date(now.getTime() - deadlineMs),
+      50,
+      failedSince,
+    )) {
+      this.transaction(() =>
+        this.alertUndelivered(alert, now, alert.status === 'failed' ? 'failed' : 'deadline'),
+      );
+    }
+    const oldest = this.o.outbox.oldestPendingAlertAt();
+    return oldest ? Date.parse(oldest) + deadlineMs - now.getTime() : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Call inside a transaction. The alert has not reached the leads: the referrer is told to phone the
+   * front door and the advice line now; the alert is posted to the duty channel and a notice to the
+   * admin channel, each mentioning the on-call lead; audited. At most once per alert. The alert itself
+   * stays queued until delivered (keepsTrying).
+   */
+  private alertUndelivered(alert: Delivery, now: Date, why: 'deadline' | 'failed' | 'refused'): void {
+    if (this.o.outbox.alertUndeliveredRaised(alert.id)) return;
+    // an alert raised while the call is in progress has no record: its id goes with the notices (found
+    // with the alert's other rows at submit and by retention), and the referrer's chat is the alert's own
+    const draftAlertId =
+      typeof alert.payload.draftAlertId === 'string' ? alert.payload.draftAlertId : undefined;
+    const contact = this.contactOfDraftAlert(draftAlertId) ?? alert.payload.contact;
+    const payload = {
+      alertId: alert.id,
+      why,
+      ...(draftAlertId ? { draftAlertId } : {}),
+      ...(contact ? { contact } : {}),
+    };
+    const notices: NewDelivery[] = [
+      {
+        id: this.o.newId(),
+        recordId: alert.recordId,
+        kind: 'alert-undelivered',
+        target: { type: 'referrer' },
+        payload,
+      },
+      {
+        id: this.o.newId(),
+        recordId: alert.recordId,
+        kind: 'alert-undelivered',
+        target: { type: 'channel', role: 'duty' },
+        payload,
+      },
+      {
+        id: this.o.newId(),
+        recordId: alert.recordId,
+        kind: 'alert-undelivered',
+        target: { type: 'channel', role: 'admin' },
+        payload,
+      },
+    ];
+    for (const n of notices) this.o.outbox.enqueue(n, now, this.o.giveUpMinutes);
+    this.o.audit.append({
+      at: now.toISOString(),
+      actorId: 'bot',
+      action: 'alert-undelivered',
+      recordId: alert.recordId,
+      outcome: 'told',
+      detail: { deliveryId: alert.id, why, attempts: alert.attempts, notices: notices.map((n) => n.id) },
+    });
+    this.o.logger.error(
+      {
+        event: 'alert-undelivered',
+        deliveryId: alert.id,
+        recordId: alert.recordId,
+        why,
+        notices: notices.map((n) => n.id),
+      },
+      'alert undelivered',
+    );
+    this.wake();
   }
 
   /** Rows left in flight by a crash or a stop: they will be posted again (at most one duplicate). */
@@ -243,7 +409,10 @@ export class DeliveryWorker {
 
   private plan(d: Delivery): Plan {
     const t = d.target;
-    const tenant = tenantBucket(this.o.tenantId);
+    // everything but alerts also counts against a share of the tenant's budget, leaving room for alerts
+    const tenant = isAlertKind(d.kind)
+      ? [tenantBucket(this.o.tenantId)]
+      : [tenantBucket(this.o.tenantId), notAlertsBucket(this.o.tenantId)];
     switch (t.type) {
       case 'channel': {
         const ch = this.o.channels.get(t.role);
@@ -253,7 +422,7 @@ export class DeliveryWorker {
           serviceUrl: ch.serviceUrl,
           channelId: ch.channelId,
           tenantId: ch.tenantId,
-          buckets: [conversationBucket(ch.channelId), tenant],
+          buckets: [conversationBucket(ch.channelId), ...tenant],
         };
       }
       case 'thread': {
@@ -270,54 +439,144 @@ export class DeliveryWorker {
           type: 'send',
           serviceUrl: ch.serviceUrl,
           conversationId: parent.conversationId,
-          buckets: [conversationBucket(parent.conversationId), tenant],
+          buckets: [conversationBucket(parent.conversationId), ...tenant],
         };
       }
       case 'referrer': {
-        const contact = d.recordId ? this.o.contacts.get(d.recordId) : undefined;
+        const contact = this.referrerContact(d);
         if (!contact) return { type: 'fail', reason: 'no referrer contact' };
         return {
           type: 'send',
           serviceUrl: contact.serviceUrl,
           conversationId: contact.conversationId,
-          buckets: [conversationBucket(contact.conversationId), tenant],
+          buckets: [conversationBucket(contact.conversationId), ...tenant],
+        };
+      }
+      case 'update': {
+        const of = this.o.outbox.get(t.of);
+        if (!of) return { type: 'fail', reason: 'message unknown' };
+        let conversationId = t.conversationId;
+        let activityId = t.activityId;
+        if (!conversationId || !activityId) {
+          if (of.status === 'failed') return { type: 'fail', reason: 'message not posted' };
+          if (of.status !== 'delivered') return { type: 'wait', reason: 'message pending' };
+          if (!of.conversationId || !of.activityId) return { type: 'fail', reason: 'message id unknown' };
+          conversationId = of.conversationId;
+          activityId = of.activityId;
+        }
+        const role = this.channelRoleOf(of);
+        if (!role) return { type: 'fail', reason: 'message not in a channel' };
+        const ch = this.o.channels.get(role);
+        if (!ch) return { type: 'wait', reason: `no ${role} channel` };
+        return {
+          type: 'update',
+          serviceUrl: ch.serviceUrl,
+          conversationId,
+          activityId,
+          buckets: [conversationBucket(conversationId), ...tenant],
         };
       }
     }
   }
 
-  private async attempt(d: Delivery, plan: Extract<Plan, { type: 'thread' | 'send' }>): Promise<void> {
+  /** The channel a delivery's message is in: its own target, or its thread's. */
+  private channelRoleOf(d: Delivery): ChannelRole | undefined {
+    if (d.target.type === 'channel') return d.target.role;
+    if (d.target.type === 'thread') {
+      const parent = this.o.outbox.get(d.target.of);
+      return parent?.target.type === 'channel' ? parent.target.role : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The record's contact; failing that, one the delivery carries (an alert queued from a draft in
+   * progress, before any record exists, carries the referrer's chat in `payload.contact`).
+   */
+  private referrerContact(d: Delivery): { serviceUrl: string; conversationId: string } | undefined {
+    const stored = d.recordId ? this.o.contacts.get(d.recordId) : undefined;
+    if (stored) return stored;
+    // the in-progress alert's own record of the referrer's chat, whatever the payload carries
+    const own = this.contactOfDraftAlert(d.payload.draftAlertId);
+    if (own) return own;
+    const c = d.payload.contact as { serviceUrl?: unknown; conversationId?: unknown } | undefined;
+    return c && typeof c.serviceUrl === 'string' && typeof c.conversationId === 'string'
+      ? { serviceUrl: c.serviceUrl, conversationId: c.conversationId }
+      : undefined;
+  }
+
+  private contactOfDraftAlert(id: unknown): { serviceUrl: string; conversationId: string } | undefined {
+    const alert = typeof id === 'string' ? this.o.draftAlerts?.get(id) : undefined;
+    return alert
+      ? { serviceUrl: alert.contact.serviceUrl, conversationId: alert.contact.conversationId }
+      : undefined;
+  }
+
+  private async attempt(
+    lane: LaneState,
+    d: Delivery,
+    plan: Extract<Plan, { type: 'thread' | 'send' | 'update' }>,
+  ): Promise<void> {
     let activity: Partial<Activity>;
     try {
       activity = this.o.render(d);
     } catch (err) {
       // a bug, not a passing fault: trying again renders the same way
       this.o.logger.error({ event: 'delivery-render-failed', deliveryId: d.id, kind: d.kind, err }, 'render');
+      if (keepsTrying(d.kind)) {
+        // never given up: at the cap, so a fixed build (or the record it waits for) gets it through
+        this.keepTrying(lane, d, 'render failed', 'render failed', d.attempts, this.retryMaxMs);
+        return;
+      }
       this.giveUp(d, 'render failed', undefined);
       return;
     }
     const attempt = d.attempts + 1;
+    // an alert's first two tries give up on a hung post sooner (a post taken but answered late is a
+    // recognisable duplicate: better than a late alert); later tries wait the full timeout, so a slow but
+    // working connector still gets them through
+    const timeoutMs = lane.name === 'alert' && attempt <= 2 ? this.o.alertFirstTimeoutMs : undefined;
+    const signal = this.stopping.signal;
     this.o.outbox.markInFlight(d.id, this.o.now());
     let made: { conversationId: string; activityId: string | undefined };
     try {
-      made =
-        plan.type === 'thread'
-          ? await this.o.connector.createThread(
+      switch (plan.type) {
+        case 'thread':
+          made = await this.o.connector.createThread(
+            plan.serviceUrl,
+            plan.channelId,
+            plan.tenantId,
+            activity,
+            signal,
+            timeoutMs,
+          );
+          break;
+        case 'send':
+          made = {
+            conversationId: plan.conversationId,
+            ...(await this.o.connector.send(
               plan.serviceUrl,
-              plan.channelId,
-              plan.tenantId,
+              plan.conversationId,
               activity,
-              this.stopping.signal,
-            )
-          : {
-              conversationId: plan.conversationId,
-              ...(await this.o.connector.send(
-                plan.serviceUrl,
-                plan.conversationId,
-                activity,
-                this.stopping.signal,
-              )),
-            };
+              signal,
+              timeoutMs,
+            )),
+          };
+          break;
+        case 'update': {
+          if (!this.o.connector.update) throw new ConnectorError('permanent', undefined, 'no update support');
+          await this.o.connector.update(
+            plan.serviceUrl,
+            plan.conversationId,
+            plan.activityId,
+            activity,
+            signal,
+            timeoutMs,
+          );
+          made = { conversationId: plan.conversationId, activityId: plan.activityId };
+          break;
+        }
+      }
     } catch (err) {
       if (!(err instanceof ConnectorError)) {
         this.o.logger.error({ event: 'delivery-post-error', deliveryId: d.id, err }, 'post error');
@@ -329,7 +588,7 @@ export class DeliveryWorker {
         this.o.logger.warn({ event: 'delivery-abandoned', deliveryId: d.id, kind: d.kind, attempt });
         return;
       }
-      this.afterFailure(d, e, attempt, plan);
+      this.afterFailure(lane, d, e, attempt, plan);
       return;
     }
     // outside the try: if recording fails, the row stays in flight and is posted again once, rather
@@ -343,6 +602,7 @@ export class DeliveryWorker {
   }
 
   private afterFailure(
+    lane: LaneState,
     d: Delivery,
     e: ConnectorError,
     attempt: number,
@@ -350,6 +610,22 @@ export class DeliveryWorker {
   ) {
     const now = this.o.now();
     const giveUpAt = Date.parse(d.giveUpAt);
+    if (keepsTrying(d.kind) && e.kind !== 'throttled') {
+      if (e.kind === 'permanent') {
+        // the channel refused it (gone, or the bot removed): it will not take it on the next try, but the
+        // channel may be set again; tried at the cap, and the referrer, duty and admin channels told now
+        this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, this.retryMaxMs, () => {
+          if (d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'refused');
+        });
+        return;
+      }
+      if (now.getTime() >= giveUpAt) {
+        // past DELIVERY_GIVE_UP_MINUTES: still tried, backing off to the cap (never clamped to the
+        // give-up time, which would retry at once, over and over)
+        this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, this.backoff(lane, attempt));
+        return;
+      }
+    }
     if (e.kind === 'permanent' || now.getTime() >= giveUpAt) {
       this.giveUp(d, e.reason, { status: e.status, attempt });
       return;
@@ -358,19 +634,19 @@ export class DeliveryWorker {
     let outcome: 'retry' | 'throttled';
     if (e.kind === 'throttled') {
       // never sooner than Teams asked; without a Retry-After, back off as for any other failure
-      const wait = Math.min(e.retryAfterMs ?? this.backoff(attempt), MAX_RETRY_AFTER_MS);
+      const wait = Math.min(e.retryAfterMs ?? this.backoff(lane, attempt), MAX_RETRY_AFTER_MS);
       next = now.getTime() + wait;
       // other posts to the same conversation hold back too
       for (const b of plan.buckets) if (b.key.startsWith('conversation:')) this.limiter.block(b.key, wait);
       outcome = 'throttled';
     } else {
       // the last try is made at the give-up time itself
-      next = Math.min(now.getTime() + this.backoff(attempt), giveUpAt);
+      next = Math.min(now.getTime() + this.backoff(lane, attempt), giveUpAt);
       outcome = 'retry';
     }
     this.transaction(() => {
       this.o.outbox.retryAt(d.id, new Date(next), e.reason);
-      this.scheduled.set(d.id, next);
+      lane.scheduled.set(d.id, next);
       this.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
     });
     this.o.logger.warn({
@@ -384,8 +660,38 @@ export class DeliveryWorker {
     });
   }
 
-  private backoff(attempt: number): number {
-    const full = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** Math.max(0, attempt - 1));
+  /** A delivery never given up (keepsTrying): tried again in `waitMs`, audited, with anything else to do. */
+  private keepTrying(
+    lane: LaneState,
+    d: Delivery,
+    reason: string,
+    status: number | string,
+    attempt: number,
+    waitMs: number,
+    also?: () => void,
+  ): void {
+    const now = this.o.now();
+    const next = now.getTime() + waitMs;
+    this.transaction(() => {
+      this.o.outbox.retryAt(d.id, new Date(next), reason);
+      lane.scheduled.set(d.id, next);
+      this.auditAttempt(d, now, 'retry', status, attempt);
+      also?.();
+    });
+    this.o.logger.warn({
+      event: 'delivery-retry',
+      deliveryId: d.id,
+      kind: d.kind,
+      attempt,
+      outcome: 'retry',
+      reason,
+      keepsTrying: true,
+      nextAttemptAt: new Date(next).toISOString(),
+    });
+  }
+
+  private backoff(lane: LaneState, attempt: number): number {
+    const full = Math.min(this.retryMaxMs, lane.retryBaseMs * 2 ** Math.max(0, attempt - 1));
     // equal jitter: at least half the delay, so retries spread out but never bunch up at zero
     return Math.round(full / 2 + (this.random() * full) / 2);
   }
@@ -393,11 +699,15 @@ export class DeliveryWorker {
   private waitForTarget(d: Delivery, reason: string): void {
     const now = this.o.now();
     const giveUpAt = Date.parse(d.giveUpAt);
-    if (now.getTime() >= giveUpAt) {
+    const forever = keepsTrying(d.kind);
+    if (!forever && now.getTime() >= giveUpAt) {
       this.giveUp(d, reason, undefined);
       return;
     }
-    const next = new Date(Math.min(now.getTime() + this.targetWaitMs, giveUpAt));
+    // an alert waits for its channel however long it takes (the deadline notices tell people meanwhile)
+    const next = new Date(
+      forever ? now.getTime() + this.targetWaitMs : Math.min(now.getTime() + this.targetWaitMs, giveUpAt),
+    );
     this.transaction(() => {
       this.o.outbox.retryAt(d.id, next, reason);
       if (d.lastError !== reason) {
@@ -466,6 +776,7 @@ export class DeliveryWorker {
           kind: 'delivery-failed',
           target: { type: 'channel', role: 'admin' },
           payload: {
+            ...(typeof d.payload.draftAlertId === 'string' ? { draftAlertId: d.payload.draftAlertId } : {}),
             failedId: d.id,
             failedKind: d.kind,
             reason,
@@ -476,6 +787,9 @@ export class DeliveryWorker {
         };
         this.o.outbox.enqueue(notice, now, this.o.giveUpMinutes);
       }
+      // an alert given up has not reached the leads: the referrer, the duty and admin channels are told
+      // now, whether or not its deadline has come
+      if (d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'failed');
       // the referrer believes the duty team has the call: tell them it has not, so they phone instead
       if (d.kind === 'duty-summary' && d.recordId) {
         this.o.outbox.enqueue(
@@ -505,21 +819,24 @@ export class DeliveryWorker {
     );
   }
 
-  /** Pending deliveries that wait, directly or through another, on this one. */
+  /**
+   * Pending deliveries that wait, directly or through another, on this one: found by their after_id,
+   * not by record (an alert raised from a call in progress has no record yet, but its followers wait on it).
+   */
   private dependentsOf(d: Delivery): Delivery[] {
-    if (!d.recordId) return [];
-    const all = this.o.outbox.forRecord(d.recordId).filter((x) => x.status === 'pending');
     const out: Delivery[] = [];
-    const waitingOn = new Set([d.id]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const x of all) {
-        if (x.afterId && waitingOn.has(x.afterId) && !waitingOn.has(x.id)) {
-          waitingOn.add(x.id);
+    const seen = new Set([d.id]);
+    for (let queue = [d.id]; queue.length > 0; ) {
+      const next: string[] = [];
+      for (const id of queue) {
+        for (const x of this.o.outbox.pendingAfter(id)) {
+          if (seen.has(x.id)) continue;
+          seen.add(x.id);
           out.push(x);
-          grew = true;
+          next.push(x.id);
         }
       }
+      queue = next;
     }
     return out;
   }

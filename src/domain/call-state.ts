@@ -10,6 +10,39 @@ export const INDICATIONS = [
 
 export type Indication = (typeof INDICATIONS)[number]['value'];
 
+/**
+ * Seed 001's four outcomes of the weekly allocations meeting, where the formal referral is discussed.
+ * `referrer` is what the referrer is told, in plain words (HAZ-15).
+ */
+export const ALLOCATION_OUTCOMES = [
+  {
+    value: 'accepted',
+    title: 'Accepted (allocated, or on the waiting list)',
+    referrer:
+      'The referral has been accepted. The family will be allocated to a therapist, or put on the waiting list until one is free. The therapist will contact the family, and may contact you too.',
+  },
+  {
+    value: 'network-information',
+    title: 'More information needed from the network',
+    referrer:
+      'The team need more information from the professionals working with the family before they can decide whether the service is right for them. They may contact you.',
+  },
+  {
+    value: 'family-contact',
+    title: 'Further contact with the family needed',
+    referrer:
+      'The team will contact the family first, to understand whether they want to come: the family may not have had the chance to talk the referral through.',
+  },
+  {
+    value: 'not-accepted',
+    title: 'Not accepted (not eligible or suitable)',
+    referrer:
+      'The referral has not been accepted: the team found it not eligible or not suitable for the service.',
+  },
+] as const;
+
+export type AllocationOutcome = (typeof ALLOCATION_OUTCOMES)[number]['value'];
+
 /** What can happen to a submitted call; each is stored as an event and never changed. */
 export type CallEventBody =
   | { type: 'indication-given'; indication: Indication; reason: string }
@@ -17,7 +50,8 @@ export type CallEventBody =
   | { type: 'referral-received' }
   | { type: 'alert-acknowledged' }
   | { type: 'alert-escalated'; round: number }
-  | { type: 'reminder-sent' };
+  | { type: 'reminder-sent' }
+  | { type: 'allocation-decided'; outcome: AllocationOutcome; note: string };
 
 export interface Actor {
   readonly id: string;
@@ -42,6 +76,8 @@ export interface CallState {
   readonly lastEscalatedAt?: string;
   readonly remindersSent: number;
   readonly lastReminderAt?: string;
+  /** The allocations meeting's latest outcome: "more information" or "contact the family" can be followed by another. */
+  readonly allocation?: Stamp & { readonly value: AllocationOutcome; readonly note: string };
 }
 
 export const EMPTY_STATE: CallState = { version: 0, escalations: 0, remindersSent: 0 };
@@ -67,6 +103,8 @@ function apply(s: CallState, e: CallEvent): CallState {
       return { ...s, escalations: e.round, lastEscalatedAt: e.at };
     case 'reminder-sent':
       return { ...s, remindersSent: s.remindersSent + 1, lastReminderAt: e.at };
+    case 'allocation-decided':
+      return { ...s, allocation: { ...stamp, value: e.outcome, note: e.note } };
   }
 }
 
@@ -84,6 +122,8 @@ export function alreadyDone(state: CallState, action: CallEventBody): boolean {
       return state.referralReceived !== undefined;
     case 'alert-acknowledged':
       return state.acknowledged !== undefined;
+    case 'allocation-decided':
+      return state.allocation?.value === action.outcome && state.allocation.note === action.note;
     default:
       return false;
   }
@@ -94,6 +134,14 @@ export function awaitsReferral(kind: 'full' | 'advice', state: CallState): boole
   if (kind !== 'full' || state.referralReceived) return false;
   const v = state.indication?.value;
   return v !== 'not-eligible' && v !== 'advice-only';
+}
+
+/**
+ * The allocations meeting discusses the formal referral (seed 001), so its outcome can be recorded only once
+ * the referral is received; an advice call has none.
+ */
+export function canRecordAllocation(kind: 'full' | 'advice', state: CallState): boolean {
+  return kind === 'full' && state.referralReceived !== undefined;
 }
 
 /** The two-step process: a referral not received within the configured days is overdue. */

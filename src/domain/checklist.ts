@@ -7,7 +7,14 @@ export interface ServiceProfile {
   readonly postcodeDistricts: readonly string[];
   readonly localAuthorities: readonly string[];
   readonly adviceLineNumber: string;
-  readonly mashNumber?: string | undefined;
+  /** Where a referrer reports a child at risk: many areas do not call it MASH (issue 8). */
+  readonly frontDoorName: string;
+  /** Required in production; a local bot may run without it (the referrer is told where to find it). */
+  readonly frontDoorNumber?: string | undefined;
+  /** The out-of-hours route for children's social care, usually the Emergency Duty Team. */
+  readonly outOfHoursName: string;
+  /** The Emergency Duty Team: children's social care out of hours (also in the phone prompts). */
+  readonly outOfHoursNumber?: string | undefined;
   readonly callMinutes: number;
   readonly timeZone: string;
 }
@@ -106,6 +113,14 @@ export const SOCIAL_CARE = [
   { value: 'child-in-need', title: 'Open to children’s social care: child in need' },
   { value: 'child-protection', title: 'Open to children’s social care: child protection' },
   { value: 'looked-after', title: 'Looked after / court proceedings' },
+  { value: 'not-known', title: 'Not known' },
+] as const;
+
+/** Seed 003's handover prompts: whether mother or baby is in, going into or leaving hospital. */
+export const HOSPITAL = [
+  { value: 'no', title: 'No' },
+  { value: 'in-hospital', title: 'Yes: in hospital now, or about to be admitted' },
+  { value: 'discharge', title: 'Yes: about to be discharged from hospital' },
   { value: 'not-known', title: 'Not known' },
 ] as const;
 
@@ -236,7 +251,8 @@ function consent(): SectionDef {
   return {
     id: 'consent',
     title: 'Consent',
-    intro: 'The family’s consent to be contacted by the IMH service must be included with a referral.',
+    intro:
+      'The formal referral needs the family’s consent to be contacted by the IMH service. Consent is not needed to share a concern about a child’s safety.',
     fields: [
       {
         id: 'consent',
@@ -436,7 +452,26 @@ function services(profile: ServiceProfile): SectionDef {
         required: false,
         maxLength: 500,
       },
+      hospitalQuestion(),
+      {
+        id: 'hospitalDetails',
+        kind: 'longtext',
+        label: 'If yes: who (mother, baby or both), which hospital and ward, and when',
+        required: false,
+        maxLength: 500,
+      },
     ],
+  };
+}
+
+/** Seed 003's admission and discharge prompts can only be given if the call asks (its own question: HAZ-11). */
+function hospitalQuestion(): FieldDef {
+  return {
+    id: 'hospital',
+    kind: 'choice',
+    label: 'Is the mother or baby in hospital, or about to be admitted or discharged?',
+    required: true,
+    choices: HOSPITAL,
   };
 }
 
@@ -609,6 +644,7 @@ function advice(profile: ServiceProfile): SectionDef {
         required: true,
         choices: yesNoUnknown,
       },
+      hospitalQuestion(),
       {
         id: 'context',
         kind: 'longtext',

@@ -3,11 +3,16 @@ import { type Answers, many, text } from './answers';
 import { OPEN_TO_SOCIAL_CARE, PROBLEM_TYPES, type ServiceProfile, SOCIAL_CARE } from './checklist';
 import { postcodeDistrict } from './postcode';
 
+/**
+ * Seed 001's three eligibility criteria (age, a problem, the parent-infant relationship as the preferred
+ * modality), the area, and its exclusions. Consent to be contacted is not here: it is what the formal
+ * referral needs (see consent.ts), not a reason the infant is or is not eligible (HAZ-13).
+ */
 export type Criterion =
   | 'age'
   | 'area'
-  | 'consent'
   | 'problem'
+  | 'modality'
   | 'statutory-agencies'
   | 'substance-misuse'
   | 'social-care';
@@ -40,17 +45,19 @@ const HEADLINES: Record<EligibilityOutcome, string> = {
 
 /**
  * Suggests whether a full duty call is an eligible referral (seed 001: unborn or under 2 on the day of
- * the call, in area, consent to contact, a problem impinging on socio-emotional development, no exclusion).
+ * the call, in area, a problem impinging on socio-emotional development, the parent-infant relationship
+ * as the preferred modality, no exclusion). For the duty practitioner only: the referrer is shown what the
+ * practitioner will consider, never this verdict (seed 000: the practitioner gives the indication).
  */
 export function assessEligibility(answers: Answers, callDate: string, profile: ServiceProfile): Eligibility {
   const reasons = [
     age(answers, callDate),
     area(answers, profile),
-    consent(answers),
     problem(answers),
+    modality(answers),
     statutory(answers),
     substance(answers),
-    socialCare(answers),
+    socialCare(answers, profile),
   ];
   const outcome: EligibilityOutcome = reasons.some((r) => r.status === 'not-met')
     ? 'likely-not-eligible'
@@ -124,25 +131,6 @@ function area(answers: Answers, profile: ServiceProfile): EligibilityReason {
   };
 }
 
-function consent(answers: Answers): EligibilityReason {
-  switch (text(answers, 'consent', 'consent')) {
-    case 'yes':
-      return { criterion: 'consent', status: 'met', text: 'The family agree to be contacted.' };
-    case 'no':
-      return {
-        criterion: 'consent',
-        status: 'not-met',
-        text: 'The family do not agree to be contacted: consent to contact must be included with a referral.',
-      };
-    default:
-      return {
-        criterion: 'consent',
-        status: 'check',
-        text: 'Consent to be contacted has not been asked yet: it must be included with the referral.',
-      };
-  }
-}
-
 function problem(answers: Answers): EligibilityReason {
   const problems = many(answers, 'context', 'problems');
   if (problems.length > 0) {
@@ -164,6 +152,61 @@ function problem(answers: Answers): EligibilityReason {
   };
 }
 
+const READINESS: Record<string, string> = {
+  ready: 'is ready and wants help',
+  some: 'shows some readiness (or ambivalence)',
+};
+
+/**
+ * Seed 001's third criterion: the preferred modality supports the infant's development through the
+ * parent-infant relationship. The call asks it as the relationship concerns (key point 1) and the
+ * parent's readiness to think about the relationship (key point 3); anything short of both is for the
+ * practitioner's judgement, never an exclusion.
+ */
+function modality(answers: Answers): EligibilityReason {
+  const concerns = many(answers, 'relationship', 'concerns');
+  const readiness = text(answers, 'availability', 'readiness');
+  const modalityIs = 'whether work through the parent-infant relationship is the preferred modality';
+  if (concerns.length === 0) {
+    return {
+      criterion: 'modality',
+      status: 'check',
+      text: `No concern about the parent-infant relationship was recorded: ${modalityIs} is for the practitioner.`,
+    };
+  }
+  const ready = READINESS[readiness];
+  if (ready) {
+    return {
+      criterion: 'modality',
+      status: 'met',
+      text: `Work through the parent-infant relationship fits: relationship concerns (${concerns.join(', ')}) and the parent ${ready} to think about the relationship.`,
+    };
+  }
+  return {
+    criterion: 'modality',
+    status: 'check',
+    text: `Relationship concerns (${concerns.join(', ')}), but the parent’s readiness to think about the relationship is ${readiness === 'not-yet' ? 'not there yet' : 'not known'}: ${modalityIs} now is for the practitioner.`,
+  };
+}
+
+/**
+ * What the referrer is told the practitioner will consider: the criteria without a verdict, so that a
+ * suggestion made before any practitioner has seen the call cannot deter a referral (HAZ-13).
+ */
+export function practitionerWillConsider(profile: ServiceProfile): string[] {
+  return [
+    'The infant’s age: unborn or under 2 on the day of the call.',
+    `Where the family live: the service is for ${profile.areaName}.`,
+    'A problem impinging, or likely to impinge, on the infant’s socio-emotional development.',
+    'Whether work through the parent-infant relationship is the right way to help, and the parent’s readiness to think about it.',
+    'Statutory agencies’ willingness to work with the service, active substance misuse, and any social care involvement.',
+  ];
+}
+
+/** The same in one sentence, for the review card, where space is short. */
+export const PRACTITIONER_WILL_CONSIDER_BRIEFLY =
+  'The IMH duty practitioner gives the eligibility indication, considering the infant’s age, where the family live, the problem, whether the parent-infant relationship is the way to help, and any exclusions; you will be told here.';
+
 function statutory(answers: Answers): EligibilityReason {
   return text(answers, 'services', 'statutoryCollaboration') === 'refused'
     ? {
@@ -184,13 +227,14 @@ function substance(answers: Answers): EligibilityReason {
     : { criterion: 'substance-misuse', status: 'met', text: 'No active substance misuse reported.' };
 }
 
-function socialCare(answers: Answers): EligibilityReason {
+function socialCare(answers: Answers, profile: ServiceProfile): EligibilityReason {
   const level = text(answers, 'services', 'socialCare');
   if (level === 'not-known') {
+    // not knowing is not "no involvement" (issue 8, HAZ-05): the front door can say in one call
     return {
       criterion: 'social-care',
-      status: 'met',
-      text: 'Not known whether the family are open to children’s social care; no open involvement reported.',
+      status: 'check',
+      text: `Not known whether the family are open to children’s social care: check with the ${profile.frontDoorName}.`,
     };
   }
   if (!OPEN_TO_SOCIAL_CARE.includes(level)) {

@@ -1,9 +1,13 @@
 import { type Answers, many, text } from './answers';
-import { OPEN_TO_SOCIAL_CARE, SOCIAL_CARE } from './checklist';
+import { OPEN_TO_SOCIAL_CARE, type ServiceProfile, SOCIAL_CARE } from './checklist';
 import type { FieldDef } from './fields';
 
-/** Seed 003's types of information to share and triangulate with colleagues. */
+/**
+ * Seed 003's types of information to share and triangulate with colleagues, led by the safeguarding
+ * referral as the briefing leads with it, then its handover at admission and discharge.
+ */
 export type PromptId =
+  | 'safeguarding-referral'
   | 'open-to-social-care'
   | 'disclosures'
   | 'substance-misuse'
@@ -13,7 +17,12 @@ export type PromptId =
   | 'not-brought'
   | 'aggression'
   | 'early-help-refused'
-  | 'out-of-area';
+  | 'out-of-area'
+  | 'hospital-admission'
+  | 'hospital-discharge';
+
+/** Who answers out of hours: children's social care's Emergency Duty Team, or the health team's own contact. */
+export type OutOfHours = 'social-care' | 'health';
 
 export interface PhonePrompt {
   readonly id: PromptId;
@@ -23,6 +32,7 @@ export interface PhonePrompt {
   readonly because: string;
   readonly whoToPhone: string;
   readonly findTheNumber: string;
+  readonly outOfHours: OutOfHours;
 }
 
 export const FIND_THE_NUMBER =
@@ -38,7 +48,38 @@ export type PhoneOutcome = (typeof PHONE_OUTCOMES)[number]['value'];
 
 const yes = (answers: Answers, field: string) => text(answers, 'risk', field) === 'yes';
 
-/** Social care and out-of-area answers live in "services" for a full call and "advice" for advice-only. */
+/** Seed 003 asks for the social care referral where harm is possible: "not known" is not safe (HAZ-04). */
+const HARM_POSSIBLE: readonly string[] = ['yes', 'not-known'];
+
+/**
+ * The numbers to give with a prompt: the front door in hours and the Emergency Duty Team out of hours for
+ * social care; for a health colleague, seed 003's "notify each other of their contact numbers, including
+ * out of hours" (with the Emergency Duty Team too, should a social care referral be needed at night).
+ */
+export function promptNumbers(p: PhonePrompt, profile: ServiceProfile): { label: string; value: string }[] {
+  const ooh = profile.outOfHoursNumber
+    ? `${profile.outOfHoursName} on ${profile.outOfHoursNumber}`
+    : `the ${profile.outOfHoursName} for the family’s area`;
+  if (p.outOfHours === 'social-care') {
+    return [
+      {
+        label: 'In hours',
+        value: profile.frontDoorNumber
+          ? `${profile.frontDoorName}: ${profile.frontDoorNumber}`
+          : `${profile.frontDoorName} for the family’s local authority`,
+      },
+      { label: 'Out of hours', value: `Children’s social care: ${ooh}. In immediate danger call 999.` },
+    ];
+  }
+  return [
+    {
+      label: 'Out of hours',
+      value: `Ask for their out-of-hours contact and give them yours. Children’s social care out of hours: ${ooh}.`,
+    },
+  ];
+}
+
+/** Social care, out-of-area and hospital answers live in "services" for a full call and "advice" for advice-only. */
 function serviceAnswer(answers: Answers, field: string): string {
   return text(answers, 'services', field) || text(answers, 'advice', field);
 }
@@ -46,8 +87,37 @@ function serviceAnswer(answers: Answers, field: string): string {
 /** The information-sharing prompts that apply, in the briefing's order. */
 export function phonePrompts(answers: Answers): PhonePrompt[] {
   const prompts: PhonePrompt[] = [];
-  const add = (id: PromptId, title: string, because: string, whoToPhone: string) =>
-    prompts.push({ id, title, because, whoToPhone, findTheNumber: FIND_THE_NUMBER });
+  const add = (
+    id: PromptId,
+    title: string,
+    because: string,
+    whoToPhone: string,
+    outOfHours: OutOfHours = 'health',
+  ) => prompts.push({ id, title, because, whoToPhone, findTheNumber: FIND_THE_NUMBER, outOfHours });
+
+  const harmToBaby = text(answers, 'risk', 'harmToBaby');
+  const harmToParent = text(answers, 'risk', 'harmToParent');
+  const babyAtRisk = HARM_POSSIBLE.includes(harmToBaby);
+  const parentAtRisk = HARM_POSSIBLE.includes(harmToParent);
+  if (babyAtRisk || parentAtRisk) {
+    const said = (who: string, v: string) =>
+      v === 'yes' ? `Possible harm to ${who}.` : `Possible harm to ${who} is not known: find out today.`;
+    add(
+      'safeguarding-referral',
+      'Safeguarding referral to children’s (and adult) social care',
+      [babyAtRisk && said('the baby', harmToBaby), parentAtRisk && said('a parent', harmToParent)]
+        .filter(Boolean)
+        .join(' '),
+      [
+        babyAtRisk &&
+          'The children’s social care front door for the family’s area: make the referral, or discuss the concern, following your organisation’s safeguarding procedure.',
+        parentAtRisk && 'For a parent at risk: adult social care, and the parent’s GP.',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      'social-care',
+    );
+  }
 
   const socialCare = serviceAnswer(answers, 'socialCare');
   if (OPEN_TO_SOCIAL_CARE.includes(socialCare)) {
@@ -57,6 +127,7 @@ export function phonePrompts(answers: Answers): PhonePrompt[] {
       'Child open to children’s social care',
       level,
       'The allocated social worker, or the children’s social care team for the family’s area.',
+      'social-care',
     );
   }
   if (yes(answers, 'disclosures')) {
@@ -134,6 +205,26 @@ export function phonePrompts(answers: Answers): PhonePrompt[] {
       'Out-of-area professionals involved',
       who ? `Involved out of area: ${who}` : 'A professional from outside the area is involved.',
       'The out-of-area professional(s) involved. Record their name, role, organisation and number: their contact details go into the record.',
+    );
+  }
+  const hospital = serviceAnswer(answers, 'hospital');
+  const where = text(answers, 'services', 'hospitalDetails');
+  if (hospital === 'in-hospital') {
+    add(
+      'hospital-admission',
+      'Patient admission: handover to the hospital',
+      where
+        ? `In hospital or about to be admitted: ${where}`
+        : 'Mother or baby is in hospital or about to be admitted.',
+      'The ward or acute team caring for them, and the community team (health visitor, midwife, GP): tell each other your contact numbers, including out of hours. The contact details of out-of-area health staff involved go into the patient’s record.',
+    );
+  }
+  if (hospital === 'discharge') {
+    add(
+      'hospital-discharge',
+      'Patient discharge planning: handover to the community',
+      where ? `About to be discharged: ${where}` : 'Mother or baby is about to be discharged from hospital.',
+      'The ward planning the discharge and the community team taking over (health visitor, midwife, GP): hand over any untoward incidents and concerns, including those above, and tell each other your contact numbers, including out of hours.',
     );
   }
   return prompts;

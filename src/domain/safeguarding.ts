@@ -17,8 +17,17 @@ export const ALERT_RULES = [
 
 export type AlertRule = (typeof ALERT_RULES)[number];
 
-/** The issue's list: harm to the baby or a parent, open to social care, domestic abuse, a contact not reached. */
-export const DEFAULT_ALERT_RULES: readonly AlertRule[] = ALERT_RULES.slice(0, 5);
+/**
+ * Harm to the baby or a parent, open to social care, domestic abuse, a contact not reached, and harm not
+ * known: "not known" is not safe (issue 8), so it alerts the leads unless a service chooses otherwise.
+ */
+export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [...ALERT_RULES.slice(0, 5), 'harm-not-known'];
+
+/**
+ * Rules no service may turn off: without them possible harm to the baby, or harm nobody could rule out,
+ * would reach no safeguarding lead. The configuration refuses rules without them.
+ */
+export const REQUIRED_ALERT_RULES: readonly AlertRule[] = ['possible-harm-baby', 'harm-not-known'];
 
 const risk = (call: SubmittedCall, field: string) => text(call.answers, 'risk', field);
 

@@ -1,11 +1,14 @@
 import { describeInfantAge, formatUkDate } from './age';
 import { referrerRole, text } from './answers';
 import { checklist, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
+import { INFORMATION_SHARING, needsSharingStatement, referralStillNeeds } from './consent';
+import { CONTRADICTIONS_HEADING, contradictions } from './contradictions';
 import { type Block, block, type Doc, type Fact } from './document';
-import { PRACTITIONER_DECIDES } from './eligibility';
+import { PRACTITIONER_DECIDES, practitionerWillConsider } from './eligibility';
 import { choiceTitle, type FieldDef } from './fields';
 import { formatNhsNumber } from './nhs-number';
 import { PHONE_OUTCOMES, type PhoneRecord } from './pick-up-the-phone';
+import { WHO_ACTS } from './risk';
 import type { SubmittedCall } from './submitted-call';
 
 const RECORD_ON = {
@@ -14,18 +17,46 @@ const RECORD_ON = {
   none: 'Advice only: no individual record identified',
 } as const;
 
+/**
+ * Who reads the summary. The suggested eligibility, with its reasons, is for the duty practitioner only:
+ * seed 000 has the practitioner give the indication at the end of the call, and a verdict shown to the
+ * referrer before anyone has seen the call can deter a referral (HAZ-13). The referrer sees what the
+ * practitioner will consider instead. The referrer's is the default, so a caller that forgets cannot leak it.
+ */
+export type SummaryAudience = 'referrer' | 'duty';
+
 /** The structured summary of the call, ready to copy onto the clinical record. */
-export function summaryDoc(call: SubmittedCall, profile: ServiceProfile): Doc {
+export function summaryDoc(
+  call: SubmittedCall,
+  profile: ServiceProfile,
+  audience: SummaryAudience = 'referrer',
+): Doc {
   const sections = checklist(call.kind, profile);
   const advice = call.kind === 'advice';
-  const blocks: Block[] = [header(call)];
+  // answers that contradict each other come first: each is a question to ask before anything else
+  const blocks: Block[] = [header(call), ...contradictionsBlock(call, audience)];
   if (advice) blocks.push(sectionBlock(call, sections, 'advice'));
   else {
     blocks.push(familyBlock(call), sectionBlock(call, sections, 'consent'));
     for (const s of sections.filter((s) => s.keyPoint)) blocks.push(sectionBlock(call, sections, s.id));
   }
-  blocks.push(riskBlock(call, sections), phoneBlock(call.phone));
-  if (call.eligibility) {
+  blocks.push(riskBlock(call, sections), ...whoActsBlocks(call, audience), phoneBlock(call.phone));
+  if (!advice && needsSharingStatement(call.answers)) {
+    blocks.push(block(INFORMATION_SHARING.heading, { bullets: [...INFORMATION_SHARING.lines] }));
+  }
+  if (!advice)
+    blocks.push(block('What the referral still needs', { bullets: referralStillNeeds(call.answers) }));
+  if (!advice && audience === 'referrer') {
+    blocks.push(
+      block('What the IMH practitioner will consider', {
+        bullets: [
+          ...practitionerWillConsider(profile),
+          'The IMH duty practitioner gives the eligibility indication; you will be told in this chat.',
+        ],
+      }),
+    );
+  }
+  if (call.eligibility && audience === 'duty') {
     blocks.push(
       block(`Eligibility indication (suggested): ${call.eligibility.headline}`, {
         bullets: [
@@ -140,14 +171,46 @@ function riskBlock(call: SubmittedCall, sections: readonly SectionDef[]): Block 
   const answered = (riskSection?.fields ?? [])
     .filter((f) => f.kind === 'choice' && f.id !== 'level')
     .map((f) => ({ label: f.label, value: display(f, call.answers.risk?.[f.id]) }));
-  const bullets = [...call.risk.actions];
-  if (call.risk.raisedBecause.length)
-    bullets.unshift(`Suggested level raised because: ${call.risk.raisedBecause.join('; ')}.`);
+  const bullets = call.risk.raisedBecause.length
+    ? [`Suggested level raised because: ${call.risk.raisedBecause.join('; ')}.`]
+    : [];
   return block(`Risk screening: ${call.risk.levelText}`, {
     facts: answered,
     paragraphs: [{ label: 'Details', text: text(call.answers, 'risk', 'details') }],
     bullets,
   });
+}
+
+/**
+ * Who acts (issue 8, HAZ-03): what the referrer should do now, apart from what the IMH service will do.
+ * The referrer's part is as they were told it when the call was submitted (absent on older records).
+ */
+function whoActsBlocks(call: SubmittedCall, audience: SummaryAudience): Block[] {
+  const now = call.risk.referrerActions ?? [];
+  return [
+    ...(now.length
+      ? [
+          block(audience === 'duty' ? WHO_ACTS.referrerForDuty : WHO_ACTS.referrer, {
+            bullets: [...now],
+          }),
+        ]
+      : []),
+    block(WHO_ACTS.service, { bullets: [...call.risk.actions] }),
+  ];
+}
+
+/** Answers that do not fit together (HAZ-05), worded for who reads the summary; none, no block. */
+function contradictionsBlock(call: SubmittedCall, audience: SummaryAudience): Block[] {
+  const found = contradictions(call.answers);
+  if (found.length === 0) return [];
+  return [
+    block(audience === 'duty' ? CONTRADICTIONS_HEADING.duty : CONTRADICTIONS_HEADING.referrer, {
+      bullets: [
+        ...found.map((c) => c.text),
+        ...(audience === 'referrer' ? [CONTRADICTIONS_HEADING.summaryNote] : []),
+      ],
+    }),
+  ];
 }
 
 function phoneBlock(records: readonly PhoneRecord[]): Block {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Outbox } from '../delivery/outbox';
+import type { DeliveryTarget, Outbox } from '../delivery/outbox';
 import { BOT_ACTOR } from '../delivery/scheduler';
 import { type Actor, alreadyDone, type CallEvent, type CallEventBody } from '../domain/call-state';
 import type { Audit } from './audit';
@@ -20,6 +20,12 @@ export interface ActionRequest {
   /** What was pressed (the card verb), for the audit log. */
   readonly action: string;
   readonly now: Date;
+  /**
+   * The message the button was on (the invoke's conversation and replyToId). An acknowledgement updates
+   * every message of the alert; this one too, even if the outbox never learned its id (a duplicate
+   * whose answer was lost).
+   */
+  readonly on?: { readonly conversationId: string; readonly activityId: string } | undefined;
 }
 
 export type ActionResult =
@@ -89,13 +95,14 @@ export class CallActions {
     const at = r.now.toISOString();
     const event = this.events.append(r.recordId, state.version, r.body, r.actor, at);
     let deliveryId: string | undefined;
-    if (r.body.type === 'indication-given') {
+    // the referrer is told the indication and the allocations meeting's outcome, in the same transaction
+    if (r.body.type === 'indication-given' || r.body.type === 'allocation-decided') {
       deliveryId = this.options.newId();
       this.outbox.enqueue(
         {
           id: deliveryId,
           recordId: r.recordId,
-          kind: 'indication-notice',
+          kind: r.body.type === 'indication-given' ? 'indication-notice' : 'allocation-notice',
           target: { type: 'referrer' },
           payload: { seq: event.seq },
         },
@@ -103,8 +110,73 @@ export class CallActions {
         this.options.giveUpMinutes,
       );
     }
-    this.record(r, 'done', { version: event.seq, ...(deliveryId ? { deliveryId } : {}) });
+    if (r.body.type === 'alert-acknowledged') {
+      // the referrer is told who acknowledged their alert and when (HAZ-03), after the "leads were
+      // alerted" notice if there is one, so the two arrive in the order they happened
+      const alerted = this.outbox
+        .forRecord(r.recordId)
+        .find((d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed');
+      deliveryId = this.options.newId();
+      this.outbox.enqueue(
+        {
+          id: deliveryId,
+          recordId: r.recordId,
+          kind: 'referrer-notice',
+          target: { type: 'referrer' },
+          payload: { notice: 'acknowledged', by: r.actor.name, at, seq: event.seq },
+          afterId: alerted?.id,
+        },
+        r.now,
+        this.options.giveUpMinutes,
+      );
+    }
+    const updates = r.body.type === 'alert-acknowledged' ? this.updateAlertMessages(r) : [];
+    this.record(r, 'done', {
+      version: event.seq,
+      ...(deliveryId ? { deliveryId } : {}),
+      ...(updates.length ? { updates } : {}),
+    });
     return { outcome: 'done', view: this.views.load(r.recordId)!, event };
+  }
+
+  /**
+   * Inside the acknowledgement's transaction: one update (PUT, through the outbox so it is retried) for
+   * every message the alert posted: the alert, each escalation (in its thread, or in the duty and admin
+   * channels while undelivered), each copy of an undelivered alert, and the message pressed if the outbox
+   * does not know it. A message still to be posted waits for its post (after), then is redrawn: one being
+   * posted at this moment may have been drawn before the acknowledgement. Returns the update ids.
+   */
+  private updateAlertMessages(r: ActionRequest): string[] {
+    const all = this.outbox.forRecord(r.recordId);
+    const messages = all.filter(
+      (d) =>
+        d.status !== 'failed' &&
+        (d.kind === 'safeguarding-alert' ||
+          d.kind === 'alert-escalation' ||
+          (d.kind === 'alert-undelivered' && d.target.type === 'channel')),
+    );
+    const ids: string[] = [];
+    const enqueue = (target: Extract<DeliveryTarget, { type: 'update' }>, afterId?: string) => {
+      const id = this.options.newId();
+      this.outbox.enqueue(
+        { id, recordId: r.recordId, kind: 'alert-update', target, afterId },
+        r.now,
+        this.options.giveUpMinutes,
+      );
+      ids.push(id);
+    };
+    for (const m of messages)
+      enqueue({ type: 'update', of: m.id }, m.status === 'pending' ? m.id : undefined);
+    const pressed = r.on;
+    const alert = all.find((d) => d.kind === 'safeguarding-alert');
+    if (
+      pressed &&
+      alert &&
+      !all.some((d) => d.activityId === pressed.activityId && d.conversationId === pressed.conversationId)
+    ) {
+      enqueue({ type: 'update', of: alert.id, ...pressed });
+    }
+    return ids;
   }
 
   private record(r: ActionRequest, outcome: string, detail: Record<string, unknown>): void {
@@ -114,10 +186,11 @@ export class CallActions {
       action: r.action,
       recordId: r.recordId,
       outcome,
-      // ids, states and counts only: the indication's value, never its free-text reason
+      // ids, states and counts only: the indication's or outcome's value, never its free-text reason
       detail: {
         cardVersion: r.cardVersion,
         ...(r.body.type === 'indication-given' ? { indication: r.body.indication } : {}),
+        ...(r.body.type === 'allocation-decided' ? { allocation: r.body.outcome } : {}),
         ...detail,
       },
     });

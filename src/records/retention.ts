@@ -9,7 +9,10 @@ export interface RetentionOptions {
   readonly draftDays: number;
   /** A referrer's saved state (the remembered profile) unused for this long is deleted. */
   readonly profileDays: number;
-  /** Submitted records are deleted this many years after submission (RECORD_RETENTION_YEARS). */
+  /**
+   * Submitted records are deleted this many years after submission (RECORD_RETENTION_YEARS); an alert
+   * raised while a call was in progress that never became a record's, this many years after it was raised.
+   */
   readonly recordYears: number;
   /** At most this many of each kind per run, so one run never holds the write lock for long. */
   readonly batch?: number;
@@ -19,6 +22,8 @@ export interface Purged {
   readonly drafts: number;
   readonly profiles: number;
   readonly records: number;
+  /** Alerts raised while a call was in progress whose call was discarded or never submitted. */
+  readonly alerts: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -38,6 +43,8 @@ export class Retention {
   private readonly deleteState: Database.Statement<[string, string]>;
   private readonly dueRecords: Database.Statement<[string, number], { id: string }>;
   private readonly purgeRecord: (id: string, at: string) => { events: number; deliveries: number };
+  private readonly dueAlerts: Database.Statement<[string, number], { id: string; draft_id: string }>;
+  private readonly purgeAlert: (id: string, draftId: string, at: string) => number | undefined;
   private readonly batch: number;
 
   constructor(
@@ -69,11 +76,14 @@ export class Retention {
     const events = db.prepare('DELETE FROM record_events WHERE record_id = ?');
     const contacts = db.prepare('DELETE FROM call_contacts WHERE record_id = ?');
     const deliveries = db.prepare('DELETE FROM outbox WHERE record_id = ?');
+    // the alert the call raised while in progress (migration 4): its snapshot goes with the record
+    const draftAlerts = db.prepare('DELETE FROM draft_alerts WHERE record_id = ?');
     const record = db.prepare('DELETE FROM duty_calls WHERE id = ?');
     this.purgeRecord = db.transaction((id: string, at: string) => {
       permit.run(id);
       const counts = { events: events.run(id).changes, deliveries: deliveries.run(id).changes };
       contacts.run(id);
+      draftAlerts.run(id);
       record.run(id);
       unpermit.run(id);
       // ids and counts only: what was deleted is gone, and the audit must not keep a copy of it
@@ -87,17 +97,56 @@ export class Retention {
       });
       return counts;
     });
+
+    // An alert raised while a call was in progress whose call was discarded or never submitted is a
+    // safeguarding record of its own (the leads were told about this infant): kept RECORD_RETENTION_YEARS
+    // from when it was raised, then deleted with every outbox row it queued (all carry its id; no record
+    // names them). A submitted call's alert goes with its record (above), whenever that is due.
+    this.dueAlerts = db.prepare(
+      'SELECT id, draft_id FROM draft_alerts WHERE record_id IS NULL AND raised_at < ? ORDER BY raised_at LIMIT ?',
+    );
+    const alertRow = db.prepare('DELETE FROM draft_alerts WHERE id = ? AND record_id IS NULL');
+    const alertDeliveries = db.prepare(
+      `DELETE FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?`,
+    );
+    this.purgeAlert = db.transaction((id: string, draftId: string, at: string) => {
+      // taken over by a record since it was read: it goes with that record instead
+      if (alertRow.run(id).changes === 0) return undefined;
+      const deliveries = alertDeliveries.run(id).changes;
+      this.audit.append({
+        at,
+        actorId: 'bot',
+        action: 'draft-alert-purged',
+        recordId: draftId,
+        outcome: 'purged',
+        detail: { alertId: id, retentionYears: this.o.recordYears, deliveries },
+      });
+      return deliveries;
+    });
   }
 
   run(now: Date): Purged {
     const drafts = this.purgeDrafts(new Date(now.getTime() - this.o.draftDays * DAY_MS));
     const profiles = this.purgeStates(new Date(now.getTime() - this.o.profileDays * DAY_MS));
     const records = this.purgeRecords(now, yearsBefore(now, this.o.recordYears));
-    if (drafts + profiles + records > 0 && !scrubWal(this.db)) {
+    const alerts = this.purgeAlerts(now, yearsBefore(now, this.o.recordYears));
+    if (drafts + profiles + records + alerts > 0 && !scrubWal(this.db)) {
       // a reader held the WAL: the next run that deletes anything truncates it
       this.logger.warn({ event: 'retention-wal-busy' });
     }
-    return { drafts, profiles, records };
+    return { drafts, profiles, records, alerts };
+  }
+
+  private purgeAlerts(now: Date, before: Date): number {
+    const at = now.toISOString();
+    let count = 0;
+    for (const { id, draft_id } of this.dueAlerts.all(before.toISOString(), this.batch)) {
+      const deliveries = this.purgeAlert(id, draft_id, at);
+      if (deliveries === undefined) continue;
+      count += 1;
+      this.logger.info({ event: 'draft-alert-purged', alert: id, draft: draft_id, deliveries });
+    }
+    return count;
   }
 
   private purgeDrafts(before: Date): number {

@@ -5,6 +5,7 @@ import type { SubmittedCall } from '../domain/submitted-call';
 import type { DutyCallRecords, DutyCallRow } from '../storage/duty-call-records';
 import type { Audit } from './audit';
 import type { CallContact, CallContacts } from './call-contacts';
+import type { DraftAlerts } from './draft-alerts';
 
 export interface SubmissionOptions {
   readonly alertRules: readonly AlertRule[];
@@ -15,6 +16,8 @@ export interface SubmissionOptions {
 export interface Recorded {
   readonly alertReasons: readonly string[];
   readonly deliveryIds: readonly string[];
+  /** The call's safeguarding alert (raised now, or while the call was in progress), if it has one. */
+  readonly alertDeliveryId?: string | undefined;
 }
 
 /**
@@ -29,6 +32,8 @@ export class Submissions {
     private readonly outbox: Outbox,
     private readonly audit: Audit,
     private readonly options: SubmissionOptions,
+    /** Alerts raised while calls were in progress: a submit takes its call's over. */
+    private readonly draftAlerts?: DraftAlerts,
   ) {}
 
   record(row: DutyCallRow & { record: SubmittedCall }, contact: CallContact, now: Date): Recorded {
@@ -38,6 +43,7 @@ export class Submissions {
       this.outbox.enqueue(d, now, this.options.giveUpMinutes);
       ids.push(d.id);
     };
+    let alertId: string | undefined;
     this.db.transaction(() => {
       this.records.insert(row);
       this.contacts.insert(contact);
@@ -48,13 +54,28 @@ export class Submissions {
         kind: 'duty-summary',
         target: { type: 'channel', role: 'duty' },
       });
-      if (reasons.length > 0) {
+      // an alert raised while the call was in progress (the risk section saved with possible harm) is
+      // this call's alert: the record takes it over rather than a second, separate alert being raised,
+      // whatever the answers are now (a withdrawn answer does not withdraw an alert: the leads decide)
+      const inProgress = this.draftAlerts?.takeOver(row.record, reasons, now);
+      if (inProgress) alertId = inProgress.outboxId;
+      else if (reasons.length > 0) {
+        alertId = this.options.newId();
         enqueue({
-          id: this.options.newId(),
+          id: alertId,
           recordId: row.id,
           kind: 'safeguarding-alert',
           target: { type: 'channel', role: 'safeguarding' },
           payload: { reasons },
+        });
+        // the referrer is told in their chat once the leads have the alert (HAZ-03)
+        enqueue({
+          id: this.options.newId(),
+          recordId: row.id,
+          kind: 'referrer-notice',
+          target: { type: 'referrer' },
+          payload: { notice: 'alerted', alertDeliveryId: alertId },
+          afterId: alertId,
         });
       }
       enqueue({
@@ -70,9 +91,9 @@ export class Submissions {
         action: 'call-submitted',
         recordId: row.id,
         outcome: 'recorded',
-        detail: { kind: row.kind, alert: reasons.length > 0, deliveries: ids.length },
+        detail: { kind: row.kind, alert: alertId !== undefined, deliveries: ids.length },
       });
     })();
-    return { alertReasons: reasons, deliveryIds: ids };
+    return { alertReasons: reasons, deliveryIds: ids, alertDeliveryId: alertId };
   }
 }

@@ -160,4 +160,74 @@ export const migrations: readonly Migration[] = [
         WHERE CASE WHEN json_valid(value) THEN json_type(value, '$.current') END = 'object';
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- A safeguarding alert raised while the call is still in progress (on saving the risk section
+      -- with possible harm), before any duty_calls row exists for the outbox's record_id to name. The
+      -- alert is tied to its draft here; at submit the record takes it over (record_id), so the
+      -- submitted call and the in-progress alert are one alert thread, not two.
+      CREATE TABLE draft_alerts (
+        -- the alert's own id: the in-progress alert's Acknowledge carries it
+        id TEXT PRIMARY KEY,
+        -- one alert per draft, however often the risk section is saved
+        draft_id TEXT NOT NULL UNIQUE,
+        -- the call's reference, shown to the leads now and given to the record at submit
+        reference TEXT NOT NULL,
+        -- the post that starts the alert's thread (no foreign key: retention deletes a record's
+        -- deliveries, and removes this row with them)
+        outbox_id TEXT NOT NULL UNIQUE,
+        tenant_id TEXT NOT NULL,
+        referrer_aad_id TEXT NOT NULL,
+        -- the referrer's chat, for telling them the leads were alerted and who acknowledged
+        service_url TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        -- what the alert card shows (the same minimum as a submitted call's alert), as at raising
+        snapshot_json TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        -- whether possible harm was still answered yes / not known at the last risk save
+        risk_flagged INTEGER NOT NULL DEFAULT 1,
+        ack_by_id TEXT,
+        ack_by_name TEXT,
+        ack_at TEXT,
+        record_id TEXT,
+        closed_as TEXT CHECK (closed_as IN ('submitted', 'discarded')),
+        closed_at TEXT,
+        unsubmitted_noted_at TEXT
+      );
+      -- the scheduler's RISK_DRAFT_ALERT_MINUTES check: open alerts not yet followed up, oldest first
+      CREATE INDEX draft_alerts_unsubmitted ON draft_alerts (raised_at)
+        WHERE closed_at IS NULL AND unsubmitted_noted_at IS NULL;
+      CREATE INDEX draft_alerts_record ON draft_alerts (record_id) WHERE record_id IS NOT NULL;
+    `,
+  },
+  {
+    version: 5,
+    sql: `
+      -- An in-progress alert is escalated like a record's (every ALERT_ESCALATION_MINUTES until
+      -- acknowledged) while it has no record: the rounds made so far, and when the next is due, which the
+      -- scheduler finds by index. NULL once acknowledged or taken over by its record (whose events then
+      -- carry the rounds).
+      ALTER TABLE draft_alerts ADD COLUMN escalations INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE draft_alerts ADD COLUMN last_escalated_at TEXT;
+      ALTER TABLE draft_alerts ADD COLUMN next_escalation_at TEXT;
+      -- alerts raised by an earlier build: looked at on the first tick, which sets the real time
+      UPDATE draft_alerts SET next_escalation_at = raised_at WHERE record_id IS NULL AND ack_at IS NULL;
+      CREATE INDEX draft_alerts_escalation ON draft_alerts (next_escalation_at)
+        WHERE next_escalation_at IS NOT NULL;
+      -- retention of alerts that never became a record's (discarded, or never submitted), oldest first
+      CREATE INDEX draft_alerts_unrecorded ON draft_alerts (raised_at) WHERE record_id IS NULL;
+
+      -- An in-progress alert's deliveries have no record_id; each carries the alert's id in its payload.
+      -- Rows an earlier build queued about the alert's first post (the undelivered notices) name it by
+      -- alertId only: give them the alert's id too, so one index finds them all.
+      UPDATE outbox SET payload_json = json_set(payload_json, '$.draftAlertId',
+          (SELECT a.id FROM draft_alerts a WHERE a.outbox_id = json_extract(outbox.payload_json, '$.alertId')))
+        WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') IS NULL
+          AND EXISTS (SELECT 1 FROM draft_alerts a WHERE a.outbox_id = json_extract(outbox.payload_json, '$.alertId'));
+      CREATE INDEX outbox_draft_alert ON outbox (json_extract(payload_json, '$.draftAlertId'))
+        WHERE record_id IS NULL;
+    `,
+  },
 ];

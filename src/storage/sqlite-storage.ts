@@ -24,6 +24,9 @@ export class SqliteStorage implements Storage {
   private readonly readAll: (keys: string[]) => [string, object][];
   private readonly writeAll: Database.Transaction<(writes: PendingWrite[]) => void>;
   private readonly deleteAll: (keys: string[]) => void;
+  private readonly writeWith: Database.Transaction<
+    (writes: PendingWrite[], alongside: () => unknown) => unknown
+  >;
 
   /** `now` stamps updated_at, which retention (src/records/retention.ts) reads on the same clock. */
   constructor(
@@ -54,6 +57,12 @@ export class SqliteStorage implements Storage {
         if (upsert.run(write).changes === 0) throw eTagConflict(write.key);
       }
     });
+    this.writeWith = db.transaction((writes: PendingWrite[], alongside: () => unknown) => {
+      for (const write of writes) {
+        if (upsert.run(write).changes === 0) throw eTagConflict(write.key);
+      }
+      return alongside();
+    });
     this.deleteAll = db.transaction((keys: string[]) => {
       for (const key of keys) remove.run(key);
     });
@@ -67,8 +76,26 @@ export class SqliteStorage implements Storage {
 
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
+    const writes = this.pending(changes);
+    if (writes.length === 0) return;
+    // IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a deferred
+    // transaction failing with SQLITE_BUSY when it tries to upgrade its read lock.
+    this.writeAll.immediate(writes);
+  }
+
+  /**
+   * write(), and `alongside` in the same transaction on the same database: both happen or neither does
+   * (an eTag conflict, or `alongside` throwing, rolls back both). How a draft save and the safeguarding
+   * alert it raises are stored together (DraftStore.saveWith). `alongside` must be synchronous and use
+   * this storage's own database connection.
+   */
+  async writeTogether<T>(changes: StoreItems, alongside: () => T): Promise<T> {
+    return this.writeWith.immediate(this.pending(changes), alongside) as T;
+  }
+
+  private pending(changes: StoreItems): PendingWrite[] {
     const updatedAt = this.now().toISOString();
-    const writes = Object.entries(changes).map(([key, item]): PendingWrite => {
+    return Object.entries(changes).map(([key, item]): PendingWrite => {
       const { eTag, ...value } = item;
       return {
         key,
@@ -78,10 +105,6 @@ export class SqliteStorage implements Storage {
         updatedAt,
       };
     });
-    if (writes.length === 0) return;
-    // IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a deferred
-    // transaction failing with SQLITE_BUSY when it tries to upgrade its read lock.
-    this.writeAll.immediate(writes);
   }
 
   async delete(keys: string[]): Promise<void> {

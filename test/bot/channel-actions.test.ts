@@ -178,7 +178,8 @@ describe('duty actions', () => {
     expect(cardText(received.card)).toContain(
       `Formal written referral: Received: marked by Devi Duty, ${AT}`,
     );
-    expect(executeActions(received.card).map((a) => a.verb)).toEqual(['duty.indicate']);
+    // what is left: the indication, and the allocations meeting's outcome (the formal referral is in)
+    expect(executeActions(received.card).map((a) => a.verb)).toEqual(['duty.indicate', 'duty.allocation']);
     expect(eventRows(bot, call.id).map((e) => [e.seq, e.type, e.actor_id])).toEqual([
       [1, 'recorded-on-record', `aad-${USERS.duty}`],
       [2, 'referral-received', `aad-${USERS.duty2}`],
@@ -390,7 +391,7 @@ describe('who may act', () => {
 });
 
 describe('cards that cannot apply', () => {
-  test('a stale card (the record moved on) gets the card as it is now, and a note; nothing changes', async () => {
+  test('[HAZ-18] a stale card (the record moved on) gets the card as it is now, and a note; nothing changes', async () => {
     const { call, summary } = await dutyCall();
     await pressExecute(bot, summary, 'Mark recorded on the clinical record', USERS.duty);
     // the original card, still at version 0, used to give an indication
@@ -425,7 +426,7 @@ describe('cards that cannot apply', () => {
     expect(eventRows(bot, call.id)).toHaveLength(2);
   });
 
-  test('a forged version (ahead of the record, or behind it) is stale too', async () => {
+  test('[HAZ-18] a forged version (ahead of the record, or behind it) is stale too', async () => {
     const { call } = await dutyCall();
     for (const v of [1, 7, 999_999]) {
       const answer = await execute(

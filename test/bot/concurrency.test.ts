@@ -36,7 +36,7 @@ function refused(replies: Reply[]): boolean {
   return /Nothing changed|Your draft changed at the same moment/.test(text(replies));
 }
 
-test('the same Next pressed twice at once advances exactly once', async () => {
+test('[HAZ-18] the same Next pressed twice at once advances exactly once', async () => {
   const family = await walkTo(bot, 'family', FULL_CALL);
   const value = press(family, 'Next', FULL_CALL.family!);
   const results = await Promise.all([bot.submit(value), bot.submit(value), bot.submit(value)]);
@@ -84,7 +84,7 @@ test('two different answers sent at once: one is saved whole, the other not at a
   expect(values(back)).toMatchObject({ name: won.name, phone: won.phone });
 });
 
-test('Submit pressed twice at once records the call once', async () => {
+test('[HAZ-18] Submit pressed twice at once records the call once', async () => {
   const review = await walkTo(bot, 'review', FULL_CALL);
   const value = press(review, 'Submit the duty call');
   const results = await Promise.all([bot.submit(value), bot.submit(value)]);

@@ -47,7 +47,10 @@ test('a referrer completes a full duty call and gets the summary and draft refer
   ]);
   const review = cardText(card);
   expect(review).toContain('Check your duty call');
-  expect(review).toContain('Suggested eligibility: Likely eligible');
+  // no eligibility verdict for the referrer: what the referral needs and what the practitioner considers
+  expect(review).not.toMatch(/Likely (not )?eligible|Suggested eligibility/);
+  expect(review).toContain('What the referral still needs');
+  expect(review).toContain('The IMH duty practitioner gives the eligibility indication');
   expect(review).toContain('Key points covered 6 of 6'.toLowerCase().replace('key', 'key'));
 
   const replies = await bot.submit(press(card, 'Submit the duty call'));
@@ -57,7 +60,8 @@ test('a referrer completes a full duty call and gets the summary and draft refer
   expect(s).toContain('duty call summary');
   expect(s).toContain('The infant’s record');
   expect(s).toContain('943 476 5919');
-  expect(s).toContain('Likely eligible');
+  expect(s).not.toContain('Likely eligible');
+  expect(s).toContain('What the IMH practitioner will consider');
   expect(s).toContain('Parental mental health: Phoned');
   const r = cardText(referral);
   expect(r).toContain('Draft referral to Test IMH Service');

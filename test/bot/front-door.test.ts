@@ -17,6 +17,9 @@ const PRODUCTION = {
   BOT_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
   BOT_PASSWORD: 'x',
   HOST: '127.0.0.1',
+  // production refuses to start without a safeguarding channel (issue 8, HAZ-06)
+  SAFEGUARDING_TEAM_ID: '19:team-safe@thread.tacv2',
+  SAFEGUARDING_CHANNEL_ID: '19:safeguarding@thread.tacv2',
 };
 
 const OTHER_TENANT = '99999999-8888-7777-6666-555555555555';
@@ -72,7 +75,7 @@ describe('in production mode, without a token', () => {
     vi.restoreAllMocks();
   });
 
-  test('a body sent as gzip that is not gzip gets 415 and the server keeps running', async () => {
+  test('[HAZ-19] a body sent as gzip that is not gzip gets 415 and the server keeps running', async () => {
     const answer = await rawRequest(bot.url, {
       headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
       body: JSON.stringify(activity()),

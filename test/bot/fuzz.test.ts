@@ -317,7 +317,7 @@ function expectSafeAnswer(r: { status: number; raw: string; ms: number }, invoke
 }
 
 describe('fuzzing the messaging endpoint', () => {
-  test('generated activities and card payloads: no 5xx, no leak, no slow answer', async () => {
+  test('[HAZ-18] generated activities and card payloads: no 5xx, no leak, no slow answer', async () => {
     const target: Target = {
       connectorUrl: bot.connector.url,
       draftId: before!.current!.id,
@@ -353,7 +353,7 @@ describe('fuzzing the messaging endpoint', () => {
     );
   }, 120_000);
 
-  test('afterwards: the bot still answers, nothing crashed, the draft is intact and the logs hold no leak', async () => {
+  test('[HAZ-18] afterwards: the bot still answers, nothing crashed, the draft is intact and the logs hold no leak', async () => {
     expect(sent).toBeGreaterThanOrEqual(2_000);
     const health = await fetch(`${bot.url}/healthz`);
     expect(health.status).toBe(200);

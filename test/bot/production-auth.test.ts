@@ -29,6 +29,9 @@ beforeAll(async () => {
       BOT_PASSWORD: 'x',
       HOST: '127.0.0.1',
       TEST_BOT_OPENID_METADATA_URL: idp.metadataUrl,
+      // production refuses to start without a safeguarding channel (issue 8, HAZ-06)
+      SAFEGUARDING_TEAM_ID: '19:team-safe@thread.tacv2',
+      SAFEGUARDING_CHANNEL_ID: '19:safeguarding@thread.tacv2',
     },
   });
 });
@@ -87,7 +90,7 @@ describe('a request that is not from Bot Framework', () => {
     expect(bot.sql('SELECT key FROM bot_state')).toEqual([]);
   });
 
-  test('without a valid token, naming another tenant still gets 401: the tenant is not checked yet', async () => {
+  test('[HAZ-19] without a valid token, naming another tenant still gets 401: the tenant is not checked yet', async () => {
     for (const headers of [{}, { authorization: 'Bearer not-a-jwt' }] as Record<string, string>[]) {
       for (const where of [
         {
@@ -114,7 +117,7 @@ describe('a request that is not from Bot Framework', () => {
 });
 
 describe('a request from Bot Framework', () => {
-  test('a valid token for another tenant gets 403 and changes nothing', async () => {
+  test('[HAZ-19] a valid token for another tenant gets 403 and changes nothing', async () => {
     for (const where of [
       { conversation: { id: 'a:x', tenantId: OTHER_TENANT }, channelData: { tenant: { id: OTHER_TENANT } } },
       { conversation: { id: 'a:x', tenantId: TENANT }, channelData: { tenant: { id: OTHER_TENANT } } },
@@ -148,6 +151,8 @@ describe('the test-only key server setting', () => {
     SERVICE_AREA_NAME: 'A',
     SERVICE_AREA_POSTCODE_DISTRICTS: 'LE1',
     ADVICE_LINE_NUMBER: '0116 111 2222',
+    SOCIAL_CARE_FRONT_DOOR_NUMBER: '0116 111 3333',
+    OUT_OF_HOURS_NUMBER: '0116 111 4444',
     TEST_BOT_OPENID_METADATA_URL: 'http://127.0.0.1:1/v1/.well-known/openidconfiguration',
   };
 

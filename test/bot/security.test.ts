@@ -30,7 +30,7 @@ describe('tenant', () => {
     channelData: { tenant: { id: OTHER_TENANT } },
   };
 
-  test('an activity from another tenant gets 403 and writes nothing', async () => {
+  test('[HAZ-19] an activity from another tenant gets 403 and writes nothing', async () => {
     bot = await startTestBot({ captureLogs: true });
     const attempts: Record<string, unknown>[] = [
       { text: 'start' },
@@ -95,6 +95,9 @@ describe('authentication', () => {
         BOT_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
         BOT_PASSWORD: 'x',
         HOST: '127.0.0.1',
+        // production refuses to start without a safeguarding channel (issue 8, HAZ-06)
+        SAFEGUARDING_TEAM_ID: '19:team-safe@thread.tacv2',
+        SAFEGUARDING_CHANNEL_ID: '19:safeguarding@thread.tacv2',
       },
     });
     const attempts: Record<string, string>[] = [
@@ -171,7 +174,7 @@ describe('errors', () => {
 });
 
 describe('logs', () => {
-  test('a whole duty call logs none of what the referrer typed', async () => {
+  test('[HAZ-19] a whole duty call logs none of what the referrer typed', async () => {
     const printed: string[] = [];
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {

@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, test } from 'vitest';
 import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/bot/cards';
+import { truncate } from '../../src/bot/views/common';
 import { REASON_MAX_LENGTH } from '../../src/bot/views/duty-view';
 import { Outbox } from '../../src/delivery/outbox';
 import { type RenderContext, renderDelivery } from '../../src/delivery/render';
@@ -133,7 +134,7 @@ describe.each(KINDS)('a %s call from the fixtures', (kind) => {
     return world(call, TEST_PROFILE);
   };
 
-  test('every kind of delivery renders a valid card whose last line names the record and the delivery', () => {
+  test('[HAZ-16] every kind of delivery renders a valid card whose last line names the record and the delivery', () => {
     const w = fixture();
     const kinds = [
       ['duty-summary', {}],
@@ -141,10 +142,13 @@ describe.each(KINDS)('a %s call from the fixtures', (kind) => {
       ['alert-escalation', { round: 2, alertDeliveryId: 'x' }],
       ['referrer-confirmation', {}],
       ['indication-notice', { seq: 1 }],
+      ['allocation-notice', { seq: 3 }],
       ['referral-reminder', { reminder: 1 }],
       ['delivery-failed', { failedId: 'd-1', failedKind: 'duty-summary', reason: 'http 403', attempts: 3 }],
     ] as const;
     w.act({ type: 'indication-given', indication: 'eligible', reason: '' }, DUTY);
+    w.act({ type: 'referral-received' }, DUTY);
+    w.act({ type: 'allocation-decided', outcome: 'accepted', note: '' }, DUTY);
     for (const [k, payload] of kinds) {
       const card = w.render(k, payload);
       expect(cardProblems(card), k).toEqual([]);
@@ -216,6 +220,43 @@ describe('the formal referral', () => {
     expect(allText(after)).toContain('Received: marked by Dana Duty, 23 November 2026, 10:01');
     expect(allText(after)).not.toContain('overdue');
     expect(elements(after).filter((e) => e.verb === 'duty.referral-received')).toEqual([]);
+  });
+
+  test('[HAZ-15] once received, the duty card offers the allocations meeting’s four outcomes, and shows the one recorded', () => {
+    const x = world(call(), TEST_PROFILE);
+    const before = x.render('duty-summary');
+    expect(allText(before)).toContain('Allocations meeting');
+    expect(allText(before)).toContain('After the formal referral is received');
+    expect(elements(before).filter((e) => e.verb === 'duty.allocation')).toEqual([]);
+
+    x.act({ type: 'referral-received' }, DUTY);
+    const received = x.render('duty-summary');
+    expect(allText(received)).toMatch(/Allocations meeting[\s\S]*Awaited/);
+    const outcome = elements(received).find((e) => e.id === 'allocation')!;
+    expect((outcome.choices as { value: string }[]).map((c) => c.value)).toEqual([
+      'accepted',
+      'network-information',
+      'family-contact',
+      'not-accepted',
+    ]);
+    expect(elements(received).filter((e) => e.verb === 'duty.allocation')).toMatchObject([
+      { title: 'Save the outcome', data: { recordId: x.call.id, version: 1 } },
+    ]);
+    expect((received.actions as { title: string }[]).map((a) => a.title)).toContain(
+      'Record the allocations meeting’s outcome',
+    );
+    expect(cardProblems(received)).toEqual([]);
+
+    x.act({ type: 'allocation-decided', outcome: 'family-contact', note: 'Mum unsure about coming' }, DUTY);
+    const decided = x.render('duty-summary');
+    expect(allText(decided)).toContain(
+      'Further contact with the family needed: recorded by Dana Duty, 23 November 2026, 10:02',
+    );
+    expect(textRuns(decided)).toContain('Mum unsure about coming');
+    expect((decided.actions as { title: string }[]).map((a) => a.title)).toContain(
+      'Change the allocations meeting’s outcome',
+    );
+    expect(cardProblems(decided)).toEqual([]);
   });
 
   test('is not overdue the day before', () => {
@@ -331,6 +372,27 @@ describe('notices to the referrer and the admin channel', () => {
     expect(second).toContain('Please send your formal written referral');
   });
 
+  test.each([
+    ['accepted', /has been accepted.*allocated to a therapist, or put on the waiting list/],
+    ['network-information', /more information from the professionals working with the family/],
+    ['family-contact', /will contact the family first/],
+    ['not-accepted', /has not been accepted: the team found it not eligible or not suitable/],
+  ] as const)(
+    '[HAZ-15] the allocation notice tells the referrer "%s" in plain words, by whom and when',
+    (outcome, plain) => {
+      const x = w();
+      x.act({ type: 'referral-received' }, DUTY);
+      x.act({ type: 'allocation-decided', outcome, note: 'Note for you' }, LEAD_ACTOR);
+      const card = x.render('allocation-notice', { seq: 2 });
+      const text = allText(card);
+      expect(text).toContain(`The allocations meeting’s outcome for your referral ${x.call.reference}`);
+      expect(text).toContain('recorded by Lee Lead on 23 November 2026, 10:02.');
+      expect(text).toMatch(plain);
+      expect(text).toContain('From the team: Note for you');
+      expect(cardProblems(card)).toEqual([]);
+    },
+  );
+
   test('the delivery-failed notice names the delivery and the record, and no patient data', () => {
     const x = w();
     const card = x.render('delivery-failed', {
@@ -371,19 +433,29 @@ describe('user text on the channel cards is data', () => {
       { type: 'indication-given', indication: 'not-eligible', reason: payload },
       { id: 'a', name: payload },
     );
-    x.act({ type: 'alert-acknowledged' }, { id: 'b', name: payload });
     x.act({ type: 'alert-escalated', round: 1 }, { id: 'bot', name: 'IMH duty bot' });
+    // drawn while unacknowledged: once acknowledged, an escalation is redrawn without its mention
+    const escalation = x.render('alert-escalation', { round: 1 });
+    x.act({ type: 'alert-acknowledged' }, { id: 'b', name: payload });
+    x.act({ type: 'referral-received' }, { id: 'c', name: payload });
+    x.act({ type: 'allocation-decided', outcome: 'not-accepted', note: payload }, { id: 'd', name: payload });
     const cards = {
       duty: x.render('duty-summary'),
       alert: x.render('safeguarding-alert', { reasons: ['Domestic abuse'] }),
-      escalation: x.render('alert-escalation', { round: 1 }),
+      escalation,
       notice: x.render('indication-notice', { seq: 1 }),
+      allocation: x.render('allocation-notice', { seq: 5 }),
     };
     const escaped = escapeMarkdown(payload);
     for (const [name, card] of Object.entries(cards)) {
       // names and facts on the alert have any typed "<at>" broken with a zero-width space
       const noMention = escapeMarkdown(payload.replace(/<(\/?)at>/gi, '<$1\u200Bat>'));
-      expect(cardProblems(card, [payload, escaped, escapeTextRun(payload), noMention]), name).toEqual([]);
+      // a display name is cut at 80 characters on the duty card: the cut name is still the user's text
+      const cutName = escapeMarkdown(truncate(payload, 80).replace(/<(\/?)at>/gi, '<$1\u200Bat>'));
+      expect(
+        cardProblems(card, [payload, escaped, escapeTextRun(payload), noMention, cutName]),
+        name,
+      ).toEqual([]);
       for (const text of markdownTexts(card)) {
         const where = `${name}: ${text.slice(0, 60)}`;
         if (escaped !== payload) expect(text, where).not.toContain(payload);
@@ -399,7 +471,7 @@ describe('user text on the channel cards is data', () => {
     // the only mention is the configured lead's, on the escalation; typed "<at>" never matches it
     const lead = `<at>${LEAD.name}</at>`;
     expect(markdownTexts(cards.escalation).filter((t) => t.includes(lead))).toHaveLength(1);
-    for (const name of ['duty', 'alert', 'notice'] as const)
+    for (const name of ['duty', 'alert', 'notice', 'allocation'] as const)
       expect(JSON.stringify(cards[name]), name).not.toContain('"entities"');
   });
 });
@@ -437,11 +509,55 @@ describe.each(KINDS)('a worst-case %s call', (kind) => {
     // the actions and the state survive the shortening
     const duty = cards[0]![1];
     if (kind === 'full') expect(allText(duty)).toContain('Awaited: overdue');
-    expect(allText(duty)).toContain(`More information needed: given by ${escapeMarkdown(name)}`);
+    // a display name is cut at 80 characters on the card (the event keeps it whole)
+    expect(allText(duty)).toContain(
+      `More information needed: given by ${escapeMarkdown(truncate(name, 80))}, `,
+    );
     expect(
       elements(duty)
         .filter((e) => e.type === 'Action.Execute')
         .map((e) => e.verb),
     ).toEqual(kind === 'full' ? ['duty.indicate', 'duty.referral-received'] : ['duty.indicate']);
+  });
+});
+
+describe.each(FILL_NAMES)('a worst-case full call after the allocations meeting, in %s text', (fillName) => {
+  test('[HAZ-15] the duty card with the longest note, and the referrer’s notice, fit a Teams message', () => {
+    const unit = FILLS[fillName];
+    const call = submitted(
+      buildDraft('full', worstAnswers(unit), WORST_PROFILE, { id: 'rec-worst-allocation' }),
+      WORST_PROFILE,
+    );
+    const x = world(call, WORST_PROFILE);
+    const name = fill(200, unit);
+    x.act(
+      { type: 'indication-given', indication: 'more-information', reason: fill(REASON_MAX_LENGTH, unit) },
+      { id: 'a', name },
+    );
+    x.act({ type: 'recorded-on-record' }, { id: 'b', name });
+    x.act({ type: 'referral-received' }, { id: 'c', name });
+    x.act(
+      { type: 'allocation-decided', outcome: 'network-information', note: fill(REASON_MAX_LENGTH, unit) },
+      { id: 'd', name },
+    );
+    const cards: [string, Card][] = [
+      ['duty-summary', x.render('duty-summary')],
+      ['allocation-notice', x.render('allocation-notice', { seq: 4 })],
+    ];
+    for (const [label, card] of cards) {
+      expect(cardProblems(card), label).toEqual([]);
+      expect(cardJsonBytes(card), label).toBeLessThanOrEqual(MAX_CARD_BYTES);
+      expect(activityBytes(card), label).toBeLessThan(TEAMS_MESSAGE_BYTES);
+      expect(lastText(card), label).toMatch(/· delivery [0-9a-f-]{36}$/);
+    }
+    const duty = cards[0]![1];
+    expect(allText(duty)).toContain(
+      `More information needed from the network: recorded by ${escapeMarkdown(truncate(name, 80))}, `,
+    );
+    expect(
+      elements(duty)
+        .filter((e) => e.type === 'Action.Execute')
+        .map((e) => e.verb),
+    ).toEqual(['duty.indicate', 'duty.allocation']);
   });
 });

@@ -61,7 +61,7 @@ describe.each(FILL_NAMES)('the worst-case full call’s review in %s text', (fil
   const draft = goTo(buildDraft('full', worstAnswers(FILLS[fill]), WORST_PROFILE), 'review', NOW);
   const card = reviewCard(draft, WORST_PROFILE);
 
-  test('lists all ten prompts, one line each', () => {
+  test('lists all twelve prompts, one line each', () => {
     const facts = sectionFacts(card, 'Pick up the phone');
     expect(facts.map((f) => f.title)).toEqual(phonePrompts(draft.answers).map((p) => p.title));
   });

@@ -25,7 +25,10 @@ export const TEST_PROFILE: ServiceProfile = {
   postcodeDistricts: ['LE1', 'LE2', 'LE11'],
   localAuthorities: ['Testshire County Council'],
   adviceLineNumber: '0116 111 2222',
-  mashNumber: '0116 333 4444',
+  frontDoorName: 'Children’s social care front door',
+  frontDoorNumber: '0116 333 4444',
+  outOfHoursName: 'Emergency Duty Team',
+  outOfHoursNumber: '0116 333 5555',
   callMinutes: 45,
   timeZone: 'Europe/London',
 };
@@ -86,7 +89,11 @@ export const WORST_PROFILE: ServiceProfile = {
     'Oadby and Wigston Borough Council',
   ],
   adviceLineNumber: LONGEST_PHONE,
-  mashNumber: LONGEST_PHONE,
+  // the longest names the config schema allows (80 characters), in the costliest text
+  frontDoorName: fill(80, 'Children’s Services Front Door é '),
+  frontDoorNumber: LONGEST_PHONE,
+  outOfHoursName: fill(80, 'Emergency Duty Team é '),
+  outOfHoursNumber: LONGEST_PHONE,
   callMinutes: 240,
   timeZone: 'Europe/London',
 };

@@ -1,6 +1,6 @@
 /**
  * The worst a call can be: every field at the longest its definition allows, every optional field
- * filled, every list full (all ten pick-up-the-phone prompts, every problem type, every exclusion), in
+ * filled, every list full (all twelve pick-up-the-phone prompts a call can raise at once, every problem type, every exclusion), in
  * the text that costs the most bytes. Every card the bot builds for it must still be a card Teams
  * accepts: no renderer errors or warnings, schema 1.5, and small enough to send.
  */
@@ -78,8 +78,8 @@ function costliestFirst(prompts: readonly PhonePrompt[]): PhonePrompt[] {
 const PROMPTS_PER_CARD = 3;
 
 describe.each(KINDS)('a worst-case %s call', (kind) => {
-  test('fills every list: all ten pick-up-the-phone prompts apply', () => {
-    expect(phonePrompts(worstDraft(kind, 'ascii').answers)).toHaveLength(10);
+  test('fills every list: all twelve pick-up-the-phone prompts apply (admission and discharge exclude each other)', () => {
+    expect(phonePrompts(worstDraft(kind, 'ascii').answers)).toHaveLength(12);
   });
 
   describe.each(FILL_NAMES)('in %s text', (fill) => {
@@ -114,9 +114,9 @@ describe.each(KINDS)('a worst-case %s call', (kind) => {
       expect(over).toEqual([]);
     });
 
-    test('pick up the phone is shown in pages, and every page fits with all ten prompts at their limits', () => {
+    test('pick up the phone is shown in pages, and every page fits with all twelve prompts at their limits', () => {
       const cards = sectionCards(worstDraft(kind, fill), WORST_PROFILE).filter(isPhoneCard);
-      // ten prompts, three a page: four pages, each as saved and with an error on every field
+      // twelve prompts, three a page: four pages, each as saved and with an error on every field
       expect(cards).toHaveLength(8);
       expect(problems(cards)).toEqual([]);
       const over = cards

@@ -54,7 +54,14 @@ test('local mode never listens beyond loopback, whatever HOST says', () => {
   expect(
     listenHost(
       loadConfig(
-        { BOT_MODE: 'production', BOT_ID: '11111111-2222-3333-4444-666666666666', BOT_PASSWORD: 's' },
+        {
+          BOT_MODE: 'production',
+          BOT_ID: '11111111-2222-3333-4444-666666666666',
+          BOT_PASSWORD: 's',
+          // production also needs the numbers a referrer is told to ring (safety-settings.test.ts)
+          SOCIAL_CARE_FRONT_DOOR_NUMBER: '0116 000 0001',
+          OUT_OF_HOURS_NUMBER: '0116 000 0002',
+        },
         root,
       ),
     ),

@@ -71,7 +71,7 @@ function query<T>(file: string, sql: string): T[] {
   }
 }
 
-test('killed (SIGKILL) after posting and before marking: posted again once on restart, nothing lost', async () => {
+test('[HAZ-16] killed (SIGKILL) after posting and before marking: posted again once on restart, nothing lost', async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-crash-'));
   connector = await startConnector();
   const c = connector;
@@ -109,6 +109,13 @@ test('killed (SIGKILL) after posting and before marking: posted again once on re
   await exited;
 
   const [summary] = query<OutboxRow>(env.DATABASE_FILE, `SELECT * FROM outbox WHERE kind = 'duty-summary'`);
+  // other rows may be in flight at the kill too (the alert's notices go in parallel): each of those is
+  // posted at most once more
+  const inFlight = new Set(
+    query<OutboxRow>(env.DATABASE_FILE, 'SELECT * FROM outbox WHERE in_flight_at IS NOT NULL').map(
+      (r) => r.id,
+    ),
+  );
   expect(summary).toMatchObject({ status: 'pending', attempts: 1 });
   expect(summary!.in_flight_at).not.toBeNull();
   expect(c.posted.filter((p) => p.accepted && threadsIn([p], DUTY).length === 1)).toEqual([taken]);
@@ -120,23 +127,27 @@ test('killed (SIGKILL) after posting and before marking: posted again once on re
     'every delivery made after the restart',
     () => {
       const r = query<OutboxRow>(env.DATABASE_FILE, 'SELECT * FROM outbox');
-      return r.length === 3 && r.every((x) => x.status === 'delivered') ? r : undefined;
+      return r.length >= 3 && r.every((x) => x.status === 'delivered') ? r : undefined;
     },
     20_000,
   );
   const counts = takenCounts(c.posted);
-  // the summary twice (the one duplicate, with the same delivery id), the others once
-  expect(Object.fromEntries(rows.map((r) => [r.kind, counts.get(r.id)]))).toEqual({
-    'duty-summary': 2,
-    'safeguarding-alert': 1,
-    'referrer-confirmation': 1,
-  });
+  // the summary twice (the one duplicate, with the same delivery id); anything else in flight at the
+  // kill once or twice (the kill may have come before its post left); the rest once
+  for (const r of rows) {
+    const taken = counts.get(r.id);
+    if (r.kind === 'duty-summary') expect(taken, r.kind).toBe(2);
+    else if (inFlight.has(r.id)) expect([1, 2], r.kind).toContain(taken);
+    else expect(taken, r.kind).toBe(1);
+  }
   expect(rows.find((r) => r.kind === 'duty-summary')).toMatchObject({ attempts: 2, in_flight_at: null });
   const interrupted = query<AuditRowRaw>(
     env.DATABASE_FILE,
     `SELECT * FROM audit WHERE action = 'delivery-interrupted'`,
   );
-  expect(interrupted.map((a) => JSON.parse(a.detail_json).deliveryId)).toEqual([summary!.id]);
+  const interruptedIds = interrupted.map((a) => JSON.parse(a.detail_json).deliveryId as string);
+  expect(interruptedIds).toContain(summary!.id);
+  for (const id of interruptedIds) expect(inFlight.has(id)).toBe(true);
   // the record itself is there once
   expect(query(env.DATABASE_FILE, 'SELECT id FROM duty_calls')).toHaveLength(1);
 });

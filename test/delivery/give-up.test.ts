@@ -124,26 +124,70 @@ test('a channel that keeps failing is given up at the configured time: marked fa
   expect(dutyPosts).toBe(attempts);
 });
 
-test('a permanent refusal (404, 403) fails at once, without waiting for the give-up time', async () => {
+test('a permanent refusal (404, 403) fails a duty summary at once, without waiting for the give-up time', async () => {
   bot = await startTestBot({ env: CHANNEL_ENV, host: { delivery: { pollMs: 20 } } });
+  const c = bot.connector;
+  c.faultWhen(faultIn([DUTY], { status: 404 }));
+  const chat = chatClient(() => bot!.url, c.url);
+  await chat.call('user-2');
+  const summary = await until('the summary failed', () =>
+    byKind(bot!, 'duty-summary').find((r) => r.status === 'failed'),
+  );
+  expect(summary).toMatchObject({ attempts: 1, last_error: 'http 404' });
+  expect(threadsIn(c.posted, DUTY)).toHaveLength(1);
+  await until('the notice and the rest made', () =>
+    bot!.sql<OutboxRow>(`SELECT * FROM outbox WHERE status = 'pending'`).length === 0 ? true : undefined,
+  );
+  const [notice] = byKind(bot, 'delivery-failed') as [OutboxRow];
+  expect(JSON.parse(notice.payload_json)).toMatchObject({ failedId: summary.id, failedKind: 'duty-summary' });
+});
+
+test('[HAZ-07] a safeguarding alert is never given up: refused (404) it is kept and retried at the cap, the referrer, duty and admin channels told at once; past DELIVERY_GIVE_UP_MINUTES it is still tried', async () => {
+  let t = Date.parse('2026-11-23T10:00:00Z');
+  bot = await startTestBot({
+    env: { ...CHANNEL_ENV, DELIVERY_GIVE_UP_MINUTES: '2' },
+    now: () => new Date(t),
+    host: { delivery: { pollMs: 20 } },
+  });
   const c = bot.connector;
   c.faultWhen(faultIn([SAFEGUARDING], { status: 404 }));
   const chat = chatClient(() => bot!.url, c.url);
   await chat.call('user-2', FLAGGED_CALL);
-  const alert = await until('the alert failed', () =>
-    byKind(bot!, 'safeguarding-alert').find((r) => r.status === 'failed'),
-  );
-  expect(alert).toMatchObject({ attempts: 1, last_error: 'http 404' });
-  expect(threadsIn(c.posted, SAFEGUARDING)).toHaveLength(1);
-  await until('the notice and the rest delivered', () =>
-    bot!.sql<OutboxRow>(`SELECT * FROM outbox WHERE status = 'delivered'`).length === 3 ? true : undefined,
-  );
-  const [notice] = byKind(bot, 'delivery-failed') as [OutboxRow];
-  expect(JSON.parse(notice.payload_json)).toMatchObject({
-    failedId: alert.id,
-    failedKind: 'safeguarding-alert',
+  await until('the alert refused', () => byKind(bot!, 'safeguarding-alert')[0]!.last_error === 'http 404');
+  // not failed: an alert marked failed could never be acknowledged (only from the leads' channel)
+  const [alert] = byKind(bot, 'safeguarding-alert') as [OutboxRow & { next_attempt_at: string }];
+  expect(alert).toMatchObject({ status: 'pending', attempts: 1 });
+  // the next try at the cap (5 minutes), not at once and not never
+  expect(Date.parse(alert.next_attempt_at) - t).toBe(5 * 60_000);
+  expect(byKind(bot, 'delivery-failed')).toEqual([]);
+  // a failed alert also tells the referrer and is copied to the duty and admin channels (HAZ-07), at once
+  const undelivered = await until('the three told', () => {
+    const r = byKind(bot!, 'alert-undelivered');
+    return r.length === 3 && r.every((x) => x.status === 'delivered') ? r : undefined;
   });
-  expect(threadsIn(c.posted, ADMIN).map(deliveryIdOf)).toEqual([notice.id]);
+  expect(undelivered.map((r) => [JSON.parse(r.target_json), JSON.parse(r.payload_json).why])).toEqual([
+    [{ type: 'referrer' }, 'refused'],
+    [{ type: 'channel', role: 'duty' }, 'refused'],
+    [{ type: 'channel', role: 'admin' }, 'refused'],
+  ]);
+  expect(threadsIn(c.posted, ADMIN).map(deliveryIdOf)).toContain(undelivered[2]!.id);
+  // long past the give-up time: still tried, still pending, health degraded; never a "gave up" notice
+  for (let i = 0; i < 3; i++) {
+    t += 5 * 60_000;
+    await until('tried again', () => byKind(bot!, 'safeguarding-alert')[0]!.attempts === i + 2);
+  }
+  expect(byKind(bot, 'safeguarding-alert')[0]!.status).toBe('pending');
+  expect((await health(bot.url)).body).toMatchObject({
+    status: 'degraded',
+    deliveries: { alertsOverdue: 1 },
+  });
+  expect(byKind(bot, 'delivery-failed')).toEqual([]);
+  // the channel takes it again: delivered, told once only
+  c.faultWhen(undefined);
+  t += 5 * 60_000;
+  await until('delivered', () => byKind(bot!, 'safeguarding-alert')[0]!.status === 'delivered');
+  expect(byKind(bot, 'alert-undelivered')).toHaveLength(3);
+  expect((await health(bot.url)).body).toMatchObject({ status: 'ok', deliveries: { alertsOverdue: 0 } });
 });
 
 test('a failure notice that cannot be made is marked failed and raises no notice of its own', async () => {

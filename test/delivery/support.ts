@@ -28,6 +28,16 @@ export const CHANNEL_ENV: Record<string, string> = {
 export const FLAGGED_CALL: Record<string, Record<string, string>> = {
   ...FULL_CALL,
   risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' },
+  // possible harm brings seed 003's social care referral prompt, which must be answered
+  pickUpThePhone: {
+    ...FULL_CALL.pickUpThePhone!,
+    'safeguarding-referral.status': 'phoned',
+    'safeguarding-referral.name': 'Sol Social',
+    'safeguarding-referral.role': 'Social worker',
+    'safeguarding-referral.organisation': 'Children’s social care front door',
+    'safeguarding-referral.number': '0116 555 0300',
+    'safeguarding-referral.notes': 'Referral made by phone.',
+  },
 };
 
 /** Talks to a bot over HTTP as Teams would, from a referrer's personal chat. */
@@ -96,7 +106,8 @@ export const chatPosts = (posted: readonly Posted[], user: string) =>
 export function takenCounts(posted: readonly Posted[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const p of posted) {
-    if (!p.accepted) continue;
+    // an update redraws a message already taken: it is not another copy of it
+    if (!p.accepted || p.method === 'PUT') continue;
     const id = deliveryIdOf(p);
     if (!id) throw new Error(`a post without a delivery id in its footer: ${p.path}`);
     counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -121,6 +132,7 @@ export async function until<T>(
 
 export interface OutboxRow {
   id: string;
+  created_at: string;
   record_id: string | null;
   kind: string;
   status: string;

@@ -1,10 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import {
   type Actor,
+  ALLOCATION_OUTCOMES,
   alreadyDone,
   awaitsReferral,
   type CallEvent,
   type CallEventBody,
+  canRecordAllocation,
   EMPTY_STATE,
   foldEvents,
   referralOverdue,
@@ -157,5 +159,56 @@ describe('awaitsReferral and referralOverdue', () => {
     expect(referralOverdue('full', EMPTY_STATE, '2026-11-23', '2026-11-30', 7)).toBe(true);
     expect(referralOverdue('full', given('not-eligible'), '2026-11-23', '2026-12-30', 7)).toBe(false);
     expect(referralOverdue('advice', EMPTY_STATE, '2026-11-23', '2026-12-30', 7)).toBe(false);
+  });
+});
+
+describe('the allocations meeting’s outcome (seed 001)', () => {
+  test('[HAZ-15] the four outcomes of the weekly allocations meeting, each with plain words for the referrer', () => {
+    expect(ALLOCATION_OUTCOMES.map((o) => o.value)).toEqual([
+      'accepted',
+      'network-information',
+      'family-contact',
+      'not-accepted',
+    ]);
+    const [accepted, network, family, notAccepted] = ALLOCATION_OUTCOMES;
+    expect(accepted.title).toMatch(/^Accepted \(allocated, or on the waiting list\)/);
+    expect(accepted.referrer).toMatch(/allocated to a therapist, or put on the waiting list/);
+    expect(network.title).toMatch(/information needed from the network/);
+    expect(family.title).toMatch(/contact with the family/);
+    expect(notAccepted.title).toMatch(/not eligible or suitable/);
+    for (const o of ALLOCATION_OUTCOMES) {
+      // plain words: no codes, no jargon the referrer has not been told
+      expect(o.referrer).not.toMatch(/allocations meeting|network-information|family-contact/);
+      expect(o.referrer.length).toBeGreaterThan(60);
+    }
+  });
+
+  test('[HAZ-15] it can be recorded only once the formal referral is received, and never for an advice call', () => {
+    const received = foldEvents(events([{ type: 'referral-received' }]));
+    expect(canRecordAllocation('full', EMPTY_STATE)).toBe(false);
+    expect(canRecordAllocation('full', received)).toBe(true);
+    expect(canRecordAllocation('advice', received)).toBe(false);
+  });
+
+  test('[HAZ-15] the latest outcome stands, with who and when; the same outcome again changes nothing', () => {
+    const s = foldEvents(
+      events(
+        [{ type: 'referral-received' }],
+        [{ type: 'allocation-decided', outcome: 'network-information', note: 'Ask the HV' }],
+        [{ type: 'allocation-decided', outcome: 'accepted', note: '' }, lead],
+      ),
+    );
+    expect(s.allocation).toEqual({
+      value: 'accepted',
+      note: '',
+      by: lead,
+      at: '2026-11-23T10:02:00.000Z',
+    });
+    expect(s.version).toBe(3);
+    expect(alreadyDone(s, { type: 'allocation-decided', outcome: 'accepted', note: '' })).toBe(true);
+    expect(alreadyDone(s, { type: 'allocation-decided', outcome: 'accepted', note: 'Waiting list' })).toBe(
+      false,
+    );
+    expect(alreadyDone(s, { type: 'allocation-decided', outcome: 'not-accepted', note: 'x' })).toBe(false);
   });
 });

@@ -6,11 +6,12 @@ import {
   type Criterion,
   type CriterionStatus,
   type Eligibility,
+  practitionerWillConsider,
 } from '../../src/domain/eligibility';
 import { FULL_CALL } from '../fixtures/answers';
 import { PROFILE, TODAY, validated } from './support';
 
-/** The fixture call, validated: born 10 May 2026, LE1, consent, problem types, no exclusion. */
+/** The fixture call, validated: born 10 May 2026, LE1, consent, problem types, relationship concerns with some readiness, no exclusion. */
 const BASE = validated('full', FULL_CALL);
 
 type Changes = Partial<Record<keyof Answers, Record<string, string | readonly string[]>>>;
@@ -36,8 +37,8 @@ function assess(changes: Changes, callDate = TODAY): Eligibility {
 const ALL_CRITERIA: Criterion[] = [
   'age',
   'area',
-  'consent',
   'problem',
+  'modality',
   'statutory-agencies',
   'substance-misuse',
   'social-care',
@@ -210,15 +211,70 @@ describe('in area', () => {
   });
 });
 
-describe('consent to be contacted', () => {
-  test.each<[string, CriterionStatus, RegExp]>([
-    ['yes', 'met', /agree to be contacted/],
-    ['no', 'not-met', /do not agree.*must be included/],
-    ['not-asked', 'check', /not been asked/],
-  ])('%s', (consent, status, text) => {
-    const r = reason(assess({ consent: { consent } }), 'consent');
+describe('consent to be contacted is what the referral needs, not a criterion', () => {
+  test.each(['yes', 'no', 'not-asked'])(
+    '[HAZ-13] consent "%s" changes neither the reasons nor the suggestion',
+    (consent) => {
+      const e = assess({ consent: { consent } });
+      expect(e.reasons.map((r) => r.criterion)).not.toContain('consent');
+      expect(e.reasons.map((r) => r.text).join(' ')).not.toMatch(/consent/i);
+      expect(e.outcome).toBe('likely-eligible');
+      expect(e).toEqual(assess({}));
+    },
+  );
+
+  test('[HAZ-13] the referrer is told what the practitioner will consider: the criteria, with no verdict and no consent', () => {
+    const lines = practitionerWillConsider(PROFILE).join('\n');
+    expect(lines).toMatch(/unborn or under 2/);
+    expect(lines).toContain('Testshire');
+    expect(lines).toMatch(/socio-emotional development/);
+    expect(lines).toMatch(/parent-infant relationship/);
+    expect(lines).not.toMatch(/likely (not )?eligible|not eligible|consent/i);
+  });
+});
+
+describe('the parent-infant relationship as the preferred modality (seed 001’s third criterion)', () => {
+  test.each<[string, Changes, CriterionStatus, RegExp]>([
+    [
+      'relationship concerns, the parent ready and wanting help',
+      { availability: { readiness: 'ready' } },
+      'met',
+      /parent-infant relationship fits.*misattunement, anxiety.*is ready and wants help/,
+    ],
+    [
+      'relationship concerns, some readiness or ambivalence',
+      { availability: { readiness: 'some' } },
+      'met',
+      /shows some readiness/,
+    ],
+    [
+      'relationship concerns, the parent not yet ready',
+      { availability: { readiness: 'not-yet' } },
+      'check',
+      /not there yet.*preferred modality now is for the practitioner/,
+    ],
+    [
+      'relationship concerns, readiness not known',
+      { availability: { readiness: 'not-known' } },
+      'check',
+      /readiness.*is not known/,
+    ],
+    [
+      'no relationship concern recorded',
+      { relationship: { concerns: [] } },
+      'check',
+      /No concern about the parent-infant relationship/,
+    ],
+  ])('[HAZ-17] %s', (_name, changes, status, text) => {
+    const r = reason(assess(changes), 'modality');
     expect(r.status).toBe(status);
     expect(r.text).toMatch(text);
+  });
+
+  test('[HAZ-17] readiness that is not there yet leaves it to the practitioner, never an exclusion', () => {
+    const e = assess({ availability: { readiness: 'not-yet' } });
+    expect(e.outcome).toBe('practitioner-decides');
+    expect(e.reasons.filter((r) => r.status !== 'met').map((r) => r.criterion)).toEqual(['modality']);
   });
 });
 
@@ -278,10 +334,15 @@ describe('exclusions', () => {
     expect(r.text).toMatch(/practitioner’s judgement/);
   });
 
+  test('social care not known is for the practitioner to check, not a met criterion', () => {
+    const r = reason(assess({ services: { socialCare: 'not-known' } }), 'social-care');
+    expect(r.status).toBe('check');
+    expect(r.text).toMatch(/^Not known whether/);
+  });
+
   test.each<[string, RegExp]>([
     ['none', /^Not open to children’s social care/],
     ['early-help', /^Not open to children’s social care/],
-    ['not-known', /^Not known whether/],
   ])('social care %s is no bar', (socialCare, text) => {
     const r = reason(assess({ services: { socialCare } }), 'social-care');
     expect(r.status).toBe('met');
@@ -299,7 +360,7 @@ describe('the outcome', () => {
     });
     expect(e.outcome).toBe('likely-not-eligible');
     const notMet = e.reasons.filter((r) => r.status === 'not-met').map((r) => r.criterion);
-    expect(notMet).toEqual(['area', 'consent', 'statutory-agencies', 'substance-misuse']);
+    expect(notMet).toEqual(['area', 'statutory-agencies', 'substance-misuse']);
     // the practitioner-judgement reason is still there too
     expect(reason(e, 'social-care').status).toBe('check');
   });
@@ -307,36 +368,36 @@ describe('the outcome', () => {
   test.each<[Criterion, Changes]>([
     ['age', { family: { stage: 'born', dateOfBirth: '2024-01-01' } }],
     ['area', { family: { postcode: 'NG1 1AA', localAuthority: 'other' } }],
-    ['consent', { consent: { consent: 'no' } }],
     ['problem', { context: { problems: [] }, relationship: { concerns: [] } }],
     ['statutory-agencies', { services: { statutoryCollaboration: 'refused' } }],
     ['substance-misuse', { risk: { substanceMisuse: 'active' } }],
   ])('%s alone not met is enough for likely not eligible', (criterion, changes) => {
     const e = assess(changes);
-    expect(e.reasons.filter((r) => r.status !== 'met').map((r) => r.criterion)).toEqual([criterion]);
+    // (no relationship concern also leaves the modality to the practitioner: a check, not a bar)
+    expect(e.reasons.filter((r) => r.status === 'not-met').map((r) => r.criterion)).toEqual([criterion]);
     expect(e.outcome).toBe('likely-not-eligible');
   });
 
   test('a single not-met reason outweighs checks', () => {
-    const e = assess({ consent: { consent: 'not-asked' }, risk: { substanceMisuse: 'active' } });
+    const e = assess({ availability: { readiness: 'not-known' }, risk: { substanceMisuse: 'active' } });
     expect(e.outcome).toBe('likely-not-eligible');
   });
 
   test('checks without any not-met reason leave it to the practitioner', () => {
     const e = assess({
-      consent: { consent: 'not-asked' },
+      availability: { readiness: 'not-yet' },
       services: { socialCare: 'child-in-need' },
     });
     expect(e.outcome).toBe('practitioner-decides');
     expect(e.reasons.filter((r) => r.status === 'check').map((r) => r.criterion)).toEqual([
-      'consent',
+      'modality',
       'social-care',
     ]);
   });
 
   test.each<[string, Changes]>([
     ['eligible', {}],
-    ['practitioner decides', { consent: { consent: 'not-asked' } }],
+    ['practitioner decides', { availability: { readiness: 'not-known' } }],
     ['not eligible', { family: { stage: 'born', dateOfBirth: '2020-01-01' }, consent: { consent: 'no' } }],
     ['no answers at all', {}],
   ])('every result carries a reason for each criterion (%s)', (name, changes) => {

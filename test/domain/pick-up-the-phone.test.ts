@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Answers } from '../../src/domain/answers';
-import { SOCIAL_CARE } from '../../src/domain/checklist';
+import { checklist, SOCIAL_CARE } from '../../src/domain/checklist';
 import {
   FIND_THE_NUMBER,
   PHONE_OUTCOMES,
@@ -8,7 +8,9 @@ import {
   phonePrompts,
   phoneRecords,
   promptFields,
+  promptNumbers,
 } from '../../src/domain/pick-up-the-phone';
+import { PROFILE } from './support';
 
 /** Answers that raise no information-sharing prompt. */
 const QUIET: Answers = {
@@ -19,6 +21,8 @@ const QUIET: Answers = {
     statutoryCollaboration: 'not-applicable',
     outOfArea: 'no',
     outOfAreaDetails: '',
+    hospital: 'no',
+    hospitalDetails: '',
   },
   risk: {
     harmToBaby: 'no',
@@ -144,10 +148,8 @@ describe('each of the briefing’s information types prompts exactly its call', 
     ['aggression not known', { risk: { aggression: 'not-known' } }],
     ['early help refusal not known', { risk: { earlyHelpRefused: 'not-known' } }],
     ['out of area not known', { services: { outOfArea: 'not-known' } }],
-    [
-      'possible harm (its own policy route, not this briefing)',
-      { risk: { harmToBaby: 'yes', harmToParent: 'yes' } },
-    ],
+    ['no possible harm to the baby or a parent', { risk: { harmToBaby: 'no', harmToParent: 'no' } }],
+    ['hospital not known', { services: { hospital: 'not-known' } }],
   ])('no prompt for %s', (_name, changes) => {
     expect(phonePrompts(answers(changes))).toEqual([]);
   });
@@ -155,8 +157,9 @@ describe('each of the briefing’s information types prompts exactly its call', 
 
 test('prompts come in the briefing’s order', () => {
   const all = answers({
-    services: { socialCare: 'child-in-need', outOfArea: 'yes' },
+    services: { socialCare: 'child-in-need', outOfArea: 'yes', hospital: 'discharge' },
     risk: {
+      harmToBaby: 'yes',
       disclosures: 'yes',
       substanceMisuse: 'active',
       domesticAbuse: 'yes',
@@ -168,6 +171,7 @@ test('prompts come in the briefing’s order', () => {
     },
   });
   expect(phonePrompts(all).map((p) => p.id)).toEqual([
+    'safeguarding-referral',
     'open-to-social-care',
     'disclosures',
     'substance-misuse',
@@ -178,6 +182,7 @@ test('prompts come in the briefing’s order', () => {
     'aggression',
     'early-help-refused',
     'out-of-area',
+    'hospital-discharge',
   ]);
 });
 
@@ -196,8 +201,9 @@ test('how to find the number: the generic number, else the switchboard', () => {
 
 test('each prompt says whom to phone, and they differ', () => {
   const all = answers({
-    services: { socialCare: 'child-in-need', outOfArea: 'yes' },
+    services: { socialCare: 'child-in-need', outOfArea: 'yes', hospital: 'in-hospital' },
     risk: {
+      harmToBaby: 'yes',
       disclosures: 'yes',
       substanceMisuse: 'active',
       domesticAbuse: 'yes',
@@ -209,7 +215,152 @@ test('each prompt says whom to phone, and they differ', () => {
     },
   });
   const who = phonePrompts(all).map((p) => p.whoToPhone);
-  expect(new Set(who).size).toBe(10);
+  expect(new Set(who).size).toBe(12);
+});
+
+describe('seed 003: a safeguarding referral where harm is possible', () => {
+  test.each<[string, Changes, RegExp, RegExp]>([
+    ['harm to the baby: yes', { risk: { harmToBaby: 'yes' } }, /^Possible harm to the baby\.$/, /front door/],
+    [
+      'harm to the baby: not known',
+      { risk: { harmToBaby: 'not-known' } },
+      /^Possible harm to the baby is not known: find out today\.$/,
+      /front door/,
+    ],
+    [
+      'harm to a parent: yes',
+      { risk: { harmToParent: 'yes' } },
+      /^Possible harm to a parent\.$/,
+      /adult social care/,
+    ],
+    [
+      'harm to a parent: not known',
+      { risk: { harmToParent: 'not-known' } },
+      /^Possible harm to a parent is not known/,
+      /adult social care, and the parent’s GP/,
+    ],
+  ])('[HAZ-11] %s prompts the social care referral, first', (_name, changes, because, who) => {
+    // with other concerns too, the referral leads the list as the briefing leads with it
+    const prompts = phonePrompts(answers({ ...changes, services: { socialCare: 'child-in-need' } }));
+    expect(prompts.map((p) => p.id)).toEqual(['safeguarding-referral', 'open-to-social-care']);
+    const p = prompts[0]!;
+    expect(p.title).toBe('Safeguarding referral to children’s (and adult) social care');
+    expect(p.because).toMatch(because);
+    expect(p.whoToPhone).toMatch(who);
+    expect(p.outOfHours).toBe('social-care');
+  });
+
+  test('[HAZ-11] harm to both: one referral prompt naming both', () => {
+    const prompts = phonePrompts(answers({ risk: { harmToBaby: 'yes', harmToParent: 'not-known' } }));
+    expect(prompts.map((p) => p.id)).toEqual(['safeguarding-referral']);
+    expect(prompts[0]!.because).toBe(
+      'Possible harm to the baby. Possible harm to a parent is not known: find out today.',
+    );
+    expect(prompts[0]!.whoToPhone).toMatch(/front door.*adult social care/);
+  });
+
+  test('[HAZ-11] a referral that could not be made is recorded, and shows in the record', () => {
+    const records = phoneRecords(
+      answers({
+        risk: { harmToBaby: 'yes' },
+        pickUpThePhone: {
+          'safeguarding-referral.status': 'could-not-reach',
+          'safeguarding-referral.notes': 'Front door line busy twice.',
+        },
+      }),
+    );
+    expect(records[0]).toMatchObject({ outcome: 'could-not-reach', notes: 'Front door line busy twice.' });
+  });
+});
+
+describe('seed 003: patient admission and discharge planning', () => {
+  test('[HAZ-11] the call asks whether mother or baby is in, or about to leave, hospital (full and advice calls)', () => {
+    for (const kind of ['full', 'advice'] as const) {
+      const section = checklist(kind, PROFILE).find(
+        (s) => s.id === (kind === 'full' ? 'services' : 'advice'),
+      )!;
+      const q = section.fields.find((f) => f.id === 'hospital')!;
+      expect(q).toMatchObject({ kind: 'choice', required: true });
+      expect(q.label).toBe('Is the mother or baby in hospital, or about to be admitted or discharged?');
+      expect(q.choices!.map((c) => c.value)).toEqual(['no', 'in-hospital', 'discharge', 'not-known']);
+    }
+  });
+
+  test('[HAZ-11] in hospital or about to be admitted: the admission handover prompt', () => {
+    const [p, ...rest] = phonePrompts(
+      answers({ services: { hospital: 'in-hospital', hospitalDetails: 'Baby on the neonatal unit, LRI' } }),
+    );
+    expect(rest).toEqual([]);
+    expect(p!.id).toBe('hospital-admission');
+    expect(p!.because).toBe('In hospital or about to be admitted: Baby on the neonatal unit, LRI');
+    expect(p!.whoToPhone).toMatch(/tell each other your contact numbers, including out of hours/);
+    expect(p!.whoToPhone).toMatch(/out-of-area health staff.*go into the patient’s record/);
+  });
+
+  test('[HAZ-11] about to be discharged: the discharge planning prompt hands over incidents and concerns', () => {
+    const [p, ...rest] = phonePrompts(answers({ services: { hospital: 'discharge' } }));
+    expect(rest).toEqual([]);
+    expect(p!.id).toBe('hospital-discharge');
+    expect(p!.because).toBe('Mother or baby is about to be discharged from hospital.');
+    expect(p!.whoToPhone).toMatch(/hand over any untoward incidents and concerns/);
+  });
+
+  test('[HAZ-11] an advice call’s hospital answer prompts the handover too', () => {
+    const prompts = phonePrompts({
+      advice: {
+        stage: 'under-two',
+        question: 'Q',
+        socialCare: 'none',
+        outOfArea: 'no',
+        hospital: 'discharge',
+      },
+      risk: QUIET.risk!,
+    });
+    expect(prompts.map((p) => p.id)).toEqual(['hospital-discharge']);
+  });
+});
+
+describe('seed 003: out-of-hours numbers in the phone prompts', () => {
+  const all = phonePrompts(
+    answers({
+      services: { socialCare: 'child-in-need', outOfArea: 'yes', hospital: 'in-hospital' },
+      risk: { harmToBaby: 'yes', domesticAbuse: 'yes' },
+    }),
+  );
+
+  test('[HAZ-11] social care prompts give the front door in hours and the Emergency Duty Team out of hours', () => {
+    for (const id of ['safeguarding-referral', 'open-to-social-care']) {
+      const numbers = promptNumbers(all.find((p) => p.id === id)!, PROFILE);
+      expect(numbers).toEqual([
+        { label: 'In hours', value: `${PROFILE.frontDoorName}: ${PROFILE.frontDoorNumber}` },
+        {
+          label: 'Out of hours',
+          value: `Children’s social care: ${PROFILE.outOfHoursName} on ${PROFILE.outOfHoursNumber}. In immediate danger call 999.`,
+        },
+      ]);
+    }
+  });
+
+  test('[HAZ-11] every other prompt asks for and gives out-of-hours numbers, with the Emergency Duty Team', () => {
+    const health = all.filter((p) => p.outOfHours === 'health');
+    expect(health.map((p) => p.id)).toEqual(['domestic-abuse', 'out-of-area', 'hospital-admission']);
+    for (const p of health) {
+      const [n, ...rest] = promptNumbers(p, PROFILE);
+      expect(rest).toEqual([]);
+      expect(n!.label).toBe('Out of hours');
+      expect(n!.value).toMatch(/^Ask for their out-of-hours contact and give them yours\./);
+      expect(n!.value).toContain(`${PROFILE.outOfHoursName} on ${PROFILE.outOfHoursNumber}`);
+    }
+  });
+
+  test('[HAZ-11] without configured numbers the prompt still names where to go', () => {
+    const p = all.find((x) => x.id === 'safeguarding-referral')!;
+    const numbers = promptNumbers(p, { ...PROFILE, frontDoorNumber: undefined, outOfHoursNumber: undefined });
+    expect(numbers[0]!.value).toBe(`${PROFILE.frontDoorName} for the family’s local authority`);
+    expect(numbers[1]!.value).toBe(
+      'Children’s social care: the Emergency Duty Team for the family’s area. In immediate danger call 999.',
+    );
+  });
 });
 
 describe('advice-only calls', () => {

@@ -31,13 +31,13 @@ test('a full call drafts the referral: referrer, family, reason in their words, 
 });
 
 describe('the referrer’s own words', () => {
-  test('the reason and hopes are verbatim', () => {
+  test('[HAZ-20] the reason and hopes are verbatim', () => {
     const b = blockNamed(DOC, 'Reason for referral (in the referrer’s own words)');
     expect(paragraph(b, 'Reason for referral')).toBe(FULL_CALL.referral!.reason);
     expect(paragraph(b, 'What the referrer and family hope for')).toBe(FULL_CALL.referral!.hopes);
   });
 
-  test('long, multi-line text with quotes and symbols survives unchanged', () => {
+  test('[HAZ-20] long, multi-line text with quotes and symbols survives unchanged', () => {
     const reason = [
       'Maria said: "I can’t do this" – twice.',
       '',

@@ -20,11 +20,12 @@ const CALM: Record<string, string> = {
 
 const screening = (changes: Record<string, string> = {}): Answers => ({ risk: { ...CALM, ...changes } });
 
-// What each seed 001 level requires ("Action plan with regards to risk").
+// What each seed 001 level requires ("Action plan with regards to risk"): the IMH therapist's duties, said
+// as such (issue 8, "Say who acts").
 const NONE_OR_LOW_ACTION =
-  /^No or low risk: no immediate action with allied agencies; discuss the concerns with the family/;
+  /^No or low risk: no immediate action with allied agencies; the IMH therapist discusses the concerns with the family/;
 const LOW_TO_MODERATE_ACTION =
-  /^Low to moderate risk: can be managed within the work; raise it with the family early and record it under the action plan\.$/;
+  /^Low to moderate risk: the IMH therapist manages it within the work, raises it with the family early and records it under the action plan\.$/;
 
 describe('levels and the actions policy requires', () => {
   test('no or low risk: discuss with the family, nothing else', () => {
@@ -44,7 +45,7 @@ describe('levels and the actions policy requires', () => {
     expect(r.actions[0]).toMatch(LOW_TO_MODERATE_ACTION);
   });
 
-  test('possible harm to the baby: Child Protection policy, GP/HV and/or MASH, Safeguarding Lead', () => {
+  test('possible harm to the baby: Child Protection policy, GP/HV and/or the front door, Safeguarding Lead', () => {
     const r = assessRisk(screening({ harmToBaby: 'yes' }), PROFILE);
     expect(r.level).toBe('possible-harm');
     expect(r.levelText).toBe('Possible harm to the baby');
@@ -53,16 +54,21 @@ describe('levels and the actions policy requires', () => {
     expect(r.actions).toHaveLength(1);
     const action = r.actions[0]!;
     expect(action).toContain('Child Protection policy');
-    expect(action).toContain('GP/health visitor and/or Children’s Social Care (MASH)');
-    expect(action).toContain('(MASH: 0116 555 0999)');
-    expect(action).toContain('report them to the Safeguarding Lead');
+    expect(action).toContain(
+      'GP/health visitor and/or children’s social care (Testshire Children’s Front Door)',
+    );
+    expect(action).toContain('reported to the Safeguarding Lead');
+    // the number is the referrer's to ring now, in their own list
+    expect(r.referrerActions!.join('\n')).toContain('Testshire Children’s Front Door now on 0116 555 0999');
     expect(action).not.toMatch(NONE_OR_LOW_ACTION);
   });
 
-  test('without a configured MASH number the action still names MASH but gives no number', () => {
-    const r = assessRisk(screening({ harmToBaby: 'yes' }), { ...PROFILE, mashNumber: undefined });
-    expect(r.actions[0]).toContain('Children’s Social Care (MASH)');
-    expect(r.actions[0]).not.toContain('MASH:');
+  test('without a configured front door number the front door is still named, and where to find its number', () => {
+    const r = assessRisk(screening({ harmToBaby: 'yes' }), { ...PROFILE, frontDoorNumber: undefined });
+    expect(r.actions[0]).toContain('(Testshire Children’s Front Door)');
+    expect(r.referrerActions!.join('\n')).toContain(
+      'Testshire Children’s Front Door for the family’s area now (its number is on the local authority’s website)',
+    );
   });
 
   test('possible harm to a parent: contact the GP, the statutory service for the adult', () => {
@@ -72,10 +78,10 @@ describe('levels and the actions policy requires', () => {
     expect(r.harmToParent).toBe(true);
     expect(r.harmToBaby).toBe(false);
     expect(r.actions).toHaveLength(1);
-    expect(r.actions[0]).toMatch(/^Possible harm to a parent: contact the GP/);
+    expect(r.actions[0]).toMatch(/^Possible harm to a parent: the IMH practitioner contacts the GP/);
     expect(r.actions[0]).toContain('Child Protection policy');
-    // the MASH referral and the Safeguarding Lead are the baby's route, not the parent's
-    expect(r.actions[0]).not.toContain('MASH');
+    // the front door and the Safeguarding Lead are the baby's route, not the parent's
+    expect(r.actions[0]).not.toContain('Front Door');
     expect(r.actions[0]).not.toContain('Safeguarding Lead');
   });
 
@@ -104,8 +110,8 @@ describe('levels and the actions policy requires', () => {
 
 describe('raising “no or low risk” to low to moderate', () => {
   test.each([
-    ['harmToBaby', 'not-known', 'possible harm to the baby is not known'],
-    ['harmToParent', 'not-known', 'possible harm to a parent is not known'],
+    // harm "not known" is no longer merely raised to low to moderate: it is its own level
+    // (unknown-not-safe.test.ts, HAZ-04)
     ['domesticAbuse', 'yes', 'domestic abuse'],
     ['substanceMisuse', 'active', 'active substance misuse'],
     ['aggression', 'yes', 'aggression disclosed or displayed'],
@@ -141,14 +147,12 @@ describe('raising “no or low risk” to low to moderate', () => {
       screening({
         aggression: 'yes',
         domesticAbuse: 'yes',
-        harmToParent: 'not-known',
         substanceMisuse: 'active',
       }),
       PROFILE,
     );
     expect(r.level).toBe('low-to-moderate');
     expect(r.raisedBecause).toEqual([
-      'possible harm to a parent is not known',
       'domestic abuse',
       'active substance misuse',
       'aggression disclosed or displayed',

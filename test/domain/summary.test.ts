@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checklist } from '../../src/domain/checklist';
+import { INFORMATION_SHARING, REFERRAL_NEEDS_CONSENT } from '../../src/domain/consent';
 import { type Block, type Doc, toPlainText } from '../../src/domain/document';
 import { PRACTITIONER_DECIDES } from '../../src/domain/eligibility';
 import { referralDoc } from '../../src/domain/referral';
@@ -19,6 +20,7 @@ const paragraph = (b: Block, label: string) => b.paragraphs.find((p) => p.label 
 
 const FULL = submitted('full', FULL_CALL);
 const FULL_DOC = summaryDoc(FULL, PROFILE);
+const DUTY_DOC = summaryDoc(FULL, PROFILE, 'duty');
 const ADVICE = submitted('advice', ADVICE_CALL);
 const ADVICE_DOC = summaryDoc(ADVICE, PROFILE);
 const ANTENATAL = submitted(
@@ -50,7 +52,7 @@ describe('the record the summary goes on', () => {
 });
 
 describe('a full duty call summary', () => {
-  test('has the blocks in order: call, family, consent, six key points, risk, phone, eligibility', () => {
+  test('the referrer’s has the blocks in order: call, family, consent, six key points, risk, phone, what the referral needs, what the practitioner will consider', () => {
     expect(FULL_DOC.blocks.map((b) => b.heading)).toEqual([
       'Call',
       'Infant and family',
@@ -62,7 +64,28 @@ describe('a full duty call summary', () => {
       'Key point 5: Other services involved',
       'Key point 6: Universal services',
       'Risk screening: Low to moderate risk',
+      'What the IMH service will do',
       'Pick up the phone: information sharing',
+      'What the referral still needs',
+      'What the IMH practitioner will consider',
+    ]);
+  });
+
+  test('the duty team’s has the suggested eligibility in place of what the practitioner will consider', () => {
+    expect(DUTY_DOC.blocks.map((b) => b.heading)).toEqual([
+      'Call',
+      'Infant and family',
+      'Consent',
+      'Key point 1: Concerns about the relationship',
+      'Key point 2: What the infant is telling us',
+      'Key point 3: Parent’s emotional availability',
+      'Key point 4: Context and history',
+      'Key point 5: Other services involved',
+      'Key point 6: Universal services',
+      'Risk screening: Low to moderate risk',
+      'What the IMH service will do',
+      'Pick up the phone: information sharing',
+      'What the referral still needs',
       'Eligibility indication (suggested): Likely eligible',
     ]);
   });
@@ -87,7 +110,7 @@ describe('a full duty call summary', () => {
     );
   });
 
-  test('every key point’s free text is included verbatim', () => {
+  test('[HAZ-20] every key point’s free text is included verbatim', () => {
     const raw = patch(FULL_CALL, {
       services: { outOfArea: 'yes', outOfAreaDetails: 'Jo Bloggs, midwife,\nNottingham "City" Hospital' },
       pickUpThePhone: {
@@ -109,7 +132,7 @@ describe('a full duty call summary', () => {
         checked++;
       }
     }
-    expect(checked).toBe(8);
+    expect(checked).toBe(9);
   });
 
   test('choices are shown by their titles', () => {
@@ -147,8 +170,13 @@ describe('a full duty call summary', () => {
   test('risk: the screening answers, the level and the actions policy requires', () => {
     const b = blockNamed(FULL_DOC, /^Risk screening/);
     expect(fact(b, 'Are there concerns about parental mental health?')).toBe('Yes');
-    expect(b.bullets).toEqual([...FULL.risk.actions]);
-    expect(b.bullets[0]).toMatch(/action plan/);
+    // who acts (issue 8): the policy's actions are the IMH service's, under their own heading
+    expect(b.bullets).toEqual([]);
+    const service = blockNamed(FULL_DOC, 'What the IMH service will do');
+    expect(service.bullets).toEqual([...FULL.risk.actions]);
+    expect(service.bullets[0]).toMatch(/action plan/);
+    // no possible harm: nothing for the referrer to do now
+    expect(FULL_DOC.blocks.map((x) => x.heading)).not.toContain('What you should do now');
   });
 
   test('risk: possible harm to the baby shows the Child Protection actions and why the level was raised', () => {
@@ -161,13 +189,28 @@ describe('a full duty call summary', () => {
           level: 'none-or-low',
           details: 'Bruise seen on 19 Nov.',
         },
+        pickUpThePhone: {
+          'safeguarding-referral.status': 'phoned',
+          'safeguarding-referral.name': 'Front door duty worker',
+          'safeguarding-referral.organisation': 'Testshire children’s social care',
+          'safeguarding-referral.number': '0116 555 0999',
+          'safeguarding-referral.notes': 'Referral made.',
+        },
       }),
     );
-    const b = blockNamed(summaryDoc(call, PROFILE), 'Risk screening: Possible harm to the baby');
-    expect(b.bullets[0]).toBe('Suggested level raised because: possible harm to a parent is not known.');
-    expect(b.bullets.join('\n')).toContain('Child Protection policy');
-    expect(b.bullets.join('\n')).toContain('MASH: 0116 555 0999');
-    expect(b.bullets.join('\n')).toContain('Safeguarding Lead');
+    const doc = summaryDoc(call, PROFILE);
+    // harm to a parent "not known" is no longer a reason to raise the level: it is said in the level itself
+    const b = blockNamed(
+      doc,
+      'Risk screening: Possible harm to the baby; possible harm to a parent to be clarified today',
+    );
+    expect(b.bullets).toEqual([]);
+    const service = blockNamed(doc, 'What the IMH service will do').bullets.join('\n');
+    expect(service).toContain('Child Protection policy');
+    expect(service).toContain('Safeguarding Lead');
+    expect(service).toContain('calls the referrer back today');
+    const now = blockNamed(doc, 'What you should do now').bullets.join('\n');
+    expect(now).toContain('Testshire Children’s Front Door now on 0116 555 0999');
     expect(paragraph(b, 'Details')).toBe('Bruise seen on 19 Nov.');
   });
 
@@ -191,8 +234,42 @@ describe('a full duty call summary', () => {
     expect(b.bullets).toEqual(['No information-sharing prompt applied from the answers given.']);
   });
 
-  test('the eligibility suggestion lists every reason and says the practitioner gives the indication', () => {
-    const b = blockNamed(FULL_DOC, /^Eligibility indication/);
+  test('[HAZ-13] the referrer’s summary has no eligibility verdict nor its reasons', () => {
+    const text = toPlainText(FULL_DOC);
+    expect(text).not.toMatch(/Likely (not )?eligible|suggested\)|Met: |Not met: |To check: /);
+    for (const r of FULL.eligibility!.reasons) expect(text).not.toContain(r.text);
+    const consider = blockNamed(FULL_DOC, 'What the IMH practitioner will consider');
+    expect(consider.bullets.join('\n')).toMatch(/unborn or under 2/);
+    expect(consider.bullets.at(-1)).toBe(
+      'The IMH duty practitioner gives the eligibility indication; you will be told in this chat.',
+    );
+  });
+
+  test('[HAZ-13] consent is what the referral still needs, not an eligibility reason', () => {
+    for (const consent of ['no', 'not-asked'] as const) {
+      const call = submitted('full', patch(FULL_CALL, { consent: { consent } }));
+      expect(call.eligibility!.outcome).toBe('likely-eligible');
+      const needs = blockNamed(summaryDoc(call, PROFILE), 'What the referral still needs').bullets;
+      expect(needs[0]).toMatch(new RegExp(`^${REFERRAL_NEEDS_CONSENT}: `));
+      expect(needs[0]).toMatch(consent === 'no' ? /they have said no/ : /please ask them/);
+    }
+    expect(blockNamed(FULL_DOC, 'What the referral still needs').bullets).toEqual([
+      'Your formal written referral, in your own words, after this call: a draft comes with your summary.',
+    ]);
+  });
+
+  test('[HAZ-12] consent "no" or "not yet asked": the summary says information can be shared without consent where a child is at risk', () => {
+    for (const consent of ['no', 'not-asked']) {
+      const doc = summaryDoc(submitted('full', patch(FULL_CALL, { consent: { consent } })), PROFILE);
+      const b = blockNamed(doc, INFORMATION_SHARING.heading);
+      expect(b.bullets.join('\n')).toMatch(/can be shared without consent where a child is at risk/);
+      expect(b.bullets.join('\n')).toMatch(/safety of the baby or a parent/);
+    }
+    expect(FULL_DOC.blocks.map((b) => b.heading)).not.toContain(INFORMATION_SHARING.heading);
+  });
+
+  test('the duty team’s eligibility suggestion lists every reason and says the practitioner gives the indication', () => {
+    const b = blockNamed(DUTY_DOC, /^Eligibility indication/);
     expect(FULL.eligibility).not.toBeNull();
     expect(b.bullets).toHaveLength(FULL.eligibility!.reasons.length + 1);
     expect(b.bullets[0]).toBe('Met: Under 2 on the day of the call (6 months old).');
@@ -200,11 +277,12 @@ describe('a full duty call summary', () => {
     expect(PRACTITIONER_DECIDES).toContain('the IMH duty practitioner gives the eligibility indication');
   });
 
-  test('an eligibility suggestion against the referral shows what is not met and what to check', () => {
+  test('[HAZ-17] an eligibility suggestion against the referral shows the duty team what is not met and what to check', () => {
     const call = submitted(
       'full',
       patch(FULL_CALL, {
         consent: { consent: 'no' },
+        family: { postcode: 'NG1 1AA', localAuthority: 'other' },
         services: { socialCare: 'child-in-need' },
         pickUpThePhone: {
           'open-to-social-care.status': 'not-needed',
@@ -213,18 +291,17 @@ describe('a full duty call summary', () => {
       }),
     );
     const b = blockNamed(
-      summaryDoc(call, PROFILE),
+      summaryDoc(call, PROFILE, 'duty'),
       'Eligibility indication (suggested): Likely not eligible',
     );
-    expect(b.bullets).toContain(
-      'Not met: The family do not agree to be contacted: consent to contact must be included with a referral.',
-    );
+    expect(b.bullets).toContain('Not met: Out of area: the family live outside Testshire.');
+    expect(b.bullets.join('\n')).not.toMatch(/consent/i);
     expect(
       b.bullets.some((x) => x.startsWith('To check: Open to children’s social care: child in need')),
     ).toBe(true);
   });
 
-  test('antenatal: the unborn baby, the EDD and the mother’s NHS number', () => {
+  test('[HAZ-20] antenatal: the unborn baby, the EDD and the mother’s NHS number', () => {
     const facts = infantFacts(ANTENATAL);
     expect(facts.find((f) => f.label === 'Infant')?.value).toBe('Unborn baby');
     expect(facts.find((f) => f.label === 'Expected date of delivery')?.value).toBe('14 February 2027');
@@ -243,6 +320,7 @@ describe('an advice-only summary', () => {
       'Call',
       'Your question',
       'Risk screening: No or low risk',
+      'What the IMH service will do',
       'Pick up the phone',
     ]);
     expect(toPlainText(ADVICE_DOC)).not.toContain('Eligibility');

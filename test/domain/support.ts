@@ -14,7 +14,10 @@ export const PROFILE: ServiceProfile = {
   postcodeDistricts: ['LE1', 'LE2'],
   localAuthorities: ['Testshire County Council', 'Testville City Council'],
   adviceLineNumber: '0116 555 0000',
-  mashNumber: '0116 555 0999',
+  frontDoorName: 'Testshire Children’s Front Door',
+  frontDoorNumber: '0116 555 0999',
+  outOfHoursName: 'Emergency Duty Team',
+  outOfHoursNumber: '0116 555 0888',
   callMinutes: 45,
   timeZone: 'Europe/London',
 };

@@ -50,7 +50,9 @@ test('a referrer completes a full duty call in the playground and gets the summa
 
   const review = await e2e.cardText();
   expect(review).toContain('Check your duty call');
-  expect(review).toContain('Likely eligible');
+  // the referrer sees what the referral needs and what the practitioner will consider, not a verdict
+  expect(review).not.toMatch(/Likely (not )?eligible/);
+  expect(review).toContain('What the referral still needs');
   await e2e.shot('review');
 
   // confirmation, summary and draft referral
@@ -62,7 +64,8 @@ test('a referrer completes a full duty call in the playground and gets the summa
   expect(summary).toContain('duty call summary');
   expect(summary).toContain('The infant’s record');
   expect(summary).toContain('943 476 5919');
-  expect(summary).toContain('Likely eligible');
+  expect(summary).not.toMatch(/Likely (not )?eligible/);
+  expect(summary).toContain('What the IMH practitioner will consider');
   expect(summary).toMatch(/Parental mental health[\s:]+Phoned/);
   expect(referral).toContain(`Draft referral to ${LOCAL_PROFILE.serviceName}`);
   expect(referral).toContain(CALL.referral!.reason!);

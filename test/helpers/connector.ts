@@ -36,7 +36,9 @@ export interface PostRequest {
  * Stands in for the Bot Connector at the activity's serviceUrl (and at TEAMS_SERVICE_URL): answers
  * the member look-up the bot makes for prefill and records every activity the bot posts. A new
  * channel thread (POST /v3/conversations) gets `{id: "<channel>;messageid=<n>", activityId}` as
- * Teams answers. Faults can be injected in order (`inject`) or by rule (`faultWhen`).
+ * Teams answers. An update (PUT /v3/conversations/<id>/activities/<activityId>) is taken like a post
+ * and answered with the activity id; its `method` is 'PUT'. Faults can be injected in order (`inject`)
+ * or by rule (`faultWhen`), for updates too.
  */
 export async function startConnector(member = { name: 'Hannah Visitor', email: 'hannah.visitor@nhs.net' }) {
   const posted: Posted[] = [];
@@ -123,8 +125,14 @@ export async function startConnector(member = { name: 'Hannah Visitor', email: '
       }
       const n = posted.length + 1;
       record({ ...base, status: 200, accepted: true });
+      // Update Activity (PUT .../activities/<id>) answers with the message's own id, as Teams does
+      const updated = req.method === 'PUT' ? /\/activities\/([^/?]+)/.exec(path) : null;
       const answer =
-        path.replace(/\?.*$/, '') === '/v3/conversations' ? threadCreated(body, n) : { id: `posted-${n}` };
+        path.replace(/\?.*$/, '') === '/v3/conversations'
+          ? threadCreated(body, n)
+          : updated
+            ? { id: decodeURIComponent(updated[1]!) }
+            : { id: `posted-${n}` };
       const send = () => {
         if (!res.destroyed) res.end(JSON.stringify(answer));
       };

@@ -8,16 +8,18 @@ import { loadConfig } from '../../src/config/config';
 import { Outbox } from '../../src/delivery/outbox';
 import { Scheduler } from '../../src/delivery/scheduler';
 import { todayInTimeZone } from '../../src/domain/age';
+import { startDraft } from '../../src/domain/draft';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { CallContacts } from '../../src/records/call-contacts';
+import { DraftAlerts } from '../../src/records/draft-alerts';
 import { RecordEvents } from '../../src/records/record-events';
 import { Retention, yearsBefore } from '../../src/records/retention';
 import { Submissions } from '../../src/records/submissions';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
-import { submitted } from '../domain/support';
+import { PROFILE, submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
 import { lastCard, press, startTestBot, storedState, walkTo } from '../helpers/bot';
 
@@ -103,9 +105,9 @@ describe('abandoned drafts and remembered profiles', () => {
     await storage.write({ recent: { current: draft('d-recent'), closed: [] } });
 
     clock = new Date(START.getTime() + 30 * DAY - 1);
-    expect(scheduler.tick().purged).toEqual({ drafts: 0, profiles: 0, records: 0 });
+    expect(scheduler.tick().purged).toEqual({ drafts: 0, profiles: 0, records: 0, alerts: 0 });
     clock = new Date(START.getTime() + 30 * DAY + 1);
-    expect(scheduler.tick().purged).toEqual({ drafts: 1, profiles: 0, records: 0 });
+    expect(scheduler.tick().purged).toEqual({ drafts: 1, profiles: 0, records: 0, alerts: 0 });
 
     expect(stateOf('old')).toEqual({ current: null, closed: [], lastReferrer: referrer });
     expect(stateOf('recent')).toMatchObject({ current: { id: 'd-recent' } });
@@ -279,6 +281,140 @@ describe('submitted records', () => {
     expect(plan(selects[1]!)).toContain('USING INDEX bot_state_updated');
     expect(plan(selects[2]!)).toContain('INDEX duty_calls_submitted');
     for (const s of selects) expect(plan(s)).not.toMatch(/SCAN (bot_state|duty_calls)$/);
+  });
+});
+
+describe('alerts raised while a call was in progress', () => {
+  function alerts(): DraftAlerts {
+    return new DraftAlerts(db, new Outbox(db), new RecordEvents(db), audit, {
+      alertRules: ['possible-harm-baby'],
+      profile: PROFILE,
+      giveUpMinutes: 60,
+      newId: () => `d${++ids}`,
+      newReference: () => `IMH-${ids}`,
+    });
+  }
+  const who = { tenantId: 't', userId: 'aad-1' };
+  const contact = { serviceUrl: 'https://x', conversationId: 'c', userId: '29:u' };
+  const flagged = (draftId: string, at: Date) => ({
+    ...startDraft(draftId, 'full', at, '2026-11-20'),
+    answers: {
+      referrer: FULL_CALL.referrer!,
+      family: FULL_CALL.family!,
+      risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' },
+    },
+  });
+  /** The risk section saved with possible harm: the alert, its deliveries, a lead's acknowledgement. */
+  function raise(draftId: string, at: Date): string {
+    const a = alerts();
+    const alert = a.onRiskSaved(flagged(draftId, at), who, contact, at).alert!;
+    a.acknowledge(alert.id, { id: 'lead', name: 'Lee Lead' }, at, { conversationId: 'x', activityId: '9' });
+    return alert.id;
+  }
+  const rowsOf = (alertId: string) =>
+    db
+      .prepare(`SELECT count(*) FROM outbox WHERE json_extract(payload_json, '$.draftAlertId') = ?`)
+      .pluck()
+      .get(alertId);
+  const alertRow = (id: string) => db.prepare('SELECT id FROM draft_alerts WHERE id = ?').get(id);
+
+  test('an alert whose call was discarded or never submitted is kept RECORD_RETENTION_YEARS from when it was raised, then purged with its deliveries; the audit keeps ids only', () => {
+    const discarded = raise('draft-a', START);
+    alerts().onDiscarded(flagged('draft-a', START), who, contact, START);
+    const open = raise('draft-b', new Date(START.getTime() + DAY));
+    expect(rowsOf(discarded)).toBeGreaterThan(3);
+    const due = yearsBefore(START, -26);
+
+    clock = new Date(due.getTime() - 1);
+    expect(scheduler.tick().purged.alerts).toBe(0);
+    expect(alertRow(discarded)).toBeDefined();
+    clock = new Date(due.getTime() + 1);
+    expect(scheduler.tick().purged).toEqual({ drafts: 0, profiles: 0, records: 0, alerts: 1 });
+    expect(alertRow(discarded)).toBeUndefined();
+    expect(rowsOf(discarded)).toBe(0);
+    // every row the alert queued went with it (nothing left that names no record)
+    expect(alertRow(open)).toBeDefined();
+    expect(rowsOf(open)).toBeGreaterThan(0);
+
+    const purged = audit.forRecord('draft-a').find((a) => a.action === 'draft-alert-purged');
+    expect(purged).toMatchObject({
+      actorId: 'bot',
+      outcome: 'purged',
+      detail: { alertId: discarded, retentionYears: 26, deliveries: expect.any(Number) },
+    });
+    // the never-submitted one, a day later
+    clock = new Date(due.getTime() + DAY + 1);
+    expect(scheduler.tick().purged.alerts).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM draft_alerts').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+    // nothing of the infant left in the file or the WAL, nor in the audit
+    expect(bytesLeak()).toEqual([]);
+    const allAudit = JSON.stringify(db.prepare('SELECT * FROM audit').all());
+    for (const v of [INFANT, NHS_DIGITS, 'Hannah Visitor']) expect(allAudit).not.toContain(v);
+  });
+
+  test('a submitted call’s alert goes with its record, not before', () => {
+    const alertId = raise('r1', START);
+    const records = new DutyCallRecords(db);
+    new Submissions(
+      db,
+      records,
+      new CallContacts(db),
+      new Outbox(db),
+      audit,
+      { alertRules: ['possible-harm-baby'], giveUpMinutes: 60, newId: () => `d${++ids}` },
+      alerts(),
+    ).record(
+      {
+        id: 'r1',
+        kind: 'full',
+        tenantId: 't',
+        referrerAadId: 'aad-1',
+        conversationId: 'c',
+        startedAt: START.toISOString(),
+        submittedAt: new Date(START.getTime() + DAY).toISOString(),
+        // a record takes its draft's id: that is how the submit finds the draft's alert
+        record: { ...submitted('full', FULL_CALL), id: 'r1' },
+      },
+      { recordId: 'r1', serviceUrl: 'https://x', conversationId: 'c', userId: '29:u' },
+      new Date(START.getTime() + DAY),
+    );
+    // raised a day before the submit: at the alert's own date nothing goes, the record keeps it
+    clock = new Date(yearsBefore(START, -26).getTime() + 1);
+    expect(scheduler.tick().purged).toMatchObject({ records: 0, alerts: 0 });
+    expect(alertRow(alertId)).toBeDefined();
+    clock = new Date(yearsBefore(START, -26).getTime() + DAY + 1);
+    expect(scheduler.tick().purged).toMatchObject({ records: 1, alerts: 0 });
+    expect(alertRow(alertId)).toBeUndefined();
+    expect(db.prepare('SELECT count(*) FROM outbox').pluck().get()).toBe(0);
+    expect(bytesLeak()).toEqual([]);
+  });
+
+  test('purges in bounded batches, found by index', () => {
+    for (let i = 0; i < 5; i++) raise(`draft-${i}`, new Date(START.getTime() + i * 1000));
+    scheduler = makeScheduler(2);
+    clock = yearsBefore(START, -27);
+    expect(scheduler.tick().purged.alerts).toBe(2);
+    expect(scheduler.tick().purged.alerts).toBe(2);
+    expect(scheduler.tick().purged.alerts).toBe(1);
+    expect(scheduler.tick().purged.alerts).toBe(0);
+    const plan = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+        .map((r) => r.detail)
+        .join('; ');
+    expect(
+      plan(
+        'SELECT id, draft_id FROM draft_alerts WHERE record_id IS NULL AND raised_at < ? ORDER BY raised_at LIMIT ?',
+        'x',
+        10,
+      ),
+    ).toContain('INDEX draft_alerts_unrecorded');
+    expect(
+      plan(
+        `DELETE FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?`,
+        'x',
+      ),
+    ).toContain('INDEX outbox_draft_alert');
   });
 });
 

@@ -4,13 +4,15 @@ import { Outbox } from '../../src/delivery/outbox';
 import { BOT_ACTOR, Scheduler } from '../../src/delivery/scheduler';
 import { todayInTimeZone } from '../../src/domain/age';
 import { foldEvents } from '../../src/domain/call-state';
+import { startDraft } from '../../src/domain/draft';
 import type { SubmittedCall } from '../../src/domain/submitted-call';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
+import { DraftAlerts } from '../../src/records/draft-alerts';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { submitted } from '../domain/support';
+import { PROFILE, submitted } from '../domain/support';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 
 const MIN = 60_000;
@@ -130,7 +132,7 @@ describe('alert escalation', () => {
     expect(escalations('r1')).toHaveLength(1);
   });
 
-  test('an alert not yet delivered is not escalated: the clock starts when the leads have it', () => {
+  test('[HAZ-10] an alert never delivered is escalated from when it was raised, to the duty and admin channels', () => {
     storeCall('r1', submitted('full', FULL_CALL));
     outbox.enqueue(
       {
@@ -142,8 +144,31 @@ describe('alert escalation', () => {
       SUBMITTED,
       60,
     );
-    clock = new Date(SUBMITTED.getTime() + 3 * 60 * MIN);
+    clock = new Date(SUBMITTED.getTime() + 29 * MIN);
     expect(scheduler.tick().escalated).toBe(0);
+    clock = new Date(SUBMITTED.getTime() + 30 * MIN);
+    expect(scheduler.tick().escalated).toBe(1);
+    // no thread to reply in: where it can be seen instead, both in one round
+    expect(escalations('r1').map((d) => [d.target, d.payload])).toEqual([
+      [
+        { type: 'channel', role: 'duty' },
+        { round: 1, alertDeliveryId: 'alert-r1', undelivered: true },
+      ],
+      [
+        { type: 'channel', role: 'admin' },
+        { round: 1, alertDeliveryId: 'alert-r1', undelivered: true },
+      ],
+    ]);
+    expect(foldEvents(events.list('r1')).escalations).toBe(1);
+    // given up is not delivered either: still escalated at the next interval
+    outbox.markFailed('alert-r1', 'http 404');
+    clock = new Date(SUBMITTED.getTime() + 60 * MIN);
+    expect(scheduler.tick().escalated).toBe(1);
+    // delivered at last: the next round goes in its thread
+    outbox.markDelivered('alert-r1', clock, 'thread-1', 'activity-1');
+    clock = new Date(SUBMITTED.getTime() + 90 * MIN);
+    scheduler.tick();
+    expect(escalations('r1').at(-1)?.target).toEqual({ type: 'thread', of: 'alert-r1' });
   });
 
   test('each escalation is audited with the bot as actor', () => {
@@ -191,5 +216,81 @@ describe('formal referral reminders', () => {
     );
     clock = new Date(SUBMITTED.getTime() + 30 * DAY);
     expect(scheduler.tick().reminded).toBe(0);
+  });
+});
+
+describe('alerts raised while a call is in progress (no record)', () => {
+  function setUp(batch: number) {
+    const alerts = new DraftAlerts(db, outbox, events, new Audit(db), {
+      alertRules: ['possible-harm-baby'],
+      profile: PROFILE,
+      giveUpMinutes: 60,
+      newId: () => `d${++ids}`,
+      newReference: () => `IMH-${ids}`,
+      escalationMinutes: 30,
+    });
+    const raise = (draftId: string) =>
+      alerts.onRiskSaved(
+        {
+          ...startDraft(draftId, 'full', SUBMITTED, '2026-11-20'),
+          answers: { risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },
+        },
+        { tenantId: 't', userId: 'aad-1' },
+        { serviceUrl: 'https://x', conversationId: 'c', userId: '29:u' },
+        SUBMITTED,
+      ).alert!;
+    const limited = { escalateDue: (now: Date, m: number) => alerts.escalateDue(now, m, batch) };
+    return { alerts, raise, limited };
+  }
+
+  test('[HAZ-10] in-progress alerts are escalated from when they were raised, found by index, a bounded batch per tick; acknowledged ones drop out', () => {
+    const { alerts, raise, limited } = setUp(2);
+    scheduler = new Scheduler({
+      db,
+      events,
+      outbox,
+      audit: new Audit(db),
+      logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
+      now: () => clock,
+      newId: () => `d${++ids}`,
+      wake: () => {},
+      escalationMinutes: 30,
+      reminderDays: 7,
+      giveUpMinutes: 60,
+      today: (d) => todayInTimeZone(d),
+      draftAlerts: { noteUnsubmitted: () => 0, ...limited },
+    });
+    const raised = ['a', 'b', 'c'].map(raise);
+    clock = new Date(SUBMITTED.getTime() + 29 * MIN);
+    expect(scheduler.tick().escalated).toBe(0);
+    clock = new Date(SUBMITTED.getTime() + 30 * MIN);
+    // two per tick, the third on the next
+    expect(scheduler.tick().escalated).toBe(2);
+    expect(scheduler.tick().escalated).toBe(1);
+    expect(scheduler.tick().escalated).toBe(0);
+    // never delivered: to the duty and admin channels, each carrying the alert's id
+    const rows = db
+      .prepare(`SELECT target_json, payload_json FROM outbox WHERE kind = 'alert-escalation' ORDER BY rowid`)
+      .all() as { target_json: string; payload_json: string }[];
+    expect(rows).toHaveLength(6);
+    expect(JSON.parse(rows[0]!.payload_json)).toMatchObject({
+      round: 1,
+      draftAlertId: raised[0]!.id,
+      undelivered: true,
+    });
+    alerts.acknowledge(raised[0]!.id, { id: 'lead', name: 'Lead' }, clock);
+    clock = new Date(SUBMITTED.getTime() + 60 * MIN);
+    expect(scheduler.tick().escalated + scheduler.tick().escalated).toBe(2);
+    const plan = (
+      db
+        .prepare(
+          `EXPLAIN QUERY PLAN SELECT * FROM draft_alerts WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ?
+           ORDER BY next_escalation_at LIMIT ?`,
+        )
+        .all('x', 10) as { detail: string }[]
+    )
+      .map((r) => r.detail)
+      .join('; ');
+    expect(plan).toContain('INDEX draft_alerts_escalation');
   });
 });

@@ -225,7 +225,7 @@ describe('deleted means deleted (the bytes of the file and its WAL)', () => {
     for (const v of [...typed, NHS.replace(/\s/g, '')]) expect(audit).not.toContain(v);
   });
 
-  test('a cancelled draft leaves neither the infant’s name nor the NHS number in the file or the WAL', async () => {
+  test('[HAZ-19] a cancelled draft leaves neither the infant’s name nor the NHS number in the file or the WAL', async () => {
     await walkTo(bot, 'consent', FULL_CALL);
     expect(JSON.stringify(storedState(bot)!.current!.answers)).toContain(INFANT);
     // the test can see them while the draft exists

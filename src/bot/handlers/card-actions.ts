@@ -1,21 +1,29 @@
 import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
-import { alertCardFor, deliveryOf, dutyCardFor } from '../../delivery/render';
-import type { CallEventBody } from '../../domain/call-state';
+import { alertCardFor, deliveryOf, deliveryStamp, dutyCardFor } from '../../delivery/render';
+import { type CallEventBody, canRecordAllocation } from '../../domain/call-state';
+import { inProgressAlertCard } from '../../records/alert-notices';
 import type { CallView } from '../../records/call-view';
-import { CardRef, IndicateData, parseActionData } from '../action-data';
+import { AllocationData, CardRef, IndicateData, InProgressRef, parseActionData } from '../action-data';
 import { attachment } from '../cards';
 import type { BotDeps } from '../deps';
 import { actingUserId, mayActFor, type Refusal } from '../permissions';
 import type { CardNotice } from '../views/duty-view';
 
-export const CARD_VERBS = ['duty.indicate', 'duty.recorded', 'duty.referral-received', 'alert.ack'] as const;
+export const CARD_VERBS = [
+  'duty.indicate',
+  'duty.recorded',
+  'duty.referral-received',
+  'duty.allocation',
+  'alert.ack',
+] as const;
 type CardVerb = (typeof CARD_VERBS)[number];
 
 const ROLE: Record<CardVerb, 'duty' | 'safeguarding'> = {
   'duty.indicate': 'duty',
   'duty.recorded': 'duty',
   'duty.referral-received': 'duty',
+  'duty.allocation': 'duty',
   'alert.ack': 'safeguarding',
 };
 
@@ -90,7 +98,11 @@ async function onCardAction(
   };
 
   const parsed =
-    verb === 'duty.indicate' ? parseActionData(IndicateData, raw) : parseActionData(CardRef, raw);
+    verb === 'duty.indicate'
+      ? parseActionData(IndicateData, raw)
+      : verb === 'duty.allocation'
+        ? parseActionData(AllocationData, raw)
+        : parseActionData(CardRef, raw);
   if (!parsed.ok) return refuse('malformed', NOT_READABLE);
   const data = parsed.data;
 
@@ -98,7 +110,41 @@ async function onCardAction(
   const permission = await mayActFor(context, role, deps.channels, deps.membership);
   if (!permission.ok) return refuse(permission.reason, REFUSED[permission.reason](role));
 
-  const view = deps.calls.load(data.recordId);
+  let view = deps.calls.load(data.recordId);
+  const inProgress = verb === 'alert.ack' ? InProgressRef.safeParse(raw) : undefined;
+  if (!view && inProgress?.success) {
+    // an alert raised while the call was in progress: no record yet, so the acknowledgement is recorded
+    // against the alert itself (the record takes it over at submit). The card carries the draft id as its
+    // recordId, which is the record's id once submitted: a press after the submit goes to the record.
+    const alert = deps.draftAlerts.get(inProgress.data.alertId);
+    if (!alert || alert.draftId !== data.recordId) return refuse('not-found', NOT_FOUND);
+    const actor = { id: actorId, name: (context.activity.from?.name ?? '').slice(0, 200) || 'Unknown name' };
+    const a = context.activity;
+    const r = deps.draftAlerts.acknowledge(
+      alert.id,
+      actor,
+      now,
+      a.replyToId && a.conversation?.id
+        ? { conversationId: a.conversation.id, activityId: a.replyToId }
+        : undefined,
+    );
+    deps.logger.info({ event: 'card-action', verb, alert: alert.id, inProgress: true, outcome: r.outcome });
+    if (r.outcome === 'not-found') return NOT_FOUND;
+    if (r.outcome === 'submitted') view = deps.calls.load(r.recordId);
+    else {
+      if (r.outcome === 'done') deps.wakeDelivery();
+      const drawn = (notice?: CardNotice) =>
+        inProgressAlertCard(
+          r.alert,
+          deps.profile,
+          deliveryStamp(r.alert.reference, r.alert.outboxId),
+          notice,
+        ) as unknown as AdaptiveCard;
+      // every message of the alert (this one too) is updated through the outbox, in the acknowledgement's
+      // transaction, as for a record's alert: a direct update here could land after it and draw the wrong one
+      return drawn(NOTICES[r.outcome](verb));
+    }
+  }
   if (!view) return refuse('not-found', NOT_FOUND);
   const cardFor = (v: CallView, notice?: CardNotice) => card(verb, v, deps, notice);
 
@@ -134,6 +180,32 @@ async function onCardAction(
       }
       body = { type: 'referral-received' };
       break;
+    case 'duty.allocation': {
+      const d = data as AllocationData;
+      // seed 001: the allocations meeting discusses the formal referral, so it must have been received
+      if (!canRecordAllocation(view.call.kind, view.state)) {
+        return refuse(
+          'not-applicable',
+          cardFor(view, {
+            text: 'The allocations meeting’s outcome can be recorded once the formal referral is marked received. Nothing was changed.',
+            color: 'Attention',
+          }),
+          { allocation: d.allocation },
+        );
+      }
+      if (d.allocation === 'not-accepted' && d.allocationNote === '') {
+        return refuse(
+          'reason-required',
+          cardFor(view, {
+            text: 'Not saved: please give a note for the referrer when the referral is not accepted.',
+            color: 'Attention',
+          }),
+          { allocation: d.allocation },
+        );
+      }
+      body = { type: 'allocation-decided', outcome: d.allocation, note: d.allocationNote };
+      break;
+    }
     case 'alert.ack':
       if (!deliveryOf(view.row.id, 'safeguarding-alert', deps.render)) {
         return refuse(
@@ -152,13 +224,23 @@ async function onCardAction(
     actor: { id: actorId, name: (context.activity.from?.name ?? '').slice(0, 200) || 'Unknown name' },
     action: verb,
     now,
+    ...(verb === 'alert.ack' && context.activity.replyToId && context.activity.conversation?.id
+      ? { on: { conversationId: context.activity.conversation.id, activityId: context.activity.replyToId } }
+      : {}),
   });
   deps.logger.info({ event: 'card-action', verb, record: data.recordId, outcome: result.outcome });
   if (result.outcome === 'not-found') return NOT_FOUND;
-  if (result.outcome === 'done' && body.type === 'indication-given') deps.wakeDelivery();
+  const acknowledged = result.outcome === 'done' && body.type === 'alert-acknowledged';
+  if (
+    result.outcome === 'done' &&
+    (body.type === 'indication-given' || body.type === 'allocation-decided' || acknowledged)
+  )
+    deps.wakeDelivery();
 
-  // everyone sees the card as the record now is; the person who pressed also sees what happened
-  await updateForEveryone(context, deps, cardFor(result.view));
+  // everyone sees the card as the record now is; the person who pressed also sees what happened. An
+  // acknowledgement updates every message of the alert through the outbox (retried, each drawn as
+  // itself), this one included: a direct update here could land after it and draw the wrong message
+  if (!acknowledged) await updateForEveryone(context, deps, cardFor(result.view));
   return cardFor(result.view, NOTICES[result.outcome](verb));
 }
 
@@ -166,6 +248,7 @@ const DONE_TEXT: Record<CardVerb, string> = {
   'duty.indicate': 'Indication saved: the referrer will be told.',
   'duty.recorded': 'Marked as recorded on the clinical record.',
   'duty.referral-received': 'Formal referral marked as received.',
+  'duty.allocation': 'Allocations meeting’s outcome saved: the referrer will be told.',
   'alert.ack': 'Alert acknowledged.',
 };
 

@@ -71,8 +71,18 @@ async function onSetChannel(context: TurnContext, deps: BotDeps, role: ChannelRo
     },
     now,
   );
-  audit('done', { role, teamId, channelId, ...(before ? { previousChannelId: before.channelId } : {}) });
-  deps.logger.info({ event: 'channel-set', role });
+  // what waited for this role's channel (an alert refused by the old one, say) goes to the new one now;
+  // the worker resolves the role's channel at each try
+  const waiting = deps.outbox.dueNowFor(role, deps.now());
+  audit('done', {
+    role,
+    teamId,
+    channelId,
+    ...(before ? { previousChannelId: before.channelId } : {}),
+    ...(waiting ? { waiting } : {}),
+  });
+  deps.logger.info({ event: 'channel-set', role, waiting });
+  if (waiting) deps.wakeDelivery();
   const others = deps.channels.rolesOf(channelId).filter((r) => r !== role);
   await say(context, [
     `This channel is now ${ROLE_TEXT[role].channel}. ${ROLE_TEXT[role].posts} will be posted here${

@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { CallKind } from '../../domain/checklist';
 import { type Draft, progress, startDraft } from '../../domain/draft';
 import { isGlossaryQuestion, lookupTerm } from '../../domain/glossary';
+import { possibleHarmFlagged } from '../../domain/risk';
 import type { BotDeps } from '../deps';
 import { DraftConflictError } from '../draft-store';
 import { referrerOf, sendCard, teamsProfile, today } from '../turn';
@@ -84,7 +85,17 @@ export async function onCancel(context: TurnContext, deps: BotDeps): Promise<voi
     );
     return;
   }
-  await sendCard(context, confirmCancelCard(state.current, progress(state.current, deps.profile)));
+  // possible harm flagged: the confirmation says what discarding means for the alert (HAZ-14)
+  const alert = deps.draftAlerts.forDraft(state.current.id);
+  const risk = alert !== undefined || possibleHarmFlagged(state.current.answers);
+  await sendCard(
+    context,
+    confirmCancelCard(
+      state.current,
+      progress(state.current, deps.profile),
+      risk ? { reference: alert?.reference } : undefined,
+    ),
+  );
 }
 
 /**

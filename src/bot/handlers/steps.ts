@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { needsSharingStatement } from '../../domain/consent';
 import { goTo, pageCount, pageOf, reissue, savePhonePage, saveSection, sectionsOf } from '../../domain/draft';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { validateSection } from '../../domain/section-validation';
@@ -10,6 +11,7 @@ import type { Envelope } from '../submission';
 import { referrerOf, sendCard, today } from '../turn';
 import { buttons } from '../views/common';
 import { problemCard } from '../views/notice-view';
+import { riskNoticeCard } from '../views/risk-notice-view';
 
 /** Save / Next / Back / Edit on a section or review card. */
 export async function onStep(
@@ -70,8 +72,64 @@ export async function onStep(
           now,
         )
       : saveSection(draft, section.id, result.answers, move, deps.profile, now);
-  return commit(context, deps, loaded, next, move === 'stay' ? { notice: 'Saved.' } : {});
+  // saving consent as "no" or "not yet asked": the reply says sharing a concern does not wait on it (HAZ-12)
+  const sharing = section.id === 'consent' && needsSharingStatement(next.answers);
+  const extras: CardExtras = {
+    ...(move === 'stay' ? { notice: 'Saved.' } : {}),
+    ...(sharing ? { sharing } : {}),
+  };
+  if (section.id !== 'risk') return commit(context, deps, loaded, next, extras);
+  // The risk section saved: with possible harm to the baby or a parent "yes" or "not known", the
+  // safeguarding alert is queued in the same transaction as this save (HAZ-01), and this reply says what
+  // to do now (HAZ-02) and where the alert is (HAZ-03), before the call goes on.
+  const who = referrerOf(context);
+  const contact = {
+    serviceUrl: context.activity.serviceUrl,
+    conversationId: context.activity.conversation.id,
+    userId: context.activity.from.id,
+  };
+  return commit(context, deps, loaded, next, extras, () => {
+    const outcome = deps.draftAlerts.onRiskSaved(next, who, contact, now);
+    const alert = outcome.alert;
+    const riskNotice = riskNoticeCard(next.answers, deps.profile, {
+      leadsAlerted: alert !== undefined,
+      alert: alert && {
+        status: outcome.leads ?? 'being-alerted',
+        reference: alert.reference,
+        deliveredAt: outcome.deliveredAt,
+      },
+    });
+    const withdrawn =
+      outcome.note === 'risk-withdrawn'
+        ? 'The safeguarding leads were already alerted about this call: I have told them your answers changed. The alert stays with them to decide.'
+        : undefined;
+    return {
+      extras: {
+        ...(riskNotice ? { before: [riskNotice] } : {}),
+        ...(withdrawn ? { notice: [extras.notice, withdrawn].filter(Boolean).join(' ') } : {}),
+      },
+      wake: outcome.raised || outcome.note !== undefined,
+      log: alert && {
+        event: outcome.raised ? 'draft-alert-raised' : 'draft-alert-checked',
+        draft: next.id,
+        alert: alert.id,
+        ...(outcome.note ? { note: outcome.note } : {}),
+      },
+    };
+  });
 }
+
+/**
+ * Work stored in the same transaction as a draft save (DraftStore.saveWith), and what it adds to the
+ * reply: the safeguarding alert a risk save raises, or a discard's note to the leads.
+ */
+export type AlongsideSave = () => {
+  readonly extras?: CardExtras;
+  /** Something was queued for the delivery worker. */
+  readonly wake?: boolean;
+  /** Ids and outcomes only. */
+  readonly log?: Record<string, unknown> | undefined;
+};
 
 /** Stores the draft first, then sends its card: a card never shows a step that was not saved. */
 export async function commit(
@@ -80,9 +138,14 @@ export async function commit(
   loaded: Loaded,
   draft: NonNullable<Loaded['state']['current']>,
   extras: CardExtras = {},
+  alongside?: AlongsideSave,
 ): Promise<void> {
+  let more: ReturnType<AlongsideSave> = {};
   try {
-    await deps.drafts.save(referrerOf(context).key, loaded, { ...loaded.state, current: draft });
+    const key = referrerOf(context).key;
+    const state = { ...loaded.state, current: draft };
+    if (alongside) more = await deps.drafts.saveWith(key, loaded, state, alongside);
+    else await deps.drafts.save(key, loaded, state);
   } catch (err) {
     if (!(err instanceof DraftConflictError)) throw err;
     deps.logger.warn({ event: 'draft-conflict' });
@@ -97,7 +160,15 @@ export async function commit(
     return;
   }
   deps.logger.info({ event: 'draft-saved', draft: draft.id, at: draft.at, step: draft.step });
-  await sendCard(context, currentCard(draft, deps, extras));
+  if (more.log) deps.logger.info(more.log);
+  if (more.wake) deps.wakeDelivery();
+  const all: CardExtras = {
+    ...extras,
+    ...more.extras,
+    before: [...(extras.before ?? []), ...(more.extras?.before ?? [])],
+  };
+  for (const card of all.before ?? []) await sendCard(context, card);
+  await sendCard(context, currentCard(draft, deps, all));
 }
 
 /** Re-sends the card for where the draft is, under a new step so older copies stop working. */

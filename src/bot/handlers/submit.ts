@@ -3,9 +3,11 @@ import { toPlainText } from '../../domain/document';
 import { goTo, PROMPTS_PER_PAGE, sectionsOf } from '../../domain/draft';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { referralDoc } from '../../domain/referral';
+import { isHarmLevel } from '../../domain/risk';
 import { validateDraft } from '../../domain/section-validation';
 import { type SubmittedCall, submitCall } from '../../domain/submitted-call';
 import { summaryDoc } from '../../domain/summary';
+import type { DraftAlert } from '../../records/draft-alerts';
 import { DuplicateDutyCallError } from '../../storage/duty-call-records';
 import { checkCard } from '../card-check';
 import type { BotDeps } from '../deps';
@@ -45,7 +47,9 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
     });
   }
 
-  const call = submitCall(draft, deps.newReference(), deps.profile, now);
+  // a call whose risk save alerted the leads keeps the reference they were given
+  const inProgressAlert = deps.draftAlerts.forDraft(draft.id);
+  const call = submitCall(draft, inProgressAlert?.reference ?? deps.newReference(), deps.profile, now);
   try {
     // the record and its deliveries go in first, keyed by the draft id: a repeated submit cannot
     // create a second record, and a crash cannot leave a record that nobody is told about
@@ -110,10 +114,7 @@ async function sendResults(context: TurnContext, deps: BotDeps, call: SubmittedC
     }),
   );
   const summary = summaryDoc(call, deps.profile);
-  await sendCard(
-    context,
-    documentCard(summary, call.risk.level === 'possible-harm' ? 'attention' : 'accent'),
-  );
+  await sendCard(context, documentCard(summary, isHarmLevel(call.risk.level) ? 'attention' : 'accent'));
   const referral = referralDoc(call, deps.profile);
   if (referral) await sendCard(context, documentCard(referral, 'default'));
   const plain = [toPlainText(summary), ...(referral ? [toPlainText(referral)] : [])].join('\n\n');
@@ -141,12 +142,24 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
       closed?.reference,
     );
   }
+  const now = deps.now();
   const closed = [
     ...loaded.state.closed,
-    { id: draft.id, status: 'cancelled' as const, at: deps.now().toISOString() },
+    { id: draft.id, status: 'cancelled' as const, at: now.toISOString() },
   ];
+  const who = referrerOf(context);
+  const contact = {
+    serviceUrl: context.activity.serviceUrl,
+    conversationId: context.activity.conversation.id,
+    userId: context.activity.from.id,
+  };
+  let toldLeads: DraftAlert | undefined;
   try {
-    await deps.drafts.save(key, loaded, { ...loaded.state, current: null, closed });
+    // a draft with possible harm flagged is never discarded silently: the leads are told in the alert's
+    // thread, in the same transaction as the discard (HAZ-14)
+    toldLeads = await deps.drafts.saveWith(key, loaded, { ...loaded.state, current: null, closed }, () =>
+      deps.draftAlerts.onDiscarded(draft, who, contact, now),
+    );
   } catch (err) {
     if (!(err instanceof DraftConflictError)) throw err;
     await sendCard(
@@ -160,12 +173,25 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
     return;
   }
   deps.scrubDeleted();
-  deps.logger.info({ event: 'draft-cancelled', draft: draft.id });
+  deps.logger.info({
+    event: 'draft-cancelled',
+    draft: draft.id,
+    ...(toldLeads ? { alert: toldLeads.id } : {}),
+  });
+  if (toldLeads) deps.wakeDelivery();
   await sendCard(
     context,
     noticeCard({
       title: 'Draft discarded',
-      lines: ['The duty call you started has been deleted.'],
+      lines: [
+        'The duty call you started has been deleted.',
+        ...(toldLeads
+          ? [
+              `The safeguarding leads were alerted about this call (reference ${toldLeads.reference}) and I have told them you discarded the draft. The alert stays with them. If anyone is in immediate danger, call 999.`,
+            ]
+          : []),
+      ],
+      color: toldLeads ? 'Warning' : 'Default',
       buttons: [buttons.start, buttons.advice],
     }),
   );

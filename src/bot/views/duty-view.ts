@@ -1,8 +1,11 @@
 import { formatUkDate, todayInTimeZone } from '../../domain/age';
 import { referrerRole, text } from '../../domain/answers';
 import {
+  ALLOCATION_OUTCOMES,
+  type AllocationOutcome,
   awaitsReferral,
   type CallState,
+  canRecordAllocation,
   INDICATIONS,
   type Indication,
   referralOverdue,
@@ -11,9 +14,11 @@ import {
 import type { ServiceProfile } from '../../domain/checklist';
 import type { Block, Doc, Fact } from '../../domain/document';
 import { referralDoc } from '../../domain/referral';
+import { isHarmLevel, WHO_ACTS } from '../../domain/risk';
 import type { SubmittedCall } from '../../domain/submitted-call';
 import { infantFacts, summaryDoc } from '../../domain/summary';
 import { bindCard, escapeMarkdown, escapeTextRun } from '../cards';
+import { truncate } from './common';
 import { fitCard, longestFreeText, shorten } from './document-view';
 
 /** The longest reason a practitioner can give with an indication (the card's maxLength, checked again on receipt). */
@@ -43,6 +48,10 @@ export function indicationTitle(value: Indication): string {
   return INDICATIONS.find((i) => i.value === value)?.title ?? value;
 }
 
+export function allocationTitle(value: AllocationOutcome): string {
+  return ALLOCATION_OUTCOMES.find((o) => o.value === value)?.title ?? value;
+}
+
 /** "23 November 2026, 10:05" on the service's clock. */
 export function formatWhen(iso: string, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-GB', {
@@ -59,8 +68,13 @@ export function formatWhen(iso: string, timeZone: string): string {
 }
 
 /** Who and when, for a TextBlock or fact: the name is Teams' display name, so it is escaped. */
+/**
+ * A card shows up to four such stamps; a display name is cut at 80 characters on the card so that they
+ * cannot crowd out the record itself (the event keeps the name in full).
+ */
 function byWhom(s: Stamp, profile: ServiceProfile): string {
-  return `${escapeMarkdown(notAMention(s.by.name || 'someone'))}, ${formatWhen(s.at, profile.timeZone)}`;
+  const name = truncate(s.by.name || 'someone', 80);
+  return `${escapeMarkdown(notAMention(name))}, ${formatWhen(s.at, profile.timeZone)}`;
 }
 
 /** Whether the formal referral is overdue, and by the service's count of days. */
@@ -94,11 +108,21 @@ export function stateFacts(input: CallCardInput, o: DutyCardOptions): Fact[] {
   else if (awaitsReferral(call.kind, state))
     referral = overdueReferral(input, o.now, p, o.referralReminderDays) ? 'Awaited: overdue' : 'Awaited';
   else referral = `Not expected: the indication is ${indicationTitle(state.indication!.value).toLowerCase()}`;
-  return [
+  const facts = [
     { label: 'Eligibility indication', value: indication },
     { label: 'On the clinical record', value: recorded },
     { label: 'Formal written referral', value: referral },
   ];
+  // seed 001: the formal referral goes to the weekly allocations meeting, which has four outcomes
+  if (call.kind === 'full') {
+    const allocation = state.allocation
+      ? `${allocationTitle(state.allocation.value)}: recorded by ${byWhom(state.allocation, p)}`
+      : state.referralReceived
+        ? 'Awaited'
+        : 'After the formal referral is received';
+    facts.push({ label: 'Allocations meeting', value: allocation });
+  }
+  return facts;
 }
 
 /**
@@ -108,7 +132,7 @@ export function stateFacts(input: CallCardInput, o: DutyCardOptions): Fact[] {
  * little as needed) if the card would pass Teams' size limit.
  */
 export function dutySummaryCard(input: CallCardInput, o: DutyCardOptions): Record<string, unknown> {
-  const doc = summaryDoc(input.call, o.profile);
+  const doc = summaryDoc(input.call, o.profile, 'duty');
   const referral = referralDoc(input.call, o.profile);
   return fitCard(
     (keep) => bindDuty(input, o, doc, referral, keep),
@@ -140,13 +164,14 @@ function bindDuty(
   const { call, state } = input;
   const overdue = call.kind === 'full' && overdueReferral(input, o.now, o.profile, o.referralReminderDays);
   return bindCard('duty-summary', {
-    headerStyle: call.risk.level === 'possible-harm' ? 'attention' : 'accent',
+    headerStyle: isHarmLevel(call.risk.level) ? 'attention' : 'accent',
     title: doc.title,
     subtitle: doc.subtitle,
     notice: o.notice?.text ?? '',
     noticeColor: o.notice?.color ?? 'Default',
     stateFacts: stateFacts(input, o),
     indicationReason: state.indication?.reason ? escapeTextRun(shorten(state.indication.reason, keep)) : '',
+    allocationNote: state.allocation?.note ? escapeTextRun(shorten(state.allocation.note, keep)) : '',
     overdue: overdue
       ? `The formal written referral is overdue: none received ${o.referralReminderDays} or more days after the call on ${formatUkDate(call.callDate)}.`
       : '',
@@ -161,6 +186,12 @@ function bindDuty(
     reasonMaxLength: REASON_MAX_LENGTH,
     recorded: state.recorded !== undefined,
     canReceiveReferral: awaitsReferral(call.kind, state),
+    canRecordAllocation: canRecordAllocation(call.kind, state),
+    allocationButton: state.allocation
+      ? 'Change the allocations meeting’s outcome'
+      : 'Record the allocations meeting’s outcome',
+    currentAllocation: state.allocation?.value ?? '',
+    allocations: ALLOCATION_OUTCOMES.map((o) => ({ value: o.value, title: o.title })),
     referralTitle: referral?.title ?? '',
     referralFooter: referral?.footer ?? '',
     referralBlocks: (referral?.blocks ?? [])
@@ -183,6 +214,11 @@ export interface AlertCardOptions {
         readonly lead?: { readonly id: string; readonly name: string } | undefined;
       }
     | undefined;
+  /**
+   * An alert raised while the call is in progress (no record yet): says so, and its Acknowledge carries
+   * the alert's own id, which is what the acknowledgement is recorded against until the call is submitted.
+   */
+  readonly inProgress?: { readonly alertId: string } | undefined;
 }
 
 /**
@@ -216,10 +252,13 @@ export function alertCard(input: CallCardInput, o: AlertCardOptions): Record<str
   const esc = o.escalation;
   const lead = esc?.lead;
   const after = esc?.afterMinutes ? ` ${esc.afterMinutes} minutes after it was posted` : '';
+  const inProgress = o.inProgress;
   const card = bindCard('alert', {
     title: esc
       ? `Not yet acknowledged: safeguarding alert ${call.reference}`
-      : `Safeguarding alert: ${call.reference}`,
+      : inProgress
+        ? `Safeguarding alert (call in progress): ${call.reference}`
+        : `Safeguarding alert: ${call.reference}`,
     subtitle: `${o.profile.serviceName} · ${call.kind === 'advice' ? 'advice call' : 'duty call'} on ${formatUkDate(call.callDate)} · reference ${call.reference}`,
     mention: esc
       ? `${lead ? `<at>${lead.name}</at>: ` : ''}nobody has acknowledged this alert${after} (reminder ${esc.round}).`
@@ -229,7 +268,7 @@ export function alertCard(input: CallCardInput, o: AlertCardOptions): Record<str
     reasons: (o.reasons.length ? o.reasons : ['See the summary in the IMH duty channel.']).map(
       escapeMarkdown,
     ),
-    riskHeading: `Suggested risk level: ${call.risk.levelText}. What the policy requires:`,
+    riskHeading: `Suggested risk level: ${call.risk.levelText}. ${WHO_ACTS.service}:`,
     actions: call.risk.actions.map(escapeMarkdown),
     recordFacts: facts([{ label: 'Record on', value: RECORD_ON[call.recordTarget] }, ...identifiers]),
     referrerFacts: facts([
@@ -238,7 +277,9 @@ export function alertCard(input: CallCardInput, o: AlertCardOptions): Record<str
       { label: 'Organisation', value: text(a, 'referrer', 'organisation') },
       { label: 'Telephone', value: text(a, 'referrer', 'phone') },
     ]),
-    whereSummary: `The full summary is in the IMH duty channel: reference ${call.reference}.`,
+    whereSummary: inProgress
+      ? `Raised while the referrer is still on the duty call, when they answered the risk questions: this is what is known so far. The call is not yet submitted; when it is, it follows in this thread and the full summary goes to the IMH duty channel (reference ${call.reference}).`
+      : `The full summary is in the IMH duty channel: reference ${call.reference}.`,
     acknowledged: state.acknowledged !== undefined,
     ackText: state.acknowledged
       ? `Acknowledged by ${byWhom(state.acknowledged, o.profile)}`
@@ -252,6 +293,11 @@ export function alertCard(input: CallCardInput, o: AlertCardOptions): Record<str
     recordId: call.id,
     version: state.version,
   });
+  if (inProgress) {
+    for (const a of (card.actions ?? []) as { verb?: string; data?: Record<string, unknown> }[]) {
+      if (a.verb === 'alert.ack') a.data = { ...a.data, alertId: inProgress.alertId };
+    }
+  }
   if (esc && lead) {
     // Teams turns <at>name</at> in the card into a mention (and a notification) through this entity
     card.msteams = {

@@ -30,7 +30,7 @@ export function welcomeCard(profile: ServiceProfile, hasDraft: boolean): Record<
   return noticeCard({
     title: `Welcome to the ${profile.serviceName} duty line`,
     lines: [
-      `I walk you through the ${profile.callMinutes}-minute IMH duty call: the family and your details, consent, the six key points, a brief risk screening, the "pick up the phone" prompts and an indication of eligibility.`,
+      `I walk you through the ${profile.callMinutes}-minute IMH duty call: the family and your details, consent, the six key points, a brief risk screening, the "pick up the phone" prompts and what the referral still needs. The duty practitioner gives the eligibility indication.`,
       'At the end you get a summary for the duty team and a draft of your written referral, in your own words. You can also use the call for advice only.',
       'Your progress is saved after every step: stop at any time and type **resume** to carry on.',
     ],
@@ -81,14 +81,30 @@ export function statusCard(
   });
 }
 
-export function confirmCancelCard(draft: Draft, p: Progress): Record<string, unknown> {
+/**
+ * `risk`: the draft has possible harm flagged (and an alert raised, with its reference): discarding it
+ * does not withdraw the alert, and the leads are told.
+ */
+export function confirmCancelCard(
+  draft: Draft,
+  p: Progress,
+  risk?: { readonly reference?: string | undefined },
+): Record<string, unknown> {
   return noticeCard({
-    title: 'Discard this draft?',
+    title: risk
+      ? 'Discard this draft? You told me a baby or parent may be at risk of harm'
+      : 'Discard this draft?',
     lines: [
       `${p.text}.`,
+      ...(risk
+        ? [
+            `**The safeguarding leads have been alerted about this call${risk.reference ? ` (reference ${risk.reference})` : ''}: discarding the draft does not withdraw that alert, and I will tell them you discarded it.** Without the rest of the call they have only what you entered up to the risk questions.`,
+            'If anyone is in immediate danger, call 999. Follow your organisation’s safeguarding procedure whether or not you keep this draft.',
+          ]
+        : []),
       'Everything you have entered for this call will be deleted. This cannot be undone.',
     ],
-    color: 'Warning',
+    color: risk ? 'Attention' : 'Warning',
     buttons: [
       {
         title: 'Discard the draft',

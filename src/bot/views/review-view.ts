@@ -1,8 +1,10 @@
 import type { ServiceProfile } from '../../domain/checklist';
+import { INFORMATION_SHARING, needsSharingStatement, referralStillNeeds } from '../../domain/consent';
+import { CONTRADICTIONS_HEADING, contradictions } from '../../domain/contradictions';
 import { type Draft, progress, sectionsOf } from '../../domain/draft';
-import { assessEligibility, PRACTITIONER_DECIDES } from '../../domain/eligibility';
+import { PRACTITIONER_WILL_CONSIDER_BRIEFLY } from '../../domain/eligibility';
 import { PHONE_OUTCOMES, type PhoneRecord, phoneRecords } from '../../domain/pick-up-the-phone';
-import { assessRisk } from '../../domain/risk';
+import { assessRisk, isHarmLevel, WHO_ACTS } from '../../domain/risk';
 import { answersPreview } from '../../domain/summary';
 import { bindCard, cardBytes, escapeMarkdown, MAX_CARD_BYTES } from '../cards';
 import { footer, truncate } from './common';
@@ -33,8 +35,7 @@ function bind(
   previewChars: number,
 ): Record<string, unknown> {
   const sections = sectionsOf(draft, profile);
-  const eligibility =
-    draft.kind === 'full' ? assessEligibility(draft.answers, draft.callDate, profile) : null;
+  const full = draft.kind === 'full';
   const risk = assessRisk(draft.answers, profile);
   const calls = phoneRecords(draft.answers);
   return bindCard('review', {
@@ -46,22 +47,32 @@ function bind(
         ? 'Check your answers, edit any section, then submit. The duty team gets the summary (marked advice only).'
         : 'Check your answers, edit any section, then submit. The duty team gets the summary; you get it too, with a draft of your referral.',
     errors,
-    eligibility: eligibility && {
-      style:
-        eligibility.outcome === 'likely-eligible'
-          ? 'good'
-          : eligibility.outcome === 'likely-not-eligible'
-            ? 'attention'
-            : 'warning',
-      headline: `Suggested eligibility: ${eligibility.headline}`,
-      reasons: [
-        ...eligibility.reasons.filter((r) => r.status !== 'met').map((r) => r.text),
-        PRACTITIONER_DECIDES,
-      ],
+    // no eligibility verdict for the referrer, only what the practitioner will consider (HAZ-13); the
+    // summary lists it in full, the review says it in a sentence (paragraphs in one block) to leave room
+    // for the answers
+    needs: full
+      ? {
+          headline: 'What the referral still needs',
+          text: [...referralStillNeeds(draft.answers), PRACTITIONER_WILL_CONSIDER_BRIEFLY].join('\n\n'),
+        }
+      : null,
+    sharing:
+      full && needsSharingStatement(draft.answers)
+        ? { headline: INFORMATION_SHARING.heading, text: INFORMATION_SHARING.lines.join('\n\n') }
+        : null,
+    // answers that do not fit together, for the referrer to check while they can still edit (HAZ-05)
+    contradictions: {
+      headline: CONTRADICTIONS_HEADING.referrer,
+      items: contradictions(draft.answers).map((c) => c.text),
+      note: CONTRADICTIONS_HEADING.reviewNote,
     },
+    // who acts (HAZ-03): the referrer's actions now, apart from the IMH service's
     risk: {
-      style: risk.level === 'possible-harm' ? 'attention' : 'default',
+      style: isHarmLevel(risk.level) ? 'attention' : 'default',
       headline: `Suggested risk level: ${risk.levelText}`,
+      nowHeading: WHO_ACTS.referrer,
+      now: risk.referrerActions ?? [],
+      serviceHeading: WHO_ACTS.service,
       actions: risk.actions,
     },
     sections: sections.map((s) => {

@@ -1,9 +1,10 @@
 import { addYears } from '../../domain/age';
 import type { SectionAnswers } from '../../domain/answers';
 import type { SectionDef, ServiceProfile } from '../../domain/checklist';
+import { INFORMATION_SHARING, needsSharingStatement } from '../../domain/consent';
 import { type Draft, progress, sectionsOf } from '../../domain/draft';
 import type { FieldDef } from '../../domain/fields';
-import type { PhonePrompt } from '../../domain/pick-up-the-phone';
+import { type PhonePrompt, promptNumbers } from '../../domain/pick-up-the-phone';
 import { sectionFields } from '../../domain/section-validation';
 import { bindCard, escapeMarkdown } from '../cards';
 import { footer } from './common';
@@ -21,6 +22,8 @@ export interface SectionView {
   readonly typed?: Record<string, string> | undefined;
   readonly errors?: Record<string, string> | undefined;
   readonly notice?: string | undefined;
+  /** The reply to saving consent as "no" or "not yet asked": sharing a concern does not wait on it (HAZ-12). */
+  readonly sharing?: boolean | undefined;
 }
 
 export function sectionCard(v: SectionView, profile: ServiceProfile): Record<string, unknown> {
@@ -30,6 +33,7 @@ export function sectionCard(v: SectionView, profile: ServiceProfile): Record<str
   const saved = v.draft.answers[v.section.id];
   const fields = sectionFields(v.section, { prompts: v.prompts });
   const errors = v.errors ?? {};
+  const sharing = v.sharing || (v.section.id === 'consent' && needsSharingStatement(v.draft.answers));
   return bindCard('section', {
     serviceName: profile.serviceName,
     heading: v.section.keyPoint
@@ -38,11 +42,12 @@ export function sectionCard(v: SectionView, profile: ServiceProfile): Record<str
     progress: p.text,
     intro: v.section.intro,
     notice: v.notice ?? '',
+    sharing: sharing ? { headline: INFORMATION_SHARING.heading, lines: INFORMATION_SHARING.lines } : null,
     errors: fields.filter((f) => errors[f.id]).map((f) => errors[f.id]),
     noPrompts: v.section.id === 'pickUpThePhone' && !v.anyPrompts,
     fields: fields.map((f) => ({
       ...fieldView(f, value(f, v.typed, saved, v.draft.prefill), errors[f.id] ?? '', v.today),
-      ...groupHeader(f, v.prompts),
+      ...groupHeader(f, v.prompts, profile),
     })),
     footer: footer(profile),
     draftId: v.draft.id,
@@ -87,7 +92,7 @@ function fieldView(f: FieldDef, value: string, error: string, today: string) {
 }
 
 /** Pick-up-the-phone fields come in groups of six per prompt; the first carries the prompt's text. */
-function groupHeader(f: FieldDef, prompts: readonly PhonePrompt[]) {
+function groupHeader(f: FieldDef, prompts: readonly PhonePrompt[], profile: ServiceProfile) {
   const prompt = prompts.find((p) => f.id === `${p.id}.status`);
   if (!prompt) return { groupTitle: '', groupBecause: '', groupFacts: [], startsGroup: false };
   return {
@@ -96,6 +101,7 @@ function groupHeader(f: FieldDef, prompts: readonly PhonePrompt[]) {
     groupFacts: [
       { label: 'Who to phone', value: prompt.whoToPhone },
       { label: 'Finding the number', value: prompt.findTheNumber },
+      ...promptNumbers(prompt, profile),
     ],
     startsGroup: true,
   };

@@ -1,0 +1,693 @@
+import type Database from 'better-sqlite3';
+import type { DeliveryTarget, NewDelivery, Outbox } from '../delivery/outbox';
+import { BOT_ACTOR } from '../delivery/scheduler';
+import { type Answers, recordTarget, type SectionAnswers } from '../domain/answers';
+import type { Actor, Stamp } from '../domain/call-state';
+import type { CallKind, ServiceProfile } from '../domain/checklist';
+import type { Draft } from '../domain/draft';
+import { assessRisk, possibleHarmFlagged, type RiskAssessment } from '../domain/risk';
+import { type AlertRule, alertReasons } from '../domain/safeguarding';
+import type { SubmittedCall } from '../domain/submitted-call';
+import type { Audit } from './audit';
+import type { RecordEvents } from './record-events';
+
+/**
+ * Why the leads are told, from what is known so far: the service's rules applied to the answers saved
+ * up to the risk section, and possible harm (yes or not known) always, whatever the rules say: that is
+ * what raised the alert.
+ */
+export function inProgressReasons(answers: Answers, rules: readonly AlertRule[], profile: ServiceProfile) {
+  // the rules read the answers, the risk assessment and the phone record; there is no phone record yet
+  const partial = { answers, risk: assessRisk(answers, profile), phone: [] } as unknown as SubmittedCall;
+  const reasons = alertReasons(partial, rules);
+  const harm = (field: string, who: string) => {
+    const v = answers.risk?.[field];
+    if (v === 'yes') return `Possible harm to ${who}`;
+    if (v === 'not-known') return `Possible harm to ${who}: not known`;
+    return undefined;
+  };
+  for (const r of [harm('harmToBaby', 'the baby'), harm('harmToParent', 'a parent')]) {
+    if (r && !reasons.some((x) => x.startsWith(r.split(':')[0]!))) reasons.unshift(r);
+  }
+  return reasons;
+}
+
+/**
+ * What an in-progress alert shows: the same minimum as a submitted call's alert card (why, the suggested
+ * risk and its actions, the identifiers to find the record with, the referrer's contact) and nothing
+ * more: no free text, no address, no other answers.
+ */
+export interface AlertSnapshot {
+  readonly kind: CallKind;
+  readonly callDate: string;
+  readonly startedAt: string;
+  readonly reasons: readonly string[];
+  readonly risk: RiskAssessment;
+  readonly recordTarget: 'infant' | 'mother' | 'none';
+  readonly answers: Answers;
+}
+
+const pick = (a: SectionAnswers | undefined, keys: readonly string[]): SectionAnswers =>
+  Object.fromEntries(keys.flatMap((k) => (a?.[k] === undefined ? [] : [[k, a[k]!]])));
+
+export function snapshotOf(
+  draft: Draft,
+  rules: readonly AlertRule[],
+  profile: ServiceProfile,
+): AlertSnapshot {
+  const a = draft.answers;
+  return {
+    kind: draft.kind,
+    callDate: draft.callDate,
+    startedAt: draft.startedAt,
+    reasons: inProgressReasons(a, rules, profile),
+    risk: assessRisk(a, profile),
+    recordTarget: recordTarget(draft.kind, a),
+    answers: {
+      referrer: pick(a.referrer, ['name', 'role', 'roleOther', 'organisation', 'phone']),
+      // the alert card's identifiers (infantFacts' first four): infant, date of birth or due date,
+      // NHS number, mother or primary caregiver
+      ...(draft.kind === 'full'
+        ? {
+            family: pick(a.family, [
+              'stage',
+              'infantName',
+              'dateOfBirth',
+              'expectedDate',
+              'nhsNumber',
+              'caregiverName',
+            ]),
+          }
+        : {}),
+      risk: pick(a.risk, ['harmToBaby', 'harmToParent']),
+    },
+  };
+}
+
+export interface DraftAlert {
+  readonly id: string;
+  readonly draftId: string;
+  readonly reference: string;
+  /** The delivery that starts the alert's thread in the safeguarding channel. */
+  readonly outboxId: string;
+  readonly tenantId: string;
+  readonly referrerAadId: string;
+  readonly contact: { readonly serviceUrl: string; readonly conversationId: string; readonly userId: string };
+  readonly snapshot: AlertSnapshot;
+  readonly raisedAt: string;
+  readonly riskFlagged: boolean;
+  readonly acknowledged: Stamp | undefined;
+  /** Escalation rounds made while the alert had no record, and when the last was made. */
+  readonly escalations: number;
+  readonly lastEscalatedAt: string | undefined;
+  /** The submitted record that took the alert over, once the call is submitted. */
+  readonly recordId: string | undefined;
+  readonly closedAs: 'submitted' | 'discarded' | undefined;
+  readonly closedAt: string | undefined;
+}
+
+/** The in-progress alert drawn as a call, so the alert card is drawn by the same code as a record's. */
+export function snapshotCall(a: DraftAlert): SubmittedCall {
+  const s = a.snapshot;
+  return {
+    id: a.draftId,
+    reference: a.reference,
+    kind: s.kind,
+    callDate: s.callDate,
+    startedAt: s.startedAt,
+    submittedAt: a.raisedAt,
+    minutesUsed: 0,
+    answers: s.answers,
+    recordTarget: s.recordTarget,
+    eligibility: null,
+    risk: s.risk,
+    phone: [],
+  };
+}
+
+export type AlertNote = 'submitted' | 'risk-withdrawn' | 'risk-flagged-again' | 'discarded' | 'unsubmitted';
+
+export interface RiskSaveOutcome {
+  /** The call's alert, if it has one (raised now or before). */
+  readonly alert?: DraftAlert | undefined;
+  readonly raised: boolean;
+  /** A note posted in the alert's thread because the answers changed since the last save. */
+  readonly note?: AlertNote | undefined;
+  /** Where the alert is, for what the referrer is told now. */
+  readonly leads?: 'being-alerted' | 'alerted' | 'acknowledged' | undefined;
+  /** When the alert reached the leads' channel, if it has. */
+  readonly deliveredAt?: string | undefined;
+}
+
+export type InProgressAck =
+  | { readonly outcome: 'done'; readonly alert: DraftAlert; readonly updates: readonly string[] }
+  | { readonly outcome: 'already'; readonly alert: DraftAlert }
+  | { readonly outcome: 'submitted'; readonly recordId: string }
+  | { readonly outcome: 'not-found' };
+
+export interface DraftAlertOptions {
+  readonly alertRules: readonly AlertRule[];
+  readonly profile: ServiceProfile;
+  readonly giveUpMinutes: number;
+  readonly newId: () => string;
+  readonly newReference: () => string;
+  /** ALERT_ESCALATION_MINUTES: when an alert nobody has acknowledged is first looked at for escalation. */
+  readonly escalationMinutes?: number;
+}
+
+/** The message an acknowledgement was pressed on (the invoke's conversation and replyToId). */
+export interface PressedOn {
+  readonly conversationId: string;
+  readonly activityId: string;
+}
+
+interface Who {
+  readonly tenantId: string;
+  readonly userId: string;
+}
+
+type Row = Record<string, string | number | null>;
+
+function toAlert(r: Row): DraftAlert {
+  const s = (k: string) => (r[k] === null || r[k] === undefined ? undefined : String(r[k]));
+  return {
+    id: String(r.id),
+    draftId: String(r.draft_id),
+    reference: String(r.reference),
+    outboxId: String(r.outbox_id),
+    tenantId: String(r.tenant_id),
+    referrerAadId: String(r.referrer_aad_id),
+    contact: {
+      serviceUrl: String(r.service_url),
+      conversationId: String(r.conversation_id),
+      userId: String(r.user_id),
+    },
+    snapshot: JSON.parse(String(r.snapshot_json)) as AlertSnapshot,
+    raisedAt: String(r.raised_at),
+    riskFlagged: Number(r.risk_flagged) === 1,
+    acknowledged:
+      r.ack_at && r.ack_by_id
+        ? { by: { id: String(r.ack_by_id), name: String(r.ack_by_name ?? '') }, at: String(r.ack_at) }
+        : undefined,
+    escalations: Number(r.escalations ?? 0),
+    lastEscalatedAt: s('last_escalated_at'),
+    recordId: s('record_id'),
+    closedAs: s('closed_as') as DraftAlert['closedAs'],
+    closedAt: s('closed_at'),
+  };
+}
+
+/**
+ * Safeguarding alerts raised while a call is in progress (issue 8, "act when the answer is given").
+ *
+ * A draft has no duty_calls row, which the outbox's record_id must name, so each alert is a draft_alerts
+ * row keyed by its own id and by the draft id; its deliveries carry `draftAlertId` in their payload and
+ * no record. Records take the draft's id at submit, so the submit finds the alert by draft id, makes its
+ * deliveries the record's own, carries an acknowledgement over as the record's event, and posts the call
+ * as submitted in the same thread: one alert per call, however it ends. Every method runs in one
+ * transaction (a savepoint when the caller already holds one, e.g. the draft save in SqliteStorage).
+ */
+export class DraftAlerts {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly outbox: Outbox,
+    private readonly events: RecordEvents,
+    private readonly audit: Audit,
+    private readonly o: DraftAlertOptions,
+  ) {}
+
+  get(id: string): DraftAlert | undefined {
+    const r = this.db.prepare('SELECT * FROM draft_alerts WHERE id = ?').get(id) as Row | undefined;
+    return r && toAlert(r);
+  }
+
+  /** The in-progress alert whose first post is this delivery. */
+  byOutboxId(outboxId: string): DraftAlert | undefined {
+    const r = this.db.prepare('SELECT * FROM draft_alerts WHERE outbox_id = ?').get(outboxId) as
+      | Row
+      | undefined;
+    return r && toAlert(r);
+  }
+
+  forDraft(draftId: string): DraftAlert | undefined {
+    const r = this.db.prepare('SELECT * FROM draft_alerts WHERE draft_id = ?').get(draftId) as
+      | Row
+      | undefined;
+    return r && toAlert(r);
+  }
+
+  /**
+   * After the risk section is saved: raises the alert if possible harm is flagged and the call has none
+   * yet; with one already raised, a change of answer is noted in its thread (a withdrawn answer never
+   * cancels an alert: the leads decide). Saving the same answers again does nothing.
+   */
+  onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): RiskSaveOutcome {
+    return this.db.transaction((): RiskSaveOutcome => {
+      const flagged = possibleHarmFlagged(draft.answers);
+      const existing = this.forDraft(draft.id);
+      if (!existing) {
+        if (!flagged) return { raised: false };
+        const alert = this.raise(draft, who, contact, now);
+        return { alert, raised: true, leads: 'being-alerted' };
+      }
+      let note: AlertNote | undefined;
+      if (!existing.closedAt && existing.riskFlagged !== flagged) {
+        note = flagged ? 'risk-flagged-again' : 'risk-withdrawn';
+        this.db
+          .prepare('UPDATE draft_alerts SET risk_flagged = ? WHERE id = ?')
+          .run(flagged ? 1 : 0, existing.id);
+        this.note(existing, note, now, {
+          reasons: inProgressReasons(draft.answers, this.o.alertRules, this.o.profile),
+        });
+        this.audit.append({
+          at: now.toISOString(),
+          actorId: who.userId,
+          action: 'draft-alert-noted',
+          recordId: draft.id,
+          outcome: note,
+          detail: { alertId: existing.id },
+        });
+      }
+      const root = this.outbox.get(existing.outboxId);
+      const deliveredAt = root?.status === 'delivered' ? root.deliveredAt : undefined;
+      return {
+        alert: this.get(existing.id),
+        raised: false,
+        note,
+        leads: existing.acknowledged ? 'acknowledged' : deliveredAt ? 'alerted' : 'being-alerted',
+        deliveredAt,
+      };
+    })();
+  }
+
+  /**
+   * The referrer discarded the draft: the leads are told in the alert's thread (a draft with possible
+   * harm flagged but, for whatever reason, no alert yet raises it first: discarding must not be silent).
+   */
+  onDiscarded(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): DraftAlert | undefined {
+    return this.db.transaction((): DraftAlert | undefined => {
+      let alert = this.forDraft(draft.id);
+      if (!alert && possibleHarmFlagged(draft.answers)) alert = this.raise(draft, who, contact, now);
+      if (!alert || alert.closedAt) return undefined;
+      this.db
+        .prepare(`UPDATE draft_alerts SET closed_as = 'discarded', closed_at = ? WHERE id = ?`)
+        .run(now.toISOString(), alert.id);
+      this.note(alert, 'discarded', now);
+      this.audit.append({
+        at: now.toISOString(),
+        actorId: who.userId,
+        action: 'draft-alert-noted',
+        recordId: draft.id,
+        outcome: 'discarded',
+        detail: { alertId: alert.id },
+      });
+      return this.get(alert.id);
+    })();
+  }
+
+  /**
+   * At submit, inside the submit's transaction, after the record is inserted: the record takes the
+   * alert over. Its deliveries become the record's; the alert's first post, if not yet made, is drawn
+   * from the record (so it goes out once, complete); if it has been made, or is being made, the call as
+   * submitted follows in its thread. An acknowledgement already given becomes the record's event.
+   */
+  takeOver(call: SubmittedCall, recordReasons: readonly string[], now: Date): DraftAlert | undefined {
+    return this.db.transaction((): DraftAlert | undefined => {
+      const alert = this.forDraft(call.id);
+      if (!alert || alert.recordId) return undefined;
+      const root = this.outbox.get(alert.outboxId);
+      const reasons = [...new Set([...alert.snapshot.reasons, ...recordReasons])];
+      // every row queued about the alert carries its id (the worker's notices and copies too: migration 5)
+      const ids = this.deliveriesOf(alert).map((d) => d.id);
+      this.outbox.linkToRecord(ids, call.id);
+      // the leads keep what they were told, and see what the whole call adds
+      if (root) this.outbox.setPayload(root.id, { ...root.payload, reasons });
+      // the rounds already made become the record's, so the scheduler carries on from the next round at
+      // the same times (from when the alert was raised) rather than starting again: no double escalation
+      let version = 0;
+      if (alert.escalations > 0) {
+        this.events.append(
+          call.id,
+          version++,
+          { type: 'alert-escalated', round: alert.escalations },
+          BOT_ACTOR,
+          alert.lastEscalatedAt ?? now.toISOString(),
+        );
+      }
+      if (alert.acknowledged) {
+        this.events.append(
+          call.id,
+          version++,
+          { type: 'alert-acknowledged' },
+          alert.acknowledged.by,
+          alert.acknowledged.at,
+        );
+      }
+      this.db
+        .prepare(
+          `UPDATE draft_alerts SET record_id = ?, closed_as = 'submitted', closed_at = ?, next_escalation_at = NULL
+           WHERE id = ?`,
+        )
+        .run(call.id, now.toISOString(), alert.id);
+      // An alert whose first post failed has no thread to add to: it stays the call's alert, failed, which
+      // the worker has already reported (the referrer told to phone, copies to the duty and admin
+      // channels) and which escalation covers as an alert never delivered; a second alert would only
+      // fail the same way.
+      const posted =
+        root?.status === 'delivered' || (root?.status === 'pending' && root.inFlightAt !== undefined);
+      if (posted) this.note({ ...alert, recordId: call.id }, 'submitted', now);
+      this.audit.append({
+        at: now.toISOString(),
+        actorId: alert.referrerAadId,
+        action: 'draft-alert-noted',
+        recordId: call.id,
+        outcome: 'submitted',
+        detail: {
+          alertId: alert.id,
+          followUp: posted,
+          acknowledged: alert.acknowledged !== undefined,
+          escalations: alert.escalations,
+        },
+      });
+      return this.get(alert.id);
+    })();
+  }
+
+  /**
+   * A lead acknowledges an in-progress alert. Recorded against the alert (and audited with the draft id,
+   * which becomes the record's id); once the call is submitted the record holds it as an event, and an
+   * acknowledgement pressed after that goes to the record instead ('submitted').
+   */
+  acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): InProgressAck {
+    return this.db
+      .transaction((): InProgressAck => {
+        const alert = this.get(alertId);
+        if (!alert) return { outcome: 'not-found' };
+        if (alert.recordId) return { outcome: 'submitted', recordId: alert.recordId };
+        const audit = (outcome: string, detail: Record<string, unknown> = {}) =>
+          this.audit.append({
+            at: now.toISOString(),
+            actorId: actor.id,
+            action: 'alert.ack',
+            recordId: alert.draftId,
+            outcome,
+            detail: { alertId, inProgress: true, ...detail },
+          });
+        if (alert.acknowledged) {
+          audit('already');
+          return { outcome: 'already', alert };
+        }
+        // acknowledged: escalation stops (out of the scheduler's index)
+        this.db
+          .prepare(
+            'UPDATE draft_alerts SET ack_by_id = ?, ack_by_name = ?, ack_at = ?, next_escalation_at = NULL WHERE id = ?',
+          )
+          .run(actor.id, actor.name, now.toISOString(), alertId);
+        const noticeId = this.tellReferrer(alert, undefined, 'acknowledged', now, {
+          by: actor.name,
+          at: now.toISOString(),
+        });
+        const updates = this.updateMessages(alert, now, on);
+        audit('done', { deliveryId: noticeId, updates });
+        return { outcome: 'done', alert: this.get(alertId)!, updates };
+      })
+      .immediate();
+  }
+
+  /**
+   * Alerts whose call is still neither submitted nor discarded `minutes` after the alert: the leads are
+   * told, once. Found by index, oldest first, a bounded batch per run.
+   */
+  noteUnsubmitted(now: Date, minutes: number, limit = 50): number {
+    const before = new Date(now.getTime() - minutes * 60_000).toISOString();
+    const due = this.db
+      .prepare(
+        `SELECT * FROM draft_alerts WHERE closed_at IS NULL AND unsubmitted_noted_at IS NULL AND raised_at <= ?
+         ORDER BY raised_at LIMIT ?`,
+      )
+      .all(before, limit) as Row[];
+    let count = 0;
+    for (const r of due.map(toAlert)) {
+      this.db.transaction(() => {
+        const claimed = this.db
+          .prepare(
+            'UPDATE draft_alerts SET unsubmitted_noted_at = ? WHERE id = ? AND unsubmitted_noted_at IS NULL AND closed_at IS NULL',
+          )
+          .run(now.toISOString(), r.id).changes;
+        if (claimed === 0) return;
+        const id = this.note(r, 'unsubmitted', now, { minutes });
+        this.audit.append({
+          at: now.toISOString(),
+          actorId: 'bot',
+          action: 'draft-alert-noted',
+          recordId: r.draftId,
+          outcome: 'unsubmitted',
+          detail: { alertId: r.id, deliveryId: id, minutes },
+        });
+        count += 1;
+      })();
+    }
+    return count;
+  }
+
+  /**
+   * Alerts with no record that nobody has acknowledged, escalated at each `minutes` from when they were
+   * raised, as a record's are (the scheduler): in the alert's thread once its first post is made; until
+   * then to the duty and admin channels, where it can be seen; each mentioning the on-call lead (render).
+   * Discarded or never-submitted calls' alerts included: the leads were told about this infant. Found by
+   * index (next_escalation_at), a bounded batch per run; one round per alert per run.
+   */
+  escalateDue(now: Date, minutes: number, limit = 50): number {
+    const due = this.db
+      .prepare(
+        `SELECT * FROM draft_alerts WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ?
+         ORDER BY next_escalation_at LIMIT ?`,
+      )
+      .all(now.toISOString(), limit) as Row[];
+    const interval = minutes * 60_000;
+    let count = 0;
+    for (const a of due.map(toAlert)) {
+      const raised = Date.parse(a.raisedAt);
+      const rounds = Math.floor((now.getTime() - raised) / interval);
+      const next = (round: number) => new Date(raised + round * interval).toISOString();
+      this.db.transaction(() => {
+        // claimed only as read: a submit or an acknowledgement that landed first wins
+        const claim = (round: number, at: string | null) =>
+          this.db
+            .prepare(
+              `UPDATE draft_alerts SET escalations = ?, last_escalated_at = COALESCE(?, last_escalated_at),
+                 next_escalation_at = ?
+               WHERE id = ? AND escalations = ? AND record_id IS NULL AND ack_at IS NULL`,
+            )
+            .run(round, at, next(round + 1), a.id, a.escalations).changes === 1;
+        if (rounds <= a.escalations) {
+          // not due yet (e.g. raised by an earlier build, or ALERT_ESCALATION_MINUTES changed): look again then
+          claim(a.escalations, null);
+          return;
+        }
+        // one round per run: a bot that was down for hours posts once, not once per missed interval
+        const round = a.escalations + 1;
+        if (!claim(round, now.toISOString())) return;
+        const root = this.outbox.get(a.outboxId);
+        const payload = { round, alertDeliveryId: a.outboxId, draftAlertId: a.id };
+        const deliveries: NewDelivery[] =
+          root?.status === 'delivered'
+            ? [
+                {
+                  id: this.o.newId(),
+                  kind: 'alert-escalation',
+                  target: { type: 'thread', of: a.outboxId },
+                  payload,
+                },
+              ]
+            : (['duty', 'admin'] as const).map((role) => ({
+                id: this.o.newId(),
+                kind: 'alert-escalation' as const,
+                target: { type: 'channel' as const, role },
+                payload: { ...payload, undelivered: true },
+              }));
+        for (const d of deliveries) this.enqueue(d, now);
+        this.audit.append({
+          at: now.toISOString(),
+          actorId: BOT_ACTOR.id,
+          action: 'alert-escalated',
+          recordId: a.draftId,
+          outcome: 'done',
+          detail: {
+            alertId: a.id,
+            round,
+            inProgress: true,
+            deliveryId: deliveries[0]!.id,
+            ...(deliveries.length > 1 ? { deliveryIds: deliveries.map((d) => d.id) } : {}),
+          },
+        });
+        count += 1;
+      })();
+    }
+    return count;
+  }
+
+  /**
+   * Inside the acknowledgement's transaction: one update (PUT, through the outbox, retried like any
+   * delivery) for every message of the alert: its first post, each escalation (in its thread, or in the
+   * duty and admin channels), each copy of it as undelivered, and the message pressed if the outbox does
+   * not know it (a duplicate whose answer was lost). A message still to be posted is updated after its
+   * post. Returns the update ids. The same as CallActions does for a record's alert.
+   */
+  private updateMessages(alert: DraftAlert, now: Date, on: PressedOn | undefined): string[] {
+    const all = this.deliveriesOf(alert);
+    const messages = all.filter(
+      (d) =>
+        d.status !== 'failed' &&
+        (d.kind === 'safeguarding-alert' ||
+          d.kind === 'alert-escalation' ||
+          (d.kind === 'alert-undelivered' && d.target.type === 'channel')),
+    );
+    const ids: string[] = [];
+    const update = (target: Extract<DeliveryTarget, { type: 'update' }>, afterId?: string) => {
+      const id = this.o.newId();
+      // draftAlertId: found with the alert's other rows (hand-over at submit, retention)
+      this.enqueue({ id, kind: 'alert-update', target, payload: { draftAlertId: alert.id }, afterId }, now);
+      ids.push(id);
+    };
+    for (const m of messages) update({ type: 'update', of: m.id }, m.status === 'pending' ? m.id : undefined);
+    if (on && !all.some((d) => d.activityId === on.activityId && d.conversationId === on.conversationId)) {
+      update({ type: 'update', of: alert.outboxId, ...on });
+    }
+    return ids;
+  }
+
+  /** The alert's deliveries while it has no record, by the index on their draftAlertId. */
+  private deliveriesOf(alert: DraftAlert) {
+    return (
+      this.db
+        .prepare(
+          `SELECT id FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
+           ORDER BY created_at, rowid`,
+        )
+        .all(alert.id) as { id: string }[]
+    ).flatMap((r) => this.outbox.get(r.id) ?? []);
+  }
+
+  /** The referrer's notices queued for an in-progress alert or its record. */
+  tellReferrer(
+    alert: Pick<DraftAlert, 'id' | 'outboxId' | 'recordId' | 'contact'>,
+    recordId: string | undefined,
+    notice: 'alerted' | 'acknowledged',
+    now: Date,
+    extra: Record<string, unknown> = {},
+  ): string {
+    const id = this.o.newId();
+    const alerted =
+      notice === 'acknowledged'
+        ? (
+            this.db
+              .prepare(
+                `SELECT id FROM outbox WHERE kind = 'referrer-notice' AND status != 'failed'
+                   AND json_extract(payload_json, '$.draftAlertId') = ? AND json_extract(payload_json, '$.notice') = 'alerted'`,
+              )
+              .get(alert.id) as { id: string } | undefined
+          )?.id
+        : alert.outboxId;
+    this.enqueue(
+      {
+        id,
+        recordId: recordId ?? alert.recordId,
+        kind: 'referrer-notice',
+        target: { type: 'referrer' },
+        // the referrer's chat travels with a notice sent before the call has a record (see the worker)
+        payload: {
+          notice,
+          draftAlertId: alert.id,
+          alertDeliveryId: alert.outboxId,
+          contact: alert.contact,
+          ...extra,
+        },
+        // in the order they happened: "alerted" once the alert is posted, "acknowledged" after it
+        afterId: alerted,
+      },
+      now,
+    );
+    return id;
+  }
+
+  private raise(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): DraftAlert {
+    const id = this.o.newId();
+    const outboxId = this.o.newId();
+    const snapshot = snapshotOf(draft, this.o.alertRules, this.o.profile);
+    this.enqueue(
+      {
+        id: outboxId,
+        kind: 'safeguarding-alert',
+        target: { type: 'channel', role: 'safeguarding' },
+        // contact: the referrer's chat, for the worker's notice to them if this alert is not delivered
+        payload: {
+          draftAlertId: id,
+          inProgress: true,
+          reasons: snapshot.reasons,
+          contact: { serviceUrl: contact.serviceUrl, conversationId: contact.conversationId },
+        },
+      },
+      now,
+    );
+    this.db
+      .prepare(
+        `INSERT INTO draft_alerts (id, draft_id, reference, outbox_id, tenant_id, referrer_aad_id, service_url,
+           conversation_id, user_id, snapshot_json, raised_at, risk_flagged, next_escalation_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+      )
+      .run(
+        id,
+        draft.id,
+        this.o.newReference(),
+        outboxId,
+        who.tenantId,
+        who.userId,
+        contact.serviceUrl,
+        contact.conversationId,
+        contact.userId,
+        JSON.stringify(snapshot),
+        now.toISOString(),
+        // the first escalation's time; the scheduler works out each round from raised_at
+        new Date(now.getTime() + (this.o.escalationMinutes ?? 0) * 60_000).toISOString(),
+      );
+    const noticeId = this.tellReferrer(
+      { id, outboxId, recordId: undefined, contact },
+      undefined,
+      'alerted',
+      now,
+    );
+    this.audit.append({
+      at: now.toISOString(),
+      actorId: who.userId,
+      action: 'draft-alert-raised',
+      recordId: draft.id,
+      outcome: 'queued',
+      detail: { alertId: id, deliveryId: outboxId, noticeId, reasons: snapshot.reasons.length },
+    });
+    return this.get(id)!;
+  }
+
+  private note(alert: DraftAlert, note: AlertNote, now: Date, extra: Record<string, unknown> = {}): string {
+    const id = this.o.newId();
+    this.enqueue(
+      {
+        id,
+        recordId: alert.recordId,
+        kind: 'alert-note',
+        target: { type: 'thread', of: alert.outboxId },
+        payload: { note, draftAlertId: alert.id, at: now.toISOString(), ...extra },
+        // a note is not due before the alert's first post is made (the worker would otherwise look again
+        // only after its wait for a thread). Only once the record owns both: a failed first post then
+        // fails its dependents too; before that the note waits on its thread and fails with it.
+        afterId: alert.recordId ? alert.outboxId : undefined,
+      },
+      now,
+    );
+    return id;
+  }
+
+  private enqueue(d: NewDelivery, now: Date): void {
+    this.outbox.enqueue(d, now, this.o.giveUpMinutes);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The draft save and the safeguarding alert it raises are one SQLite transaction (issue 8 item 1):
+ * neither is ever stored without the other.
+ */
+import { expect, test } from 'vitest';
+import { DraftConflictError, DraftStore } from '../../src/bot/draft-store';
+import { Outbox } from '../../src/delivery/outbox';
+import { startDraft } from '../../src/domain/draft';
+import { Audit } from '../../src/records/audit';
+import { DraftAlerts } from '../../src/records/draft-alerts';
+import { RecordEvents } from '../../src/records/record-events';
+import { openDatabase } from '../../src/storage/database';
+import { SqliteStorage } from '../../src/storage/sqlite-storage';
+import { PROFILE } from '../domain/support';
+import { FULL_CALL } from '../fixtures/answers';
+
+const NOW = new Date('2026-11-23T10:00:00Z');
+
+function setUp() {
+  const db = openDatabase(':memory:');
+  const storage = new SqliteStorage(db, () => NOW);
+  let n = 0;
+  const alerts = new DraftAlerts(db, new Outbox(db), new RecordEvents(db), new Audit(db), {
+    alertRules: ['possible-harm-baby'],
+    profile: PROFILE,
+    giveUpMinutes: 60,
+    newId: () => `id-${++n}`,
+    newReference: () => 'IMH-ABCDEF',
+  });
+  const draft = {
+    ...startDraft('draft-1', 'full', NOW, '2026-11-23'),
+    answers: { referrer: FULL_CALL.referrer!, risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },
+  };
+  const raise = () =>
+    alerts.onRiskSaved(
+      draft,
+      { tenantId: 't', userId: 'aad-u' },
+      { serviceUrl: 'http://x', conversationId: 'c', userId: 'u' },
+      NOW,
+    );
+  const count = (table: string) => Number(db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
+  return { db, drafts: new DraftStore(storage, storage), draft, raise, count };
+}
+
+test('[HAZ-01] the draft save and the alert it raises are one transaction: a refused save queues no alert, a failed alert saves no draft', async () => {
+  const { drafts, draft, raise, count } = setUp();
+  const key = 'duty-call/t/aad-u';
+  const empty = await drafts.load(key);
+  // someone else saved first: the save is refused, and no alert is queued with it
+  await drafts.save(key, empty, { current: null, closed: [] });
+  await expect(drafts.saveWith(key, empty, { current: draft, closed: [] }, raise)).rejects.toBeInstanceOf(
+    DraftConflictError,
+  );
+  expect(count('outbox')).toBe(0);
+  expect(count('draft_alerts')).toBe(0);
+  // the alert cannot be queued: the draft is not saved either
+  const loaded = await drafts.load(key);
+  await expect(
+    drafts.saveWith(key, loaded, { current: draft, closed: [] }, () => {
+      raise();
+      throw new Error('disk full');
+    }),
+  ).rejects.toThrow('disk full');
+  expect((await drafts.load(key)).state.current).toBeNull();
+  expect(count('outbox')).toBe(0);
+  // both, together
+  const outcome = await drafts.saveWith(key, loaded, { current: draft, closed: [] }, raise);
+  expect(outcome.raised).toBe(true);
+  expect((await drafts.load(key)).state.current?.id).toBe('draft-1');
+  expect(count('draft_alerts')).toBe(1);
+  // the alert and the referrer's "alerted" notice
+  expect(count('outbox')).toBe(2);
+});
