@@ -3,9 +3,9 @@
  * does (production worker timings and DELIVERY_TIMEOUT_SECONDS=15, so an alert's first two tries time out
  * after 3 s) against a stand-in Bot Connector on loopback. Two runs, each a fresh bot: no faults, then
  * 30% faults: 500, 429 (Retry-After: 1), hangs past the timeout, and posts taken but answered only after
- * the timeout, at random with a fixed seed. A burst of calls (a third flagging domestic abuse, an alert rule)
- * (domestic abuse: alerted at submit) is submitted at once; the script then counts what reached the stand-in, and reports submit -> alert
- * at the connector apart from submit -> duty summary.
+ * the timeout, at random with a fixed seed. A burst of calls (a third flagging domestic abuse, an alert
+ * rule that alerts at submit) is submitted at once; the script then counts what reached the stand-in, and
+ * reports submit -> alert at the connector apart from submit -> duty summary.
  *
  * Usage: npm run delivery-report [-- CALLS [SEED]]   (CALLS at most 200; loopback only)
  */

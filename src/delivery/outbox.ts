@@ -60,6 +60,42 @@ export type DeliveryTarget =
       readonly activityId?: string | undefined;
     };
 
+/** The message an acknowledgement was pressed on (the invoke's conversation and replyToId). */
+export interface PressedOn {
+  readonly conversationId: string;
+  readonly activityId: string;
+}
+
+/**
+ * What an acknowledgement redraws: every message the alert posted (its first post, each escalation in
+ * its thread or in the duty and admin channels, each copy of it as undelivered) and the message pressed
+ * if the outbox does not know it (a duplicate whose answer was lost). A message still to be posted is
+ * redrawn after its post: one being posted at this moment may have been drawn before the acknowledgement.
+ */
+export function alertMessageUpdates(
+  deliveries: readonly Delivery[],
+  pressed: PressedOn | undefined,
+): { target: Extract<DeliveryTarget, { type: 'update' }>; afterId: string | undefined }[] {
+  const messages = deliveries.filter(
+    (d) =>
+      d.status !== 'failed' &&
+      (d.kind === 'safeguarding-alert' ||
+        d.kind === 'alert-escalation' ||
+        (d.kind === 'alert-undelivered' && d.target.type === 'channel')),
+  );
+  const updates = messages.map((m) => ({
+    target: { type: 'update' as const, of: m.id },
+    afterId: m.status === 'pending' ? m.id : undefined,
+  }));
+  const alert = deliveries.find((d) => d.kind === 'safeguarding-alert');
+  const known = deliveries.some(
+    (d) => d.activityId === pressed?.activityId && d.conversationId === pressed?.conversationId,
+  );
+  if (pressed && alert && !known)
+    updates.push({ target: { type: 'update', of: alert.id, ...pressed }, afterId: undefined });
+  return updates;
+}
+
 export interface NewDelivery {
   readonly id: string;
   readonly recordId?: string | undefined;

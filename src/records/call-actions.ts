@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeliveryTarget, Outbox } from '../delivery/outbox';
+import { alertMessageUpdates, type Outbox } from '../delivery/outbox';
 import { BOT_ACTOR } from '../delivery/scheduler';
 import { type Actor, alreadyDone, type CallEvent, type CallEventBody } from '../domain/call-state';
 import type { Audit } from './audit';
@@ -147,36 +147,15 @@ export class CallActions {
    * posted at this moment may have been drawn before the acknowledgement. Returns the update ids.
    */
   private updateAlertMessages(r: ActionRequest): string[] {
-    const all = this.outbox.forRecord(r.recordId);
-    const messages = all.filter(
-      (d) =>
-        d.status !== 'failed' &&
-        (d.kind === 'safeguarding-alert' ||
-          d.kind === 'alert-escalation' ||
-          (d.kind === 'alert-undelivered' && d.target.type === 'channel')),
-    );
-    const ids: string[] = [];
-    const enqueue = (target: Extract<DeliveryTarget, { type: 'update' }>, afterId?: string) => {
+    return alertMessageUpdates(this.outbox.forRecord(r.recordId), r.on).map(({ target, afterId }) => {
       const id = this.options.newId();
       this.outbox.enqueue(
         { id, recordId: r.recordId, kind: 'alert-update', target, afterId },
         r.now,
         this.options.giveUpMinutes,
       );
-      ids.push(id);
-    };
-    for (const m of messages)
-      enqueue({ type: 'update', of: m.id }, m.status === 'pending' ? m.id : undefined);
-    const pressed = r.on;
-    const alert = all.find((d) => d.kind === 'safeguarding-alert');
-    if (
-      pressed &&
-      alert &&
-      !all.some((d) => d.activityId === pressed.activityId && d.conversationId === pressed.conversationId)
-    ) {
-      enqueue({ type: 'update', of: alert.id, ...pressed });
-    }
-    return ids;
+      return id;
+    });
   }
 
   private record(r: ActionRequest, outcome: string, detail: Record<string, unknown>): void {

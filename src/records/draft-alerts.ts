@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { DeliveryTarget, NewDelivery, Outbox } from '../delivery/outbox';
+import { alertMessageUpdates, type NewDelivery, type Outbox, type PressedOn } from '../delivery/outbox';
 import { BOT_ACTOR } from '../delivery/scheduler';
 import { type Answers, recordTarget, type SectionAnswers } from '../domain/answers';
 import type { Actor, Stamp } from '../domain/call-state';
@@ -155,11 +155,6 @@ export interface DraftAlertOptions {
   readonly escalationMinutes?: number;
 }
 
-/** The message an acknowledgement was pressed on (the invoke's conversation and replyToId). */
-export interface PressedOn {
-  readonly conversationId: string;
-  readonly activityId: string;
-}
 
 interface Who {
   readonly tenantId: string;
@@ -535,26 +530,13 @@ export class DraftAlerts {
    * post. Returns the update ids. The same as CallActions does for a record's alert.
    */
   private updateMessages(alert: DraftAlert, now: Date, on: PressedOn | undefined): string[] {
-    const all = this.deliveriesOf(alert);
-    const messages = all.filter(
-      (d) =>
-        d.status !== 'failed' &&
-        (d.kind === 'safeguarding-alert' ||
-          d.kind === 'alert-escalation' ||
-          (d.kind === 'alert-undelivered' && d.target.type === 'channel')),
-    );
-    const ids: string[] = [];
-    const update = (target: Extract<DeliveryTarget, { type: 'update' }>, afterId?: string) => {
+    const deliveries = this.deliveriesOf(alert);
+    return alertMessageUpdates(deliveries, on).map(({ target, afterId }) => {
       const id = this.o.newId();
       // draftAlertId: found with the alert's other rows (hand-over at submit, retention)
       this.enqueue({ id, kind: 'alert-update', target, payload: { draftAlertId: alert.id }, afterId }, now);
-      ids.push(id);
-    };
-    for (const m of messages) update({ type: 'update', of: m.id }, m.status === 'pending' ? m.id : undefined);
-    if (on && !all.some((d) => d.activityId === on.activityId && d.conversationId === on.conversationId)) {
-      update({ type: 'update', of: alert.outboxId, ...on });
-    }
-    return ids;
+      return id;
+    });
   }
 
   /** The alert's deliveries while it has no record, by the index on their draftAlertId. */
