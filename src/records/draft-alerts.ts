@@ -155,7 +155,6 @@ export interface DraftAlertOptions {
   readonly escalationMinutes?: number;
 }
 
-
 interface Who {
   readonly tenantId: string;
   readonly userId: string;
