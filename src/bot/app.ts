@@ -1,5 +1,6 @@
 import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { matchIntent } from '../domain/intents';
 import type { BotDeps } from './deps';
 import { registerCardActions } from './handlers/card-actions';
 import { channelCommand, isChannelConversation, onChannelCommand, onTeamInstalled } from './handlers/channel';
@@ -11,6 +12,7 @@ import {
   onResume,
   onStart,
   onStatus,
+  onUrgent,
   onWelcome,
 } from './handlers/commands';
 import { onStep, sendCurrent } from './handlers/steps';
@@ -105,8 +107,13 @@ export function createApp(adapter: TeamsAdapter, storage: Storage, botAppId: str
     },
   );
 
+  // free text: what it most likely asks for (src/domain/intents.ts); urgent words are answered
+  // wherever they are typed, since what to do now holds nothing about a family
   app.activity(ActivityTypes.Message, async (context) => {
-    if (!referrerOf(context).personal) return personalOnly(context);
+    if (!referrerOf(context).personal) {
+      if (matchIntent(context.activity.text ?? '') === 'urgent') return onUrgent(context, deps);
+      return personalOnly(context);
+    }
     await onOtherText(context, deps);
   });
 

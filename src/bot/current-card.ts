@@ -35,7 +35,11 @@ export function currentCard(draft: Draft, deps: BotDeps, extras: CardExtras = {}
         draft.at === 'pickUpThePhone' &&
         (draft.page ?? 0) < pageCount(phonePrompts(draft.answers).length) - 1,
       today: today(deps.now(), deps.profile),
-      typed: extras.typed,
+      // what was typed and not saved (kept in the draft), over the values a check sent back
+      typed:
+        extras.typed || draft.typed?.[section.id]
+          ? { ...extras.typed, ...draft.typed?.[section.id] }
+          : undefined,
       errors: extras.errors,
       notice: extras.notice,
       sharing: extras.sharing,

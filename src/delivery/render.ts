@@ -414,7 +414,30 @@ export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activit
       }
     }
   })();
-  return { type: 'message', attachments: [attachment(card)] } as Partial<Activity>;
+  const shown = d.target.type === 'referrer' ? forReferrer(card, stamp, reference, d.id) : card;
+  return { type: 'message', attachments: [attachment(shown)] } as Partial<Activity>;
+}
+
+/**
+ * The referrer never sees internal ids (issue 9): their card's last line names the record only. The
+ * delivery stays recognisable as the footer's element id (never shown), so a duplicate is still known.
+ */
+export function forReferrer(
+  card: Record<string, unknown>,
+  stamp: string,
+  reference: string,
+  deliveryId: string,
+): Record<string, unknown> {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const n = node as Record<string, unknown>;
+    if (n.type === 'TextBlock' && n.text === stamp) {
+      return { ...n, id: `delivery-${deliveryId}`, text: `Record ${reference}` };
+    }
+    return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, walk(v)]));
+  };
+  return walk(card) as Record<string, unknown>;
 }
 
 function indicationNotice(

@@ -606,15 +606,21 @@ export class DeliveryWorker {
     d: Delivery,
     e: ConnectorError,
     attempt: number,
-    plan: { buckets: readonly Bucket[] },
+    plan: Extract<Plan, { type: 'thread' | 'send' | 'update' }>,
   ) {
     const now = this.o.now();
     const giveUpAt = Date.parse(d.giveUpAt);
     if (keepsTrying(d.kind) && e.kind !== 'throttled') {
       if (e.kind === 'permanent') {
         // the channel refused it (gone, or the bot removed): it will not take it on the next try, but the
-        // channel may be set again; tried at the cap, and the referrer, duty and admin channels told now
-        this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, this.retryMaxMs, () => {
+        // channel may be set again; tried at the cap, and the referrer, duty and admin channels told now.
+        // A channel set again while this post was under way (its "send now" came too early) is tried now.
+        const movedOn =
+          plan.type === 'thread' &&
+          d.target.type === 'channel' &&
+          this.o.channels.get(d.target.role)?.channelId !== plan.channelId;
+        const wait = movedOn ? 0 : this.retryMaxMs;
+        this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, wait, () => {
           if (d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'refused');
         });
         return;

@@ -187,3 +187,36 @@ export function formatUkDate(date: string): string {
   const { y, m, d } = requireDate(date);
   return `${d} ${MONTH_NAMES[m - 1]} ${y}`;
 }
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/**
+ * The infant's date as a person should read it back, with what it implies on `onDate`, so a date the
+ * client misread (a US-order 03/05 becoming 5 March) is seen at once: "3 May 2026: 6 months old today",
+ * "due 14 January 2027: antenatal". A value that is not a calendar date is returned as typed.
+ */
+export function describeInfantDate(input: { born: boolean; date: string }, onDate: string): string {
+  if (!parseIsoDate(input.date) || !parseIsoDate(onDate)) return input.date;
+  const uk = formatUkDate(input.date);
+  const age = describeInfantAge(input, onDate);
+  switch (age.kind) {
+    case 'unborn':
+      return `due ${uk}: antenatal`;
+    case 'edd-passed':
+      return `due ${uk}: this date has passed; is the baby born?`;
+    case 'future-birth':
+      return `${uk}: this is in the future; please check it`;
+    case 'under-two': {
+      if (age.days === 0) return `${uk}: born today`;
+      const old =
+        age.months > 0
+          ? plural(age.months, 'month')
+          : age.weeks > 0
+            ? plural(age.weeks, 'week')
+            : plural(age.days, 'day');
+      return `${uk}: ${old} old today`;
+    }
+    case 'two-or-over':
+      return `${uk}: ${plural(age.years, 'year')}${age.months ? ` ${plural(age.months, 'month')}` : ''} old today (over 2)`;
+  }
+}

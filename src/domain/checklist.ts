@@ -177,6 +177,7 @@ function family(profile: ServiceProfile): SectionDef {
         kind: 'choice',
         label: 'Is the baby born?',
         required: true,
+        errorMessage: 'Please say whether the baby is born.',
         choices: [
           { value: 'born', title: 'Yes, the baby is born' },
           { value: 'antenatal', title: 'No, this is an antenatal referral' },
@@ -185,15 +186,20 @@ function family(profile: ServiceProfile): SectionDef {
       {
         id: 'infantName',
         kind: 'text',
-        label: 'Infant’s name (if born)',
+        label: 'Infant’s name (required once born)',
         required: false,
         maxLength: LIMITS.short,
       },
-      { id: 'dateOfBirth', kind: 'date', label: 'Infant’s date of birth (if born)', required: false },
+      {
+        id: 'dateOfBirth',
+        kind: 'date',
+        label: 'Infant’s date of birth (required once born)',
+        required: false,
+      },
       {
         id: 'expectedDate',
         kind: 'date',
-        label: 'Expected date of delivery (if antenatal)',
+        label: 'Expected date of delivery (required if not yet born)',
         required: false,
       },
       {

@@ -29,6 +29,11 @@ export interface Draft {
   readonly page?: number;
   /** Suggested referrer details (Teams profile, the referrer's last call), shown until the section is saved. */
   readonly prefill?: SectionAnswers;
+  /**
+   * What was typed on a section's card and not (yet) saved as its answers, valid or not: kept by Back,
+   * Save, Edit and resume so nothing typed is lost, and cleared once the section is saved valid.
+   */
+  readonly typed?: Partial<Record<SectionId, Record<string, string>>>;
 }
 
 /** Gaps longer than this between two steps are a break, not time spent on the call. */
@@ -81,12 +86,29 @@ export function saveSection(
 ): Draft {
   const saved = draft.saved.includes(section) ? draft.saved : [...draft.saved, section];
   const next: Draft = {
-    ...draft,
+    ...withoutTyped(draft, section),
     ...touch(draft, now),
     answers: { ...draft.answers, [section]: answers },
     saved,
   };
   return { ...next, at: move === 'stay' ? section : neighbour(next, section, move, profile) };
+}
+
+/**
+ * Keeps what was typed on a section's card without saving it as answers (Back, Save or Next with answers
+ * missing or invalid). Pick-up-the-phone pages merge, as each page holds other prompts' inputs.
+ */
+export function keepTyped(draft: Draft, section: SectionId, typed: Record<string, string>): Draft {
+  const before = section === 'pickUpThePhone' ? (draft.typed?.[section] ?? {}) : {};
+  return { ...draft, typed: { ...draft.typed, [section]: { ...before, ...typed } } };
+}
+
+/** Forgets what was typed on a section's card (saved valid, or typed back to the saved answers). */
+export function withoutTyped(draft: Draft, section: SectionId): Draft {
+  if (!draft.typed?.[section]) return draft;
+  const { [section]: _gone, ...rest } = draft.typed;
+  const { typed: _all, ...others } = draft;
+  return Object.keys(rest).length > 0 ? { ...others, typed: rest } : others;
 }
 
 /** Moves without saving (Back on an unsaved card, Edit from the review). */
@@ -144,12 +166,10 @@ function neighbour(
   const ids = sectionsOf(draft, profile).map((s) => s.id);
   const i = ids.indexOf(from);
   if (move === 'back') return ids[Math.max(0, i - 1)] ?? from;
-  // once everything is saved, Next goes to the review rather than through saved sections again
-  const firstUnsaved = ids.find((id, j) => j > i && !draft.saved.includes(id));
-  if (firstUnsaved) return firstUnsaved;
-  return ids.every((id) => draft.saved.includes(id))
-    ? 'review'
-    : (ids.find((id) => !draft.saved.includes(id)) ?? 'review');
+  // Next goes to the next section in order; once everything is saved the button says "Save and review"
+  // and goes to the review, which lists what is still missing per section
+  if (ids.every((id) => draft.saved.includes(id))) return 'review';
+  return ids[i + 1] ?? 'review';
 }
 
 export interface Progress {

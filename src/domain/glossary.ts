@@ -2,6 +2,8 @@ export interface GlossaryEntry {
   term: string;
   aliases: string[];
   definition: string;
+  /** Where the answer comes from, when not the framework's Key Terms (GLOSSARY_SOURCE). */
+  source?: string;
 }
 
 export const GLOSSARY_SOURCE =
@@ -183,6 +185,65 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
   },
 ];
 
+function frameworkDefinition(term: string): string {
+  const entry = GLOSSARY.find((e) => e.term === term);
+  if (!entry) throw new Error(`no framework term ${term}`);
+  return entry.definition;
+}
+
+const DUTY_CALL_GUIDE =
+  'One Minute Guide to a duty telephone call with the Infant Mental Health (IMH) service (source document 000)';
+const FRAMEWORK = 'the Infant Mental Health Competencies Framework';
+
+/**
+ * IMH terms the cards use that the framework's Key Terms do not define (issue 9, build item 6). The
+ * source documents give no definition of them, so each answer says so, quotes (in “ ”) what the
+ * sources do say where the cards take the term from, and gives the framework's nearest key term: no
+ * definition is invented. The glossary test checks every quotation against the source documents.
+ */
+export const CARD_TERMS: readonly GlossaryEntry[] = [
+  {
+    term: 'Misattunement',
+    aliases: ['misattuned', 'mis attunement'],
+    source: `${DUTY_CALL_GUIDE}, and ${FRAMEWORK}, Key Terms`,
+    definition: [
+      'The source documents do not define misattunement. The duty call guide lists it among the concerns about the relationship to describe: “details of any misattunement, disconnection, distance, anxiety etc. that impacts upon the infant’s world/experience of caregiving”.',
+      `The framework defines attunement: “${frameworkDefinition('Attunement')}”`,
+    ].join('\n'),
+  },
+  {
+    term: 'Early Attachment Observation',
+    aliases: ['early attachment observations', 'eao', '6 8 week early attachment observation'],
+    source: `${DUTY_CALL_GUIDE}, and ${FRAMEWORK}, Key Terms`,
+    definition: [
+      'The source documents do not define the Early Attachment Observation. The duty call guide names it as the best way to learn what the infant is telling us: “ideally by the 6-8 week Early Attachment Observation or observing the infant or referrer liaising with 0-19 Service”.',
+      `The framework defines attachment: “${frameworkDefinition('Attachment')}”`,
+    ].join('\n'),
+  },
+  {
+    term: 'Emotional availability',
+    aliases: ['emotionally available', 'emotional availability or readiness'],
+    source: DUTY_CALL_GUIDE,
+    definition:
+      'The source documents do not define emotional availability. The duty call guide asks it as one of the key points of the call: “If there is a level of emotional availability or readiness from the parent/caregiver to think about their relationship with their infant”.',
+  },
+  {
+    term: 'Holding the baby in mind',
+    aliases: [
+      'hold the infants experience in mind',
+      'holding the infant in mind',
+      'hold the baby in mind',
+      'keeping the baby in mind',
+    ],
+    source: `Introduction to infant mental health for medical professionals (source document 004), and ${FRAMEWORK}`,
+    definition: [
+      "One of the infant mental health principles: “Holding the Baby in Mind” (“Ultimately, it's all about the baby”).",
+      'The framework names the knowledge of “the importance of keeping in mind and responding to, the needs of both the parent/s/caregiver and the infant, and the quality and content of the relationship between them”.',
+      'The duty call guide says that support from other services “often helps us to create the space to safely hold the infant’s experience in mind”.',
+    ].join('\n'),
+  },
+];
+
 // Each entry is a sequence of tokens; a query loses any number of these from its
 // start (questions) or end (suffixes) before the remainder is matched against terms.
 const QUESTION_PREFIXES = [
@@ -275,7 +336,7 @@ function parseQuery(input: string): ParsedQuery {
 }
 
 const ENTRY_BY_KEY: ReadonlyMap<string, GlossaryEntry> = new Map(
-  GLOSSARY.flatMap((entry) =>
+  [...GLOSSARY, ...CARD_TERMS].flatMap((entry) =>
     [entry.term, entry.term.replace(/\s*\(.*\)\s*/g, ' '), ...entry.aliases].map(
       (key) => [canonical(key), entry] as const,
     ),

@@ -64,6 +64,20 @@ export function possibleHarmFlagged(answers: Answers): boolean {
   );
 }
 
+/**
+ * The saved answers with the harm questions as typed on a risk card that is not complete yet, where
+ * what was typed is one of the card's own answers: possible harm typed is acted on at once (the rest of
+ * the screening can wait, the alert cannot), so an unfinished card must not hide it.
+ */
+export function withTypedHarm(answers: Answers, typed: Readonly<Record<string, unknown>>): Answers {
+  const harmAnswers: Record<string, string> = {};
+  for (const field of ['harmToBaby', 'harmToParent'] as const) {
+    const v = typed[field];
+    if (v === 'yes' || v === 'no' || v === 'not-known') harmAnswers[field] = v;
+  }
+  return { ...answers, risk: { ...(answers.risk ?? {}), ...harmAnswers } };
+}
+
 /** Suggests the risk level and who does what about it; the practitioner decides. */
 export function assessRisk(answers: Answers, profile: ServiceProfile): RiskAssessment {
   const harmToBaby = harm(answers, 'harmToBaby') === 'yes';
@@ -142,6 +156,29 @@ function levelText(
   return unknown.length ? `${known}; possible harm to ${unknown.join(' and ')} to be clarified today` : known;
 }
 
+/** The first thing a referrer who may be facing harm is told: 999 in immediate danger. */
+export const IMMEDIATE_DANGER_LINE =
+  'If the baby, a parent or anyone else is in immediate danger, call 999 now.';
+
+/**
+ * What anyone worried about harm should do now, whatever they answered: 999 in immediate danger,
+ * otherwise the children's social care front door (out of hours, its out-of-hours service). Told after
+ * a risk screening that flags possible harm, and at once to a referrer who types an urgent word.
+ */
+export function immediateDangerActions(profile: ServiceProfile): string[] {
+  const frontDoor = profile.frontDoorNumber
+    ? `the ${profile.frontDoorName} now on ${profile.frontDoorNumber}`
+    : `the ${profile.frontDoorName} for the family’s area now (its number is on the local authority’s website)`;
+  const outOfHours = profile.outOfHoursNumber
+    ? `the ${profile.outOfHoursName} on ${profile.outOfHoursNumber}`
+    : `the ${profile.outOfHoursName} of the family’s local authority (its number is on the local authority’s website)`;
+  return [
+    IMMEDIATE_DANGER_LINE,
+    `Otherwise, follow your organisation’s safeguarding procedure and contact ${frontDoor}.`,
+    `Out of hours (evenings, weekends and bank holidays): ${outOfHours}.`,
+  ];
+}
+
 /**
  * What the referrer should do now, in their own organisation, when harm is possible or not known: the IMH
  * service's actions do not replace the referrer's own safeguarding duty (issue 8, "Act when the answer is
@@ -149,17 +186,7 @@ function levelText(
  */
 export function referrerActionsNow(answers: Answers, profile: ServiceProfile): string[] {
   if (!possibleHarmFlagged(answers)) return [];
-  const frontDoor = profile.frontDoorNumber
-    ? `the ${profile.frontDoorName} now on ${profile.frontDoorNumber}`
-    : `the ${profile.frontDoorName} for the family’s area now (its number is on the local authority’s website)`;
-  const outOfHours = profile.outOfHoursNumber
-    ? `the ${profile.outOfHoursName} on ${profile.outOfHoursNumber}`
-    : `the ${profile.outOfHoursName} of the family’s local authority (its number is on the local authority’s website)`;
-  const lines = [
-    'If the baby, a parent or anyone else is in immediate danger, call 999 now.',
-    `Otherwise, follow your organisation’s safeguarding procedure and contact ${frontDoor}.`,
-    `Out of hours (evenings, weekends and bank holidays): ${outOfHours}.`,
-  ];
+  const lines = immediateDangerActions(profile);
   const parent = ['yes', 'not-known'].includes(harm(answers, 'harmToParent'));
   if (parent) lines.push('For a parent who may be at risk, make sure their GP knows today.');
   if (harm(answers, 'harmToBaby') === 'not-known' || harm(answers, 'harmToParent') === 'not-known') {

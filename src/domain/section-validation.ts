@@ -56,6 +56,22 @@ function readable(field: FieldDef, message: string | undefined): string {
   return `${field.label}: this answer could not be read; please enter it again.`;
 }
 
+/**
+ * What a card submission typed into a section's fields (as strings), or undefined when it is the same as
+ * the section's saved answers: Back keeps it in the draft so nothing typed is lost.
+ */
+export function typedChanges(
+  section: SectionDef,
+  raw: Record<string, unknown>,
+  ctx: Pick<ValidationContext, 'prompts' | 'answers'>,
+): Record<string, string> | undefined {
+  const fields = sectionFields(section, ctx);
+  const typed = echoValues(fields, raw);
+  const saved = asSubmitted(ctx.answers[section.id]);
+  const same = fields.every((f) => (typed[f.id] ?? '').trim() === (saved[f.id] ?? '').trim());
+  return same ? undefined : typed;
+}
+
 /** Values typed into the card, kept as strings so an invalid card can be re-sent without losing them. */
 function echoValues(fields: readonly FieldDef[], raw: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = {};
@@ -171,4 +187,13 @@ export function validateDraft(
     if (!result.ok) return { ok: false, section, errors: result.errors, values: result.values };
   }
   return { ok: true };
+}
+
+/**
+ * How many answers a section still needs before the call can be submitted: its saved answers checked as
+ * Submit would check them (a later answer can add a pick-up-the-phone prompt), for the review's list.
+ */
+export function answersStillNeeded(section: SectionDef, ctx: ValidationContext): number {
+  const result = validateSection(section, asSubmitted(ctx.answers[section.id]), ctx);
+  return result.ok ? 0 : Object.keys(result.errors).length;
 }

@@ -1,5 +1,5 @@
-import { describeInfantAge, formatUkDate } from './age';
-import { referrerRole, text } from './answers';
+import { describeInfantAge, describeInfantDate, formatUkDate } from './age';
+import { type Answers, referrerRole, text } from './answers';
 import { checklist, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
 import { INFORMATION_SHARING, needsSharingStatement, referralStillNeeds } from './consent';
 import { CONTRADICTIONS_HEADING, contradictions } from './contradictions';
@@ -91,7 +91,7 @@ function header(call: SubmittedCall): Block {
       { label: 'Organisation', value: text(a, 'referrer', 'organisation') },
       { label: 'Telephone', value: text(a, 'referrer', 'phone') },
       { label: 'Email', value: text(a, 'referrer', 'email') },
-      { label: 'Time used', value: `${call.minutesUsed} minutes` },
+      { label: 'Time used', value: `${call.minutesUsed} minute${call.minutesUsed === 1 ? '' : 's'}` },
     ],
   });
 }
@@ -126,6 +126,18 @@ export function infantFacts(call: SubmittedCall): Fact[] {
     { label: 'GP', value: text(a, 'family', 'gp') },
     { label: 'Health visitor', value: text(a, 'family', 'healthVisitor') },
   ];
+}
+
+/**
+ * The line that reads the infant's date back on the card after it was entered, so a date the client
+ * misread is seen at once ("Date of birth 3 May 2026: 6 months old today. ..."); '' when there is none.
+ */
+export function infantDateEcho(answers: Answers, onDate: string): string {
+  const stage = text(answers, 'family', 'stage');
+  const date = text(answers, 'family', stage === 'born' ? 'dateOfBirth' : 'expectedDate');
+  if (!date || (stage !== 'born' && stage !== 'antenatal')) return '';
+  const words = describeInfantDate({ born: stage === 'born', date }, onDate);
+  return `${stage === 'born' ? 'Date of birth' : 'Baby'} ${words}. If that is not right, go Back and change it.`;
 }
 
 function localAuthority(v: string): string {
@@ -232,9 +244,27 @@ export function phoneLine(r: PhoneRecord): string {
     .join(' ');
 }
 
-/** Keeps the answers' section listing in one place for the review card. */
-export function answersPreview(call: Pick<SubmittedCall, 'answers' | 'kind'>, section: SectionDef): Fact[] {
+/**
+ * Keeps the answers' section listing in one place for the review card. The infant's date is read back in
+ * words with what it implies on `call.callDate` (a misread date is seen at once), the NHS number 3-3-4.
+ */
+export function answersPreview(
+  call: Pick<SubmittedCall, 'answers' | 'kind'> & { readonly callDate?: string },
+  section: SectionDef,
+): Fact[] {
   return section.fields
-    .map((f) => ({ label: f.label, value: display(f, call.answers[section.id]?.[f.id]) }))
+    .map((f) => {
+      const v = call.answers[section.id]?.[f.id];
+      if (section.id === 'family' && typeof v === 'string' && v) {
+        if (f.id === 'nhsNumber') return { label: f.label, value: formatNhsNumber(v) };
+        if ((f.id === 'dateOfBirth' || f.id === 'expectedDate') && call.callDate) {
+          return {
+            label: f.label,
+            value: describeInfantDate({ born: f.id === 'dateOfBirth', date: v }, call.callDate),
+          };
+        }
+      }
+      return { label: f.label, value: display(f, v) };
+    })
     .filter((f) => f.value !== '');
 }

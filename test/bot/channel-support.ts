@@ -6,7 +6,7 @@
 import { expect } from 'vitest';
 import { FULL_CALL } from '../fixtures/answers';
 import { type Card, lastCard, press, startTestBot, TENANT, type TestBot, walkTo } from '../helpers/bot';
-import { channelOf, type Posted } from '../helpers/connector';
+import { channelOf, deliveryIdOf, type Posted } from '../helpers/connector';
 
 export const DUTY_TEAM = '19:duty-team@thread.tacv2';
 export const DUTY_CHANNEL = '19:duty-channel@thread.tacv2';
@@ -153,9 +153,7 @@ export async function postedCard(bot: TestBot, recordId: string, kind: string): 
       kind,
     );
     if (row?.status === 'delivered') {
-      const post = await bot.connector.waitFor(
-        (p) => p.accepted && JSON.stringify(p.body).includes(`delivery ${row.id}`),
-      );
+      const post = await bot.connector.waitFor((p) => p.accepted && deliveryIdOf(p) === row.id);
       const activity = (post.body.activity ?? post.body) as { attachments: { content: Card }[] };
       return {
         card: activity.attachments[0]!.content,

@@ -86,7 +86,7 @@ export function reviewCards(draft: Draft, profile: ServiceProfile): BuiltCard[] 
       template: 'review',
       card: reviewCard(review, profile, [
         'Pick up the phone: a new prompt applies since you saved this section; please record what happened.',
-        'Infant’s date of birth (if born): this is more than 18 years ago; please check it.',
+        'Infant’s date of birth (required once born): this is more than 18 years ago; please check it.',
       ]),
     },
   ];

@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/bot/cards';
 import { truncate } from '../../src/bot/views/common';
 import { REASON_MAX_LENGTH } from '../../src/bot/views/duty-view';
+import type { ChannelRole } from '../../src/delivery/channels';
 import { Outbox } from '../../src/delivery/outbox';
 import { type RenderContext, renderDelivery } from '../../src/delivery/render';
 import type { Actor, CallEventBody } from '../../src/domain/call-state';
@@ -101,12 +102,31 @@ function world(call: SubmittedCall, profile: ServiceProfile, opts: { now?: Date 
     render: (kind, payload = {}) => {
       n += 1;
       const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-      outbox.enqueue({ id, recordId: call.id, kind, target: { type: 'referrer' }, payload }, NOW, 60);
+      // each kind drawn for where it goes: the referrer's chat, or a channel
+      const role: ChannelRole = /alert/.test(kind)
+        ? 'safeguarding'
+        : kind === 'delivery-failed'
+          ? 'admin'
+          : 'duty';
+      const target = REFERRER_KINDS.has(kind)
+        ? { type: 'referrer' as const }
+        : { type: 'channel' as const, role };
+      outbox.enqueue({ id, recordId: call.id, kind, target, payload }, NOW, 60);
       const activity = renderDelivery(outbox.get(id)!, ctx) as { attachments: { content: Card }[] };
       return activity.attachments[0]!.content;
     },
   };
 }
+
+/** What the referrer is sent in their chat: their cards name the record, never a delivery id (issue 9). */
+const REFERRER_KINDS = new Set<string>([
+  'referrer-confirmation',
+  'indication-notice',
+  'allocation-notice',
+  'referral-reminder',
+  'referrer-notice',
+  'summary-undelivered',
+]);
 
 const DUTY: Actor = { id: 'aad-duty', name: 'Dana Duty' };
 const LEAD_ACTOR: Actor = { id: 'aad-lead', name: 'Lee Lead' };
@@ -134,7 +154,7 @@ describe.each(KINDS)('a %s call from the fixtures', (kind) => {
     return world(call, TEST_PROFILE);
   };
 
-  test('[HAZ-16] every kind of delivery renders a valid card whose last line names the record and the delivery', () => {
+  test('[HAZ-16] every kind of delivery renders a valid card naming its record and delivery: shown on channel cards, the footer’s id on the referrer’s', () => {
     const w = fixture();
     const kinds = [
       ['duty-summary', {}],
@@ -152,7 +172,16 @@ describe.each(KINDS)('a %s call from the fixtures', (kind) => {
     for (const [k, payload] of kinds) {
       const card = w.render(k, payload);
       expect(cardProblems(card), k).toEqual([]);
-      expect(lastText(card), k).toMatch(new RegExp(`^Record ${w.call.reference} · delivery [0-9a-f-]{36}$`));
+      if (REFERRER_KINDS.has(k)) {
+        // the referrer's card names the record; the delivery is the footer's element id, not shown
+        expect(lastText(card), k).toBe(`Record ${w.call.reference}`);
+        expect(allText(card), k).not.toMatch(/delivery [0-9a-f-]{36}/);
+        expect(JSON.stringify(card), k).toMatch(/"id":"delivery-[0-9a-f-]{36}"/);
+      } else {
+        expect(lastText(card), k).toMatch(
+          new RegExp(`^Record ${w.call.reference} · delivery [0-9a-f-]{36}$`),
+        );
+      }
     }
   });
 
@@ -504,7 +533,10 @@ describe.each(KINDS)('a worst-case %s call', (kind) => {
       expect(cardProblems(card), label).toEqual([]);
       expect(cardJsonBytes(card), label).toBeLessThanOrEqual(MAX_CARD_BYTES);
       expect(activityBytes(card), label).toBeLessThan(TEAMS_MESSAGE_BYTES);
-      expect(lastText(card), label).toMatch(/· delivery [0-9a-f-]{36}$/);
+      // a channel card names its delivery; the referrer's names the record only (issue 9)
+      expect(lastText(card), label).toMatch(
+        REFERRER_KINDS.has(label) ? /^Record \S+$/ : /· delivery [0-9a-f-]{36}$/,
+      );
     }
     // the actions and the state survive the shortening
     const duty = cards[0]![1];
@@ -548,7 +580,10 @@ describe.each(FILL_NAMES)('a worst-case full call after the allocations meeting,
       expect(cardProblems(card), label).toEqual([]);
       expect(cardJsonBytes(card), label).toBeLessThanOrEqual(MAX_CARD_BYTES);
       expect(activityBytes(card), label).toBeLessThan(TEAMS_MESSAGE_BYTES);
-      expect(lastText(card), label).toMatch(/· delivery [0-9a-f-]{36}$/);
+      // a channel card names its delivery; the referrer's names the record only (issue 9)
+      expect(lastText(card), label).toMatch(
+        REFERRER_KINDS.has(label) ? /^Record \S+$/ : /· delivery [0-9a-f-]{36}$/,
+      );
     }
     const duty = cards[0]![1];
     expect(allText(duty)).toContain(

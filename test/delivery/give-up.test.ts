@@ -83,9 +83,7 @@ test('a channel that keeps failing is given up at the configured time: marked fa
   const undelivered = await until('the referrer told', () =>
     byKind(bot!, 'summary-undelivered').find((r) => r.status === 'delivered'),
   );
-  const toReferrer = c.posted.filter(
-    (p) => p.accepted && JSON.stringify(p.body).includes(`delivery ${undelivered.id}`),
-  );
+  const toReferrer = c.posted.filter((p) => p.accepted && deliveryIdOf(p) === undelivered.id);
   expect(toReferrer).toHaveLength(1);
   expect(JSON.stringify(toReferrer[0]!.body)).toContain('Please phone the IMH advice line on 0116 111 2222');
 

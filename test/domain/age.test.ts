@@ -4,6 +4,7 @@ import {
   compareIsoDates,
   daysBetween,
   describeInfantAge,
+  describeInfantDate,
   formatUkDate,
   type InfantAge,
   parseIsoDate,
@@ -260,4 +261,19 @@ test.each([
   ['2025-01-09', '9 January 2025'],
 ])('formatUkDate(%j) is %j', (input, expected) => {
   expect(formatUkDate(input)).toBe(expected);
+});
+
+test.each([
+  [true, '2026-05-03', '2026-11-03', '3 May 2026: 6 months old today'],
+  [true, '2026-10-01', '2026-11-03', '1 October 2026: 1 month old today'],
+  [true, '2026-10-20', '2026-11-03', '20 October 2026: 2 weeks old today'],
+  [true, '2026-11-02', '2026-11-03', '2 November 2026: 1 day old today'],
+  [true, '2026-11-03', '2026-11-03', '3 November 2026: born today'],
+  [true, '2024-05-03', '2026-11-03', '3 May 2024: 2 years 6 months old today (over 2)'],
+  [true, '2026-12-03', '2026-11-03', '3 December 2026: this is in the future; please check it'],
+  [false, '2027-01-14', '2026-11-03', 'due 14 January 2027: antenatal'],
+  [false, '2026-10-14', '2026-11-03', 'due 14 October 2026: this date has passed; is the baby born?'],
+  [true, 'not a date', '2026-11-03', 'not a date'],
+])('describeInfantDate(born %s, %s) on %s reads "%s"', (born, date, on, words) => {
+  expect(describeInfantDate({ born, date }, on)).toBe(words);
 });

@@ -4,6 +4,7 @@ import {
   type Draft,
   goTo,
   isComplete,
+  keepTyped,
   PROMPTS_PER_PAGE,
   pageCount,
   pageOf,
@@ -80,19 +81,37 @@ describe('navigation', () => {
     expect(d.at).toBe('referrer');
   });
 
-  test('Next skips sections already saved and goes to the first unsaved one after', () => {
+  test('Next goes to the next section in order, saved or not (issue 9: it used to skip saved ones)', () => {
     let d = saveAll(start(), ['referrer', 'family', 'consent']);
     expect(d.at).toBe('relationship');
     d = goTo(d, 'referrer', at(10));
     d = saveSection(d, 'referrer', {}, 'next', PROFILE, at(11));
-    expect(d.at).toBe('relationship');
+    expect(d.at).toBe('family');
   });
 
-  test('with nothing unsaved after it, Next returns to an earlier unsaved section', () => {
+  test('with a section still unsaved, Next on the last section goes to the review, which lists what is missing', () => {
     const allButConsent = FULL_IDS.filter((id) => id !== 'consent');
     const d = saveAll(start(), allButConsent);
-    expect(d.at).toBe('consent');
+    expect(d.at).toBe('review');
     expect(isComplete(d, PROFILE)).toBe(false);
+  });
+
+  test('what was typed is kept per section, unsaved, until the section is saved valid', () => {
+    let d = saveAll(start(), ['referrer']);
+    d = keepTyped(d, 'family', { infantName: 'Half typed' });
+    d = goTo(d, 'referrer', at(5));
+    expect(d.typed?.family).toEqual({ infantName: 'Half typed' });
+    expect(d.answers.family).toBeUndefined();
+    expect(d.saved).toEqual(['referrer']);
+    // pick-up-the-phone pages merge; other sections are replaced
+    d = keepTyped(d, 'pickUpThePhone', { 'a.notes': '1' });
+    d = keepTyped(d, 'pickUpThePhone', { 'b.notes': '2' });
+    expect(d.typed?.pickUpThePhone).toEqual({ 'a.notes': '1', 'b.notes': '2' });
+    d = saveSection(d, 'family', { infantName: 'Ada' }, 'stay', PROFILE, at(6));
+    expect(d.typed?.family).toBeUndefined();
+    expect(d.typed?.pickUpThePhone).toBeDefined();
+    d = saveSection(d, 'pickUpThePhone', {}, 'stay', PROFILE, at(7));
+    expect(d.typed).toBeUndefined();
   });
 
   test('once everything is saved, Next from any section goes to the review', () => {

@@ -142,18 +142,30 @@ describe('email', () => {
 
 describe('phone', () => {
   const def = field({ kind: 'phone' });
-  test.each([['0116 555 0101'], ['+44 (0)116 555-0101'], ['07700900123'], [' 999999 ']])(
-    '%j is a number',
-    (raw) => {
-      expect(ok(def, raw)).toBe(raw.trim());
-    },
-  );
-  test.each([['call me'], ['12345'], ['0116 555 0101 ext 4'], ['1'.repeat(21)], ['0116.555.0101']])(
-    '%j is not',
-    (raw) => {
-      expect(error(def, raw)).toBe('The field: enter a telephone number.');
-    },
-  );
+  test.each([
+    ['0116 555 0101'],
+    ['+44 (0)116 555-0101'],
+    ['07700900123'],
+    [' 999999 '],
+    // issue 9: an extension is part of the number
+    ['0116 555 0101 ext 234'],
+    ['0116 555 0101 ext. 234'],
+    ['0116 555 0101 x234'],
+    ['0116 555 0101 EXT 4'],
+    ['0116 555 0101 extension 12'],
+  ])('%j is a number', (raw) => {
+    expect(ok(def, raw)).toBe(raw.trim());
+  });
+  test.each([
+    ['call me'],
+    ['12345'],
+    ['0116 555 0101 ext'],
+    ['ext 234'],
+    ['1'.repeat(21)],
+    ['0116.555.0101'],
+  ])('%j is not', (raw) => {
+    expect(error(def, raw)).toBe('The field: enter a telephone number.');
+  });
   test('optional may be empty', () => {
     expect(ok({ ...def, required: false }, '')).toBe('');
   });

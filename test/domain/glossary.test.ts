@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
+import { checklist, type ServiceProfile } from '../../src/domain/checklist';
 import {
+  CARD_TERMS,
   GLOSSARY,
   GLOSSARY_SOURCE,
   isGlossaryQuestion,
@@ -8,6 +10,18 @@ import {
   lookupTerm,
 } from '../../src/domain/glossary';
 import { describeWithSources, seedPath } from '../helpers/source-documents';
+
+const TEST_PROFILE: ServiceProfile = {
+  serviceName: 'Test IMH Service',
+  areaName: 'Test area',
+  postcodeDistricts: ['LE1'],
+  localAuthorities: ['Leicester'],
+  adviceLineNumber: '0116 111 2222',
+  frontDoorName: 'children’s social care front door',
+  outOfHoursName: 'Emergency Duty Team',
+  callMinutes: 45,
+  timeZone: 'Europe/London',
+};
 
 // the framework's text, from the source documents beside the repository
 const SEED = seedPath('002_a5ddbef3a8bdc822.txt');
@@ -214,4 +228,64 @@ test('listTerms gives every term once, alphabetically', () => {
   expect(terms.at(-1)).toBe('Unresolved trauma');
   expect(terms.indexOf('Temperament')).toBeLessThan(terms.indexOf('Unresolved trauma'));
   expect(terms.indexOf('Team around the child (TAC)')).toBeLessThan(terms.indexOf('Temperament'));
+});
+
+// Issue 9, build item 6: every IMH term a card uses gets an answer to "what is X?". Terms the
+// framework defines answer with its definition; the others (CARD_TERMS) say that the source
+// documents do not define them and quote what the sources do say, naming the document.
+const SECTION_TEXT = ['full', 'advice']
+  .flatMap((kind) => checklist(kind as 'full' | 'advice', TEST_PROFILE))
+  .flatMap((s) => [
+    s.title,
+    s.intro ?? '',
+    ...s.fields.flatMap((f) => [
+      f.label,
+      ...('choices' in f && f.choices ? f.choices.map((c) => c.title) : []),
+    ]),
+  ])
+  .join('\n')
+  .toLowerCase();
+
+test.each([
+  ['misattunement', 'Misattunement'],
+  ['Early Attachment Observation', 'Early Attachment Observation'],
+  ['emotional availability', 'Emotional availability'],
+  ['bonding', 'Bonding'],
+  ['perinatal', 'Perinatal'],
+  ['attachment', 'Attachment'],
+  ['hold the infant’s experience in mind', 'Holding the baby in mind'],
+])('the cards use "%s", and "what is" it answers with %s', (onCard, term) => {
+  expect(SECTION_TEXT).toContain(onCard.toLowerCase());
+  expect(lookupTerm(`what is ${onCard}?`)?.term).toBe(term);
+  expect(isGlossaryQuestion(`what is ${onCard}?`)).toBe(true);
+});
+
+test('what is misattunement? says the sources do not define it, and gives the framework’s attunement', () => {
+  const entry = lookupTerm('what is misattunement?')!;
+  expect(entry.definition).toContain('The source documents do not define misattunement.');
+  expect(entry.definition).toContain(GLOSSARY.find((e) => e.term === 'Attunement')!.definition);
+  expect(entry.source).toMatch(/One Minute Guide/);
+});
+
+test('terms from the cards do not change the framework’s list', () => {
+  expect(CARD_TERMS.every((e) => !TERMS.includes(e.term))).toBe(true);
+  expect(listTerms()).toHaveLength(TERMS.length);
+});
+
+describeWithSources('card terms against the source documents', () => {
+  const seeds = ['000_655924237c340403.txt', '002_a5ddbef3a8bdc822.txt', '004_df7203757676cc30.txt'].map(
+    (f) => readFileSync(seedPath(f), 'utf8').replace(/\*+/g, '').replace(/\s+/g, ' '),
+  );
+  test.each(CARD_TERMS.map((e) => [e.term, e] as const))(
+    'every quotation in the answer for %s is verbatim in a source document',
+    (_term, entry) => {
+      const quotes = [...entry.definition.matchAll(/“([^”]+)”/g)].map((m) => m[1]!.replace(/\s+/g, ' '));
+      expect(quotes.length).toBeGreaterThan(0);
+      for (const quote of quotes)
+        expect(
+          seeds.some((s) => s.includes(quote)),
+          quote,
+        ).toBe(true);
+    },
+  );
 });

@@ -154,7 +154,7 @@ describe('field kinds, through real sections', () => {
 
   test('date format', () => {
     expect(rejected(validate('family', family({ dateOfBirth: '10/05/2026' }))).errors.dateOfBirth).toBe(
-      'Infant’s date of birth (if born): enter a date.',
+      'Infant’s date of birth (required once born): enter a date.',
     );
   });
 

@@ -100,6 +100,11 @@ describe('a full duty call summary', () => {
     expect(fact(call, 'Time used')).toBe(`${FULL.minutesUsed} minutes`);
   });
 
+  test('one minute is “1 minute”', () => {
+    const one = summaryDoc({ ...FULL, minutesUsed: 1 }, PROFILE);
+    expect(fact(blockNamed(one, 'Call'), 'Time used')).toBe('1 minute');
+  });
+
   test('a referrer with role “other” is named by the role they typed', () => {
     const call = submitted(
       'full',

@@ -280,6 +280,8 @@ export async function startE2E(scenario: string, options: E2EOptions = {}): Prom
         const labels = [...root.querySelectorAll('label.ac-richTextBlock')].map((l) => ({
           text: (l.textContent ?? '')
             .replace(/\s*\*\s*$/, '')
+            // required answers say so in the label, checked by the bot on Next (issue 9)
+            .replace(/\s*\(required\)\s*$/, '')
             .replace(/\s+/g, ' ')
             .trim(),
           for: l.getAttribute('for'),

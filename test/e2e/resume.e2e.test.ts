@@ -31,7 +31,7 @@ test('a call is resumed after the bot process is killed and restarted mid-call',
   const text = await e2e.cardText();
   expect(text).toContain('The infant and family');
   expect(text).toContain('Section 2 of 12');
-  expect(await e2e.valueOf('Infant’s name (if born)')).toBe(infantName);
+  expect(await e2e.valueOf('Infant’s name (required once born)')).toBe(infantName);
   expect(await e2e.valueOf('Mother or primary caregiver')).toBe(caregiverName);
   expect(await e2e.valueOf('Is the baby born?')).toBe('Yes, the baby is born');
   // the bot stores the NHS number as its 10 digits

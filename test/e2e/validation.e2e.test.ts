@@ -3,7 +3,7 @@ import { type E2E, startE2E } from './harness';
 import { daysAgo, fillSection, LOCAL_FULL_CALL } from './ui-answers';
 
 const NHS = 'NHS number (the infant’s; the mother’s if antenatal)';
-const DOB = 'Infant’s date of birth (if born)';
+const DOB = 'Infant’s date of birth (required once born)';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -13,23 +13,30 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-test('validation errors are shown on the card, with what was typed kept, and can be put right', async () => {
+test('validation errors are shown on the card after Next (Save always saves), with what was typed kept, and can be put right', async () => {
   onTestFailed(() => e2e.shot('failed').then(() => undefined));
   await e2e.say('start');
   await fillSection(e2e, 'full', 'referrer', LOCAL_FULL_CALL);
   await e2e.press('Next');
   expect(await e2e.cardText()).toContain('The infant and family');
 
-  // a date of birth in the future: the card's own check (Input.Date max) stops it before it is sent
+  // a date of birth in the future and a wrong NHS check digit: Save still saves, as typed
   await fillSection(e2e, 'full', 'family', {
     family: { ...LOCAL_FULL_CALL.family!, dateOfBirth: daysAgo(-30), nhsNumber: '943 476 5918' },
   });
-  await e2e.pressExpectingNoReply('Next');
-  await expect.poll(() => e2e.cardText()).toContain(`${DOB}: please check this.`);
+  await e2e.press('Save');
+  await expect.poll(() => e2e.cardText()).toMatch(/Saved — 2 answers still needed before Next/);
+  expect(await e2e.valueOf(NHS)).toBe('943 476 5918');
+  await e2e.shot('saved-as-typed');
+
+  // Next: the bot checks and sends the card back with the field-level messages, what was typed kept
+  await e2e.press('Next');
+  const checked = await e2e.cardText();
+  expect(checked).toContain('Please check these answers:');
+  expect(checked).toContain('Date of birth: this is in the future.');
+  expect(checked).toContain('NHS number: this is not a valid NHS number');
+  expect(await e2e.valueOf(NHS)).toBe('943 476 5918');
   await e2e.shot('future-date-of-birth');
-  // nothing was sent: a second later the family card is still the only one since the last Next
-  await e2e.page.waitForTimeout(1_000);
-  expect(await e2e.newCards().count()).toBe(1);
 
   // put the date right; the NHS number's check digit is wrong: the bot sends the card back
   await e2e.fill(DOB, LOCAL_FULL_CALL.family!.dateOfBirth!);
@@ -40,7 +47,7 @@ test('validation errors are shown on the card, with what was typed kept, and can
   expect(text).toContain('The infant and family');
   // what was typed is kept, the wrong number included
   expect(await e2e.valueOf(NHS)).toBe('943 476 5918');
-  expect(await e2e.valueOf('Infant’s name (if born)')).toBe(LOCAL_FULL_CALL.family!.infantName);
+  expect(await e2e.valueOf('Infant’s name (required once born)')).toBe(LOCAL_FULL_CALL.family!.infantName);
   // the DatePicker shows the date the bot sent back in the browser's locale (en-GB here)
   const dob = new Date(`${LOCAL_FULL_CALL.family!.dateOfBirth}T12:00:00`);
   expect(await e2e.valueOf(DOB)).toBe(
@@ -54,4 +61,14 @@ test('validation errors are shown on the card, with what was typed kept, and can
   expect(next).toContain('Section 3 of 12');
   expect(next).not.toContain('Please check these answers:');
   await e2e.shot('fixed');
+
+  // Back sends what was typed on the card: it is kept, unsaved, and shown again on the way forward
+  const NOTES = 'Who gave consent and when (or why not)';
+  await e2e.fill(NOTES, 'Typed, then Back before saving');
+  await e2e.press('Back');
+  expect(await e2e.cardText()).toContain('Section 2 of 12');
+  await e2e.press('Next');
+  expect(await e2e.cardText()).toContain('Section 3 of 12');
+  expect(await e2e.valueOf(NOTES)).toBe('Typed, then Back before saving');
+  await e2e.shot('back-keeps-typed');
 });

@@ -236,7 +236,8 @@ export function deliveryIdOf(p: Posted): string | undefined {
   walk(p.body);
   let id: string | undefined;
   for (const t of texts) {
-    const m = /delivery ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s*$/i.exec(t);
+    // a referrer's card carries it as the footer's element id ("delivery-<uuid>"), never shown
+    const m = /delivery[ -]([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s*$/i.exec(t);
     if (m) id = m[1];
   }
   return id;

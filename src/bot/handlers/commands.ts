@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { CallKind } from '../../domain/checklist';
 import { type Draft, progress, startDraft } from '../../domain/draft';
 import { isGlossaryQuestion, lookupTerm } from '../../domain/glossary';
+import { type Intent, matchIntent } from '../../domain/intents';
 import { possibleHarmFlagged } from '../../domain/risk';
 import type { BotDeps } from '../deps';
 import { DraftConflictError } from '../draft-store';
@@ -15,6 +16,7 @@ import {
   statusCard,
   welcomeCard,
 } from '../views/notice-view';
+import { adviceLineCard, notUnderstoodCard, urgentCard } from '../views/urgent-view';
 import { commit, sendCurrent } from './steps';
 
 export async function onStart(context: TurnContext, deps: BotDeps, kind: CallKind): Promise<void> {
@@ -160,7 +162,7 @@ export async function onWelcome(context: TurnContext, deps: BotDeps): Promise<vo
   await sendCard(context, welcomeCard(deps.profile, state.current !== null));
 }
 
-/** Free text: a glossary question, or something the bot does not understand. */
+/** Free text: a glossary question, words that ask for something (intents.ts), or not understood. */
 export async function onOtherText(context: TurnContext, deps: BotDeps): Promise<void> {
   const text = context.activity.text ?? '';
   const entry = isGlossaryQuestion(text) ? lookupTerm(text) : undefined;
@@ -168,18 +170,40 @@ export async function onOtherText(context: TurnContext, deps: BotDeps): Promise<
     await sendCard(context, glossaryCard(entry));
     return;
   }
+  const intent = matchIntent(text);
+  if (intent) {
+    // the intent only, never the text: free text may hold details about a family
+    deps.logger.info({ event: 'free-text-intent', intent });
+    return INTENT_HANDLERS[intent](context, deps);
+  }
   const { state } = await deps.drafts.load(referrerOf(context).key);
-  await sendCard(
-    context,
-    noticeCard({
-      title: 'I did not understand that',
-      lines: [
-        'I answer to a few words: **start**, **advice**, **resume**, **status**, **cancel**, **help** and **forget me**, or a question such as **what is attunement?**',
-        state.current
-          ? 'Your call in progress is saved: type **resume** to carry on.'
-          : 'Type **start** to begin a duty call.',
-      ],
-      buttons: state.current ? [buttons.resume, buttons.help] : [buttons.start, buttons.advice, buttons.help],
-    }),
-  );
+  await sendCard(context, notUnderstoodCard(deps.profile, state.current !== null));
+}
+
+const INTENT_HANDLERS: Record<Intent, (context: TurnContext, deps: BotDeps) => Promise<void>> = {
+  urgent: onUrgent,
+  speak: onSpeakToSomeone,
+  resume: onResume,
+  help: onHelp,
+  advice: (c, d) => onStart(c, d, 'advice'),
+  start: (c, d) => onStart(c, d, 'full'),
+};
+
+/**
+ * Anything urgent ("urgent", "emergency", "baby is in danger", "need help now"): what to do now, at once
+ * (HAZ-02). Answered in a channel too, where calls are not taken: it holds nothing about a family.
+ */
+export async function onUrgent(context: TurnContext, deps: BotDeps): Promise<void> {
+  if (!referrerOf(context).personal) {
+    await sendCard(context, urgentCard(deps.profile, undefined));
+    return;
+  }
+  const { state } = await deps.drafts.load(referrerOf(context).key);
+  await sendCard(context, urgentCard(deps.profile, state.current !== null));
+}
+
+/** "I need to speak to someone", "can I talk to a person", "phone": the advice line. */
+export async function onSpeakToSomeone(context: TurnContext, deps: BotDeps): Promise<void> {
+  const { state } = await deps.drafts.load(referrerOf(context).key);
+  await sendCard(context, adviceLineCard(deps.profile, state.current !== null));
 }

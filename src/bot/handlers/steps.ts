@@ -1,8 +1,20 @@
 import type { TurnContext } from 'botbuilder';
 import { needsSharingStatement } from '../../domain/consent';
-import { goTo, pageCount, pageOf, reissue, savePhonePage, saveSection, sectionsOf } from '../../domain/draft';
+import {
+  type Draft,
+  goTo,
+  keepTyped,
+  pageCount,
+  pageOf,
+  reissue,
+  savePhonePage,
+  saveSection,
+  sectionsOf,
+  withoutTyped,
+} from '../../domain/draft';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
-import { validateSection } from '../../domain/section-validation';
+import { possibleHarmFlagged, withTypedHarm } from '../../domain/risk';
+import { typedChanges, validateSection } from '../../domain/section-validation';
 import { checkCard, PROBLEM_TEXT } from '../card-check';
 import { type CardExtras, currentCard } from '../current-card';
 import type { BotDeps } from '../deps';
@@ -29,14 +41,15 @@ export async function onStep(
 
   const lastPage = pageCount(phonePrompts(draft.answers).length) - 1;
   if (e.verb === 'call.back') {
-    if (draft.at === 'pickUpThePhone' && (draft.page ?? 0) > 0) {
-      return commit(context, deps, loaded, goTo(draft, draft.at, now, (draft.page ?? 0) - 1));
+    // Back carries the card's inputs: what was typed is kept in the draft, valid or not, unsaved
+    const kept = keepBack(draft, deps, inputs);
+    if (kept.at === 'pickUpThePhone' && (kept.page ?? 0) > 0) {
+      return commit(context, deps, loaded, goTo(kept, kept.at, now, (kept.page ?? 0) - 1));
     }
-    const ids = sectionsOf(draft, deps.profile).map((s) => s.id);
+    const ids = sectionsOf(kept, deps.profile).map((s) => s.id);
     const at =
-      (draft.at === 'review' ? ids[ids.length - 1] : ids[Math.max(0, ids.indexOf(draft.at) - 1)]) ??
-      'referrer';
-    return commit(context, deps, loaded, goTo(draft, at, now, at === 'pickUpThePhone' ? lastPage : 0));
+      (kept.at === 'review' ? ids[ids.length - 1] : ids[Math.max(0, ids.indexOf(kept.at) - 1)]) ?? 'referrer';
+    return commit(context, deps, loaded, goTo(kept, at, now, at === 'pickUpThePhone' ? lastPage : 0));
   }
   if (e.verb === 'call.edit') {
     const target = sectionsOf(draft, deps.profile).find((s) => s.id === inputs.target);
@@ -53,18 +66,28 @@ export async function onStep(
     prompts: pageOf(allPrompts, draft.page ?? 0),
     answers: draft.answers,
   });
-  if (!result.ok) {
-    deps.logger.info({ event: 'validation-failed', section: section.id, fields: Object.keys(result.errors) });
-    return commit(context, deps, loaded, reissue(draft, now), {
-      typed: result.values,
-      errors: result.errors,
-    });
-  }
   const move = e.move === 'next' ? 'next' : 'stay';
+  if (!result.ok) {
+    // kept as typed, never as saved answers: Save always saves, Next checks
+    deps.logger.info({ event: 'validation-failed', section: section.id, fields: Object.keys(result.errors) });
+    const kept = reissue(keepTyped(draft, section.id, result.values), now);
+    const n = Object.keys(result.errors).length;
+    const extras: CardExtras =
+      move === 'stay'
+        ? { notice: `Saved — ${n} ${n === 1 ? 'answer' : 'answers'} still needed before Next.` }
+        : { typed: result.values, errors: result.errors };
+    // possible harm typed on a risk card with other answers still missing is acted on now, as a
+    // complete save would be (HAZ-01, HAZ-02): the rest of the screening can wait, the alert cannot
+    const harmTyped = section.id === 'risk' ? withTypedHarm(draft.answers, result.values) : undefined;
+    if (harmTyped && possibleHarmFlagged(harmTyped)) {
+      return commitRiskSave(context, deps, loaded, kept, { ...kept, answers: harmTyped }, extras, now);
+    }
+    return commit(context, deps, loaded, kept, extras);
+  }
   const next =
     section.id === 'pickUpThePhone'
       ? savePhonePage(
-          draft,
+          withoutTypedKeys(draft, Object.keys(result.answers)),
           { ...(draft.answers.pickUpThePhone ?? {}), ...result.answers },
           move,
           pageCount(allPrompts.length),
@@ -79,9 +102,25 @@ export async function onStep(
     ...(sharing ? { sharing } : {}),
   };
   if (section.id !== 'risk') return commit(context, deps, loaded, next, extras);
-  // The risk section saved: with possible harm to the baby or a parent "yes" or "not known", the
-  // safeguarding alert is queued in the same transaction as this save (HAZ-01), and this reply says what
-  // to do now (HAZ-02) and where the alert is (HAZ-03), before the call goes on.
+  return commitRiskSave(context, deps, loaded, next, next, extras, now);
+}
+
+/**
+ * The risk section saved: with possible harm to the baby or a parent "yes" or "not known", the
+ * safeguarding alert is queued in the same transaction as this save (HAZ-01), and this reply says what
+ * to do now (HAZ-02) and where the alert is (HAZ-03), before the call goes on. `assessed` is the draft
+ * as the alert and the notice read it: the stored draft, or with the harm answers typed on a card that
+ * is not complete yet.
+ */
+function commitRiskSave(
+  context: TurnContext,
+  deps: BotDeps,
+  loaded: Loaded,
+  next: NonNullable<Loaded['state']['current']>,
+  assessed: NonNullable<Loaded['state']['current']>,
+  extras: CardExtras,
+  now: Date,
+): Promise<void> {
   const who = referrerOf(context);
   const contact = {
     serviceUrl: context.activity.serviceUrl,
@@ -89,9 +128,9 @@ export async function onStep(
     userId: context.activity.from.id,
   };
   return commit(context, deps, loaded, next, extras, () => {
-    const outcome = deps.draftAlerts.onRiskSaved(next, who, contact, now);
+    const outcome = deps.draftAlerts.onRiskSaved(assessed, who, contact, now);
     const alert = outcome.alert;
-    const riskNotice = riskNoticeCard(next.answers, deps.profile, {
+    const riskNotice = riskNoticeCard(assessed.answers, deps.profile, {
       leadsAlerted: alert !== undefined,
       alert: alert && {
         status: outcome.leads ?? 'being-alerted',
@@ -117,6 +156,28 @@ export async function onStep(
       },
     };
   });
+}
+
+/** Back from a section card: what was typed there, if it differs from the saved answers, stays in the draft. */
+function keepBack(draft: Draft, deps: BotDeps, inputs: Record<string, unknown>): Draft {
+  const section = sectionsOf(draft, deps.profile).find((s) => s.id === draft.at);
+  if (!section) return draft;
+  const typed = typedChanges(section, inputs, {
+    prompts: pageOf(phonePrompts(draft.answers), draft.page ?? 0),
+    answers: draft.answers,
+  });
+  if (typed) return keepTyped(draft, section.id, typed);
+  // typed back to what was saved: an older typed copy must not come back instead
+  return section.id === 'pickUpThePhone' ? draft : withoutTyped(draft, section.id);
+}
+
+/** A pick-up-the-phone page saved valid: its typed copy goes, the other pages' stays. */
+function withoutTypedKeys(draft: Draft, keys: readonly string[]): Draft {
+  const typed = draft.typed?.pickUpThePhone;
+  if (!typed) return draft;
+  const rest = Object.fromEntries(Object.entries(typed).filter(([k]) => !keys.includes(k)));
+  if (Object.keys(rest).length === 0) return withoutTyped(draft, 'pickUpThePhone');
+  return { ...draft, typed: { ...draft.typed, pickUpThePhone: rest } };
 }
 
 /**

@@ -105,9 +105,12 @@ async function sendResults(context: TurnContext, deps: BotDeps, call: SubmittedC
       title: advice ? 'Advice call submitted' : 'Duty call submitted',
       color: 'Good',
       lines: [
-        `Reference: ${call.reference}. The IMH duty team will see the summary below.`,
+        // honest about where the summary is: with no duty channel set it waits, unseen, until one is
+        deps.channels.get('duty')
+          ? `Reference: ${call.reference}. The IMH duty team will see the summary below.`
+          : `Reference: ${call.reference}. Your summary is kept and is waiting for the IMH duty channel to be set up: the duty team cannot see it yet. If it is urgent, phone the IMH advice line on ${deps.profile.adviceLineNumber}.`,
         advice
-          ? 'This was an advice-only call: no referral has been drafted.'
+          ? `This was an advice-only call: no referral has been drafted. The IMH duty practitioner will phone you to talk it through; if you have not heard, phone the IMH advice line on ${deps.profile.adviceLineNumber}.`
           : 'Your draft referral follows the summary. Please check it and send it as your formal written referral: the service needs it in writing, in your words.',
       ],
       buttons: [buttons.start, buttons.advice],

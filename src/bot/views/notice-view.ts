@@ -120,7 +120,7 @@ export function glossaryCard(entry: GlossaryEntry): Record<string, unknown> {
   return noticeCard({
     title: entry.term,
     lines: entry.definition.split('\n').filter(Boolean),
-    footer: `From the ${GLOSSARY_SOURCE}.`,
+    footer: `From the ${entry.source ?? GLOSSARY_SOURCE}.`,
   });
 }
 

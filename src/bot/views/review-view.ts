@@ -1,10 +1,11 @@
-import type { ServiceProfile } from '../../domain/checklist';
+import type { SectionDef, ServiceProfile } from '../../domain/checklist';
 import { INFORMATION_SHARING, needsSharingStatement, referralStillNeeds } from '../../domain/consent';
 import { CONTRADICTIONS_HEADING, contradictions } from '../../domain/contradictions';
 import { type Draft, progress, sectionsOf } from '../../domain/draft';
 import { PRACTITIONER_WILL_CONSIDER_BRIEFLY } from '../../domain/eligibility';
-import { PHONE_OUTCOMES, type PhoneRecord, phoneRecords } from '../../domain/pick-up-the-phone';
+import { PHONE_OUTCOMES, type PhoneRecord, phonePrompts, phoneRecords } from '../../domain/pick-up-the-phone';
 import { assessRisk, isHarmLevel, WHO_ACTS } from '../../domain/risk';
+import { answersStillNeeded } from '../../domain/section-validation';
 import { answersPreview } from '../../domain/summary';
 import { bindCard, cardBytes, escapeMarkdown, MAX_CARD_BYTES } from '../cards';
 import { footer, truncate } from './common';
@@ -45,7 +46,7 @@ function bind(
     intro:
       draft.kind === 'advice'
         ? 'Check your answers, edit any section, then submit. The duty team gets the summary (marked advice only).'
-        : 'Check your answers, edit any section, then submit. The duty team gets the summary; you get it too, with a draft of your referral.',
+        : 'Check your answers, edit any section, then submit. The duty team gets the summary; you get it and your draft referral.',
     errors,
     // no eligibility verdict for the referrer, only what the practitioner will consider (HAZ-13); the
     // summary lists it in full, the review says it in a sentence (paragraphs in one block) to leave room
@@ -79,14 +80,17 @@ function bind(
       const facts =
         s.id === 'pickUpThePhone'
           ? calls.map(phoneFact).filter((f) => f.value !== '')
-          : answersPreview({ answers: draft.answers, kind: draft.kind }, s);
+          : answersPreview({ answers: draft.answers, kind: draft.kind, callDate: draft.callDate }, s);
       return {
         id: s.id,
         title: s.keyPoint ? `Key point ${s.keyPoint}: ${s.title}` : s.title,
-        facts: facts.map((f) => ({
-          label: f.label,
-          value: escapeMarkdown(truncate(f.value, previewChars)),
-        })),
+        facts: [
+          ...missing(draft, s),
+          ...facts.map((f) => ({
+            label: f.label,
+            value: escapeMarkdown(truncate(f.value, previewChars)),
+          })),
+        ],
       };
     }),
     footer: footer(profile),
@@ -94,6 +98,23 @@ function bind(
     step: draft.step,
     submitTitle: draft.kind === 'advice' ? 'Submit the advice call' : 'Submit the duty call',
   });
+}
+
+/** What a section still needs before Submit, and typed changes not saved yet (issue 9: nothing typed is lost). */
+function missing(draft: Draft, s: SectionDef): { label: string; value: string }[] {
+  const n = answersStillNeeded(s, {
+    today: draft.updatedAt.slice(0, 10),
+    prompts: phonePrompts(draft.answers),
+    answers: draft.answers,
+  });
+  return [
+    ...(n > 0
+      ? [{ label: 'Still needed', value: `${n} ${n === 1 ? 'answer' : 'answers'}: Edit to add them.` }]
+      : []),
+    ...(draft.typed?.[s.id]
+      ? [{ label: 'Not saved yet', value: 'what you typed is kept; Edit to finish it.' }]
+      : []),
+  ];
 }
 
 /** One line per information-sharing prompt: what happened, with whom, and the notes. */

@@ -1,4 +1,3 @@
-import { addYears } from '../../domain/age';
 import type { SectionAnswers } from '../../domain/answers';
 import type { SectionDef, ServiceProfile } from '../../domain/checklist';
 import { INFORMATION_SHARING, needsSharingStatement } from '../../domain/consent';
@@ -6,6 +5,7 @@ import { type Draft, progress, sectionsOf } from '../../domain/draft';
 import type { FieldDef } from '../../domain/fields';
 import { type PhonePrompt, promptNumbers } from '../../domain/pick-up-the-phone';
 import { sectionFields } from '../../domain/section-validation';
+import { infantDateEcho } from '../../domain/summary';
 import { bindCard, escapeMarkdown } from '../cards';
 import { footer } from './common';
 
@@ -42,11 +42,13 @@ export function sectionCard(v: SectionView, profile: ServiceProfile): Record<str
     progress: p.text,
     intro: v.section.intro,
     notice: v.notice ?? '',
+    // issue 9 item 4: the card after the family section reads the infant's date back in words
+    echo: sections[index - 1]?.id === 'family' ? infantDateEcho(v.draft.answers, v.today) : '',
     sharing: sharing ? { headline: INFORMATION_SHARING.heading, lines: INFORMATION_SHARING.lines } : null,
     errors: fields.filter((f) => errors[f.id]).map((f) => errors[f.id]),
     noPrompts: v.section.id === 'pickUpThePhone' && !v.anyPrompts,
     fields: fields.map((f) => ({
-      ...fieldView(f, value(f, v.typed, saved, v.draft.prefill), errors[f.id] ?? '', v.today),
+      ...fieldView(f, value(f, v.typed, saved, v.draft.prefill), errors[f.id] ?? ''),
       ...groupHeader(f, v.prompts, profile),
     })),
     footer: footer(profile),
@@ -67,18 +69,20 @@ function value(
   saved: SectionAnswers | undefined,
   prefill: SectionAnswers | undefined,
 ): string {
-  if (typed) return typed[f.id] ?? '';
+  const t = typed?.[f.id];
+  if (t !== undefined) return t;
   const v = saved?.[f.id] ?? prefill?.[f.id];
   if (v === undefined) return '';
   return Array.isArray(v) ? v.join(',') : (v as string);
 }
 
-function fieldView(f: FieldDef, value: string, error: string, today: string) {
+function fieldView(f: FieldDef, value: string, error: string) {
   return {
     id: f.id,
     kind: f.kind,
-    label: f.label,
-    required: f.required,
+    // required answers are checked on the server at Next and Submit (a client-side isRequired would make
+    // Teams refuse Save on a partly filled card), so the label says it
+    label: f.required ? `${f.label} (required)` : f.label,
     errorMessage: f.errorMessage ?? `${f.label}: ${f.required ? 'this is required' : 'please check this'}.`,
     maxLength: f.maxLength ?? (f.kind === 'text' ? 100 : 1000),
     placeholder: '',
@@ -86,8 +90,6 @@ function fieldView(f: FieldDef, value: string, error: string, today: string) {
     error,
     value,
     choices: f.choices ?? [],
-    // a date of birth cannot be in the future; an expected date cannot be more than 44 weeks away
-    max: f.id === 'dateOfBirth' ? today : f.kind === 'date' ? addYears(today, 1) : '',
   };
 }
 
