@@ -184,7 +184,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     riskDraftAlertMinutes: config.RISK_DRAFT_ALERT_MINUTES,
   });
   const deps = {
-    profile: serviceProfile(config),
+    profile,
     drafts: new DraftStore(storage, sqliteStorage),
     records,
     submissions: new Submissions(

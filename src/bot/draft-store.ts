@@ -33,15 +33,15 @@ export class DraftConflictError extends Error {
 const KEEP_CLOSED = 20;
 const CREATE_ONLY = 'create-only:never-issued';
 
-/**
- * A referrer's draft, kept apart from Teams AI's turn state so that it is saved, with an eTag check,
- * before the next card is sent: a card never points at a step that was not stored.
- */
 /** A store that can write a draft and run something else in one transaction (SqliteStorage). */
 export interface WritesTogether {
   writeTogether<T>(changes: StoreItems, alongside: () => T): Promise<T>;
 }
 
+/**
+ * A referrer's draft, kept apart from Teams AI's turn state so that it is saved, with an eTag check,
+ * before the next card is sent: a card never points at a step that was not stored.
+ */
 export class DraftStore {
   /**
    * `together` is given only when it is the same store as `storage` and shares its database with what

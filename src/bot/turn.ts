@@ -26,6 +26,16 @@ export function referrerOf(context: TurnContext): Referrer {
   };
 }
 
+/** Where the bot can later write to this referrer, proactively (an alert's outcome, the team's reply). */
+export function replyContact(context: TurnContext): {
+  readonly serviceUrl: string;
+  readonly conversationId: string;
+  readonly userId: string;
+} {
+  const a = context.activity;
+  return { serviceUrl: a.serviceUrl, conversationId: a.conversation.id, userId: a.from.id };
+}
+
 export async function sendCard(context: TurnContext, card: Record<string, unknown>): Promise<void> {
   await context.sendActivity({ type: 'message', attachments: [attachment(card)] } as Partial<Activity>);
 }

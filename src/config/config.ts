@@ -65,10 +65,7 @@ const schema = z
       ),
     ),
     SERVICE_AREA_LOCAL_AUTHORITIES: list,
-    ADVICE_LINE_NUMBER: z
-      .string()
-      .trim()
-      .regex(/^[0-9 +()-]{6,20}$/, 'must be a telephone number, e.g. 0116 123 4567'),
+    ADVICE_LINE_NUMBER: z.string().trim().regex(PHONE, PHONE_MESSAGE),
     // Where a referrer is told to report a child at risk, the moment possible harm is answered (issue 8):
     // many areas call it something other than MASH, so the name is a setting too.
     SOCIAL_CARE_FRONT_DOOR_NAME: z

@@ -155,50 +155,53 @@ export interface OutboxStats {
 
 /** Deliveries waiting to be made. Rows change status as they go; the audit log keeps the history. */
 export class Outbox {
-  constructor(private readonly db: Database.Database) {}
+  /** Every statement prepared once: several run on each pass of the worker's two lanes. */
+  private readonly sql: ReturnType<typeof prepare>;
+
+  constructor(db: Database.Database) {
+    this.sql = prepare(db);
+  }
 
   /** Call inside the transaction that writes what the deliveries are about. */
   enqueue(d: NewDelivery, now: Date, giveUpMinutes: number): void {
-    this.db
-      .prepare(
-        `INSERT INTO outbox (id, record_id, kind, target_json, payload_json, after_id, created_at, next_attempt_at, give_up_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        d.id,
-        d.recordId ?? null,
-        d.kind,
-        JSON.stringify(d.target),
-        JSON.stringify(d.payload ?? {}),
-        d.afterId ?? null,
-        now.toISOString(),
-        now.toISOString(),
-        new Date(now.getTime() + giveUpMinutes * 60_000).toISOString(),
-      );
+    this.sql.insert.run(
+      d.id,
+      d.recordId ?? null,
+      d.kind,
+      JSON.stringify(d.target),
+      JSON.stringify(d.payload ?? {}),
+      d.afterId ?? null,
+      now.toISOString(),
+      now.toISOString(),
+      new Date(now.getTime() + giveUpMinutes * 60_000).toISOString(),
+    );
   }
 
   /** Makes rows queued before their record existed (an in-progress alert's) the record's own. */
   linkToRecord(ids: readonly string[], recordId: string): void {
-    const stmt = this.db.prepare('UPDATE outbox SET record_id = ? WHERE id = ? AND record_id IS NULL');
-    for (const id of ids) stmt.run(recordId, id);
+    for (const id of ids) this.sql.linkToRecord.run(recordId, id);
   }
 
   /** Changes what a delivery will post (its payload); what it has already posted is unchanged. */
   setPayload(id: string, payload: Record<string, unknown>): void {
-    this.db.prepare('UPDATE outbox SET payload_json = ? WHERE id = ?').run(JSON.stringify(payload), id);
+    this.sql.setPayload.run(JSON.stringify(payload), id);
   }
 
   get(id: string): Delivery | undefined {
-    const r = this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as Row | undefined;
+    const r = this.sql.get.get(id) as Row | undefined;
     return r && toDelivery(r);
   }
 
   forRecord(recordId: string): Delivery[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, rowid')
-        .all(recordId) as Row[]
-    ).map(toDelivery);
+    return (this.sql.forRecord.all(recordId) as Row[]).map(toDelivery);
+  }
+
+  /**
+   * The deliveries of an alert raised while its call is in progress, while it has no record: each
+   * carries the alert's id (draftAlertId), found by the outbox_draft_alert index.
+   */
+  forDraftAlert(draftAlertId: string): Delivery[] {
+    return (this.sql.forDraftAlert.all(draftAlertId) as Row[]).map(toDelivery);
   }
 
   /**
@@ -206,25 +209,12 @@ export class Outbox {
    * lane, only that lane's kinds (see isAlertKind).
    */
   due(now: Date, limit: number, lane?: Lane): Delivery[] {
-    const only = lane === 'alert' ? `AND ${ALERT_SQL}` : lane === 'general' ? `AND NOT ${ALERT_SQL}` : '';
-    return (
-      this.db
-        .prepare(
-          `SELECT o.* FROM outbox o
-           LEFT JOIN outbox a ON a.id = o.after_id
-           WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
-           ${only}
-           ORDER BY o.created_at, o.rowid LIMIT ?`,
-        )
-        .all(now.toISOString(), limit) as Row[]
-    ).map(toDelivery);
+    return (this.sql.due[lane ?? 'any'].all(now.toISOString(), limit) as Row[]).map(toDelivery);
   }
 
   /** When the next pending delivery falls due, so the worker can sleep until then. */
   nextDueAt(): string | undefined {
-    const r = this.db
-      .prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`)
-      .get() as { t: string | null } | undefined;
+    const r = this.sql.nextDueAt.get() as { t: string | null } | undefined;
     return r?.t ?? undefined;
   }
 
@@ -234,60 +224,33 @@ export class Outbox {
    */
   undeliveredAlerts(createdBefore: Date, limit: number, failedSince?: Date): Delivery[] {
     return (
-      this.db
-        .prepare(
-          `SELECT o.* FROM outbox o
-           WHERE o.kind = 'safeguarding-alert'
-             AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
-             AND NOT EXISTS (
-               SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
-                 AND json_extract(f.payload_json, '$.alertId') = o.id)
-           ORDER BY o.created_at, o.rowid LIMIT ?`,
-        )
-        .all(createdBefore.toISOString(), failedSince?.toISOString() ?? '', limit) as Row[]
+      this.sql.undeliveredAlerts.all(
+        createdBefore.toISOString(),
+        failedSince?.toISOString() ?? '',
+        limit,
+      ) as Row[]
     ).map(toDelivery);
   }
 
   /** Pending deliveries waiting on this one (after_id). */
   pendingAfter(id: string): Delivery[] {
-    return (
-      this.db
-        .prepare(`SELECT * FROM outbox WHERE after_id = ? AND status = 'pending' ORDER BY created_at, rowid`)
-        .all(id) as Row[]
-    ).map(toDelivery);
+    return (this.sql.pendingAfter.all(id) as Row[]).map(toDelivery);
   }
 
   /** Whether the referrer and the channels have been told that this alert was not delivered. */
   alertUndeliveredRaised(alertId: string): boolean {
-    return (
-      this.db
-        .prepare(
-          `SELECT 1 FROM outbox WHERE kind = 'alert-undelivered' AND json_extract(payload_json, '$.alertId') = ? LIMIT 1`,
-        )
-        .get(alertId) !== undefined
-    );
+    return this.sql.alertUndeliveredRaised.get(alertId) !== undefined;
   }
 
   /** When the oldest pending alert was queued, so the alert lane can wake at its deadline. */
   oldestPendingAlertAt(): string | undefined {
-    const r = this.db
-      .prepare(
-        `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
-           AND NOT EXISTS (
-             SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
-               AND json_extract(f.payload_json, '$.alertId') = o.id)`,
-      )
-      .get() as { t: string | null } | undefined;
+    const r = this.sql.oldestPendingAlertAt.get() as { t: string | null } | undefined;
     return r?.t ?? undefined;
   }
 
   /** Alerts still pending that were queued at or before `createdBefore` (past their deadline). */
   overdueAlerts(createdBefore: Date): number {
-    const r = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'safeguarding-alert' AND status = 'pending' AND created_at <= ?`,
-      )
-      .get(createdBefore.toISOString()) as { n: number };
+    const r = this.sql.overdueAlerts.get(createdBefore.toISOString()) as { n: number };
     return r.n;
   }
 
@@ -297,50 +260,27 @@ export class Outbox {
    * away. Pending rows only, through the outbox_due index. Returns how many.
    */
   dueNowFor(role: ChannelRole, now: Date): number {
-    return this.db
-      .prepare(
-        `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
-           AND json_extract(target_json, '$.type') = 'channel' AND json_extract(target_json, '$.role') = ?`,
-      )
-      .run(now.toISOString(), now.toISOString(), role).changes;
+    return this.sql.dueNowFor.run(now.toISOString(), now.toISOString(), role).changes;
   }
 
   markInFlight(id: string, now: Date): void {
-    this.db
-      .prepare('UPDATE outbox SET in_flight_at = ?, attempts = attempts + 1 WHERE id = ?')
-      .run(now.toISOString(), id);
+    this.sql.markInFlight.run(now.toISOString(), id);
   }
 
   markDelivered(id: string, now: Date, conversationId: string, activityId: string | undefined): void {
-    this.db
-      .prepare(
-        `UPDATE outbox SET status = 'delivered', delivered_at = ?, in_flight_at = NULL, conversation_id = ?, activity_id = ?, last_error = NULL
-         WHERE id = ?`,
-      )
-      .run(now.toISOString(), conversationId, activityId ?? null, id);
+    this.sql.markDelivered.run(now.toISOString(), conversationId, activityId ?? null, id);
   }
 
   retryAt(id: string, at: Date, error: string): void {
-    this.db
-      .prepare('UPDATE outbox SET next_attempt_at = ?, in_flight_at = NULL, last_error = ? WHERE id = ?')
-      .run(at.toISOString(), error, id);
+    this.sql.retryAt.run(at.toISOString(), error, id);
   }
 
   markFailed(id: string, error: string): void {
-    this.db
-      .prepare(`UPDATE outbox SET status = 'failed', in_flight_at = NULL, last_error = ? WHERE id = ?`)
-      .run(error, id);
+    this.sql.markFailed.run(error, id);
   }
 
   stats(): OutboxStats {
-    const r = this.db
-      .prepare(
-        `SELECT
-           SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed, SUM(status = 'delivered') AS delivered,
-           MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest
-         FROM outbox`,
-      )
-      .get() as {
+    const r = this.sql.stats.get() as {
       pending: number | null;
       failed: number | null;
       delivered: number | null;
@@ -353,4 +293,80 @@ export class Outbox {
       oldestPendingAt: r.oldest ?? undefined,
     };
   }
+}
+
+function prepare(db: Database.Database) {
+  const due = (only: string) =>
+    db.prepare(
+      `SELECT o.* FROM outbox o
+       LEFT JOIN outbox a ON a.id = o.after_id
+       WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
+       ${only}
+       ORDER BY o.created_at, o.rowid LIMIT ?`,
+    );
+  return {
+    insert: db.prepare(
+      `INSERT INTO outbox (id, record_id, kind, target_json, payload_json, after_id, created_at, next_attempt_at, give_up_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    linkToRecord: db.prepare('UPDATE outbox SET record_id = ? WHERE id = ? AND record_id IS NULL'),
+    setPayload: db.prepare('UPDATE outbox SET payload_json = ? WHERE id = ?'),
+    get: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+    forRecord: db.prepare('SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, rowid'),
+    forDraftAlert: db.prepare(
+      `SELECT * FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
+       ORDER BY created_at, rowid`,
+    ),
+    due: {
+      any: due(''),
+      alert: due(`AND ${ALERT_SQL}`),
+      general: due(`AND NOT ${ALERT_SQL}`),
+    } satisfies Record<Lane | 'any', Database.Statement>,
+    nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`),
+    undeliveredAlerts: db.prepare(
+      `SELECT o.* FROM outbox o
+       WHERE o.kind = 'safeguarding-alert'
+         AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
+         AND NOT EXISTS (
+           SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
+             AND json_extract(f.payload_json, '$.alertId') = o.id)
+       ORDER BY o.created_at, o.rowid LIMIT ?`,
+    ),
+    pendingAfter: db.prepare(
+      `SELECT * FROM outbox WHERE after_id = ? AND status = 'pending' ORDER BY created_at, rowid`,
+    ),
+    alertUndeliveredRaised: db.prepare(
+      `SELECT 1 FROM outbox WHERE kind = 'alert-undelivered' AND json_extract(payload_json, '$.alertId') = ? LIMIT 1`,
+    ),
+    oldestPendingAlertAt: db.prepare(
+      `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
+         AND NOT EXISTS (
+           SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
+             AND json_extract(f.payload_json, '$.alertId') = o.id)`,
+    ),
+    overdueAlerts: db.prepare(
+      `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'safeguarding-alert' AND status = 'pending' AND created_at <= ?`,
+    ),
+    dueNowFor: db.prepare(
+      `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
+         AND json_extract(target_json, '$.type') = 'channel' AND json_extract(target_json, '$.role') = ?`,
+    ),
+    markInFlight: db.prepare('UPDATE outbox SET in_flight_at = ?, attempts = attempts + 1 WHERE id = ?'),
+    markDelivered: db.prepare(
+      `UPDATE outbox SET status = 'delivered', delivered_at = ?, in_flight_at = NULL, conversation_id = ?, activity_id = ?, last_error = NULL
+       WHERE id = ?`,
+    ),
+    retryAt: db.prepare(
+      'UPDATE outbox SET next_attempt_at = ?, in_flight_at = NULL, last_error = ? WHERE id = ?',
+    ),
+    markFailed: db.prepare(
+      `UPDATE outbox SET status = 'failed', in_flight_at = NULL, last_error = ? WHERE id = ?`,
+    ),
+    stats: db.prepare(
+      `SELECT
+         SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed, SUM(status = 'delivered') AS delivered,
+         MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest
+       FROM outbox`,
+    ),
+  };
 }

@@ -31,6 +31,35 @@ export interface SchedulerOptions {
 }
 
 /**
+ * One escalation round's posts for an alert nobody has acknowledged: in the alert's thread once its
+ * first post is made; until then to the duty and admin channels instead, where it can be seen.
+ */
+export function escalationDeliveries(
+  alert: { readonly id: string; readonly recordId?: string | undefined; readonly delivered: boolean },
+  payload: Record<string, unknown>,
+  newId: () => string,
+): NewDelivery[] {
+  if (alert.delivered) {
+    return [
+      {
+        id: newId(),
+        recordId: alert.recordId,
+        kind: 'alert-escalation',
+        target: { type: 'thread', of: alert.id },
+        payload,
+      },
+    ];
+  }
+  return (['duty', 'admin'] as const).map((role) => ({
+    id: newId(),
+    recordId: alert.recordId,
+    kind: 'alert-escalation',
+    target: { type: 'channel', role },
+    payload: { ...payload, undelivered: true },
+  }));
+}
+
+/**
  * Time-driven work, decided on the injected clock so tests need no sleeps: an alert nobody has
  * acknowledged, delivered or not, is posted again (with the on-call lead mentioned) at each interval from
  * when it was raised, and a referrer whose
@@ -82,25 +111,12 @@ export class Scheduler {
       if (due <= state.escalations) continue;
       // one round per tick: a bot that was down for hours posts once, not once per missed interval
       const round = state.escalations + 1;
-      const payload = { round, alertDeliveryId: alert.id };
-      const deliveries = (): NewDelivery[] =>
-        alert.status === 'delivered'
-          ? [
-              {
-                id: this.o.newId(),
-                recordId: alert.record_id,
-                kind: 'alert-escalation',
-                target: { type: 'thread', of: alert.id },
-                payload,
-              },
-            ]
-          : (['duty', 'admin'] as const).map((role) => ({
-              id: this.o.newId(),
-              recordId: alert.record_id,
-              kind: 'alert-escalation' as const,
-              target: { type: 'channel' as const, role },
-              payload: { ...payload, undelivered: true },
-            }));
+      const deliveries = () =>
+        escalationDeliveries(
+          { id: alert.id, recordId: alert.record_id, delivered: alert.status === 'delivered' },
+          { round, alertDeliveryId: alert.id },
+          () => this.o.newId(),
+        );
       if (this.record(alert.record_id, state.version, { type: 'alert-escalated', round }, now, deliveries)) {
         count += 1;
       }

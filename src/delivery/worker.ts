@@ -5,7 +5,14 @@ import type { CallContacts } from '../records/call-contacts';
 import type { DraftAlerts } from '../records/draft-alerts';
 import type { ChannelRegistry, ChannelRole } from './channels';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
-import { type Delivery, isAlertKind, type Lane, type NewDelivery, type Outbox } from './outbox';
+import {
+  type Delivery,
+  type DeliveryTarget,
+  isAlertKind,
+  type Lane,
+  type NewDelivery,
+  type Outbox,
+} from './outbox';
 import { type Bucket, conversationBucket, notAlertsBucket, RateLimiter, tenantBucket } from './rate-limit';
 
 export interface DeliveryWorkerOptions {
@@ -340,29 +347,20 @@ export class DeliveryWorker {
       ...(draftAlertId ? { draftAlertId } : {}),
       ...(contact ? { contact } : {}),
     };
-    const notices: NewDelivery[] = [
-      {
-        id: this.o.newId(),
-        recordId: alert.recordId,
-        kind: 'alert-undelivered',
-        target: { type: 'referrer' },
-        payload,
-      },
-      {
-        id: this.o.newId(),
-        recordId: alert.recordId,
-        kind: 'alert-undelivered',
-        target: { type: 'channel', role: 'duty' },
-        payload,
-      },
-      {
-        id: this.o.newId(),
-        recordId: alert.recordId,
-        kind: 'alert-undelivered',
-        target: { type: 'channel', role: 'admin' },
-        payload,
-      },
+    const targets: DeliveryTarget[] = [
+      { type: 'referrer' },
+      { type: 'channel', role: 'duty' },
+      { type: 'channel', role: 'admin' },
     ];
+    const notices = targets.map(
+      (target): NewDelivery => ({
+        id: this.o.newId(),
+        recordId: alert.recordId,
+        kind: 'alert-undelivered',
+        target,
+        payload,
+      }),
+    );
     for (const n of notices) this.o.outbox.enqueue(n, now, this.o.giveUpMinutes);
     this.o.audit.append({
       at: now.toISOString(),

@@ -121,6 +121,9 @@ export function daysBetween(a: string, b: string): number {
   return toEpochDay(requireDate(b)) - toEpochDay(requireDate(a));
 }
 
+/** One formatter per time zone, built on first use: todayInTimeZone runs on every turn. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * The calendar date (ISO "YYYY-MM-DD") that a wall clock in `timeZone` shows at `now`.
  * Ages must be worked out on the practitioner's local date, not the server's UTC date.
@@ -128,14 +131,19 @@ export function daysBetween(a: string, b: string): number {
  * @throws RangeError for an invalid Date or an unknown time zone.
  */
 export function todayInTimeZone(now: Date, timeZone = 'Europe/London'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    calendar: 'iso8601',
-    numberingSystem: 'latn',
-  }).formatToParts(now);
+  let format = DATE_FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      calendar: 'iso8601',
+      numberingSystem: 'latn',
+    });
+    DATE_FORMATS.set(timeZone, format);
+  }
+  const parts = format.formatToParts(now);
   const part = (type: Intl.DateTimeFormatPartTypes): number => {
     const value = parts.find((p) => p.type === type)?.value;
     if (value === undefined) throw new RangeError(`Intl did not produce a ${type} for ${timeZone}`);

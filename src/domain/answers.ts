@@ -15,6 +15,11 @@ export function many(answers: Answers, section: SectionId, field: string): reado
   return Array.isArray(v) ? v : [];
 }
 
+/** Social care, out-of-area and hospital answers live in "services" for a full call and "advice" for advice-only. */
+export function serviceAnswer(answers: Answers, field: string): string {
+  return text(answers, 'services', field) || text(answers, 'advice', field);
+}
+
 /** The record the IMH practitioner writes the summary on: the mother's for an antenatal referral. */
 export function recordTarget(kind: CallKind, answers: Answers): 'infant' | 'mother' | 'none' {
   if (kind === 'advice') return 'none';

@@ -1,4 +1,4 @@
-import { type Answers, many, text } from './answers';
+import { type Answers, many, serviceAnswer, text } from './answers';
 import { OPEN_TO_SOCIAL_CARE, SOCIAL_CARE } from './checklist';
 
 /**
@@ -16,8 +16,6 @@ export interface Contradiction {
   readonly text: string;
 }
 
-/** Social care is asked in "services" in a full call and in "advice" in an advice-only call. */
-const socialCareOf = (a: Answers) => text(a, 'services', 'socialCare') || text(a, 'advice', 'socialCare');
 const socialCareTitle = (v: string) => SOCIAL_CARE.find((s) => s.value === v)?.title ?? v;
 const ANSWER_TITLE: Record<string, string> = { no: 'No', 'not-known': 'Not known' };
 
@@ -25,7 +23,7 @@ const ANSWER_TITLE: Record<string, string> = { no: 'No', 'not-known': 'Not known
 export function contradictions(answers: Answers): Contradiction[] {
   const found: Contradiction[] = [];
   const problems = many(answers, 'context', 'problems');
-  const socialCare = socialCareOf(answers);
+  const socialCare = serviceAnswer(answers, 'socialCare');
   const domesticAbuse = text(answers, 'risk', 'domesticAbuse');
   const harmToBaby = text(answers, 'risk', 'harmToBaby');
 

@@ -32,8 +32,7 @@ export function cleanText(s: string): string {
 
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 /** A UK or international number, with an extension if it has one ("0116 555 0101 ext 234", "x234"). */
-export const PHONE_PATTERN = '^\\+?[0-9 ()-]{6,20}( ?(ext\\.?|extension|[Xx]) ?[0-9]{1,6})?$';
-const phone = new RegExp(PHONE_PATTERN, 'i');
+const phone = /^\+?[0-9 ()-]{6,20}( ?(ext\.?|extension|[Xx]) ?[0-9]{1,6})?$/i;
 
 /** The zod schema for one field's raw card value (cards send every value as a string). */
 export function fieldSchema(field: FieldDef): z.ZodType {

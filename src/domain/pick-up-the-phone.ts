@@ -1,6 +1,7 @@
-import { type Answers, many, text } from './answers';
+import { type Answers, many, serviceAnswer, text } from './answers';
 import { OPEN_TO_SOCIAL_CARE, type ServiceProfile, SOCIAL_CARE } from './checklist';
 import type { FieldDef } from './fields';
+import { harmFlagged } from './risk';
 
 /**
  * Seed 003's types of information to share and triangulate with colleagues, led by the safeguarding
@@ -48,9 +49,6 @@ export type PhoneOutcome = (typeof PHONE_OUTCOMES)[number]['value'];
 
 const yes = (answers: Answers, field: string) => text(answers, 'risk', field) === 'yes';
 
-/** Seed 003 asks for the social care referral where harm is possible: "not known" is not safe (HAZ-04). */
-const HARM_POSSIBLE: readonly string[] = ['yes', 'not-known'];
-
 /**
  * The numbers to give with a prompt: the front door in hours and the Emergency Duty Team out of hours for
  * social care; for a health colleague, seed 003's "notify each other of their contact numbers, including
@@ -79,11 +77,6 @@ export function promptNumbers(p: PhonePrompt, profile: ServiceProfile): { label:
   ];
 }
 
-/** Social care, out-of-area and hospital answers live in "services" for a full call and "advice" for advice-only. */
-function serviceAnswer(answers: Answers, field: string): string {
-  return text(answers, 'services', field) || text(answers, 'advice', field);
-}
-
 /** The information-sharing prompts that apply, in the briefing's order. */
 export function phonePrompts(answers: Answers): PhonePrompt[] {
   const prompts: PhonePrompt[] = [];
@@ -97,8 +90,9 @@ export function phonePrompts(answers: Answers): PhonePrompt[] {
 
   const harmToBaby = text(answers, 'risk', 'harmToBaby');
   const harmToParent = text(answers, 'risk', 'harmToParent');
-  const babyAtRisk = HARM_POSSIBLE.includes(harmToBaby);
-  const parentAtRisk = HARM_POSSIBLE.includes(harmToParent);
+  // seed 003 asks for the social care referral where harm is possible: "not known" is not safe (HAZ-04)
+  const babyAtRisk = harmFlagged(harmToBaby);
+  const parentAtRisk = harmFlagged(harmToParent);
   if (babyAtRisk || parentAtRisk) {
     const said = (who: string, v: string) =>
       v === 'yes' ? `Possible harm to ${who}.` : `Possible harm to ${who} is not known: find out today.`;

@@ -59,9 +59,12 @@ const harm = (answers: Answers, field: 'harmToBaby' | 'harmToParent') => text(an
  * is saved, whether or not the call is ever submitted.
  */
 export function possibleHarmFlagged(answers: Answers): boolean {
-  return (['harmToBaby', 'harmToParent'] as const).some((f) =>
-    ['yes', 'not-known'].includes(harm(answers, f)),
-  );
+  return (['harmToBaby', 'harmToParent'] as const).some((f) => harmFlagged(harm(answers, f)));
+}
+
+/** One harm answer that flags possible harm: "yes", or "not known" (unknown is not safe). */
+export function harmFlagged(answer: string): boolean {
+  return answer === 'yes' || answer === 'not-known';
 }
 
 /**
@@ -187,7 +190,7 @@ export function immediateDangerActions(profile: ServiceProfile): string[] {
 export function referrerActionsNow(answers: Answers, profile: ServiceProfile): string[] {
   if (!possibleHarmFlagged(answers)) return [];
   const lines = immediateDangerActions(profile);
-  const parent = ['yes', 'not-known'].includes(harm(answers, 'harmToParent'));
+  const parent = harmFlagged(harm(answers, 'harmToParent'));
   if (parent) lines.push('For a parent who may be at risk, make sure their GP knows today.');
   if (harm(answers, 'harmToBaby') === 'not-known' || harm(answers, 'harmToParent') === 'not-known') {
     lines.push(

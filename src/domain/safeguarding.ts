@@ -1,4 +1,4 @@
-import { text } from './answers';
+import { serviceAnswer, text } from './answers';
 import { OPEN_TO_SOCIAL_CARE } from './checklist';
 import type { SubmittedCall } from './submitted-call';
 
@@ -35,7 +35,7 @@ const TESTS: Record<AlertRule, (call: SubmittedCall) => string | undefined> = {
   'possible-harm-baby': (c) => (c.risk.harmToBaby ? 'Possible harm to the baby' : undefined),
   'possible-harm-parent': (c) => (c.risk.harmToParent ? 'Possible harm to a parent' : undefined),
   'open-to-social-care': (c) => {
-    const level = text(c.answers, 'services', 'socialCare') || text(c.answers, 'advice', 'socialCare');
+    const level = serviceAnswer(c.answers, 'socialCare');
     return OPEN_TO_SOCIAL_CARE.includes(level) ? 'Child open to children’s social care' : undefined;
   },
   'domestic-abuse': (c) => (risk(c, 'domesticAbuse') === 'yes' ? 'Domestic abuse' : undefined),

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { alertMessageUpdates, type NewDelivery, type Outbox, type PressedOn } from '../delivery/outbox';
-import { BOT_ACTOR } from '../delivery/scheduler';
+import { BOT_ACTOR, escalationDeliveries } from '../delivery/scheduler';
 import { type Answers, recordTarget, type SectionAnswers } from '../domain/answers';
 import type { Actor, Stamp } from '../domain/call-state';
 import type { CallKind, ServiceProfile } from '../domain/checklist';
@@ -202,31 +202,56 @@ function toAlert(r: Row): DraftAlert {
  * transaction (a savepoint when the caller already holds one, e.g. the draft save in SqliteStorage).
  */
 export class DraftAlerts {
+  // prepared once: the lookups run as deliveries are drawn and sent, the rest on every scheduler tick
+  private readonly byId: Database.Statement;
+  private readonly byOutbox: Database.Statement;
+  private readonly byDraft: Database.Statement;
+  private readonly unsubmittedDue: Database.Statement;
+  private readonly claimUnsubmitted: Database.Statement;
+  private readonly escalationsDue: Database.Statement;
+  private readonly claimEscalation: Database.Statement;
+
   constructor(
     private readonly db: Database.Database,
     private readonly outbox: Outbox,
     private readonly events: RecordEvents,
     private readonly audit: Audit,
     private readonly o: DraftAlertOptions,
-  ) {}
+  ) {
+    this.byId = db.prepare('SELECT * FROM draft_alerts WHERE id = ?');
+    this.byOutbox = db.prepare('SELECT * FROM draft_alerts WHERE outbox_id = ?');
+    this.byDraft = db.prepare('SELECT * FROM draft_alerts WHERE draft_id = ?');
+    this.unsubmittedDue = db.prepare(
+      `SELECT * FROM draft_alerts WHERE closed_at IS NULL AND unsubmitted_noted_at IS NULL AND raised_at <= ?
+       ORDER BY raised_at LIMIT ?`,
+    );
+    this.claimUnsubmitted = db.prepare(
+      'UPDATE draft_alerts SET unsubmitted_noted_at = ? WHERE id = ? AND unsubmitted_noted_at IS NULL AND closed_at IS NULL',
+    );
+    this.escalationsDue = db.prepare(
+      `SELECT * FROM draft_alerts WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ?
+       ORDER BY next_escalation_at LIMIT ?`,
+    );
+    this.claimEscalation = db.prepare(
+      `UPDATE draft_alerts SET escalations = ?, last_escalated_at = COALESCE(?, last_escalated_at),
+         next_escalation_at = ?
+       WHERE id = ? AND escalations = ? AND record_id IS NULL AND ack_at IS NULL`,
+    );
+  }
 
   get(id: string): DraftAlert | undefined {
-    const r = this.db.prepare('SELECT * FROM draft_alerts WHERE id = ?').get(id) as Row | undefined;
+    const r = this.byId.get(id) as Row | undefined;
     return r && toAlert(r);
   }
 
   /** The in-progress alert whose first post is this delivery. */
   byOutboxId(outboxId: string): DraftAlert | undefined {
-    const r = this.db.prepare('SELECT * FROM draft_alerts WHERE outbox_id = ?').get(outboxId) as
-      | Row
-      | undefined;
+    const r = this.byOutbox.get(outboxId) as Row | undefined;
     return r && toAlert(r);
   }
 
   forDraft(draftId: string): DraftAlert | undefined {
-    const r = this.db.prepare('SELECT * FROM draft_alerts WHERE draft_id = ?').get(draftId) as
-      | Row
-      | undefined;
+    const r = this.byDraft.get(draftId) as Row | undefined;
     return r && toAlert(r);
   }
 
@@ -312,7 +337,7 @@ export class DraftAlerts {
       const root = this.outbox.get(alert.outboxId);
       const reasons = [...new Set([...alert.snapshot.reasons, ...recordReasons])];
       // every row queued about the alert carries its id (the worker's notices and copies too: migration 5)
-      const ids = this.deliveriesOf(alert).map((d) => d.id);
+      const ids = this.outbox.forDraftAlert(alert.id).map((d) => d.id);
       this.outbox.linkToRecord(ids, call.id);
       // the leads keep what they were told, and see what the whole call adds
       if (root) this.outbox.setPayload(root.id, { ...root.payload, reasons });
@@ -397,7 +422,7 @@ export class DraftAlerts {
             'UPDATE draft_alerts SET ack_by_id = ?, ack_by_name = ?, ack_at = ?, next_escalation_at = NULL WHERE id = ?',
           )
           .run(actor.id, actor.name, now.toISOString(), alertId);
-        const noticeId = this.tellReferrer(alert, undefined, 'acknowledged', now, {
+        const noticeId = this.tellReferrer(alert, 'acknowledged', now, {
           by: actor.name,
           at: now.toISOString(),
         });
@@ -414,20 +439,11 @@ export class DraftAlerts {
    */
   noteUnsubmitted(now: Date, minutes: number, limit = 50): number {
     const before = new Date(now.getTime() - minutes * 60_000).toISOString();
-    const due = this.db
-      .prepare(
-        `SELECT * FROM draft_alerts WHERE closed_at IS NULL AND unsubmitted_noted_at IS NULL AND raised_at <= ?
-         ORDER BY raised_at LIMIT ?`,
-      )
-      .all(before, limit) as Row[];
+    const due = this.unsubmittedDue.all(before, limit) as Row[];
     let count = 0;
     for (const r of due.map(toAlert)) {
       this.db.transaction(() => {
-        const claimed = this.db
-          .prepare(
-            'UPDATE draft_alerts SET unsubmitted_noted_at = ? WHERE id = ? AND unsubmitted_noted_at IS NULL AND closed_at IS NULL',
-          )
-          .run(now.toISOString(), r.id).changes;
+        const claimed = this.claimUnsubmitted.run(now.toISOString(), r.id).changes;
         if (claimed === 0) return;
         const id = this.note(r, 'unsubmitted', now, { minutes });
         this.audit.append({
@@ -452,12 +468,7 @@ export class DraftAlerts {
    * index (next_escalation_at), a bounded batch per run; one round per alert per run.
    */
   escalateDue(now: Date, minutes: number, limit = 50): number {
-    const due = this.db
-      .prepare(
-        `SELECT * FROM draft_alerts WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ?
-         ORDER BY next_escalation_at LIMIT ?`,
-      )
-      .all(now.toISOString(), limit) as Row[];
+    const due = this.escalationsDue.all(now.toISOString(), limit) as Row[];
     const interval = minutes * 60_000;
     let count = 0;
     for (const a of due.map(toAlert)) {
@@ -467,13 +478,7 @@ export class DraftAlerts {
       this.db.transaction(() => {
         // claimed only as read: a submit or an acknowledgement that landed first wins
         const claim = (round: number, at: string | null) =>
-          this.db
-            .prepare(
-              `UPDATE draft_alerts SET escalations = ?, last_escalated_at = COALESCE(?, last_escalated_at),
-                 next_escalation_at = ?
-               WHERE id = ? AND escalations = ? AND record_id IS NULL AND ack_at IS NULL`,
-            )
-            .run(round, at, next(round + 1), a.id, a.escalations).changes === 1;
+          this.claimEscalation.run(round, at, next(round + 1), a.id, a.escalations).changes === 1;
         if (rounds <= a.escalations) {
           // not due yet (e.g. raised by an earlier build, or ALERT_ESCALATION_MINUTES changed): look again then
           claim(a.escalations, null);
@@ -483,23 +488,11 @@ export class DraftAlerts {
         const round = a.escalations + 1;
         if (!claim(round, now.toISOString())) return;
         const root = this.outbox.get(a.outboxId);
-        const payload = { round, alertDeliveryId: a.outboxId, draftAlertId: a.id };
-        const deliveries: NewDelivery[] =
-          root?.status === 'delivered'
-            ? [
-                {
-                  id: this.o.newId(),
-                  kind: 'alert-escalation',
-                  target: { type: 'thread', of: a.outboxId },
-                  payload,
-                },
-              ]
-            : (['duty', 'admin'] as const).map((role) => ({
-                id: this.o.newId(),
-                kind: 'alert-escalation' as const,
-                target: { type: 'channel' as const, role },
-                payload: { ...payload, undelivered: true },
-              }));
+        const deliveries = escalationDeliveries(
+          { id: a.outboxId, delivered: root?.status === 'delivered' },
+          { round, alertDeliveryId: a.outboxId, draftAlertId: a.id },
+          () => this.o.newId(),
+        );
         for (const d of deliveries) this.enqueue(d, now);
         this.audit.append({
           at: now.toISOString(),
@@ -529,7 +522,7 @@ export class DraftAlerts {
    * post. Returns the update ids. The same as CallActions does for a record's alert.
    */
   private updateMessages(alert: DraftAlert, now: Date, on: PressedOn | undefined): string[] {
-    const deliveries = this.deliveriesOf(alert);
+    const deliveries = this.outbox.forDraftAlert(alert.id);
     return alertMessageUpdates(deliveries, on).map(({ target, afterId }) => {
       const id = this.o.newId();
       // draftAlertId: found with the alert's other rows (hand-over at submit, retention)
@@ -538,22 +531,9 @@ export class DraftAlerts {
     });
   }
 
-  /** The alert's deliveries while it has no record, by the index on their draftAlertId. */
-  private deliveriesOf(alert: DraftAlert) {
-    return (
-      this.db
-        .prepare(
-          `SELECT id FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
-           ORDER BY created_at, rowid`,
-        )
-        .all(alert.id) as { id: string }[]
-    ).flatMap((r) => this.outbox.get(r.id) ?? []);
-  }
-
-  /** The referrer's notices queued for an in-progress alert or its record. */
-  tellReferrer(
+  /** The referrer's notices queued for an in-progress alert (no record yet: its rows carry its id). */
+  private tellReferrer(
     alert: Pick<DraftAlert, 'id' | 'outboxId' | 'recordId' | 'contact'>,
-    recordId: string | undefined,
     notice: 'alerted' | 'acknowledged',
     now: Date,
     extra: Record<string, unknown> = {},
@@ -561,19 +541,16 @@ export class DraftAlerts {
     const id = this.o.newId();
     const alerted =
       notice === 'acknowledged'
-        ? (
-            this.db
-              .prepare(
-                `SELECT id FROM outbox WHERE kind = 'referrer-notice' AND status != 'failed'
-                   AND json_extract(payload_json, '$.draftAlertId') = ? AND json_extract(payload_json, '$.notice') = 'alerted'`,
-              )
-              .get(alert.id) as { id: string } | undefined
-          )?.id
+        ? this.outbox
+            .forDraftAlert(alert.id)
+            .find(
+              (d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed',
+            )?.id
         : alert.outboxId;
     this.enqueue(
       {
         id,
-        recordId: recordId ?? alert.recordId,
+        recordId: alert.recordId,
         kind: 'referrer-notice',
         target: { type: 'referrer' },
         // the referrer's chat travels with a notice sent before the call has a record (see the worker)
@@ -632,12 +609,7 @@ export class DraftAlerts {
         // the first escalation's time; the scheduler works out each round from raised_at
         new Date(now.getTime() + (this.o.escalationMinutes ?? 0) * 60_000).toISOString(),
       );
-    const noticeId = this.tellReferrer(
-      { id, outboxId, recordId: undefined, contact },
-      undefined,
-      'alerted',
-      now,
-    );
+    const noticeId = this.tellReferrer({ id, outboxId, recordId: undefined, contact }, 'alerted', now);
     this.audit.append({
       at: now.toISOString(),
       actorId: who.userId,

@@ -82,6 +82,13 @@ async function onCardAction(
 ): Promise<AdaptiveCard | string> {
   const now = deps.now();
   const actorId = actingUserId(context);
+  const a = context.activity;
+  const actor = { id: actorId, name: (a.from?.name ?? '').slice(0, 200) || 'Unknown name' };
+  // the message the button was on, so an acknowledgement can update every message of the alert
+  const on =
+    a.replyToId && a.conversation?.id
+      ? { conversationId: a.conversation.id, activityId: a.replyToId }
+      : undefined;
   const ref = CardRef.safeParse(raw);
   const recordId = ref.success ? ref.data.recordId : undefined;
   const refuse = (reason: string, answer: AdaptiveCard | string, extra: Record<string, unknown> = {}) => {
@@ -118,47 +125,36 @@ async function onCardAction(
     // recordId, which is the record's id once submitted: a press after the submit goes to the record.
     const alert = deps.draftAlerts.get(inProgress.data.alertId);
     if (!alert || alert.draftId !== data.recordId) return refuse('not-found', NOT_FOUND);
-    const actor = { id: actorId, name: (context.activity.from?.name ?? '').slice(0, 200) || 'Unknown name' };
-    const a = context.activity;
-    const r = deps.draftAlerts.acknowledge(
-      alert.id,
-      actor,
-      now,
-      a.replyToId && a.conversation?.id
-        ? { conversationId: a.conversation.id, activityId: a.replyToId }
-        : undefined,
-    );
+    const r = deps.draftAlerts.acknowledge(alert.id, actor, now, on);
     deps.logger.info({ event: 'card-action', verb, alert: alert.id, inProgress: true, outcome: r.outcome });
     if (r.outcome === 'not-found') return NOT_FOUND;
     if (r.outcome === 'submitted') view = deps.calls.load(r.recordId);
     else {
       if (r.outcome === 'done') deps.wakeDelivery();
-      const drawn = (notice?: CardNotice) =>
-        inProgressAlertCard(
-          r.alert,
-          deps.profile,
-          deliveryStamp(r.alert.reference, r.alert.outboxId),
-          notice,
-        ) as unknown as AdaptiveCard;
       // every message of the alert (this one too) is updated through the outbox, in the acknowledgement's
       // transaction, as for a record's alert: a direct update here could land after it and draw the wrong one
-      return drawn(NOTICES[r.outcome](verb));
+      return inProgressAlertCard(
+        r.alert,
+        deps.profile,
+        deliveryStamp(r.alert.reference, r.alert.outboxId),
+        NOTICES[r.outcome](verb),
+      ) as unknown as AdaptiveCard;
     }
   }
   if (!view) return refuse('not-found', NOT_FOUND);
   const cardFor = (v: CallView, notice?: CardNotice) => card(verb, v, deps, notice);
+  // refused with the card as it is, and why in its notice
+  const refuseOnCard = (reason: string, text: string, extra?: Record<string, unknown>) =>
+    refuse(reason, cardFor(view, { text, color: 'Attention' }), extra);
 
   let body: CallEventBody;
   switch (verb) {
     case 'duty.indicate': {
       const d = data as IndicateData;
       if (d.indication === 'not-eligible' && d.reason === '') {
-        return refuse(
+        return refuseOnCard(
           'reason-required',
-          cardFor(view, {
-            text: 'Not saved: please give a reason when the indication is not eligible.',
-            color: 'Attention',
-          }),
+          'Not saved: please give a reason when the indication is not eligible.',
           { indication: d.indication },
         );
       }
@@ -170,13 +166,7 @@ async function onCardAction(
       break;
     case 'duty.referral-received':
       if (view.call.kind !== 'full') {
-        return refuse(
-          'not-applicable',
-          cardFor(view, {
-            text: 'An advice-only call has no formal referral to receive.',
-            color: 'Attention',
-          }),
-        );
+        return refuseOnCard('not-applicable', 'An advice-only call has no formal referral to receive.');
       }
       body = { type: 'referral-received' };
       break;
@@ -184,22 +174,16 @@ async function onCardAction(
       const d = data as AllocationData;
       // seed 001: the allocations meeting discusses the formal referral, so it must have been received
       if (!canRecordAllocation(view.call.kind, view.state)) {
-        return refuse(
+        return refuseOnCard(
           'not-applicable',
-          cardFor(view, {
-            text: 'The allocations meeting’s outcome can be recorded once the formal referral is marked received. Nothing was changed.',
-            color: 'Attention',
-          }),
+          'The allocations meeting’s outcome can be recorded once the formal referral is marked received. Nothing was changed.',
           { allocation: d.allocation },
         );
       }
       if (d.allocation === 'not-accepted' && d.allocationNote === '') {
-        return refuse(
+        return refuseOnCard(
           'reason-required',
-          cardFor(view, {
-            text: 'Not saved: please give a note for the referrer when the referral is not accepted.',
-            color: 'Attention',
-          }),
+          'Not saved: please give a note for the referrer when the referral is not accepted.',
           { allocation: d.allocation },
         );
       }
@@ -221,21 +205,16 @@ async function onCardAction(
     recordId: data.recordId,
     cardVersion: data.version,
     body,
-    actor: { id: actorId, name: (context.activity.from?.name ?? '').slice(0, 200) || 'Unknown name' },
+    actor,
     action: verb,
     now,
-    ...(verb === 'alert.ack' && context.activity.replyToId && context.activity.conversation?.id
-      ? { on: { conversationId: context.activity.conversation.id, activityId: context.activity.replyToId } }
-      : {}),
+    ...(verb === 'alert.ack' && on ? { on } : {}),
   });
   deps.logger.info({ event: 'card-action', verb, record: data.recordId, outcome: result.outcome });
   if (result.outcome === 'not-found') return NOT_FOUND;
   const acknowledged = result.outcome === 'done' && body.type === 'alert-acknowledged';
-  if (
-    result.outcome === 'done' &&
-    (body.type === 'indication-given' || body.type === 'allocation-decided' || acknowledged)
-  )
-    deps.wakeDelivery();
+  // what tells someone (the referrer, the alert's messages) goes through the outbox
+  if (result.outcome === 'done' && WAKES.has(body.type)) deps.wakeDelivery();
 
   // everyone sees the card as the record now is; the person who pressed also sees what happened. An
   // acknowledgement updates every message of the alert through the outbox (retried, each drawn as
@@ -243,6 +222,12 @@ async function onCardAction(
   if (!acknowledged) await updateForEveryone(context, deps, cardFor(result.view));
   return cardFor(result.view, NOTICES[result.outcome](verb));
 }
+
+const WAKES: ReadonlySet<CallEventBody['type']> = new Set([
+  'indication-given',
+  'allocation-decided',
+  'alert-acknowledged',
+]);
 
 const DONE_TEXT: Record<CardVerb, string> = {
   'duty.indicate': 'Indication saved: the referrer will be told.',

@@ -194,16 +194,17 @@ const INTENT_HANDLERS: Record<Intent, (context: TurnContext, deps: BotDeps) => P
  * (HAZ-02). Answered in a channel too, where calls are not taken: it holds nothing about a family.
  */
 export async function onUrgent(context: TurnContext, deps: BotDeps): Promise<void> {
-  if (!referrerOf(context).personal) {
+  const who = referrerOf(context);
+  if (!who.personal) {
     await sendCard(context, urgentCard(deps.profile, undefined));
     return;
   }
-  const { state } = await deps.drafts.load(referrerOf(context).key);
+  const { state } = await deps.drafts.load(who.key);
   await sendCard(context, urgentCard(deps.profile, state.current !== null));
 }
 
 /** "I need to speak to someone", "can I talk to a person", "phone": the advice line. */
-export async function onSpeakToSomeone(context: TurnContext, deps: BotDeps): Promise<void> {
+async function onSpeakToSomeone(context: TurnContext, deps: BotDeps): Promise<void> {
   const { state } = await deps.drafts.load(referrerOf(context).key);
   await sendCard(context, adviceLineCard(deps.profile, state.current !== null));
 }

@@ -20,7 +20,7 @@ import { type CardExtras, currentCard } from '../current-card';
 import type { BotDeps } from '../deps';
 import { DraftConflictError, type Loaded } from '../draft-store';
 import type { Envelope } from '../submission';
-import { referrerOf, sendCard, today } from '../turn';
+import { referrerOf, replyContact, sendCard, today } from '../turn';
 import { buttons } from '../views/common';
 import { problemCard } from '../views/notice-view';
 import { riskNoticeCard } from '../views/risk-notice-view';
@@ -122,11 +122,7 @@ function commitRiskSave(
   now: Date,
 ): Promise<void> {
   const who = referrerOf(context);
-  const contact = {
-    serviceUrl: context.activity.serviceUrl,
-    conversationId: context.activity.conversation.id,
-    userId: context.activity.from.id,
-  };
+  const contact = replyContact(context);
   return commit(context, deps, loaded, next, extras, () => {
     const outcome = deps.draftAlerts.onRiskSaved(assessed, who, contact, now);
     const alert = outcome.alert;

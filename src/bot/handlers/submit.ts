@@ -13,7 +13,7 @@ import { checkCard } from '../card-check';
 import type { BotDeps } from '../deps';
 import { DraftConflictError } from '../draft-store';
 import type { Envelope } from '../submission';
-import { referrerOf, sendCard, today } from '../turn';
+import { referrerOf, replyContact, sendCard, today } from '../turn';
 import { buttons } from '../views/common';
 import { documentCard, plainTextChunks } from '../views/document-view';
 import { noticeCard, problemCard } from '../views/notice-view';
@@ -64,12 +64,7 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
         submittedAt: call.submittedAt,
         record: call,
       },
-      {
-        recordId: call.id,
-        serviceUrl: context.activity.serviceUrl,
-        conversationId: context.activity.conversation.id,
-        userId: context.activity.from.id,
-      },
+      { recordId: call.id, ...replyContact(context) },
       now,
     );
   } catch (err) {
@@ -151,11 +146,7 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
     { id: draft.id, status: 'cancelled' as const, at: now.toISOString() },
   ];
   const who = referrerOf(context);
-  const contact = {
-    serviceUrl: context.activity.serviceUrl,
-    conversationId: context.activity.conversation.id,
-    userId: context.activity.from.id,
-  };
+  const contact = replyContact(context);
   let toldLeads: DraftAlert | undefined;
   try {
     // a draft with possible harm flagged is never discarded silently: the leads are told in the alert's

@@ -52,25 +52,33 @@ export function allocationTitle(value: AllocationOutcome): string {
   return ALLOCATION_OUTCOMES.find((o) => o.value === value)?.title ?? value;
 }
 
+/** One formatter per time zone: building one is far dearer than using it, and a card shows several stamps. */
+const WHEN_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** "23 November 2026, 10:05" on the service's clock. */
 export function formatWhen(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
+  let format = WHEN_FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    WHEN_FORMATS.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(iso));
   const p = (t: Intl.DateTimeFormatPartTypes) => parts.find((x) => x.type === t)?.value ?? '';
   return `${p('day')} ${p('month')} ${p('year')}, ${p('hour')}:${p('minute')}`;
 }
 
-/** Who and when, for a TextBlock or fact: the name is Teams' display name, so it is escaped. */
 /**
- * A card shows up to four such stamps; a display name is cut at 80 characters on the card so that they
- * cannot crowd out the record itself (the event keeps the name in full).
+ * Who and when, for a TextBlock or fact: the name is Teams' display name, so it is escaped. A card shows
+ * up to four such stamps; a display name is cut at 80 characters on the card so that they cannot crowd
+ * out the record itself (the event keeps the name in full).
  */
 function byWhom(s: Stamp, profile: ServiceProfile): string {
   const name = truncate(s.by.name || 'someone', 80);

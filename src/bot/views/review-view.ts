@@ -5,7 +5,7 @@ import { type Draft, progress, sectionsOf } from '../../domain/draft';
 import { PRACTITIONER_WILL_CONSIDER_BRIEFLY } from '../../domain/eligibility';
 import { PHONE_OUTCOMES, type PhoneRecord, phonePrompts, phoneRecords } from '../../domain/pick-up-the-phone';
 import { assessRisk, isHarmLevel, WHO_ACTS } from '../../domain/risk';
-import { answersStillNeeded } from '../../domain/section-validation';
+import { answersStillNeeded, type ValidationContext } from '../../domain/section-validation';
 import { answersPreview } from '../../domain/summary';
 import { bindCard, cardBytes, escapeMarkdown, MAX_CARD_BYTES } from '../cards';
 import { footer, truncate } from './common';
@@ -39,6 +39,12 @@ function bind(
   const full = draft.kind === 'full';
   const risk = assessRisk(draft.answers, profile);
   const calls = phoneRecords(draft.answers);
+  // each section's saved answers checked as Submit would check them
+  const stillNeeded = {
+    today: draft.updatedAt.slice(0, 10),
+    prompts: phonePrompts(draft.answers),
+    answers: draft.answers,
+  };
   return bindCard('review', {
     serviceName: profile.serviceName,
     heading: draft.kind === 'advice' ? 'Check your advice call' : 'Check your duty call',
@@ -85,7 +91,7 @@ function bind(
         id: s.id,
         title: s.keyPoint ? `Key point ${s.keyPoint}: ${s.title}` : s.title,
         facts: [
-          ...missing(draft, s),
+          ...missing(draft, s, stillNeeded),
           ...facts.map((f) => ({
             label: f.label,
             value: escapeMarkdown(truncate(f.value, previewChars)),
@@ -101,12 +107,8 @@ function bind(
 }
 
 /** What a section still needs before Submit, and typed changes not saved yet (issue 9: nothing typed is lost). */
-function missing(draft: Draft, s: SectionDef): { label: string; value: string }[] {
-  const n = answersStillNeeded(s, {
-    today: draft.updatedAt.slice(0, 10),
-    prompts: phonePrompts(draft.answers),
-    answers: draft.answers,
-  });
+function missing(draft: Draft, s: SectionDef, ctx: ValidationContext): { label: string; value: string }[] {
+  const n = answersStillNeeded(s, ctx);
   return [
     ...(n > 0
       ? [{ label: 'Still needed', value: `${n} ${n === 1 ? 'answer' : 'answers'}: Edit to add them.` }]
