@@ -172,7 +172,12 @@ test('[HAZ-07] a safeguarding alert is never given up: refused (404) it is kept 
   // long past the give-up time: still tried, still pending, health degraded; never a "gave up" notice
   for (let i = 0; i < 3; i++) {
     t += 5 * 60_000;
-    await until('tried again', () => byKind(bot!, 'safeguarding-alert')[0]!.attempts === i + 2);
+    // tried, and its refusal recorded (no longer in flight) before the clock moves on: a refusal
+    // recorded after the move would be rescheduled from the later time
+    await until('tried again', () => {
+      const [a] = byKind(bot!, 'safeguarding-alert');
+      return a!.attempts === i + 2 && a!.in_flight_at === null;
+    });
   }
   expect(byKind(bot, 'safeguarding-alert')[0]!.status).toBe('pending');
   expect((await health(bot.url)).body).toMatchObject({
