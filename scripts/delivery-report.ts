@@ -11,7 +11,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { CHANNEL_ENV, chatClient, type OutboxRow } from '../test/delivery/support';
-import { FULL_CALL } from '../test/fixtures/answers';
+import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
 import type { Card } from '../test/helpers/bot';
 import { startTestBot } from '../test/helpers/bot';
 import { deliveryIdOf, type Fault } from '../test/helpers/connector';
@@ -34,24 +34,8 @@ function seeded(seed: number): () => number {
   };
 }
 
-/**
- * A call whose alert is queued by its submit (domestic abuse: an alert rule), so the burst of submits is
- * a burst of alerts too. (Possible harm to the baby raises its alert earlier, at the risk save, one call
- * at a time as referrers reach it: not a burst.)
- */
-const FLAGGED: Record<string, Record<string, string>> = {
-  ...FULL_CALL,
-  risk: { ...FULL_CALL.risk!, domesticAbuse: 'yes' },
-  pickUpThePhone: {
-    ...FULL_CALL.pickUpThePhone!,
-    'domestic-abuse.status': 'phoned',
-    'domestic-abuse.name': 'Pat Worker',
-    'domestic-abuse.role': 'Domestic abuse practitioner',
-    'domestic-abuse.organisation': 'Testshire DA service',
-    'domestic-abuse.number': '0116 555 0200',
-    'domestic-abuse.notes': 'Shared the concern.',
-  },
-};
+// a call whose alert is queued by its submit (domestic abuse), so the burst of submits is a burst of
+// alerts too: possible harm to the baby raises its alert earlier, at the risk save, one call at a time
 
 /** 30% of requests in all. */
 const FAULTS: readonly [share: number, name: string, fault: Fault][] = [
@@ -97,7 +81,7 @@ async function run(label: string, faults: boolean): Promise<RunResult> {
   for (let i = 0; i < users.length; i += 5) {
     const batch = users.slice(i, i + 5);
     reviews.push(
-      ...(await Promise.all(batch.map((u) => chat.walkToReview(u, flagged.has(u) ? FLAGGED : FULL_CALL)))),
+      ...(await Promise.all(batch.map((u) => chat.walkToReview(u, flagged.has(u) ? ALERT_CALL : FULL_CALL)))),
     );
   }
   // an alert raised while the call was in progress (at the risk save) is not part of the burst: the

@@ -4,7 +4,10 @@
  * Action.Execute invokes as Teams sends them.
  */
 import { expect } from 'vitest';
-import { FULL_CALL } from '../fixtures/answers';
+import { ALERT_CALL, FULL_CALL } from '../fixtures/answers';
+
+export { ALERT_CALL };
+
 import { type Card, lastCard, press, startTestBot, TENANT, type TestBot, walkTo } from '../helpers/bot';
 import { channelOf, deliveryIdOf, type Posted } from '../helpers/connector';
 
@@ -34,20 +37,6 @@ export const NAMES: Record<string, string> = {
 };
 
 export const NOW = new Date('2026-11-23T10:00:00Z');
-
-export const ALERT_CALL: Record<string, Record<string, string>> = {
-  ...FULL_CALL,
-  risk: { ...FULL_CALL.risk!, domesticAbuse: 'yes' },
-  pickUpThePhone: {
-    ...FULL_CALL.pickUpThePhone!,
-    'domestic-abuse.status': 'phoned',
-    'domestic-abuse.name': 'Pat Worker',
-    'domestic-abuse.role': 'Domestic abuse practitioner',
-    'domestic-abuse.organisation': 'Testshire DA service',
-    'domestic-abuse.number': '0116 555 0200',
-    'domestic-abuse.notes': 'Shared the concern.',
-  },
-};
 
 export function from(user: string) {
   return { from: { id: `29:${user}`, name: NAMES[user] ?? user, aadObjectId: `aad-${user}` } };
