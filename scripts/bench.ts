@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { FULL_CALL } from '../test/fixtures/answers';
-import { lastCard, press, startTestBot } from '../test/helpers/bot';
+import { cardAnswers, lastCard, press, startTestBot } from '../test/helpers/bot';
 
 const CALLS = Math.min(Number(process.argv[2] ?? 50), 500);
 
@@ -28,12 +28,10 @@ async function main() {
   for (let c = 0; c < CALLS; c++) {
     const user = `bench-${c}`;
     let card = lastCard(await timed(() => bot.say('start', user)));
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20 && !card.actions?.some((a) => a.title === 'Submit the duty call'); i++) {
       const next = card.actions?.find((a) => a.title === 'Next' || a.title === 'Save and review');
-      const section = String(next?.data?.section ?? '');
-      card = lastCard(
-        await timed(() => bot.submit(press(card, next?.title ?? 'Next', FULL_CALL[section] ?? {}), user)),
-      );
+      const answers = cardAnswers(card, FULL_CALL);
+      card = lastCard(await timed(() => bot.submit(press(card, next?.title ?? 'Next', answers), user)));
     }
     await timed(() => bot.submit(press(card, 'Submit the duty call'), user));
   }
@@ -45,7 +43,9 @@ async function main() {
   const dbBytes = size(bot.config.DATABASE_FILE) + size(`${bot.config.DATABASE_FILE}-wal`);
   await bot.close();
   const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-  console.log(`duty calls completed:        ${CALLS} (14 requests each, ${latencies.length} requests)`);
+  console.log(
+    `duty calls completed:        ${CALLS} (${latencies.length / CALLS} requests each, ${latencies.length} requests)`,
+  );
   console.log(`wall time:                   ${elapsed.toFixed(2)} s`);
   console.log(`duty calls per second:       ${(CALLS / elapsed).toFixed(1)}`);
   console.log(

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
 
-export type CardName = 'section' | 'review' | 'document' | 'notice' | 'duty-summary' | 'alert';
+export type CardName =
+  | 'section'
+  | 'review'
+  | 'document'
+  | 'notice'
+  | 'duty-summary'
+  | 'alert'
+  | 'confirmation';
 
 /** Teams refuses a message over about 28 KB; leave room for the activity around the card. */
 export const MAX_CARD_BYTES = 27_000;

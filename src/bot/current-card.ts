@@ -1,5 +1,5 @@
 import type { Draft } from '../domain/draft';
-import { pageCount, pageOf, sectionsOf } from '../domain/draft';
+import { pageAt, pageCount, pageOf } from '../domain/draft';
 import { phonePrompts } from '../domain/pick-up-the-phone';
 import type { BotDeps } from './deps';
 import { today } from './turn';
@@ -20,15 +20,15 @@ export interface CardExtras {
   readonly sharing?: boolean;
 }
 
-/** The card for where the draft is now: a section, or the review. */
+/** The card for where the draft is now: a page of the call, or the review. */
 export function currentCard(draft: Draft, deps: BotDeps, extras: CardExtras = {}): Record<string, unknown> {
   if (draft.at === 'review') return reviewCard(draft, deps.profile, extras.reviewErrors);
-  const section = sectionsOf(draft, deps.profile).find((s) => s.id === draft.at);
-  if (!section) throw new Error('draft points at an unknown section');
+  const page = pageAt(draft);
+  if (!page) throw new Error('draft points at an unknown page');
   return sectionCard(
     {
       draft,
-      section,
+      page,
       prompts: pageOf(phonePrompts(draft.answers), draft.page ?? 0),
       anyPrompts: phonePrompts(draft.answers).length > 0,
       morePages:
@@ -37,9 +37,7 @@ export function currentCard(draft: Draft, deps: BotDeps, extras: CardExtras = {}
       today: today(deps.now(), deps.profile),
       // what was typed and not saved (kept in the draft), over the values a check sent back
       typed:
-        extras.typed || draft.typed?.[section.id]
-          ? { ...extras.typed, ...draft.typed?.[section.id] }
-          : undefined,
+        extras.typed || draft.typed?.[page.id] ? { ...extras.typed, ...draft.typed?.[page.id] } : undefined,
       errors: extras.errors,
       notice: extras.notice,
       sharing: extras.sharing,

@@ -1,6 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { SectionAnswers } from '../domain/answers';
-import type { Draft } from '../domain/draft';
+import { type Draft, normaliseDraft } from '../domain/draft';
 
 /** How a draft ended, kept so a card from it can be answered plainly rather than as an error. */
 export interface ClosedDraft {
@@ -63,7 +63,11 @@ export class DraftStore {
     if (!item) return { state: { current: null, closed: [] }, eTag: undefined };
     const { eTag, ...state } = item;
     return {
-      state: { current: state.current ?? null, closed: state.closed ?? [], lastReferrer: state.lastReferrer },
+      state: {
+        current: state.current ? normaliseDraft(state.current) : null,
+        closed: state.closed ?? [],
+        lastReferrer: state.lastReferrer,
+      },
       eTag,
     };
   }

@@ -32,3 +32,19 @@ export function referrerRole(answers: Answers): string {
   if (role === 'other') return text(answers, 'referrer', 'roleOther');
   return REFERRER_ROLES.find((r) => r.value === role)?.title ?? role;
 }
+
+/** Referrers whose own team is one of the services involved (key point 5), not a universal service. */
+const SPECIALIST_ROLES = ['perinatal-mental-health', 'midwife', 'social-care', 'talking-therapies'];
+
+/**
+ * A fact already given, offered as the first answer to a later question so it is not typed twice
+ * (issue 9: ask once): a perinatal mental health, midwifery, social care or talking therapies referrer's
+ * own team is one of the services involved. Shown in the input, to keep or change; undefined otherwise.
+ */
+export function suggestedAnswer(answers: Answers, section: SectionId, field: string): string | undefined {
+  if (section !== 'services' || field !== 'involvement') return undefined;
+  const role = text(answers, 'referrer', 'role');
+  const organisation = text(answers, 'referrer', 'organisation');
+  if (!SPECIALIST_ROLES.includes(role) || !organisation) return undefined;
+  return `${referrerRole(answers)}: ${organisation} (the referrer).`;
+}

@@ -1,4 +1,6 @@
+import type { Answers } from './answers';
 import { type FieldDef, LIMITS } from './fields';
+import { postcodeDistrict, postcodeIn } from './postcode';
 
 /** Service specifics the questions depend on: every IMH service differs. */
 export interface ServiceProfile {
@@ -43,7 +45,10 @@ export interface SectionDef {
   readonly intro: string;
   /** Which of the guide's six key points this section covers (1-6), if any. */
   readonly keyPoint?: number;
+  /** The answers recorded, in order: what summaries show. */
   readonly fields: readonly FieldDef[];
+  /** The inputs its card asks, when they differ from the answers recorded (the compact risk card). */
+  readonly card?: readonly FieldDef[];
 }
 
 const yesNoUnknown = [
@@ -61,12 +66,23 @@ const screeningQuestion = (id: string, label: string, help?: string): FieldDef =
   ...(help ? { help } : {}),
 });
 
+/** One answer from the facts so far (saved answers with what is typed on the card on screen). */
+const fact = (facts: Answers, section: SectionId, field: string): string => {
+  const v = facts[section]?.[field];
+  return typeof v === 'string' ? v : '';
+};
+
+const isAntenatal = (facts: Answers) => fact(facts, 'family', 'stage') === 'antenatal';
+
+/**
+ * A health visitor and a 0-19 service practitioner are one role here (issue 9: a 0-19 team member could
+ * not tell which to pick); calls that chose "0-19 service practitioner" read as it.
+ */
 export const REFERRER_ROLES = [
-  { value: 'health-visitor', title: 'Health visitor' },
+  { value: 'health-visitor', title: 'Health visitor or 0-19 service practitioner' },
   { value: 'gp', title: 'GP' },
   { value: 'midwife', title: 'Midwife' },
   { value: 'perinatal-mental-health', title: 'Perinatal mental health practitioner' },
-  { value: '0-19-service', title: '0-19 service practitioner' },
   { value: 'talking-therapies', title: 'Talking therapies (IAPT) practitioner' },
   { value: 'social-care', title: 'Social care practitioner' },
   { value: 'other', title: 'Other' },
@@ -124,6 +140,17 @@ export const HOSPITAL = [
   { value: 'not-known', title: 'Not known' },
 ] as const;
 
+/** Where a statutory agency is involved, so whether it will work with IMH is asked (seed 001's exclusion). */
+const STATUTORY_INVOLVEMENT: readonly string[] = [
+  // not knowing whether social care is involved is not "no statutory agency" (unknown is not safe)
+  'not-known',
+  'early-help',
+  'assessment',
+  'child-in-need',
+  'child-protection',
+  'looked-after',
+];
+
 export const OPEN_TO_SOCIAL_CARE: readonly string[] = [
   'assessment',
   'child-in-need',
@@ -139,13 +166,22 @@ function referrer(): SectionDef {
       'Your details as the referrer, so the IMH duty practitioner can call you back. It helps to have the infant’s record open and be somewhere quiet.',
     fields: [
       { id: 'name', kind: 'text', label: 'Your name', required: true, maxLength: LIMITS.short },
-      { id: 'role', kind: 'choice', label: 'Your role', required: true, choices: REFERRER_ROLES },
+      {
+        id: 'role',
+        kind: 'choice',
+        label: 'Your role',
+        required: true,
+        choices: REFERRER_ROLES,
+        aliases: { '0-19-service': 'health-visitor' },
+        compact: true,
+      },
       {
         id: 'roleOther',
         kind: 'text',
-        label: 'If other, your role',
-        required: false,
+        label: 'Your role, in a few words',
+        required: true,
         maxLength: LIMITS.short,
+        appliesWhen: (f) => fact(f, 'referrer', 'role') === 'other',
       },
       {
         id: 'organisation',
@@ -155,7 +191,8 @@ function referrer(): SectionDef {
         maxLength: LIMITS.medium,
       },
       { id: 'phone', kind: 'phone', label: 'Your telephone number', required: true },
-      { id: 'email', kind: 'email', label: 'Your email address', required: true },
+      // optional: the practitioner phones back; most referrers' email comes from their Teams profile
+      { id: 'email', kind: 'email', label: 'Your email address', required: false },
     ],
   };
 }
@@ -166,6 +203,10 @@ function family(profile: ServiceProfile): SectionDef {
     { value: 'other', title: 'Another local authority' },
     { value: 'not-known', title: 'Not sure' },
   ];
+  const born = (f: Answers) => fact(f, 'family', 'stage') !== 'antenatal';
+  const role = (f: Answers) => fact(f, 'referrer', 'role');
+  const address = (f: Answers) => fact(f, 'family', 'address');
+  const postcode = (f: Answers) => postcodeIn(address(f)) ?? fact(f, 'family', 'postcode');
   return {
     id: 'family',
     title: 'The infant and family',
@@ -177,7 +218,7 @@ function family(profile: ServiceProfile): SectionDef {
         kind: 'choice',
         label: 'Is the baby born?',
         required: true,
-        errorMessage: 'Please say whether the baby is born.',
+        errorMessage: 'Is the baby born? Choose yes, or no for an antenatal referral.',
         choices: [
           { value: 'born', title: 'Yes, the baby is born' },
           { value: 'antenatal', title: 'No, this is an antenatal referral' },
@@ -186,21 +227,18 @@ function family(profile: ServiceProfile): SectionDef {
       {
         id: 'infantName',
         kind: 'text',
-        label: 'Infant’s name (required once born)',
-        required: false,
+        label: 'Infant’s name',
+        required: true,
         maxLength: LIMITS.short,
+        appliesWhen: born,
       },
-      {
-        id: 'dateOfBirth',
-        kind: 'date',
-        label: 'Infant’s date of birth (required once born)',
-        required: false,
-      },
+      { id: 'dateOfBirth', kind: 'date', label: 'Infant’s date of birth', required: true, appliesWhen: born },
       {
         id: 'expectedDate',
         kind: 'date',
-        label: 'Expected date of delivery (required if not yet born)',
-        required: false,
+        label: 'Expected date of delivery',
+        required: true,
+        appliesWhen: isAntenatal,
       },
       {
         id: 'nhsNumber',
@@ -208,7 +246,7 @@ function family(profile: ServiceProfile): SectionDef {
         label: 'NHS number (the infant’s; the mother’s if antenatal)',
         required: false,
         maxLength: 14,
-        help: 'Optional. 10 digits; spaces are fine.',
+        help: '10 digits; spaces are fine.',
       },
       {
         id: 'caregiverName',
@@ -225,29 +263,62 @@ function family(profile: ServiceProfile): SectionDef {
         required: false,
         maxLength: LIMITS.short,
       },
-      { id: 'address', kind: 'text', label: 'Address', required: true, maxLength: LIMITS.medium },
-      { id: 'postcode', kind: 'text', label: 'Postcode', required: true, maxLength: 10 },
       {
+        id: 'address',
+        kind: 'text',
+        label: 'Address and postcode',
+        required: true,
+        maxLength: LIMITS.medium,
+      },
+      {
+        // read from the address when it ends with one; asked only when it does not
+        id: 'postcode',
+        kind: 'text',
+        label: 'Postcode',
+        required: true,
+        maxLength: 10,
+        appliesWhen: (f) => address(f) !== '' && postcodeIn(address(f)) === undefined,
+      },
+      {
+        // the postcode settles the area for the service's own districts; asked only when it does not
         id: 'localAuthority',
         kind: 'choice',
         label: 'Local authority the family live in',
         required: true,
         choices: authorities,
+        compact: true,
+        appliesWhen: (f) => {
+          // an unreadable postcode is put right first (the postcode's own error), then this is asked
+          const district = postcodeDistrict(postcode(f));
+          return district !== undefined && !profile.postcodeDistricts.includes(district);
+        },
       },
-      { id: 'gp', kind: 'text', label: 'GP (name and practice)', required: true, maxLength: LIMITS.medium },
       {
+        // a GP referrer is the GP (reuseFacts fills it in)
+        id: 'gp',
+        kind: 'text',
+        label: 'GP (name and practice)',
+        required: false,
+        maxLength: LIMITS.medium,
+        appliesWhen: (f) => role(f) !== 'gp',
+      },
+      {
+        // a health visitor or 0-19 referrer is the health visitor (reuseFacts fills it in)
         id: 'healthVisitor',
         kind: 'text',
         label: 'Health visitor (name and team)',
         required: false,
         maxLength: LIMITS.medium,
+        appliesWhen: (f) => role(f) !== 'health-visitor',
       },
       {
+        // asked once, with the other services (key point 5)
         id: 'otherProfessionals',
         kind: 'longtext',
         label: 'Other professionals and agencies involved',
         required: false,
         maxLength: LIMITS.long,
+        retired: true,
       },
     ],
   };
@@ -274,9 +345,10 @@ function consent(): SectionDef {
       {
         id: 'notes',
         kind: 'longtext',
-        label: 'Who gave consent and when (or why not)',
+        label: 'Why not, or when the family will be asked',
         required: false,
         maxLength: 500,
+        appliesWhen: (f) => ['no', 'not-asked'].includes(fact(f, 'consent', 'consent')),
       },
     ],
   };
@@ -308,7 +380,7 @@ function relationship(): SectionDef {
         id: 'details',
         kind: 'longtext',
         label: 'Details of the concerns and their impact on the infant',
-        required: true,
+        required: false,
         maxLength: LIMITS.long,
       },
     ],
@@ -321,13 +393,15 @@ function infant(): SectionDef {
     title: 'What the infant is telling us',
     keyPoint: 2,
     intro:
-      'What the infant is telling us: ideally from the 6-8 week Early Attachment Observation, from observing the infant, or from liaising with the 0-19 service.',
+      'What the infant is telling us: ideally from the 6-8 week Early Attachment Observation, from observing the infant, or from liaising with the 0-19 service. Before birth: the pregnancy, and how the parent thinks and feels about the baby.',
     fields: [
       {
+        // folded into the observations question (asked once)
         id: 'eao',
         kind: 'choice',
         label: 'Was a 6-8 week Early Attachment Observation done?',
-        required: true,
+        required: false,
+        retired: true,
         choices: [
           { value: 'yes', title: 'Yes' },
           { value: 'no', title: 'No' },
@@ -341,13 +415,25 @@ function infant(): SectionDef {
         label: 'What the Early Attachment Observation found',
         required: false,
         maxLength: LIMITS.long,
+        retired: true,
       },
       {
         id: 'observations',
         kind: 'longtext',
-        label: 'What the infant is telling us (behaviour, cues, what has been observed)',
-        required: true,
+        label:
+          'What the infant is telling us: the 6-8 week Early Attachment Observation if done, the infant’s behaviour and cues, what has been observed',
+        required: false,
         maxLength: LIMITS.long,
+        appliesWhen: (f) => !isAntenatal(f),
+      },
+      {
+        // an antenatal call asks about the pregnancy, not what an infant not yet born is telling us
+        id: 'pregnancy',
+        kind: 'longtext',
+        label: 'The pregnancy: how it is going, and how the parent thinks and feels about the baby',
+        required: false,
+        maxLength: LIMITS.long,
+        appliesWhen: isAntenatal,
       },
     ],
   };
@@ -365,7 +451,7 @@ function availability(): SectionDef {
         id: 'readiness',
         kind: 'choice',
         label: 'Readiness to think about the relationship',
-        required: true,
+        required: false,
         choices: [
           { value: 'ready', title: 'Ready and wanting help' },
           { value: 'some', title: 'Some readiness or ambivalence' },
@@ -377,7 +463,7 @@ function availability(): SectionDef {
         id: 'details',
         kind: 'longtext',
         label: 'What tells you this',
-        required: true,
+        required: false,
         maxLength: LIMITS.long,
       },
     ],
@@ -403,7 +489,7 @@ function context(): SectionDef {
         id: 'details',
         kind: 'longtext',
         label: 'Contextual and historic information',
-        required: true,
+        required: false,
         maxLength: LIMITS.long,
       },
     ],
@@ -421,8 +507,9 @@ function services(profile: ServiceProfile): SectionDef {
       {
         id: 'involvement',
         kind: 'longtext',
-        label: 'Services involved, their plans and any identified risks',
-        required: true,
+        label:
+          'Services and professionals involved (e.g. perinatal mental health, social care), their plans and any identified risks',
+        required: false,
         maxLength: LIMITS.long,
       },
       {
@@ -431,12 +518,15 @@ function services(profile: ServiceProfile): SectionDef {
         label: 'Children’s social care involvement',
         required: true,
         choices: SOCIAL_CARE,
+        compact: true,
       },
       {
+        // seed 001's exclusion applies only where a statutory agency is involved
         id: 'statutoryCollaboration',
         kind: 'choice',
         label: 'Are the statutory agencies involved willing to work with IMH?',
         required: true,
+        appliesWhen: (f) => STATUTORY_INVOLVEMENT.includes(fact(f, 'services', 'socialCare')),
         choices: [
           { value: 'yes', title: 'Yes' },
           { value: 'refused', title: 'No, they refuse to collaborate' },
@@ -454,17 +544,19 @@ function services(profile: ServiceProfile): SectionDef {
       {
         id: 'outOfAreaDetails',
         kind: 'longtext',
-        label: 'If yes: who (name, role, organisation), as far as you know',
+        label: 'Who is involved from outside the area (name, role, organisation), as far as you know',
         required: false,
         maxLength: 500,
+        appliesWhen: (f) => fact(f, 'services', 'outOfArea') === 'yes',
       },
       hospitalQuestion(),
       {
         id: 'hospitalDetails',
         kind: 'longtext',
-        label: 'If yes: who (mother, baby or both), which hospital and ward, and when',
+        label: 'Who is in hospital (mother, baby or both), which hospital and ward, and when',
         required: false,
         maxLength: 500,
+        appliesWhen: (f) => ['in-hospital', 'discharge'].includes(fact(f, 'services', 'hospital')),
       },
     ],
   };
@@ -493,6 +585,8 @@ function universal(): SectionDef {
         kind: 'multichoice',
         label: 'Universal services involved',
         required: false,
+        // asked once: the referrer, the GP and the services involved already say who is involved
+        retired: true,
         choices: [
           { value: 'health-visiting', title: 'Health visiting / 0-19 service' },
           { value: 'gp', title: 'GP' },
@@ -506,25 +600,106 @@ function universal(): SectionDef {
         id: 'doneAlready',
         kind: 'longtext',
         label: 'What has been done already, and could universal services help first?',
-        required: true,
+        required: false,
         maxLength: LIMITS.long,
       },
     ],
   };
 }
 
+/**
+ * The screening questions the risk card asks as one list (issue 9: one compact card): each is still
+ * recorded yes, no or not known (see screening.ts), and the summary shows every one.
+ */
+export const SCREENING_LIST = [
+  { value: 'domesticAbuse', title: 'Domestic abuse' },
+  { value: 'substanceMisuse', title: 'Active parental substance misuse' },
+  { value: 'mentalHealth', title: 'Concerns about parental mental health' },
+  { value: 'aggression', title: 'The parents have disclosed or displayed aggression' },
+  { value: 'nonCompliance', title: 'The parents have not complied with health or social care plans' },
+  {
+    value: 'notBrought',
+    title: 'A child has not been brought to an appointment, including a health appointment',
+  },
+  {
+    value: 'earlyHelpRefused',
+    title: 'The parents have refused Early Help (below a safeguarding threshold)',
+  },
+  {
+    value: 'disclosures',
+    title: 'Children have made disclosures about the parents that have not met a safeguarding threshold',
+  },
+] as const;
+
+export const SCREENING_REST = [
+  { value: 'no', title: 'No: I have asked about each of them' },
+  { value: 'some-not-known', title: 'Some are not known (say which)' },
+  { value: 'not-known', title: 'Not known: not asked yet' },
+] as const;
+
 function risk(): SectionDef {
+  const harmToBaby = screeningQuestion('harmToBaby', 'Is there any possibility of harm to the baby?');
+  const harmToParent = screeningQuestion(
+    'harmToParent',
+    'Is there any possibility of harm to either parent (e.g. self-harm, suicidal thoughts, harm from others)?',
+  );
+  const level: FieldDef = {
+    id: 'level',
+    kind: 'choice',
+    label: 'Apart from any possible harm above, your view of the level of risk',
+    required: true,
+    choices: [
+      { value: 'none-or-low', title: 'No or low risk' },
+      { value: 'low-to-moderate', title: 'Low to moderate risk' },
+    ],
+  };
+  const details: FieldDef = {
+    id: 'details',
+    kind: 'longtext',
+    label: 'Details of the risks and what has been done about them',
+    required: false,
+    maxLength: LIMITS.long,
+  };
   return {
     id: 'risk',
     title: 'Brief risk screening',
     intro:
       'A brief screening to get a fuller understanding of the infant’s experience. The IMH practitioner decides on risk with you; the bot only suggests the actions policy requires.',
+    // possible harm keeps its own yes / no / not known (it alerts the safeguarding leads at once); the
+    // other questions are one list with what the unticked ones are, so each is still answered
+    card: [
+      harmToBaby,
+      harmToParent,
+      {
+        id: 'screenYes',
+        kind: 'multichoice',
+        label: 'Which of these are there? Tick each one',
+        required: false,
+        choices: SCREENING_LIST,
+      },
+      {
+        id: 'screenRest',
+        kind: 'choice',
+        label: 'For each one not ticked',
+        required: true,
+        choices: SCREENING_REST,
+        errorMessage: 'For each one not ticked: say whether it is no or not known.',
+      },
+      {
+        id: 'screenNotKnown',
+        kind: 'multichoice',
+        label: 'Which of them are not known?',
+        required: true,
+        choices: SCREENING_LIST,
+        errorMessage: 'Which of them are not known: tick at least one, or choose another answer above.',
+        appliesWhen: (f) => fact(f, 'risk', 'screenRest') === 'some-not-known',
+      },
+      level,
+      details,
+    ],
     fields: [
-      screeningQuestion('harmToBaby', 'Is there any possibility of harm to the baby?'),
-      screeningQuestion(
-        'harmToParent',
-        'Is there any possibility of harm to either parent (e.g. self-harm, suicidal thoughts, harm from others)?',
-      ),
+      harmToBaby,
+      harmToParent,
       screeningQuestion('domesticAbuse', 'Is there domestic abuse?'),
       {
         id: 'substanceMisuse',
@@ -553,23 +728,8 @@ function risk(): SectionDef {
         'disclosures',
         'Have children made disclosures about the parents that have not met a safeguarding threshold?',
       ),
-      {
-        id: 'level',
-        kind: 'choice',
-        label: 'Apart from any possible harm above, your view of the level of risk',
-        required: true,
-        choices: [
-          { value: 'none-or-low', title: 'No or low risk' },
-          { value: 'low-to-moderate', title: 'Low to moderate risk' },
-        ],
-      },
-      {
-        id: 'details',
-        kind: 'longtext',
-        label: 'Details of the risks and what has been done about them',
-        required: false,
-        maxLength: LIMITS.long,
-      },
+      level,
+      details,
     ],
   };
 }
@@ -595,16 +755,18 @@ function referral(): SectionDef {
       {
         id: 'reason',
         kind: 'longtext',
-        label: 'Reason for referral',
+        label: 'Reason for referral, and what you and the family hope the IMH service can offer',
         required: true,
         maxLength: LIMITS.ownWords,
       },
       {
+        // asked with the reason (one box in the referrer's own words)
         id: 'hopes',
         kind: 'longtext',
         label: 'What you and the family hope the IMH service can offer',
         required: false,
         maxLength: LIMITS.long,
+        retired: true,
       },
     ],
   };
@@ -662,23 +824,35 @@ function advice(profile: ServiceProfile): SectionDef {
   };
 }
 
-/** The sections of a call, in the order the referrer is walked through them. */
+/**
+ * The sections of a call, in the order they are asked. Built once per service profile and kind: every
+ * turn reads them several times (issue 10), and a profile does not change while the bot runs.
+ */
 export function checklist(kind: CallKind, profile: ServiceProfile): readonly SectionDef[] {
-  if (kind === 'advice') return [referrer(), advice(profile), risk(), pickUpThePhone()];
-  return [
-    referrer(),
-    family(profile),
-    consent(),
-    relationship(),
-    infant(),
-    availability(),
-    context(),
-    services(profile),
-    universal(),
-    risk(),
-    pickUpThePhone(),
-    referral(),
-  ];
+  let built = BUILT.get(profile);
+  if (!built) {
+    built = {
+      advice: [referrer(), advice(profile), risk(), pickUpThePhone()],
+      full: [
+        referrer(),
+        family(profile),
+        consent(),
+        relationship(),
+        infant(),
+        availability(),
+        context(),
+        services(profile),
+        universal(),
+        risk(),
+        pickUpThePhone(),
+        referral(),
+      ],
+    };
+    BUILT.set(profile, built);
+  }
+  return built[kind];
 }
+
+const BUILT = new WeakMap<ServiceProfile, Record<CallKind, readonly SectionDef[]>>();
 
 export const KEY_POINTS = 6;

@@ -41,3 +41,46 @@ export function toPlainText(doc: Doc): string {
   out.push(doc.footer);
   return out.join('\n');
 }
+
+/**
+ * Plain text wrapped so that no line is longer than `width` characters (a code block does not wrap, and
+ * a long line runs off the screen). Lines break between words; a word longer than a line is broken
+ * where the line ends, never inside an emoji. A list item's following lines are indented under its text.
+ */
+export function wrapPlainText(text: string, width = 64): string {
+  return text
+    .split('\n')
+    .flatMap((line) => wrapLine(line, width))
+    .join('\n');
+}
+
+function wrapLine(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const hang = line.startsWith('- ') ? '  ' : '';
+  const out: string[] = [];
+  let current = '';
+  for (let word of line.split(/\s+/).filter(Boolean)) {
+    if (current !== '' && current.length + 1 + word.length <= width) {
+      current += ` ${word}`;
+      continue;
+    }
+    if (current !== '') out.push(current);
+    current = out.length ? hang : '';
+    while (current.length + word.length > width) {
+      const piece = firstChars(word, width - current.length);
+      out.push(current + piece);
+      word = word.slice(piece.length);
+      current = hang;
+    }
+    current += word;
+  }
+  if (current.trim() !== '') out.push(current);
+  return out;
+}
+
+/** At most `n` UTF-16 code units of `s`, never half an emoji, and never nothing. */
+function firstChars(s: string, n: number): string {
+  const code = s.charCodeAt(n - 1);
+  const at = n > 1 && code >= 0xd800 && code <= 0xdbff ? n - 1 : n;
+  return s.slice(0, Math.max(at, s.codePointAt(0)! > 0xffff ? 2 : 1));
+}

@@ -7,6 +7,7 @@ import {
   type SectionId,
   type ServiceProfile,
 } from './checklist';
+import { type PageDef, type PageId, pageOfField, pageOfSection, pagesOf, pagesOfSection } from './pages';
 import { phonePrompts } from './pick-up-the-phone';
 
 /** A duty call in progress: saved after every step so the referrer can stop and resume. */
@@ -19,21 +20,25 @@ export interface Draft {
   readonly updatedAt: string;
   /** Time actively spent, so a call resumed next day does not count the night. */
   readonly activeMs: number;
-  /** The section on screen, or 'review' once every section has been saved. */
-  readonly at: SectionId | 'review';
+  /** The card (page) on screen, or 'review'. */
+  readonly at: PageId | 'review';
   /** Bumped every time a card is sent; a card carrying another number is stale. */
   readonly step: number;
   readonly answers: Answers;
-  readonly saved: readonly SectionId[];
+  /** The cards (pages) saved valid at least once. */
+  readonly saved: readonly PageId[];
   /** Which page of pick-up-the-phone prompts is on screen: a card holds at most PROMPTS_PER_PAGE. */
   readonly page?: number;
   /** Suggested referrer details (Teams profile, the referrer's last call), shown until the section is saved. */
   readonly prefill?: SectionAnswers;
   /**
-   * What was typed on a section's card and not (yet) saved as its answers, valid or not: kept by Back,
-   * Save, Edit and resume so nothing typed is lost, and cleared once the section is saved valid.
+   * What was typed on a card and not (yet) saved as answers, valid or not, by page and input id
+   * ("section.field"): kept by Back, Save, Edit and resume so nothing typed is lost, and cleared once the
+   * page is saved valid.
    */
-  readonly typed?: Partial<Record<SectionId, Record<string, string>>>;
+  readonly typed?: Partial<Record<PageId, Record<string, string>>>;
+  /** 2: pages of several sections (issue 9). Drafts saved before are read by normaliseDraft. */
+  readonly layout?: 2;
 }
 
 /** Gaps longer than this between two steps are a break, not time spent on the call. */
@@ -58,6 +63,7 @@ export function startDraft(
     step: 1,
     answers: {},
     saved: [],
+    layout: 2,
     ...(prefill ? { prefill } : {}),
   };
 }
@@ -75,44 +81,87 @@ function touch(draft: Draft, now: Date): Pick<Draft, 'updatedAt' | 'activeMs' | 
   };
 }
 
-/** Stores a section's validated answers and moves on, back, or stays, as the referrer asked. */
-export function saveSection(
+/** Stores a page's validated answers and moves on, back, or stays, as the referrer asked. */
+export function savePage(
   draft: Draft,
-  section: SectionId,
-  answers: SectionAnswers,
+  page: PageId,
+  answers: Answers,
   move: 'next' | 'back' | 'stay',
-  profile: ServiceProfile,
   now: Date,
 ): Draft {
-  const saved = draft.saved.includes(section) ? draft.saved : [...draft.saved, section];
+  const saved = draft.saved.includes(page) ? draft.saved : [...draft.saved, page];
   const next: Draft = {
-    ...withoutTyped(draft, section),
+    ...withoutTyped(draft, page),
     ...touch(draft, now),
-    answers: { ...draft.answers, [section]: answers },
+    answers: { ...draft.answers, ...answers },
     saved,
   };
-  return { ...next, at: move === 'stay' ? section : neighbour(next, section, move, profile) };
+  return { ...next, at: move === 'stay' ? page : neighbour(next, page, move) };
 }
 
 /**
- * Keeps what was typed on a section's card without saving it as answers (Back, Save or Next with answers
- * missing or invalid). Pick-up-the-phone pages merge, as each page holds other prompts' inputs.
+ * Keeps what was typed on a card without saving it as answers (Back, Save or Next with answers missing
+ * or invalid). Pick-up-the-phone pages merge, as each page holds other prompts' inputs.
  */
-export function keepTyped(draft: Draft, section: SectionId, typed: Record<string, string>): Draft {
-  const before = section === 'pickUpThePhone' ? (draft.typed?.[section] ?? {}) : {};
-  return { ...draft, typed: { ...draft.typed, [section]: { ...before, ...typed } } };
+export function keepTyped(draft: Draft, page: PageId, typed: Record<string, string>): Draft {
+  const before = page === 'pickUpThePhone' ? (draft.typed?.[page] ?? {}) : {};
+  return { ...draft, typed: { ...draft.typed, [page]: { ...before, ...typed } } };
 }
 
-/** Forgets what was typed on a section's card (saved valid, or typed back to the saved answers). */
-export function withoutTyped(draft: Draft, section: SectionId): Draft {
-  if (!draft.typed?.[section]) return draft;
-  const { [section]: _gone, ...rest } = draft.typed;
+/** Forgets what was typed on a card (saved valid, or typed back to the saved answers). */
+export function withoutTyped(draft: Draft, page: PageId): Draft {
+  if (!draft.typed?.[page]) return draft;
+  const { [page]: _gone, ...rest } = draft.typed;
   const { typed: _all, ...others } = draft;
   return Object.keys(rest).length > 0 ? { ...others, typed: rest } : others;
 }
 
+/** Whether a section's questions are all saved (a section can be split over two cards). */
+export function sectionSaved(draft: Pick<Draft, 'kind' | 'saved'>, section: SectionId): boolean {
+  const pages = pagesOfSection(draft.kind, section);
+  return pages.length > 0 && pages.every((p) => draft.saved.includes(p.id));
+}
+
+/** Whether what was typed and not saved includes a section's inputs (for the review's "not saved yet"). */
+export function sectionTyped(draft: Pick<Draft, 'typed'>, section: SectionId): boolean {
+  return Object.values(draft.typed ?? {}).some((t) =>
+    Object.keys(t ?? {}).some((k) => k.startsWith(`${section}.`)),
+  );
+}
+
+/**
+ * A draft saved before cards held several sections (issue 9) in today's form: its place is the card
+ * that now asks that section, its saved sections the cards whose sections were all saved, and what was
+ * typed keyed as today's inputs. Nothing typed or saved is dropped.
+ */
+export function normaliseDraft(draft: Draft): Draft {
+  if (draft.layout === 2) return draft;
+  const oldSaved = draft.saved as readonly string[];
+  const pages = pagesOf(draft.kind);
+  const saved = pages
+    .filter((p) => p.parts.every((part) => oldSaved.includes(part.section)))
+    .map((p) => p.id);
+  const at = draft.at === 'review' ? 'review' : (pageOfSection(draft.kind, draft.at)?.id ?? 'referrer');
+  const typed: Partial<Record<PageId, Record<string, string>>> = {};
+  for (const [section, values] of Object.entries(draft.typed ?? {}) as [string, Record<string, string>][]) {
+    for (const [field, value] of Object.entries(values)) {
+      // each value goes to the card that asks it now (the stage moved to the first card)
+      const page = pageOfField(draft.kind, section, field.split('.')[0] ?? field)?.id;
+      if (page) typed[page] = { ...typed[page], [`${section}.${field}`]: value };
+    }
+  }
+  const { typed: _old, ...rest } = draft;
+  return {
+    ...rest,
+    at,
+    saved,
+    layout: 2,
+    ...(Object.keys(typed).length > 0 ? { typed } : {}),
+  };
+}
+
 /** Moves without saving (Back on an unsaved card, Edit from the review). */
-export function goTo(draft: Draft, at: SectionId | 'review', now: Date, page = 0): Draft {
+export function goTo(draft: Draft, at: PageId | 'review', now: Date, page = 0): Draft {
   return { ...draft, ...touch(draft, now), at, page };
 }
 
@@ -136,7 +185,6 @@ export function savePhonePage(
   merged: SectionAnswers,
   move: 'next' | 'stay',
   pages: number,
-  profile: ServiceProfile,
   now: Date,
 ): Draft {
   const page = Math.min(draft.page ?? 0, pages - 1);
@@ -148,7 +196,7 @@ export function savePhonePage(
       page: page + 1,
     };
   }
-  const saved = saveSection(draft, 'pickUpThePhone', merged, move, profile, now);
+  const saved = savePage(draft, 'pickUpThePhone', { pickUpThePhone: merged }, move, now);
   return { ...saved, page: move === 'stay' ? page : 0 };
 }
 
@@ -157,19 +205,19 @@ export function reissue(draft: Draft, now: Date): Draft {
   return { ...draft, ...touch(draft, now) };
 }
 
-function neighbour(
-  draft: Draft,
-  from: SectionId,
-  move: 'next' | 'back',
-  profile: ServiceProfile,
-): SectionId | 'review' {
-  const ids = sectionsOf(draft, profile).map((s) => s.id);
+function neighbour(draft: Draft, from: PageId, move: 'next' | 'back'): PageId | 'review' {
+  const ids = pagesOf(draft.kind).map((p) => p.id);
   const i = ids.indexOf(from);
   if (move === 'back') return ids[Math.max(0, i - 1)] ?? from;
-  // Next goes to the next section in order; once everything is saved the button says "Save and review"
+  // Next goes to the next card in order; once everything is saved the button says "Save and review"
   // and goes to the review, which lists what is still missing per section
   if (ids.every((id) => draft.saved.includes(id))) return 'review';
   return ids[i + 1] ?? 'review';
+}
+
+/** The card a draft is on. */
+export function pageAt(draft: Pick<Draft, 'kind' | 'at'>): PageDef | undefined {
+  return pagesOf(draft.kind).find((p) => p.id === draft.at);
 }
 
 export interface Progress {
@@ -184,23 +232,24 @@ export interface Progress {
 }
 
 export function progress(draft: Draft, profile: ServiceProfile): Progress {
+  const pages = pagesOf(draft.kind);
   const sections = sectionsOf(draft, profile);
-  const index = draft.at === 'review' ? sections.length : sections.findIndex((s) => s.id === draft.at) + 1;
+  const index = draft.at === 'review' ? pages.length : pages.findIndex((p) => p.id === draft.at) + 1;
   const minutesUsed = Math.round(draft.activeMs / 60_000);
   const keyPointsCovered =
-    draft.kind === 'advice' ? null : sections.filter((s) => s.keyPoint && draft.saved.includes(s.id)).length;
+    draft.kind === 'advice' ? null : sections.filter((s) => s.keyPoint && sectionSaved(draft, s.id)).length;
   const prompts = draft.at === 'pickUpThePhone' ? phonePrompts(draft.answers).length : 0;
   const first = (draft.page ?? 0) * PROMPTS_PER_PAGE + 1;
   const pageText =
     prompts > PROMPTS_PER_PAGE
       ? ` (prompts ${first}-${Math.min(prompts, first + PROMPTS_PER_PAGE - 1)} of ${prompts})`
       : '';
-  const where = draft.at === 'review' ? 'Review' : `Section ${index} of ${sections.length}${pageText}`;
+  const where = draft.at === 'review' ? 'Review' : `Step ${index} of ${pages.length}${pageText}`;
   const points =
     keyPointsCovered === null ? 'advice only' : `key points covered ${keyPointsCovered} of ${KEY_POINTS}`;
   return {
     index,
-    count: sections.length,
+    count: pages.length,
     minutesUsed,
     minutesTotal: profile.callMinutes,
     keyPointsCovered,
@@ -209,6 +258,6 @@ export function progress(draft: Draft, profile: ServiceProfile): Progress {
   };
 }
 
-export function isComplete(draft: Draft, profile: ServiceProfile): boolean {
-  return sectionsOf(draft, profile).every((s) => draft.saved.includes(s.id));
+export function isComplete(draft: Draft): boolean {
+  return pagesOf(draft.kind).every((p) => draft.saved.includes(p.id));
 }

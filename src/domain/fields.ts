@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Answers } from './answers';
 
 /** How a question is answered; the Teams layer maps each kind to an Adaptive Card input. */
 export type FieldKind = 'text' | 'longtext' | 'date' | 'choice' | 'multichoice' | 'phone' | 'email';
@@ -18,6 +19,25 @@ export interface FieldDef {
   readonly choices?: readonly Choice[];
   /** Shown in the card when the client-side check fails. */
   readonly errorMessage?: string;
+  /**
+   * Asked only when the answers so far (with what is typed on the card) call for it: a follow-up such as
+   * "if other, your role". A field that does not apply is neither shown nor checked (issue 9: ask only
+   * what applies).
+   */
+  readonly appliesWhen?: (facts: Answers) => boolean;
+  /**
+   * No longer asked (issue 9: asked once elsewhere), still shown in summaries of calls that answered it.
+   */
+  readonly retired?: boolean;
+  /** Choice values from earlier versions of the question, read as today's (e.g. two roles merged). */
+  readonly aliases?: Readonly<Record<string, string>>;
+  /** Teams draws long choice lists as a drop-down: the default lists every option. */
+  readonly compact?: boolean;
+}
+
+/** Whether a field is asked on a card, given the answers so far. */
+export function applies(field: FieldDef, facts: Answers): boolean {
+  return !field.retired && (field.appliesWhen?.(facts) ?? true);
 }
 
 export const LIMITS = { short: 100, medium: 200, long: 1000, ownWords: 3000 } as const;
@@ -69,9 +89,11 @@ export function fieldSchema(field: FieldDef): z.ZodType {
       break;
     case 'choice': {
       const values = (field.choices ?? []).map((c) => c.value);
+      const aliases = field.aliases ?? {};
       schema = z
         .string()
         .trim()
+        .transform((v) => aliases[v] ?? v)
         .refine((v) => v === '' || values.includes(v), `${label}: choose one of the options.`);
       break;
     }

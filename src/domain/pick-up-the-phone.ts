@@ -235,16 +235,15 @@ export function promptFields(p: PhonePrompt): FieldDef[] {
       choices: PHONE_OUTCOMES,
       errorMessage: `${p.title}: choose what happened.`,
     },
-    { id: `${p.id}.name`, kind: 'text', label: 'Who you spoke to', required: false },
-    { id: `${p.id}.role`, kind: 'text', label: 'Their role', required: false },
-    { id: `${p.id}.organisation`, kind: 'text', label: 'Their organisation', required: false },
-    { id: `${p.id}.number`, kind: 'phone', label: 'Number called', required: false },
     {
+      // one box (issue 9: fewer inputs): who and their number, what was shared and the outcome
       id: `${p.id}.notes`,
       kind: 'longtext',
-      label: 'Outcome, or why not needed, or what you tried',
-      required: false,
+      label:
+        'Who you spoke to (name, role, organisation, number) and the outcome; or why it was not needed, or what you tried',
+      required: true,
       maxLength: 500,
+      errorMessage: `${p.title}: say who you spoke to and the outcome, why it was not needed, or what you tried.`,
     },
   ];
 }

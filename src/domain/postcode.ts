@@ -43,3 +43,34 @@ export function postcodeArea(s: string): string | undefined {
   const district = postcodeDistrict(s);
   return district?.match(/^[A-Z]+/)?.[0];
 }
+
+/**
+ * The postcode an address ends with ("1 Example Street, Testtown LE1 6TH" gives "LE1 6TH"), so the
+ * referrer types the address once; undefined when its last words are not a full postcode.
+ */
+export function postcodeIn(address: string): string | undefined {
+  const words = address
+    .trim()
+    .replace(/[.,;]+$/, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  for (const take of [2, 1]) {
+    if (words.length < take) continue;
+    const candidate = words.slice(-take).join(take === 2 ? ' ' : '');
+    if (isValidUkPostcode(candidate)) return normalisePostcode(candidate);
+  }
+  return undefined;
+}
+
+/** The address as typed with the postcode it ends with in its standard form ("... le1 6th" ends "... LE1 6TH"). */
+export function withStandardPostcode(address: string): string {
+  const found = postcodeIn(address);
+  if (!found) return address;
+  for (const ending of [/([A-Za-z0-9]+\s+[A-Za-z0-9]+)([.,;\s]*)$/, /([A-Za-z0-9]+)([.,;\s]*)$/]) {
+    const m = ending.exec(address);
+    if (m?.[1] && normalisePostcode(m[1]) === found) {
+      return `${address.slice(0, m.index)}${found}${m[2] ?? ''}`.trim();
+    }
+  }
+  return address;
+}

@@ -37,7 +37,8 @@ export function referralDoc(call: SubmittedCall, profile: ServiceProfile): Doc |
         paragraphs: [
           {
             label: 'Other professionals and agencies involved',
-            text: text(a, 'family', 'otherProfessionals'),
+            // asked once, with the services (issue 9); calls before that asked it with the family
+            text: text(a, 'family', 'otherProfessionals') || text(a, 'services', 'involvement'),
           },
         ],
       }),
@@ -51,7 +52,7 @@ export function referralDoc(call: SubmittedCall, profile: ServiceProfile): Doc |
         facts: [
           { label: 'Family consent to be contacted', value: CONSENT[text(a, 'consent', 'consent')] ?? '' },
         ],
-        paragraphs: [{ label: 'Who gave consent and when', text: text(a, 'consent', 'notes') }],
+        paragraphs: [{ label: 'Consent notes', text: text(a, 'consent', 'notes') }],
       }),
     ],
     footer:

@@ -1,4 +1,4 @@
-import { describeInfantAge, describeInfantDate, formatUkDate } from './age';
+import { describeInfantAge, describeInfantDate, formatUkDate, parseIsoDate } from './age';
 import { type Answers, referrerRole, text } from './answers';
 import { checklist, type SectionDef, type SectionId, type ServiceProfile } from './checklist';
 import { INFORMATION_SHARING, needsSharingStatement, referralStillNeeds } from './consent';
@@ -8,6 +8,7 @@ import { PRACTITIONER_DECIDES, practitionerWillConsider } from './eligibility';
 import { choiceTitle, type FieldDef } from './fields';
 import { formatNhsNumber } from './nhs-number';
 import { PHONE_OUTCOMES, type PhoneRecord } from './pick-up-the-phone';
+import { postcodeIn, withStandardPostcode } from './postcode';
 import { WHO_ACTS } from './risk';
 import type { SubmittedCall } from './submitted-call';
 
@@ -120,7 +121,7 @@ export function infantFacts(call: SubmittedCall): Fact[] {
     { label: 'Father or partner', value: text(a, 'family', 'partnerName') },
     {
       label: 'Address',
-      value: [text(a, 'family', 'address'), text(a, 'family', 'postcode')].filter(Boolean).join(', '),
+      value: addressLine(text(a, 'family', 'address'), text(a, 'family', 'postcode')),
     },
     { label: 'Local authority', value: localAuthority(text(a, 'family', 'localAuthority')) },
     { label: 'GP', value: text(a, 'family', 'gp') },
@@ -132,12 +133,21 @@ export function infantFacts(call: SubmittedCall): Fact[] {
  * The line that reads the infant's date back on the card after it was entered, so a date the client
  * misread is seen at once ("Date of birth 3 May 2026: 6 months old today. ..."); '' when there is none.
  */
-export function infantDateEcho(answers: Answers, onDate: string): string {
-  const stage = text(answers, 'family', 'stage');
-  const date = text(answers, 'family', stage === 'born' ? 'dateOfBirth' : 'expectedDate');
-  if (!date || (stage !== 'born' && stage !== 'antenatal')) return '';
-  const words = describeInfantDate({ born: stage === 'born', date }, onDate);
-  return `${stage === 'born' ? 'Date of birth' : 'Baby'} ${words}. If that is not right, go Back and change it.`;
+export function infantDateEcho(answers: Answers, onDate: string, where: 'below' | 'back' = 'back'): string {
+  const born = stage0(answers) === 'born';
+  const date = text(answers, 'family', born ? 'dateOfBirth' : 'expectedDate');
+  if (!date || !parseIsoDate(date) || (!born && stage0(answers) !== 'antenatal')) return '';
+  const words = describeInfantDate({ born, date }, onDate);
+  const fix = where === 'below' ? 'change it below' : 'go Back and change it';
+  return `${born ? 'Date of birth' : 'Baby'} ${words}. If that is not right, ${fix}.`;
+}
+
+const stage0 = (answers: Answers) => text(answers, 'family', 'stage');
+
+/** The address as typed, with the postcode after it unless it already ends with it (asked once). */
+function addressLine(address: string, postcode: string): string {
+  if (postcode && postcodeIn(address) === postcode) return withStandardPostcode(address);
+  return [address, postcode].filter(Boolean).join(', ');
 }
 
 function localAuthority(v: string): string {

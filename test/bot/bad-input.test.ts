@@ -4,6 +4,7 @@ import {
   type Card,
   cards,
   cardText,
+  inputs,
   lastCard,
   press,
   type Reply,
@@ -25,8 +26,10 @@ afterEach(async () => {
   await bot.close();
 });
 
-const FAMILY = FULL_CALL.family!;
-const REFERRER = FULL_CALL.referrer!;
+/** The family card's answers: the family (but the stage, asked on the first card) and consent. */
+const FAMILY: Record<string, string> = { ...FULL_CALL.family!, ...FULL_CALL.consent! };
+/** The first card's answers: the referrer and whether the baby is born. */
+const REFERRER: Record<string, string> = { ...FULL_CALL.referrer!, stage: FULL_CALL.family!.stage! };
 
 /** Every TextBlock in the cards of a reply, as one string. */
 function text(replies: Reply[]): string {
@@ -50,7 +53,7 @@ function listedErrors(card: Card): string[] {
   return found;
 }
 
-/** A draft with the referrer section saved, on the family card: something that must not be damaged. */
+/** A draft with the first card saved, on the family card: something that must not be damaged. */
 async function draftOnFamily(): Promise<Card> {
   const card = await walkTo(bot, 'family', FULL_CALL);
   expect(storedState(bot)?.current?.saved).toEqual(['referrer']);
@@ -68,7 +71,10 @@ async function expectDraftUntouched(savedBefore: ReturnType<typeof storedState>)
   expect(sectionOf(resumed)).toBe('family');
   // and Back shows the referrer section with what was saved
   const back = lastCard(await bot.submit(press(resumed, 'Back')));
-  expect(values(back)).toMatchObject({ name: REFERRER.name, organisation: REFERRER.organisation });
+  expect(values(back)).toMatchObject({
+    'referrer.name': REFERRER.name,
+    'referrer.organisation': REFERRER.organisation,
+  });
 }
 
 describe('a submission that is not from one of our cards', () => {
@@ -87,7 +93,7 @@ describe('a submission that is not from one of our cards', () => {
     ['a move that is not next or stay', (d) => ({ ...d, move: 'submit' }), /could not read that card/],
     [
       'a submission over 64 KB',
-      (d) => ({ ...d, ...FAMILY, otherProfessionals: 'x'.repeat(70 * 1024) }),
+      (d) => ({ ...d, 'family.address': 'x'.repeat(70 * 1024) }),
       /more than I can accept/,
     ],
   ];
@@ -105,7 +111,7 @@ describe('a submission that is not from one of our cards', () => {
       expect(cardText(notice)).toMatch(why);
       // the card to carry on with: the family section again, nothing filled in from the bad submission
       expect(current && sectionOf(current)).toBe('family');
-      expect(values(current!).infantName ?? '').toBe('');
+      expect(values(current!)['family.infantName'] ?? '').toBe('');
       await expectDraftUntouched(before);
     },
   );
@@ -113,7 +119,7 @@ describe('a submission that is not from one of our cards', () => {
   test('a request body over the server limit gets 413 and a generic body', async () => {
     const family = await draftOnFamily();
     const before = storedState(bot);
-    const value = { ...press(family, 'Next', FAMILY), otherProfessionals: 'x'.repeat(300 * 1024) };
+    const value = { ...press(family, 'Next', FAMILY), 'family.address': 'x'.repeat(300 * 1024) };
     const { status, raw } = await bot.post({ value });
     expect(status).toBe(413);
     expect(JSON.parse(raw)).toEqual({ error: 'Payload too large' });
@@ -158,20 +164,23 @@ describe('a card that is not for where the draft is', () => {
       organisation: REFERRER.organisation,
     });
     const back = lastCard(await bot.submit(press(lastCard(again), 'Back')));
-    expect(values(back)).toMatchObject({ name: REFERRER.name, organisation: REFERRER.organisation });
+    expect(values(back)).toMatchObject({
+      'referrer.name': REFERRER.name,
+      'referrer.organisation': REFERRER.organisation,
+    });
   });
 
   test('an older copy of the same section card cannot overwrite what was saved after it', async () => {
     const first = await draftOnFamily();
     const saved = lastCard(await bot.submit(press(first, 'Save', { ...FAMILY, gp: 'Dr Newer' })));
     expect(cardText(saved)).toContain('Saved.');
-    expect(values(saved).gp).toBe('Dr Newer');
+    expect(values(saved)['family.gp']).toBe('Dr Newer');
     // the first copy is for the same section, but it was sent before the save
     for (const title of ['Save', 'Next']) {
       const replies = await bot.submit(press(first, title, { ...FAMILY, gp: 'Dr Older' }));
       expect(text(replies)).toContain('That card is out of date');
       expect(sectionOf(lastCard(replies))).toBe('family');
-      expect(values(lastCard(replies)).gp).toBe('Dr Newer');
+      expect(values(lastCard(replies))['family.gp']).toBe('Dr Newer');
     }
     const stored = storedState(bot)!.current!;
     expect(stored.answers.family?.gp).toBe('Dr Newer');
@@ -222,72 +231,71 @@ describe('a card that is not for where the draft is', () => {
 describe('answers the server checks, whatever the card did', () => {
   test('missing required fields are listed on the re-sent card, with what was typed kept', async () => {
     const family = await draftOnFamily();
-    const typed = { ...FAMILY, caregiverName: '', gp: '', address: '' };
+    const typed = { ...FAMILY, caregiverName: '', gp: '', address: '', consent: '' };
     const card = lastCard(await bot.submit(press(family, 'Next', typed)));
     expect(sectionOf(card)).toBe('family');
     const errors = listedErrors(card);
     expect(errors).toEqual(
       expect.arrayContaining([
         'Mother or primary caregiver: this is required.',
-        'Address: this is required.',
-        'GP (name and practice): this is required.',
+        'Address and postcode: this is required.',
+        'Have the family agreed to be contacted by the IMH service?: this is required.',
       ]),
     );
     expect(errors).toHaveLength(3);
     const shown = values(card);
     expect(shown).toMatchObject({
-      infantName: FAMILY.infantName,
-      dateOfBirth: FAMILY.dateOfBirth,
-      nhsNumber: FAMILY.nhsNumber,
-      postcode: FAMILY.postcode,
-      otherProfessionals: FAMILY.otherProfessionals,
-      caregiverName: '',
-      gp: '',
+      'family.infantName': FAMILY.infantName,
+      'family.dateOfBirth': FAMILY.dateOfBirth,
+      'family.nhsNumber': FAMILY.nhsNumber,
+      'family.partnerName': FAMILY.partnerName,
+      'family.caregiverName': '',
+      'family.gp': '',
     });
     const stored = storedState(bot)!.current!;
-    expect(stored.answers.family).toBeUndefined();
+    expect(stored.answers.family).toMatchObject({ stage: 'born' });
+    expect(stored.answers.family?.caregiverName).toBeUndefined();
+    expect(stored.answers.consent).toBeUndefined();
     expect(stored.at).toBe('family');
     // the re-sent card is the one to fix it: filling the gaps moves on
     const next = lastCard(await bot.submit(press(card, 'Next', FAMILY)));
-    expect(sectionOf(next)).toBe('consent');
+    expect(sectionOf(next)).toBe('relationship');
     expect(storedState(bot)!.current!.answers.family).toMatchObject({ caregiverName: FAMILY.caregiverName });
   });
 
   test('a required field sent as nothing at all (no key) is caught too', async () => {
     const family = await draftOnFamily();
-    const { caregiverName: _c, ...withoutCaregiver } = press(family, 'Next', FAMILY);
+    const withoutCaregiver = press(family, 'Next', FAMILY);
+    expect(withoutCaregiver['family.caregiverName']).toBe(FAMILY.caregiverName);
+    delete withoutCaregiver['family.caregiverName'];
     const card = lastCard(await bot.submit(withoutCaregiver));
     expect(listedErrors(card)).toEqual(['Mother or primary caregiver: this is required.']);
-    expect(storedState(bot)!.current!.answers.family).toBeUndefined();
+    expect(storedState(bot)!.current!.answers.family?.caregiverName).toBeUndefined();
   });
 
   test('text one character over the limit is refused and kept as typed; at the limit it is saved', async () => {
     const family = await draftOnFamily();
-    const tooLong = `${'a'.repeat(999)}bc`;
-    const card = lastCard(
-      await bot.submit(press(family, 'Next', { ...FAMILY, otherProfessionals: tooLong })),
-    );
-    expect(listedErrors(card)).toEqual([
-      'Other professionals and agencies involved: keep this to 1000 characters or fewer.',
-    ]);
-    expect(values(card).otherProfessionals).toBe(tooLong);
-    expect(storedState(bot)!.current!.answers.family).toBeUndefined();
+    const tooLong = `${'a'.repeat(199)}bc`;
+    const card = lastCard(await bot.submit(press(family, 'Next', { ...FAMILY, gp: tooLong })));
+    expect(listedErrors(card)).toEqual(['GP (name and practice): keep this to 200 characters or fewer.']);
+    expect(values(card)['family.gp']).toBe(tooLong);
+    expect(storedState(bot)!.current!.answers.family?.gp).toBeUndefined();
 
-    const atLimit = 'a'.repeat(1000);
-    const next = lastCard(await bot.submit(press(card, 'Next', { ...FAMILY, otherProfessionals: atLimit })));
-    expect(sectionOf(next)).toBe('consent');
-    expect(storedState(bot)!.current!.answers.family?.otherProfessionals).toBe(atLimit);
+    const atLimit = 'a'.repeat(200);
+    const next = lastCard(await bot.submit(press(card, 'Next', { ...FAMILY, gp: atLimit })));
+    expect(sectionOf(next)).toBe('relationship');
+    expect(storedState(bot)!.current!.answers.family?.gp).toBe(atLimit);
   });
 
   test('a date of birth in the future is refused; today is accepted', async () => {
     const family = await draftOnFamily();
     const card = lastCard(await bot.submit(press(family, 'Next', { ...FAMILY, dateOfBirth: '2026-11-24' })));
     expect(listedErrors(card)).toEqual(['Date of birth: this is in the future.']);
-    expect(values(card).dateOfBirth).toBe('2026-11-24');
-    expect(storedState(bot)!.current!.answers.family).toBeUndefined();
+    expect(values(card)['family.dateOfBirth']).toBe('2026-11-24');
+    expect(storedState(bot)!.current!.answers.family?.dateOfBirth).toBeUndefined();
 
     const next = lastCard(await bot.submit(press(card, 'Next', { ...FAMILY, dateOfBirth: '2026-11-23' })));
-    expect(sectionOf(next)).toBe('consent');
+    expect(sectionOf(next)).toBe('relationship');
     expect(storedState(bot)!.current!.answers.family?.dateOfBirth).toBe('2026-11-23');
   });
 
@@ -297,24 +305,32 @@ describe('answers the server checks, whatever the card did', () => {
     expect(listedErrors(card)).toEqual([
       'NHS number: this is not a valid NHS number (10 digits with a correct check digit).',
     ]);
-    expect(values(card).nhsNumber).toBe('943 476 5918');
-    expect(storedState(bot)!.current!.answers.family).toBeUndefined();
+    expect(values(card)['family.nhsNumber']).toBe('943 476 5918');
+    expect(storedState(bot)!.current!.answers.family?.nhsNumber).toBeUndefined();
 
     const next = lastCard(await bot.submit(press(card, 'Next', { ...FAMILY, nhsNumber: ' 943 476 5919 ' })));
-    expect(sectionOf(next)).toBe('consent');
+    expect(sectionOf(next)).toBe('relationship');
     expect(storedState(bot)!.current!.answers.family?.nhsNumber).toBe('9434765919');
   });
 
   test('an invalid postcode is refused and kept as typed', async () => {
     let card = await draftOnFamily();
+    // an address without a postcode: the postcode is asked (one more question, not an error)
+    const address = '1 Example Street, Testtown';
+    card = lastCard(await bot.submit(press(card, 'Next', { ...FAMILY, address })));
+    expect(listedErrors(card)).toEqual([]);
+    expect(inputs(card).map((i) => i.id)).toContain('family.postcode');
     for (const postcode of ['LE1', 'NOT A PC', 'LE1 6T1']) {
-      card = lastCard(await bot.submit(press(card, 'Next', { ...FAMILY, postcode })));
-      expect(listedErrors(card)).toEqual(['Postcode: enter a UK postcode such as LE1 6TH.']);
-      expect(values(card).postcode).toBe(postcode);
+      card = lastCard(await bot.submit(press(card, 'Next', { ...FAMILY, address, postcode })));
+      // a postcode that cannot be read cannot settle the area, so the local authority is asked too
+      expect(listedErrors(card).filter((e) => !e.startsWith('Local authority'))).toEqual([
+        'Postcode: enter a UK postcode such as LE1 6TH.',
+      ]);
+      expect(values(card)['family.postcode']).toBe(postcode);
     }
-    expect(storedState(bot)!.current!.answers.family).toBeUndefined();
+    expect(storedState(bot)!.current!.answers.family?.postcode).toBeUndefined();
     const next = lastCard(await bot.submit(press(card, 'Next', FAMILY)));
-    expect(sectionOf(next)).toBe('consent');
+    expect(sectionOf(next)).toBe('relationship');
     expect(storedState(bot)!.current!.answers.family?.postcode).toBe('LE1 6TH');
   });
 });
@@ -379,12 +395,12 @@ describe('user text is data, never template or markdown', () => {
     const referrer = lastCard(await bot.say('start'));
     const saved = lastCard(await bot.submit(press(referrer, 'Save', hostile.referrer)));
     expect(cardText(saved)).toContain('Saved.');
-    expect(values(saved).organisation).toBe(hostile.referrer.organisation);
+    expect(values(saved)['referrer.organisation']).toBe(hostile.referrer.organisation);
     expect(storedState(bot)!.current!.answers.referrer?.organisation).toBe(hostile.referrer.organisation);
 
     const failed = lastCard(await bot.submit(press(saved, 'Next', { ...hostile.referrer, phone: 'x' })));
     expect(listedErrors(failed)).toHaveLength(1);
-    expect(values(failed).organisation).toBe(hostile.referrer.organisation);
+    expect(values(failed)['referrer.organisation']).toBe(hostile.referrer.organisation);
   });
 
   test('the summary escapes it in facts and the referral keeps it verbatim in text runs', async () => {
@@ -394,7 +410,9 @@ describe('user text is data, never template or markdown', () => {
     for (const v of reviewFacts) expect(v).not.toMatch(/(?<!\\)\]\(|https?:\/\//);
 
     const replies = await bot.submit(press(review, 'Submit the duty call'));
-    const [, summary, referral] = cards(replies);
+    // one card (issue 9): the summary and the draft referral are on it, behind Show
+    const [summary] = cards(replies);
+    const referral = summary;
     const summaryFacts = facts(summary!);
     // the template expressions are still there as typed: they were not evaluated against the card's data
     const organisation = summaryFacts.find((v) => v.startsWith(TEMPLATE));
@@ -408,8 +426,12 @@ describe('user text is data, never template or markdown', () => {
     }
     // TextRuns render no markdown: there the text is exactly as typed
     expect(textRuns(referral!)).toContain(hostile.referral.reason);
-    const plain = replies.filter((r) => r.text?.startsWith('```')).map((r) => r.text);
-    expect(plain.join('\n')).toContain(hostile.referral.reason);
+    // the record text (the card's copy box, or code blocks after it) is wrapped at 64 characters
+    const plain = [
+      ...replies.filter((r) => r.text?.startsWith('```')).map((r) => r.text),
+      String(inputs(summary!).find((i) => i.id === 'recordText')?.value ?? ''),
+    ];
+    expect(plain.join('\n').replace(/\s+/g, ' ')).toContain(hostile.referral.reason.replace(/\s+/g, ' '));
   });
 });
 

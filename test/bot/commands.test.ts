@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FULL_CALL } from '../fixtures/answers';
 import {
   type Card,
+  cardAnswers,
   cards,
   cardText,
   lastCard,
@@ -13,6 +14,7 @@ import {
   TENANT,
   type TestBot,
   values,
+  visibleInputs,
   walkTo,
 } from '../helpers/bot';
 
@@ -104,36 +106,36 @@ describe('help and status', () => {
   });
 
   test('status with a call in progress shows where it is, and offers resume and cancel', async () => {
-    await walkTo(bot, 'consent', FULL_CALL);
+    await walkTo(bot, 'relationship', FULL_CALL);
     const card = lastCard(await bot.say('STATUS.'));
-    expect(cardText(card)).toContain('Section 3 of 12 · 0 of 45 minutes · key points covered 0 of 6');
+    expect(cardText(card)).toContain('Step 3 of 7 · 0 of 45 minutes · key points covered 0 of 6');
     expect(buttonTitles(card)).toEqual(['Resume', 'Cancel the draft']);
-    expect(sectionOf(lastCard(await bot.submit(press(card, 'Resume'))))).toBe('consent');
+    expect(sectionOf(lastCard(await bot.submit(press(card, 'Resume'))))).toBe('relationship');
   });
 });
 
 describe('cancel', () => {
   test('cancel asks first; "Keep it and resume" keeps the draft as it was', async () => {
-    await walkTo(bot, 'consent', FULL_CALL);
+    await walkTo(bot, 'relationship', FULL_CALL);
     const before = storedState(bot)!.current!;
     const confirm = lastCard(await bot.say('cancel'));
     expect(cardText(confirm)).toContain('Discard this draft?');
-    expect(cardText(confirm)).toContain('Section 3 of 12');
+    expect(cardText(confirm)).toContain('Step 3 of 7');
     expect(buttonTitles(confirm)).toEqual(['Discard the draft', 'Keep it and resume']);
     // asking changes nothing
     expect(storedState(bot)!.current).toMatchObject({ id: before.id, answers: before.answers });
 
     const kept = lastCard(await bot.submit(press(confirm, 'Keep it and resume')));
-    expect(sectionOf(kept)).toBe('consent');
+    expect(sectionOf(kept)).toBe('relationship');
     const stored = storedState(bot)!;
-    expect(stored.current).toMatchObject({ id: before.id, answers: before.answers, at: 'consent' });
+    expect(stored.current).toMatchObject({ id: before.id, answers: before.answers, at: 'relationship' });
     expect(stored.closed).toEqual([]);
     const back = lastCard(await bot.submit(press(kept, 'Back')));
-    expect(values(back)).toMatchObject({ infantName: FULL_CALL.family!.infantName });
+    expect(values(back)).toMatchObject({ 'family.infantName': FULL_CALL.family!.infantName });
   });
 
   test('"Discard the draft" discards it', async () => {
-    await walkTo(bot, 'consent', FULL_CALL);
+    await walkTo(bot, 'relationship', FULL_CALL);
     const id = storedState(bot)!.current!.id;
     const confirm = lastCard(await bot.say('cancel'));
     const done = lastCard(await bot.submit(press(confirm, 'Discard the draft')));
@@ -161,7 +163,7 @@ describe('cancel', () => {
 
 describe('start', () => {
   test('start while a draft exists offers resume or cancel and does not replace it', async () => {
-    await walkTo(bot, 'consent', FULL_CALL);
+    await walkTo(bot, 'relationship', FULL_CALL);
     const before = storedState(bot)!.current!;
     for (const ask of [
       () => bot.say('start'),
@@ -170,7 +172,7 @@ describe('start', () => {
     ]) {
       const card = lastCard(await ask());
       expect(cardText(card)).toContain('You already have a call in progress');
-      expect(cardText(card)).toContain('Section 3 of 12');
+      expect(cardText(card)).toContain('Step 3 of 7');
       expect(buttonTitles(card)).toEqual(['Resume', 'Cancel the draft']);
     }
     expect(storedState(bot)!.current).toEqual(before);
@@ -186,7 +188,8 @@ describe('start', () => {
     const draftId = lastCard(started[0]!).actions?.find((x) => x.title === 'Next')?.data?.draftId;
     expect(storedState(bot)!.current!.id).toBe(draftId);
     // the card that was sent is the draft that was kept
-    const next = lastCard(await bot.submit(press(lastCard(started[0]!), 'Next', FULL_CALL.referrer!)));
+    const first = lastCard(started[0]!);
+    const next = lastCard(await bot.submit(press(first, 'Next', cardAnswers(first, FULL_CALL))));
     expect(sectionOf(next)).toBe('family');
   });
 
@@ -197,7 +200,13 @@ describe('start', () => {
     });
     await bot.submit(press(review, 'Submit the duty call'));
     const card = lastCard(await bot.say('start'));
-    expect(values(card)).toMatchObject({ organisation: 'North team', phone: '0116 555 0777' });
+    expect(values(card)).toMatchObject({
+      'referrer.organisation': 'North team',
+      'referrer.phone': '0116 555 0777',
+    });
+    // offered as one line to confirm, not as inputs to fill again
+    expect(cardText(card)).toContain('North team');
+    expect(visibleInputs(card).map((i) => i.id)).toEqual(['family.stage']);
   });
 });
 
@@ -286,7 +295,7 @@ describe('outside a personal chat', () => {
         { text: 'start' },
         { value: { verb: 'call.start', kind: 'full' } },
         { value: { verb: 'call.cancel.confirm', draftId: storedState(bot)!.current!.id } },
-        { value: press(personalCard, 'Next', FULL_CALL.family!) },
+        { value: press(personalCard, 'Next', cardAnswers(personalCard, FULL_CALL)) },
       ];
       for (const activity of attempts) {
         const { status, replies } = await bot.post({ ...where, ...activity });
@@ -298,9 +307,11 @@ describe('outside a personal chat', () => {
       expect(bot.sql('SELECT key, etag, value FROM bot_state')).toEqual(afterResume);
       expect(bot.sql('SELECT id FROM duty_calls')).toEqual([]);
       // the personal card still works
-      expect(sectionOf(lastCard(await bot.submit(press(personalCard, 'Next', FULL_CALL.family!))))).toBe(
-        'consent',
-      );
+      expect(
+        sectionOf(
+          lastCard(await bot.submit(press(personalCard, 'Next', cardAnswers(personalCard, FULL_CALL)))),
+        ),
+      ).toBe('relationship');
     },
   );
 });

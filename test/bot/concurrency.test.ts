@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { FULL_CALL } from '../fixtures/answers';
 import {
+  cardAnswers,
   cards,
   cardText,
   lastCard,
@@ -38,20 +39,20 @@ function refused(replies: Reply[]): boolean {
 
 test('[HAZ-18] the same Next pressed twice at once advances exactly once', async () => {
   const family = await walkTo(bot, 'family', FULL_CALL);
-  const value = press(family, 'Next', FULL_CALL.family!);
+  const value = press(family, 'Next', cardAnswers(family, FULL_CALL));
   const results = await Promise.all([bot.submit(value), bot.submit(value), bot.submit(value)]);
 
-  expect(results.filter((r) => advanced(r, 'consent'))).toHaveLength(1);
-  const others = results.filter((r) => !advanced(r, 'consent'));
+  expect(results.filter((r) => advanced(r, 'relationship'))).toHaveLength(1);
+  const others = results.filter((r) => !advanced(r, 'relationship'));
   expect(others).toHaveLength(2);
   for (const r of others) {
     expect(refused(r)).toBe(true);
     // and each refusal shows the draft where it really is
-    expect(sectionOf(lastCard(r))).toBe('consent');
+    expect(sectionOf(lastCard(r))).toBe('relationship');
   }
 
   const stored = storedState(bot)!.current!;
-  expect(stored.at).toBe('consent');
+  expect(stored.at).toBe('relationship');
   expect(stored.saved).toEqual(['referrer', 'family']);
   expect(stored.answers.family).toMatchObject({ infantName: FULL_CALL.family!.infantName });
   // only the newest card sent is live, and it is for where the draft is
@@ -61,16 +62,17 @@ test('[HAZ-18] the same Next pressed twice at once advances exactly once', async
   expect(steps).toHaveLength(3);
   expect(Math.max(...steps)).toBe(stored.step);
   const resumed = lastCard(await bot.say('resume'));
-  expect(sectionOf(resumed)).toBe('consent');
-  expect(sectionOf(lastCard(await bot.submit(press(resumed, 'Next', FULL_CALL.consent!))))).toBe(
-    'relationship',
+  expect(sectionOf(resumed)).toBe('relationship');
+  expect(sectionOf(lastCard(await bot.submit(press(resumed, 'Next', cardAnswers(resumed, FULL_CALL)))))).toBe(
+    'services',
   );
 });
 
 test('two different answers sent at once: one is saved whole, the other not at all', async () => {
   const referrer = lastCard(await bot.say('start'));
-  const a = press(referrer, 'Next', { ...FULL_CALL.referrer!, name: 'Alice Able', phone: '0116 000 0001' });
-  const b = press(referrer, 'Next', { ...FULL_CALL.referrer!, name: 'Bob Baker', phone: '0116 000 0002' });
+  const first = { ...FULL_CALL.referrer!, stage: 'born' };
+  const a = press(referrer, 'Next', { ...first, name: 'Alice Able', phone: '0116 000 0001' });
+  const b = press(referrer, 'Next', { ...first, name: 'Bob Baker', phone: '0116 000 0002' });
   const [ra, rb] = await Promise.all([bot.submit(a), bot.submit(b)]);
   const winners = [ra!, rb!].filter((r) => advanced(r, 'family'));
   expect(winners).toHaveLength(1);
@@ -79,9 +81,15 @@ test('two different answers sent at once: one is saved whole, the other not at a
   const saved = storedState(bot)!.current!.answers.referrer!;
   const won = winners[0] === ra ? a : b;
   // no mix of the two: name and phone come from the same submission
-  expect({ name: saved.name, phone: saved.phone }).toEqual({ name: won.name, phone: won.phone });
+  expect({ name: saved.name, phone: saved.phone }).toEqual({
+    name: won['referrer.name'],
+    phone: won['referrer.phone'],
+  });
   const back = lastCard(await bot.submit(press(lastCard(await bot.say('resume')), 'Back')));
-  expect(values(back)).toMatchObject({ name: won.name, phone: won.phone });
+  expect(values(back)).toMatchObject({
+    'referrer.name': won['referrer.name'],
+    'referrer.phone': won['referrer.phone'],
+  });
 });
 
 test('[HAZ-18] Submit pressed twice at once records the call once', async () => {
@@ -99,16 +107,16 @@ test('[HAZ-18] Submit pressed twice at once records the call once', async () => 
 });
 
 test('Next and Back on the same card at once: one wins, and the draft is at one of the two places', async () => {
-  const consent = await walkTo(bot, 'consent', FULL_CALL);
+  const card = await walkTo(bot, 'relationship', FULL_CALL);
   const results = await Promise.all([
-    bot.submit(press(consent, 'Next', FULL_CALL.consent!)),
-    bot.submit(press(consent, 'Back')),
+    bot.submit(press(card, 'Next', cardAnswers(card, FULL_CALL))),
+    bot.submit(press(card, 'Back')),
   ]);
   expect(results.filter(refused)).toHaveLength(1);
   const stored = storedState(bot)!.current!;
   const winner = results.find((r) => !refused(r))!;
   expect(sectionOf(lastCard(winner))).toBe(stored.at);
-  if (stored.at === 'relationship') expect(stored.saved).toContain('consent');
+  if (stored.at === 'services') expect(stored.saved).toContain('relationship');
   else {
     expect(stored.at).toBe('family');
     expect(stored.saved).toEqual(['referrer', 'family']);

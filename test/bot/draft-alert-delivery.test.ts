@@ -6,7 +6,16 @@
 import { afterEach, expect, test } from 'vitest';
 import { writeSql } from '../delivery/support';
 import { FULL_CALL } from '../fixtures/answers';
-import { type Card, cardText, lastCard, press, sectionOf, type TestBot, walkTo } from '../helpers/bot';
+import {
+  type Card,
+  cardAnswers,
+  cardText,
+  lastCard,
+  press,
+  sectionOf,
+  type TestBot,
+  walkTo,
+} from '../helpers/bot';
 import { channelOf, conversationOf, deliveryIdOf, type Posted } from '../helpers/connector';
 import {
   ADMIN_CHANNEL,
@@ -70,7 +79,7 @@ async function carryOnAndSubmit() {
   let card = lastCard(await bot.say('resume'));
   for (let i = 0; i < 20 && sectionOf(card) !== 'review'; i++) {
     const title = card.actions?.some((a) => a.title === 'Save and review') ? 'Save and review' : 'Next';
-    card = lastCard(await bot.submit(press(card, title, FLAGGED[sectionOf(card)] ?? {})));
+    card = lastCard(await bot.submit(press(card, title, cardAnswers(card, FLAGGED))));
   }
   expect(sectionOf(card)).toBe('review');
   return bot.submit(press(card, 'Submit the duty call'));

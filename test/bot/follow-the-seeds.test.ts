@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 import {
   type Card,
+  cardAnswers,
   cardText,
   lastCard,
   nextTitle,
@@ -49,7 +50,7 @@ async function continueTo(
 ): Promise<Card> {
   let card = from;
   for (let i = 0; i < 20 && sectionOf(card) !== target; i++)
-    card = lastCard(await bot.submit(press(card, nextTitle(card), answers[sectionOf(card)] ?? {})));
+    card = lastCard(await bot.submit(press(card, nextTitle(card), cardAnswers(card, answers))));
   return card;
 }
 
@@ -63,13 +64,26 @@ describe('consent', () => {
     '[HAZ-12] consent "%s": the reply to saving it says information can be shared without consent where a child is at risk, and so does the review',
     async (consent) => {
       bot = await startTestBot({ now: NOW });
+      // consent is asked on the family card
       const card = await walkTo(bot, 'consent', FULL_CALL);
-      const next = lastCard(await bot.submit(press(card, nextTitle(card), { consent, notes: '' })));
+      expect(sectionOf(card)).toBe('family');
+      const saved = lastCard(
+        await bot.submit(press(card, nextTitle(card), { ...cardAnswers(card, FULL_CALL), consent })),
+      );
+      // the answer asks one more question (why not, or when), and the reply already says it
+      expect(sectionOf(saved)).toBe('family');
+      const first = cardText(saved);
+      expect(first).toContain('One more question');
+      expect(first).toContain('Sharing information without consent');
+      expect(first).toContain(SHARING);
+      expect(first).toContain('safety of the baby or a parent');
+      const next = lastCard(await bot.submit(press(saved, nextTitle(saved))));
       const text = cardText(next);
       expect(text).toContain('Sharing information without consent');
       expect(text).toContain(SHARING);
       expect(text).toContain('safety of the baby or a parent');
-      // the next section is still the next section
+      // the next card is still the next card
+      expect(sectionOf(next)).toBe('relationship');
       expect(text).toContain('Concerns about the relationship');
 
       const review = cardText(await continueTo(next, 'review', withConsent(consent)));
@@ -80,7 +94,8 @@ describe('consent', () => {
   test('[HAZ-12] consent "yes": no statement in the reply or on the review', async () => {
     bot = await startTestBot({ now: NOW });
     const card = await walkTo(bot, 'consent', FULL_CALL);
-    const next = lastCard(await bot.submit(press(card, nextTitle(card), FULL_CALL.consent!)));
+    const next = lastCard(await bot.submit(press(card, nextTitle(card), cardAnswers(card, FULL_CALL))));
+    expect(sectionOf(next)).toBe('relationship');
     expect(cardText(next)).not.toContain(SHARING);
     const review = cardText(await continueTo(next, 'review', FULL_CALL));
     expect(review).not.toContain(SHARING);
@@ -147,8 +162,8 @@ describe('pick up the phone', () => {
     );
     expect(text).toContain('About to be discharged: Mother, LRI ward 7, Friday');
     expect(text).toMatch(/Out of hours: Ask for their out-of-hours contact and give them yours\./);
-    expect(inputs(card)).toContain('safeguarding-referral.status');
-    expect(inputs(card)).toContain('hospital-discharge.status');
+    expect(inputs(card)).toContain('pickUpThePhone.safeguarding-referral.status');
+    expect(inputs(card)).toContain('pickUpThePhone.hospital-discharge.status');
   });
 });
 

@@ -56,7 +56,7 @@ describe('forget me', () => {
 
   test('keeps a call in progress, says so, and still forgets the profile', async () => {
     await submitOne();
-    await walkTo(bot, 'consent', FULL_CALL);
+    await walkTo(bot, 'relationship', FULL_CALL);
     const before = storedState(bot)!.current!;
     const card = lastCard(await bot.say('Forget me.'));
     const text = cardText(card);
@@ -69,7 +69,7 @@ describe('forget me', () => {
     expect(after.closed).toEqual([]);
     // the draft carries on
     const resumed = lastCard(await bot.say('resume'));
-    expect(sectionOf(resumed)).toBe('consent');
+    expect(sectionOf(resumed)).toBe('relationship');
   });
 
   test('with nothing remembered it says so and stores nothing', async () => {

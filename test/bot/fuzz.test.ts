@@ -33,7 +33,7 @@ beforeAll(async () => {
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
   bot = await startTestBot({ captureLogs: true });
-  await walkTo(bot, 'consent', FULL_CALL);
+  await walkTo(bot, 'relationship', FULL_CALL);
   before = storedState(bot);
   expect(before?.current?.answers.family?.infantName).toBe(FULL_CALL.family!.infantName);
   bot.logs.length = 0;
@@ -105,7 +105,9 @@ const sections = fc.constantFrom(
   'family',
   'consent',
   'relationship',
+  'services',
   'risk',
+  'pickUpThePhone',
   'pick-up-the-phone',
   'review',
   '../../etc/passwd',
@@ -131,10 +133,15 @@ function cardPayload(realDraftId: string, realStep: number) {
           ),
           section: fc.oneof(sections, junk),
           move: fc.oneof(fc.constantFrom('next', 'stay'), junk),
+          // card inputs are "section.field"; a plain field id (as older cards sent) is tried too
+          'family.infantName': userText,
+          'family.nhsNumber': fc.oneof(userText, fc.constantFrom('9434765919', '0000000000')),
+          'family.dateOfBirth': fc.oneof(fc.constantFrom('2026-02-30', '2026-05-10', '10/05/2026'), userText),
+          'consent.consent': fc.oneof(fc.constantFrom('yes', 'no'), junk),
+          'relationship.details': userText,
+          'risk.screenYes': fc.oneof(fc.constantFrom('domesticAbuse', 'domesticAbuse,__proto__'), junk),
+          'risk.domesticAbuse': fc.oneof(fc.constantFrom('yes', 'no'), junk),
           infantName: userText,
-          nhsNumber: fc.oneof(userText, fc.constantFrom('9434765919', '0000000000')),
-          dateOfBirth: fc.oneof(fc.constantFrom('2026-02-30', '2026-05-10', '10/05/2026'), userText),
-          consent: fc.oneof(fc.constantFrom('yes', 'no'), junk),
           recordId: fc.oneof(fc.uuid(), junk),
           version: fc.oneof(fc.integer({ min: -1, max: 5 }), junk),
           indication: fc.oneof(fc.constantFrom('eligible', 'not-eligible'), junk),

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { FULL_CALL } from '../fixtures/answers';
 import {
   type Card,
+  cardAnswers,
   cards,
   cardText,
   inputs,
@@ -28,8 +29,8 @@ afterEach(async () => {
   await bot.close();
 });
 
-const FAMILY = FULL_CALL.family!;
-const PARTIAL_FAMILY = { stage: 'born', infantName: 'Baby Half Typed', nhsNumber: '943 476 5918' };
+/** Typed on the family card (inputs are "section.field"): half done, and one answer not valid. */
+const PARTIAL_FAMILY = { 'family.infantName': 'Baby Half Typed', 'family.nhsNumber': '943 476 5918' };
 
 test('Back keeps what was typed on the card, valid or not, and shows it again on the way forward', async () => {
   const family = await walkTo(bot, 'family', FULL_CALL);
@@ -38,9 +39,11 @@ test('Back keeps what was typed on the card, valid or not, and shows it again on
   const again = lastCard(await bot.submit(press(back, 'Next')));
   expect(sectionOf(again)).toBe('family');
   expect(values(again)).toMatchObject(PARTIAL_FAMILY);
-  // not saved as answers: the section is still unsaved, and no errors are shown for a Back
+  // not saved as answers: the card is still unsaved, and no errors are shown for a Back
   expect(storedState(bot)!.current!.saved).toEqual(['referrer']);
-  expect(storedState(bot)!.current!.answers.family).toBeUndefined();
+  // (only the stage, asked on the first card, is saved of the family section)
+  expect(storedState(bot)!.current!.answers.family).toMatchObject({ stage: 'born' });
+  expect(storedState(bot)!.current!.answers.family?.infantName).toBeUndefined();
   expect(cardText(again)).not.toContain('Please check these answers:');
 });
 
@@ -50,7 +53,7 @@ test('Save always saves: a partly filled card is kept as typed, says how many an
   expect(inputs(family).filter((i) => i.isRequired === true)).toEqual([]);
   expect(cardText(family)).not.toContain('(required)'); // labels are inputs' labels, not TextBlocks
   const labels = inputs(family).map((i) => String((i as { label?: string }).label));
-  expect(labels).toContain('Address (required)');
+  expect(labels).toContain('Address and postcode (required)');
   expect(labels).toContain('Father or partner (where appropriate)');
 
   const saved = lastCard(await bot.submit(press(family, 'Save', PARTIAL_FAMILY)));
@@ -58,6 +61,7 @@ test('Save always saves: a partly filled card is kept as typed, says how many an
   expect(cardText(saved)).toMatch(/Saved — \d+ answers? still needed before Next/);
   expect(values(saved)).toMatchObject(PARTIAL_FAMILY);
   expect(storedState(bot)!.current!.saved).toEqual(['referrer']);
+  expect(storedState(bot)!.current!.answers.family?.infantName).toBeUndefined();
 
   await bot.restart();
   const resumed = lastCard(await bot.say('resume'));
@@ -70,59 +74,72 @@ test('Save always saves: a partly filled card is kept as typed, says how many an
   const text = cardText(checked);
   expect(text).toContain('Please check these answers:');
   expect(text).toContain('NHS number: this is not a valid NHS number');
-  expect(text).toMatch(/Address: this is required/);
+  expect(text).toMatch(/Address and postcode: this is required/);
   expect(values(checked)).toMatchObject(PARTIAL_FAMILY);
 
-  // put right, Next moves on, and the typed copy is gone once the section is saved valid
-  const next = lastCard(await bot.submit(press(checked, 'Next', FAMILY)));
-  expect(sectionOf(next)).toBe('consent');
+  // put right, Next moves on, and the typed copy is gone once the card is saved valid
+  const next = lastCard(await bot.submit(press(checked, 'Next', cardAnswers(checked, FULL_CALL))));
+  expect(sectionOf(next)).toBe('relationship');
   const stored = storedState(bot)!.current as unknown as { typed?: Record<string, unknown> };
   expect(stored.typed?.family).toBeUndefined();
 });
 
-test('Next after Back goes to the next section in order, not to the first unsaved one', async () => {
-  let card = await walkTo(bot, 'relationship', FULL_CALL);
+test('Next after Back goes to the next card in order, not to the first unsaved one', async () => {
+  let card = await walkTo(bot, 'services', FULL_CALL);
   card = lastCard(await bot.submit(press(card, 'Back')));
-  expect(sectionOf(card)).toBe('consent');
+  expect(sectionOf(card)).toBe('relationship');
   card = lastCard(await bot.submit(press(card, 'Back')));
   expect(sectionOf(card)).toBe('family');
   card = lastCard(await bot.submit(press(card, 'Next')));
-  expect(sectionOf(card)).toBe('consent');
-  card = lastCard(await bot.submit(press(card, 'Next')));
   expect(sectionOf(card)).toBe('relationship');
+  card = lastCard(await bot.submit(press(card, 'Next')));
+  expect(sectionOf(card)).toBe('services');
 });
 
 /** The Edit button of one section on the review card. */
 function editOf(card: Card, target: string): Record<string, unknown> {
-  const found = JSON.stringify(card).includes(`"target":"${target}"`);
-  if (!found) throw new Error(`no Edit for ${target}`);
-  return { ...press(card, 'Edit'), target };
+  // each section's button is "Edit <section title>" (issue 9)
+  const title = JSON.stringify(card).match(
+    new RegExp(
+      `"title":"(Edit [^"]+)","associatedInputs":"none","data":\\{"verb":"call.edit",[^}]*"target":"${target}"`,
+    ),
+  )?.[1];
+  if (!title) throw new Error(`no Edit for ${target}`);
+  return press(card, title);
 }
 
 test('Edit keeps what was typed; the review lists what is missing per section', async () => {
   let card = await walkTo(bot, 'review', FULL_CALL);
+  // Edit names a section; consent is asked on the family card
   card = lastCard(await bot.submit(editOf(card, 'consent')));
-  expect(sectionOf(card)).toBe('consent');
-  card = lastCard(await bot.submit(press(card, 'Save', { consent: '', notes: 'changed my mind' })));
-  expect(cardText(card)).toContain('Saved — 1 answer still needed before Next');
-  card = lastCard(await bot.submit(press(card, 'Back', { consent: '', notes: 'changed my mind' })));
   expect(sectionOf(card)).toBe('family');
-  // everything was saved before, so Next on any section is "Save and review"
+  const typed = { 'consent.consent': '', 'family.partnerName': 'changed my mind' };
+  card = lastCard(await bot.submit(press(card, 'Save', typed)));
+  expect(cardText(card)).toContain('Saved — 1 answer still needed before Next');
+  card = lastCard(await bot.submit(press(card, 'Back', typed)));
+  expect(sectionOf(card)).toBe('referrer');
+  // everything was saved before, so Next on any card is "Save and review"
   card = lastCard(await bot.submit(press(card, 'Save and review')));
   expect(sectionOf(card)).toBe('review');
   expect(cardText(card)).toContain('Not saved yet: what you typed is kept; Edit to finish it.');
   card = lastCard(await bot.submit(editOf(card, 'consent')));
-  expect(values(card)).toMatchObject({ notes: 'changed my mind' });
+  expect(values(card)).toMatchObject(typed);
   // the saved answers are still the valid ones
   expect(storedState(bot)!.current!.answers.consent).toMatchObject(FULL_CALL.consent!);
-  card = lastCard(await bot.submit(press(card, 'Save and review', FULL_CALL.consent!)));
+  expect(storedState(bot)!.current!.answers.family?.partnerName).toBe(FULL_CALL.family!.partnerName);
+  card = lastCard(await bot.submit(press(card, 'Save and review', cardAnswers(card, FULL_CALL))));
   expect(cardText(card)).not.toContain('Not saved yet');
 
-  // domestic abuse now "yes": a new pick-up-the-phone prompt applies, so that section lacks answers
+  // domestic abuse now ticked as there: a new pick-up-the-phone prompt applies, so that section lacks answers
   card = lastCard(await bot.submit(editOf(card, 'risk')));
+  expect(values(card)).toMatchObject({ 'risk.screenYes': 'mentalHealth', 'risk.screenRest': 'no' });
   card = lastCard(
-    await bot.submit(press(card, 'Save and review', { ...FULL_CALL.risk!, domesticAbuse: 'yes' })),
+    await bot.submit(press(card, 'Save and review', { screenYes: 'domesticAbuse,mentalHealth' })),
   );
+  expect(storedState(bot)!.current!.answers.risk).toMatchObject({
+    domesticAbuse: 'yes',
+    mentalHealth: 'yes',
+  });
   expect(sectionOf(card)).toBe('review');
   expect(cardText(card)).toMatch(/Still needed: \d+ answers?/);
 });
@@ -147,7 +164,15 @@ test('[HAZ-01] possible harm typed on a risk card with answers still missing ale
   expect(sectionOf(refused)).toBe('risk');
   expect(cardText(refused)).toContain('Please check these answers:');
   // completed and saved: the same alert, not another
-  const valid = await bot.submit(press(refused, 'Save', { ...FULL_CALL.risk!, harmToBaby: 'yes' }));
+  const valid = await bot.submit(
+    press(refused, 'Save', {
+      harmToBaby: 'yes',
+      harmToParent: 'no',
+      screenYes: 'mentalHealth',
+      screenRest: 'no',
+      level: 'low-to-moderate',
+    }),
+  );
   expect(storedState(bot)!.current!.saved).toContain('risk');
   expect(cards(valid).map(cardText).join('\n')).toContain('What you should do now');
   expect(bot.sql('SELECT id FROM draft_alerts')).toHaveLength(1);
@@ -155,14 +180,20 @@ test('[HAZ-01] possible harm typed on a risk card with answers still missing ale
 
 test('typed back to the saved answers and Back: the older typed copy does not come back', async () => {
   const family = await walkTo(bot, 'consent', FULL_CALL);
-  let card = lastCard(await bot.submit(press(family, 'Save', { consent: '', notes: 'half' })));
-  card = lastCard(await bot.submit(press(card, 'Next', FULL_CALL.consent!)));
+  const saved = { 'consent.consent': 'yes', 'family.partnerName': FULL_CALL.family!.partnerName };
+  let card = lastCard(
+    await bot.submit(press(family, 'Save', { 'consent.consent': '', 'family.partnerName': 'half' })),
+  );
+  card = lastCard(await bot.submit(press(card, 'Next', cardAnswers(card, FULL_CALL))));
   expect(sectionOf(card)).toBe('relationship');
   card = lastCard(await bot.submit(press(card, 'Back')));
-  expect(values(card)).toMatchObject(FULL_CALL.consent!);
-  card = lastCard(await bot.submit(press(card, 'Save', { consent: '', notes: 'half again' })));
-  card = lastCard(await bot.submit(press(card, 'Back', FULL_CALL.consent!)));
+  expect(values(card)).toMatchObject(saved);
+  card = lastCard(
+    await bot.submit(press(card, 'Save', { 'consent.consent': '', 'family.partnerName': 'half again' })),
+  );
+  card = lastCard(await bot.submit(press(card, 'Back', cardAnswers(card, FULL_CALL))));
+  expect(sectionOf(card)).toBe('referrer');
   card = lastCard(await bot.submit(press(card, 'Next')));
-  expect(sectionOf(card)).toBe('consent');
-  expect(values(card)).toMatchObject(FULL_CALL.consent!);
+  expect(sectionOf(card)).toBe('family');
+  expect(values(card)).toMatchObject(saved);
 });

@@ -26,10 +26,11 @@ const FIVE_PROMPTS: Record<string, Record<string, string>> = {
   services: {
     ...FULL_CALL.services!,
     socialCare: 'child-in-need',
+    statutoryCollaboration: 'yes',
     outOfArea: 'yes',
     outOfAreaDetails: 'Midwife, Other Trust',
   },
-  risk: { ...FULL_CALL.risk!, domesticAbuse: 'yes', substanceMisuse: 'past' },
+  risk: { ...FULL_CALL.risk!, domesticAbuse: 'yes', substanceMisuse: 'active' },
 };
 
 const answer = (id: string, status = 'not-needed') => ({
@@ -40,7 +41,7 @@ const answer = (id: string, status = 'not-needed') => ({
 const promptIds = (card: ReturnType<typeof lastCard>) =>
   inputs(card)
     .filter((i) => i.id.endsWith('.status'))
-    .map((i) => i.id.replace('.status', ''));
+    .map((i) => i.id.replace(/^pickUpThePhone\./, '').replace('.status', ''));
 
 test('many prompts come three to a card, with Back and Next between the pages', async () => {
   let card = await walkTo(bot, 'pickUpThePhone', FIVE_PROMPTS);
@@ -51,9 +52,7 @@ test('many prompts come three to a card, with Back and Next between the pages', 
     await bot.submit(
       press(card, 'Next', {
         ...answer('open-to-social-care', 'phoned'),
-        'open-to-social-care.name': 'Jo Social',
-        'open-to-social-care.organisation': 'Children’s Social Care',
-        'open-to-social-care.number': '0116 555 0000',
+        'open-to-social-care.notes': 'Jo Social, Children’s Social Care, 0116 555 0000',
         ...answer('substance-misuse'),
         ...answer('domestic-abuse', 'could-not-reach'),
       }),
@@ -66,21 +65,23 @@ test('many prompts come three to a card, with Back and Next between the pages', 
 
   // back to the first page: what was recorded there is still there
   card = lastCard(await bot.submit(press(card, 'Back')));
-  expect(inputs(card).find((i) => i.id === 'open-to-social-care.name')?.value).toBe('Jo Social');
+  expect(inputs(card).find((i) => i.id === 'pickUpThePhone.open-to-social-care.notes')?.value).toBe(
+    'Jo Social, Children’s Social Care, 0116 555 0000',
+  );
   card = lastCard(await bot.submit(press(card, 'Next')));
 
   // the last page's errors are its own; fixing them moves on to the referral
   card = lastCard(await bot.submit(press(card, 'Next', { 'mental-health.status': 'phoned' })));
-  expect(cardText(card)).toContain('you phoned, so give who you spoke to');
+  expect(cardText(card)).toContain(
+    'Parental mental health: say who you spoke to and the outcome, why it was not needed, or what you tried.',
+  );
   expect(promptIds(card)).toEqual(['mental-health', 'out-of-area']);
   card = lastCard(
     await bot.submit(
       press(card, 'Next', {
         ...answer('mental-health'),
         ...answer('out-of-area', 'phoned'),
-        'out-of-area.name': 'Mo Midwife',
-        'out-of-area.organisation': 'Other Trust',
-        'out-of-area.number': '0300 000 0000',
+        'out-of-area.notes': 'Mo Midwife, Other Trust, 0300 000 0000',
       }),
     ),
   );
@@ -93,12 +94,15 @@ test('many prompts come three to a card, with Back and Next between the pages', 
   );
 
   card = lastCard(await bot.submit(press(card, 'Save and review', FULL_CALL.referral)));
-  const summary = cardText(cards(await bot.submit(press(card, 'Submit the duty call')))[1]);
+  // one confirmation card: the summary is on it, behind Show
+  const summary = cards(await bot.submit(press(card, 'Submit the duty call')))
+    .map(cardText)
+    .join('\n');
   expect(summary).toContain(
-    'Child open to children’s social care: Phoned (Jo Social, Children’s Social Care, 0116 555 0000)',
+    'Child open to children’s social care: Phoned - Jo Social, Children’s Social Care, 0116 555 0000',
   );
-  expect(summary).toContain('Domestic abuse: Could not reach');
+  expect(summary).toContain('Domestic abuse: Could not reach - notes for domestic-abuse');
   expect(summary).toContain(
-    'Out-of-area professionals involved: Phoned (Mo Midwife, Other Trust, 0300 000 0000)',
+    'Out-of-area professionals involved: Phoned - Mo Midwife, Other Trust, 0300 000 0000',
   );
 });

@@ -8,7 +8,17 @@
  */
 import { afterEach, expect, test } from 'vitest';
 import { FULL_CALL } from '../fixtures/answers';
-import { type Card, cards, cardText, lastCard, press, sectionOf, type TestBot, walkTo } from '../helpers/bot';
+import {
+  type Card,
+  cardAnswers,
+  cards,
+  cardText,
+  lastCard,
+  press,
+  sectionOf,
+  type TestBot,
+  walkTo,
+} from '../helpers/bot';
 import { channelOf, conversationOf, type Posted } from '../helpers/connector';
 import {
   ADMIN_CHANNEL,
@@ -44,11 +54,10 @@ const HARM_BABY = { harmToBaby: 'yes' };
 const PHONED = Object.fromEntries(
   ['safeguarding-referral', 'open-to-social-care', 'domestic-abuse', 'mental-health'].flatMap((id) => [
     [`${id}.status`, 'phoned'],
-    [`${id}.name`, 'Alex Front'],
-    [`${id}.role`, 'Social worker'],
-    [`${id}.organisation`, 'Testshire Children’s Front Door'],
-    [`${id}.number`, '0116 454 1004'],
-    [`${id}.notes`, 'Shared the concern today.'],
+    [
+      `${id}.notes`,
+      'Alex Front, social worker, Testshire Children’s Front Door, 0116 454 1004. Shared the concern today.',
+    ],
   ]),
 );
 const withRisk = (risk: Record<string, string>) => ({
@@ -57,10 +66,20 @@ const withRisk = (risk: Record<string, string>) => ({
   pickUpThePhone: { ...FULL_CALL.pickUpThePhone!, ...PHONED },
 });
 
+/** The fixture's risk answers as the compact risk card asks them, with these answers to possible harm. */
+const riskCard = (harm: Record<string, string> = {}) => ({
+  harmToBaby: 'no',
+  harmToParent: 'no',
+  screenYes: 'mentalHealth',
+  screenRest: 'no',
+  level: 'low-to-moderate',
+  ...harm,
+});
+
 /** Walks to the risk card and saves it with these answers; returns the reply. */
 async function saveRisk(risk: Record<string, string>, button = 'Next', user: string = USERS.referrer) {
   const card = await walkTo(bot, 'risk', FULL_CALL, { user });
-  return bot.submit(press(card, button, { ...FULL_CALL.risk!, ...risk }), user);
+  return bot.submit(press(card, button, riskCard(risk)), user);
 }
 
 /** Carries on from wherever the draft is to the review and submits it. */
@@ -71,7 +90,7 @@ async function carryOnAndSubmit(
   let card = lastCard(await bot.say('resume', user));
   for (let i = 0; i < 20 && sectionOf(card) !== 'review'; i++) {
     const title = card.actions?.some((a) => a.title === 'Save and review') ? 'Save and review' : 'Next';
-    card = lastCard(await bot.submit(press(card, title, answers[sectionOf(card)] ?? {}), user));
+    card = lastCard(await bot.submit(press(card, title, cardAnswers(card, answers)), user));
   }
   expect(sectionOf(card)).toBe('review');
   return bot.submit(press(card, 'Submit the duty call'), user);
@@ -167,12 +186,12 @@ test('[HAZ-01] possible harm to a parent "not known" alerts the leads too; savin
   expect(cardText(card)).toContain('Possible harm to a parent: not known');
   // Save again, then Next, then Back and Next: the same answers, the same alert
   let risk = lastCard(
-    await bot.submit(press(lastCard(replies), 'Save', { ...FULL_CALL.risk!, harmToParent: 'not-known' })),
+    await bot.submit(press(lastCard(replies), 'Save', riskCard({ harmToParent: 'not-known' }))),
   );
-  risk = lastCard(await bot.submit(press(risk, 'Next', { ...FULL_CALL.risk!, harmToParent: 'not-known' })));
+  risk = lastCard(await bot.submit(press(risk, 'Next', riskCard({ harmToParent: 'not-known' }))));
   risk = lastCard(await bot.submit(press(risk, 'Back')));
   expect(sectionOf(risk)).toBe('risk');
-  const again = await bot.submit(press(risk, 'Next', { ...FULL_CALL.risk!, harmToParent: 'yes' }));
+  const again = await bot.submit(press(risk, 'Next', riskCard({ harmToParent: 'yes' })));
   // a lead may have it already: the reply says where it is, not "being alerted" a second time
   expect(cardText(cards(again)[0])).toMatch(/safeguarding leads were alerted at 10:00 on 23 November 2026/);
   await new Promise((r) => setTimeout(r, 300));
@@ -229,7 +248,7 @@ test('[HAZ-01] an answer changed to "no" after the alert does not cancel it: the
   await start();
   const first = await saveRisk(HARM_BABY, 'Save');
   const alert = await inProgressAlert();
-  const reply = await bot.submit(press(lastCard(first), 'Save', { ...FULL_CALL.risk! }));
+  const reply = await bot.submit(press(lastCard(first), 'Save', riskCard()));
   expect(cardText(lastCard(reply))).toContain('I have told them your answers changed');
   const note = await bot.connector.waitFor((p) => p.accepted && conversationOf(p) === alert.conversationId);
   expect(textOf(note)).toContain('now both answered “no”');

@@ -9,6 +9,7 @@ import {
   type Card,
   cards,
   cardText,
+  inputs,
   lastCard,
   press,
   sectionOf,
@@ -31,10 +32,7 @@ const ENV = {
 const PHONED = Object.fromEntries(
   ['safeguarding-referral', 'open-to-social-care', 'domestic-abuse'].flatMap((id) => [
     [`${id}.status`, 'phoned'],
-    [`${id}.name`, 'Alex Front'],
-    [`${id}.organisation`, 'Testshire Children’s Front Door'],
-    [`${id}.number`, '0116 454 1004'],
-    [`${id}.notes`, 'Shared the concern today.'],
+    [`${id}.notes`, 'Alex Front, Testshire Children’s Front Door, 0116 454 1004. Shared the concern today.'],
   ]),
 );
 const PHONE = { ...FULL_CALL.pickUpThePhone!, ...PHONED };
@@ -45,10 +43,20 @@ const withRisk = (risk: Record<string, string>) => ({
   pickUpThePhone: PHONE,
 });
 
-/** Answers everything up to the risk card and presses `button` on it with these risk answers. */
+/**
+ * Answers everything up to the risk card and presses `button` on it with these answers to possible harm,
+ * the rest as the compact risk card asks them (the fixture's: mental health there, the others no).
+ */
 async function saveRisk(bot: TestBot, user: string, risk: Record<string, string>, button = 'Next') {
   const card = await walkTo(bot, 'risk', FULL_CALL, { user });
-  return bot.submit(press(card, button, { ...FULL_CALL.risk!, ...risk }), user);
+  const compact = {
+    harmToBaby: 'no',
+    harmToParent: 'no',
+    screenYes: 'mentalHealth',
+    screenRest: 'no',
+    level: 'low-to-moderate',
+  };
+  return bot.submit(press(card, button, { ...compact, ...risk }), user);
 }
 
 const CONTRADICTORY = {
@@ -135,7 +143,15 @@ describe('in the referrer’s chat', () => {
       .find((t) => t.includes('duty call summary'))!;
     expect(summary).toContain('What you should do now');
     expect(summary).toContain('What the IMH service will do');
-    const plain = replies.map((r) => r.text ?? '').join('\n');
+    // the record text to copy: in the card's copy box, or in messages after it
+    const plain = [
+      ...replies.map((r) => r.text ?? ''),
+      ...cards(replies).flatMap((c) =>
+        inputs(c)
+          .filter((i) => i.id === 'recordText')
+          .map((i) => String(i.value ?? '')),
+      ),
+    ].join('\n');
     expect(plain).toContain('WHAT YOU SHOULD DO NOW');
     expect(plain).toContain('WHAT THE IMH SERVICE WILL DO');
   });

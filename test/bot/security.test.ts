@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { FULL_CALL } from '../fixtures/answers';
 import {
+  cardAnswers,
   cards,
   cardText,
   lastCard,
@@ -185,23 +186,23 @@ describe('logs', () => {
     let card = await walkTo(bot, 'family', FULL_CALL);
     // a failed check, a save, a stale card, status, resume and a restart on the way
     card = lastCard(
-      await bot.submit(press(card, 'Next', { ...FULL_CALL.family!, nhsNumber: '943 476 5918' })),
+      await bot.submit(press(card, 'Next', { ...cardAnswers(card, FULL_CALL), nhsNumber: '943 476 5918' })),
     );
-    card = lastCard(await bot.submit(press(card, 'Save', FULL_CALL.family!)));
-    await bot.submit(press(card, 'Save', FULL_CALL.family!));
+    expect(cardText(card)).toContain('NHS number: this is not a valid NHS number');
+    card = lastCard(await bot.submit(press(card, 'Save', cardAnswers(card, FULL_CALL))));
+    await bot.submit(press(card, 'Save', cardAnswers(card, FULL_CALL)));
     await bot.say('status');
     await bot.restart();
     card = lastCard(await bot.say('resume'));
     await bot.say(`what is ${FULL_CALL.family!.caregiverName}?`);
     for (let i = 0; i < 12 && sectionOf(card) !== 'review'; i++) {
-      const section = sectionOf(card);
-      card = lastCard(await bot.submit(press(card, nextTitle(card), FULL_CALL[section] ?? {})));
+      card = lastCard(await bot.submit(press(card, nextTitle(card), cardAnswers(card, FULL_CALL))));
     }
     const replies = await bot.submit(press(card, 'Submit the duty call'));
     expect(cardText(cards(replies)[0])).toContain('Duty call submitted');
 
     const logged = [...bot.logs, ...printed].join('\n');
-    expect(bot.logs.length).toBeGreaterThan(20);
+    expect(bot.logs.length).toBeGreaterThan(15); // (7 cards, not 12, since issue 9)
     expect(logged).toContain('"event":"call-submitted"');
     const secrets = [
       ...Object.values(FULL_CALL).flatMap((section) =>
@@ -215,7 +216,8 @@ describe('logs', () => {
       'Ada',
       'hannah.visitor',
     ];
-    expect(secrets.length).toBeGreaterThan(30);
+    // (the call asks fewer free-text questions since issue 9; the phone prompt's notes hold who was called)
+    expect(secrets.length).toBeGreaterThan(20);
     for (const s of secrets) expect(logged, `the log contains "${s}"`).not.toContain(s);
   });
 });

@@ -37,7 +37,7 @@ function phoneInput(card: Card): Record<string, unknown> {
     }
     if (!n || typeof n !== 'object') return;
     const o = n as Record<string, unknown>;
-    if (o.id === 'phone' && o.type === 'Input.Text') found = o;
+    if (o.id === 'referrer.phone' && o.type === 'Input.Text') found = o;
     for (const v of Object.values(o)) walk(v);
   };
   walk(card.body);
@@ -47,8 +47,9 @@ function phoneInput(card: Card): Record<string, unknown> {
 
 test('the date of birth is read back in words with the age on the next card and on the review', async () => {
   const answers = withFamily({ dateOfBirth: '2026-05-03' });
-  const consent = await walkTo(bot, 'consent', answers);
-  expect(cardText(consent)).toContain('3 May 2026: 6 months old today');
+  // the card after the family card (where the date is asked)
+  const next = await walkTo(bot, 'relationship', answers);
+  expect(cardText(next)).toContain('3 May 2026: 6 months old today');
   const review = await walkTo(bot, 'review', answers, { user: 'user-2' });
   expect(cardText(review)).toContain('3 May 2026: 6 months old today');
   expect(cardText(review)).not.toContain('2026-05-03');
@@ -61,8 +62,8 @@ test('an expected date of delivery is read back as antenatal', async () => {
     dateOfBirth: '',
     expectedDate: '2027-01-14',
   });
-  const consent = await walkTo(bot, 'consent', answers);
-  expect(cardText(consent)).toContain('due 14 January 2027: antenatal');
+  const next = await walkTo(bot, 'relationship', answers);
+  expect(cardText(next)).toContain('due 14 January 2027: antenatal');
 });
 
 test('the review shows the NHS number spaced 3-3-4', async () => {
@@ -80,21 +81,26 @@ test('a telephone number with an extension is accepted, by the card and by the b
     expect(typed.length).toBeLessThanOrEqual(Number(input.maxLength));
   }
   const next = lastCard(
-    await bot.submit(press(first, 'Next', { ...FULL_CALL.referrer!, phone: '0116 555 0101 ext 234' })),
+    await bot.submit(
+      press(first, 'Next', { ...FULL_CALL.referrer!, stage: 'born', phone: '0116 555 0101 ext 234' }),
+    ),
   );
   expect(cardText(next)).not.toContain('Please check these answers');
   expect(cardText(next)).toContain('The infant and family');
 });
 
 test('the family card says when a field is needed, and asks naturally whether the baby is born', async () => {
-  const family = await walkTo(bot, 'family', FULL_CALL);
+  // whether the baby is born is asked on the first card, so the family card asks only what applies
+  const first = lastCard(await bot.say('start'));
+  const again = lastCard(await bot.submit(press(first, 'Next', { ...FULL_CALL.referrer!, stage: '' })));
+  const text = cardText(again);
+  expect(text).toContain('Is the baby born? Choose yes, or no for an antenatal referral.');
+  expect(text).not.toContain('Is the baby born?: this is required');
+  const family = lastCard(await bot.submit(press(again, 'Next', { ...FULL_CALL.referrer!, stage: 'born' })));
   const labels = JSON.stringify(family.body);
   expect(labels).not.toContain('(if born)');
-  expect(labels).toContain('Infant’s date of birth (required once born)');
-  const again = lastCard(await bot.submit(press(family, 'Next', { ...FULL_CALL.family!, stage: '' })));
-  const text = cardText(again);
-  expect(text).toContain('Please say whether the baby is born');
-  expect(text).not.toContain('Is the baby born?: this is required');
+  expect(labels).toContain('Infant’s date of birth (required)');
+  expect(labels).not.toContain('Expected date of delivery');
 });
 
 test('the advice call ends saying how the advice comes back; a call with no duty channel set says it waits', async () => {

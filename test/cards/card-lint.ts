@@ -91,6 +91,15 @@ const executeAction = z.strictObject({
   data: z.record(z.string(), z.unknown()),
 });
 
+/** Shows or hides elements on the card itself (Show/Hide): nothing is sent to the bot. */
+const toggleAction = z.strictObject({
+  type: z.literal('Action.ToggleVisibility'),
+  id: z.string().min(1).optional(),
+  title: visibleText,
+  style: ci('default', 'positive', 'destructive').optional(),
+  targetElements: z.array(z.string().min(1)).min(1),
+});
+
 const textRun = z.strictObject({
   type: z.literal('TextRun'),
   text: visibleText,
@@ -151,7 +160,11 @@ const element: z.ZodType<any> = z.lazy(() =>
         .min(1),
     }),
     z.strictObject({ type: z.literal('FactSet'), ...elementCommon, facts: z.array(fact).min(1) }),
-    z.strictObject({ type: z.literal('ActionSet'), ...elementCommon, actions: z.array(submitAction).min(1) }),
+    z.strictObject({
+      type: z.literal('ActionSet'),
+      ...elementCommon,
+      actions: z.array(z.union([submitAction, toggleAction])).min(1),
+    }),
     z.strictObject({
       type: z.literal('Input.Text'),
       ...inputCommon,
@@ -316,6 +329,20 @@ export function brokenText(card: Card): Found[] {
   );
 }
 
+/** Element ids used twice, and Show/Hide targets that are not on the card. */
+export function idProblems(card: Card): string[] {
+  const ids = elements(card)
+    .map((e) => e.id)
+    .filter((id): id is string => typeof id === 'string');
+  const twice = ids.filter((id, i) => ids.indexOf(id) !== i).map((id) => `id ${id} used twice`);
+  const missing = elements(card)
+    .filter((e) => e.type === 'Action.ToggleVisibility')
+    .flatMap((e) => e.targetElements as string[])
+    .filter((t) => !ids.includes(t))
+    .map((t) => `Show/Hide target ${t} is not on the card`);
+  return [...new Set(twice), ...missing];
+}
+
 /** Everything a card must satisfy, as one list (empty means good) so a failure shows it all at once. */
 export function cardProblems(card: Card, userText: readonly string[] = []): string[] {
   return [
@@ -323,6 +350,7 @@ export function cardProblems(card: Card, userText: readonly string[] = []): stri
     ...schemaProblems(card).map((p) => `schema ${p}`),
     ...unexpanded(card, userText).map((f) => `unexpanded template at ${f.path}: ${f.value.slice(0, 80)}`),
     ...inputProblems(card),
+    ...idProblems(card),
     ...brokenText(card).map((f) => `half an emoji at ${f.path}`),
   ];
 }

@@ -4,14 +4,16 @@
  * field, the review (with and without errors), the summary and the draft referral.
  */
 import type { CardName } from '../../src/bot/cards';
+import { confirmationCard } from '../../src/bot/views/confirmation-view';
 import { documentCard } from '../../src/bot/views/document-view';
 import { reviewCard } from '../../src/bot/views/review-view';
 import { sectionCard } from '../../src/bot/views/section-view';
 import type { ServiceProfile } from '../../src/domain/checklist';
-import { type Draft, goTo, pageCount, pageOf, sectionsOf } from '../../src/domain/draft';
+import { type Draft, goTo, pageCount, pageOf } from '../../src/domain/draft';
+import { inputId, pagesOf, partsOf } from '../../src/domain/pages';
 import { type PhonePrompt, phonePrompts } from '../../src/domain/pick-up-the-phone';
 import { referralDoc } from '../../src/domain/referral';
-import { asSubmitted, sectionFields } from '../../src/domain/section-validation';
+import { askedFields, pageValues } from '../../src/domain/section-validation';
 import { summaryDoc } from '../../src/domain/summary';
 import type { Card } from './card-lint';
 import { NOW, submitted, TODAY } from './scenarios';
@@ -33,7 +35,7 @@ export function errorForEveryField(fields: readonly { id: string; label: string 
 }
 
 /**
- * The section card as saved, and as re-shown after a failed save with an error on every field.
+ * Each card of the call as saved, and as re-shown after a failed save with an error on every input.
  * Pick up the phone is shown a page of prompts at a time, as the bot shows it, unless `only` names prompts.
  */
 export function sectionCards(
@@ -42,17 +44,22 @@ export function sectionCards(
   only?: readonly PhonePrompt[],
 ): BuiltCard[] {
   const all = phonePrompts(draft.answers);
-  return sectionsOf(draft, profile).flatMap((section) => {
+  return pagesOf(draft.kind).flatMap((p) => {
     const pages =
-      section.id !== 'pickUpThePhone' || only
+      p.id !== 'pickUpThePhone' || only
         ? [{ page: 0, prompts: only ?? all }]
         : Array.from({ length: pageCount(all.length) }, (_, page) => ({ page, prompts: pageOf(all, page) }));
     return pages.flatMap(({ page, prompts }) => {
-      const at = goTo(draft, section.id, NOW, page);
-      const fields = sectionFields(section, { prompts });
-      const typed = asSubmitted(draft.answers[section.id]);
-      const name = pages.length > 1 ? `section ${section.id} page ${page + 1}` : `section ${section.id}`;
-      const common = { draft: at, section, prompts, anyPrompts: all.length > 0, today: TODAY };
+      const at = goTo(draft, p.id, NOW, page);
+      const fields = partsOf(p, draft.kind, profile).flatMap(({ part, section }) =>
+        askedFields(section, part, draft.answers, prompts).map((f) => ({
+          id: inputId(section.id, f.id),
+          label: f.label,
+        })),
+      );
+      const typed = pageValues(p, { answers: draft.answers, kind: draft.kind, profile });
+      const name = pages.length > 1 ? `section ${p.id} page ${page + 1}` : `section ${p.id}`;
+      const common = { draft: at, page: p, prompts, anyPrompts: all.length > 0, today: TODAY };
       return [
         {
           label: `${name}, saved`,
@@ -86,7 +93,7 @@ export function reviewCards(draft: Draft, profile: ServiceProfile): BuiltCard[] 
       template: 'review',
       card: reviewCard(review, profile, [
         'Pick up the phone: a new prompt applies since you saved this section; please record what happened.',
-        'Infant’s date of birth (required once born): this is more than 18 years ago; please check it.',
+        'Date of birth: this is more than 18 years ago; please check it.',
       ]),
     },
   ];
@@ -110,7 +117,26 @@ export function documentCards(draft: Draft, profile: ServiceProfile): BuiltCard[
   ];
 }
 
+/** The referrer's one card after Submit, with no channels set and with both set and an alert raised. */
+export function confirmationCards(draft: Draft, profile: ServiceProfile): BuiltCard[] {
+  const call = submitted(draft, profile);
+  const docs = { call, profile, summary: summaryDoc(call, profile), referral: referralDoc(call, profile) };
+  return [
+    { dutyChannel: false, alert: undefined },
+    { dutyChannel: true, alert: { raisedDuringCall: true, channel: true } },
+  ].map((o, i) => ({
+    label: `confirmation ${i + 1}`,
+    template: 'confirmation' as const,
+    card: confirmationCard({ ...docs, ...o, referralReminderDays: 7 }).card,
+  }));
+}
+
 /** Every card of a call that has reached the review. */
 export function callCards(draft: Draft, profile: ServiceProfile): BuiltCard[] {
-  return [...sectionCards(draft, profile), ...reviewCards(draft, profile), ...documentCards(draft, profile)];
+  return [
+    ...sectionCards(draft, profile),
+    ...reviewCards(draft, profile),
+    ...documentCards(draft, profile),
+    ...confirmationCards(draft, profile),
+  ];
 }

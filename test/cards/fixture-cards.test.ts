@@ -17,10 +17,12 @@ import {
   welcomeCard,
 } from '../../src/bot/views/notice-view';
 import { sectionCard } from '../../src/bot/views/section-view';
-import { type Draft, progress, sectionsOf } from '../../src/domain/draft';
+import { SCREENING_LIST } from '../../src/domain/checklist';
+import { type Draft, progress } from '../../src/domain/draft';
 import { GLOSSARY } from '../../src/domain/glossary';
+import { pagesOf } from '../../src/domain/pages';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
-import { validateSection } from '../../src/domain/section-validation';
+import { validatePage } from '../../src/domain/section-validation';
 import { type Card, cardJsonBytes, cardProblems, elements, inputs } from './card-lint';
 import { type BuiltCard, callCards } from './catalogue';
 import { buildDraft, FIXTURE_ANSWERS, KINDS, TEST_PROFILE, TODAY } from './scenarios';
@@ -33,50 +35,58 @@ function expectGood(card: Card): void {
 
 const PREFILL = { name: 'Hannah Visitor', email: 'hannah.visitor@nhs.net' };
 
-/** The card a referrer first sees for each section: the draft walked up to it with the fixture answers. */
+/** The card a referrer first sees for each page: the draft walked up to it with the fixture answers. */
 function freshCards(kind: (typeof KINDS)[number]): BuiltCard[] {
-  const full = buildDraft(kind, FIXTURE_ANSWERS[kind], TEST_PROFILE);
-  return sectionsOf(full, TEST_PROFILE).map((section) => {
+  return pagesOf(kind).map((page) => {
     const draft = buildDraft(kind, FIXTURE_ANSWERS[kind], TEST_PROFILE, {
-      stopAt: section.id,
+      stopAt: page.parts.find((p) => !p.only)!.section,
       prefill: PREFILL,
     });
+    expect(draft.at).toBe(page.id);
     return {
-      label: `section ${section.id}, first shown`,
+      label: `section ${page.id}, first shown`,
       template: 'section' as const,
-      card: sectionCard({ draft, section, prompts: phonePrompts(draft.answers), today: TODAY }, TEST_PROFILE),
+      card: sectionCard({ draft, page, prompts: phonePrompts(draft.answers), today: TODAY }, TEST_PROFILE),
     };
   });
 }
 
-/** Each section sent back after saving it empty: validation's real errors, what was typed (nothing). */
+/** Each page sent back after saving it empty: validation's real errors, what was typed (nothing). */
 function emptySaveCards(draft: Draft): BuiltCard[] {
   const prompts = phonePrompts(draft.answers);
-  return sectionsOf(draft, TEST_PROFILE).map((section) => {
-    const result = validateSection(
-      section,
+  return pagesOf(draft.kind).map((page) => {
+    const result = validatePage(
+      page,
       { verb: 'call.save' },
-      { today: TODAY, prompts, answers: draft.answers },
+      { today: TODAY, prompts, answers: draft.answers, kind: draft.kind, profile: TEST_PROFILE },
     );
     const failed = result.ok ? { errors: {}, values: {} } : result;
     return {
-      label: `section ${section.id}, saved empty`,
+      label: `section ${page.id}, saved empty`,
       template: 'section' as const,
       card: sectionCard(
-        { draft, section, prompts, today: TODAY, typed: failed.values, errors: failed.errors },
+        { draft, page, prompts, today: TODAY, typed: failed.values, errors: failed.errors },
         TEST_PROFILE,
       ),
     };
   });
 }
 
+/** The compact risk card's answers for the fixtures' screening (one question "yes" in the full call). */
+const RISK_CARD: Record<(typeof KINDS)[number], Record<string, string>> = {
+  full: { screenYes: 'mentalHealth', screenRest: 'no' },
+  advice: { screenYes: '', screenRest: 'no' },
+};
+const SCREENING = new Set<string>(SCREENING_LIST.map((q) => q.value));
+
 describe.each(KINDS)('the fixture %s call', (kind) => {
   const draft = buildDraft(kind, FIXTURE_ANSWERS[kind], TEST_PROFILE);
   const cards = [...freshCards(kind), ...emptySaveCards(draft), ...callCards(draft, TEST_PROFILE)];
 
-  test('builds a card for every section, the review, the summary and (full calls) the referral', () => {
-    const sections = sectionsOf(draft, TEST_PROFILE).length;
-    expect(cards.filter((c) => c.template === 'section')).toHaveLength(sections * 4);
+  test('builds a card for every page, the review, the summary and (full calls) the referral', () => {
+    const pages = pagesOf(kind).length;
+    expect(pages).toBe(kind === 'full' ? 7 : 4);
+    expect(cards.filter((c) => c.template === 'section')).toHaveLength(pages * 4);
     expect(cards.filter((c) => c.template === 'review')).toHaveLength(2);
     expect(cards.filter((c) => c.template === 'document')).toHaveLength(kind === 'full' ? 2 : 1);
   });
@@ -85,15 +95,25 @@ describe.each(KINDS)('the fixture %s call', (kind) => {
     expectGood(c.card);
   });
 
-  test('the section cards show what was saved in their inputs', () => {
+  test('the cards show what was saved in their inputs, each once, keyed "section.field"', () => {
+    const all = cards
+      .filter((c) => c.template === 'section' && c.label.endsWith(', saved'))
+      .flatMap((c) => inputs(c.card));
+    const ids = all.map((i) => i.id);
+    expect(new Set(ids).size, 'no input is asked on two cards').toBe(ids.length);
+    const shown = Object.fromEntries(all.map((i) => [i.id, i.value]));
+    let checked = 0;
     for (const [section, answers] of Object.entries(FIXTURE_ANSWERS[kind])) {
-      const card = cards.find((c) => c.label === `section ${section}, saved`)!.card;
-      const shown = Object.fromEntries(inputs(card).map((i) => [i.id, i.value]));
       for (const [id, value] of Object.entries(answers)) {
-        if (section === 'family' && (id === 'nhsNumber' || id === 'postcode')) continue; // stored normalised
-        expect.soft(shown[id], `${section}.${id}`).toBe(value);
+        if (section === 'family' && id === 'nhsNumber') continue; // stored normalised
+        if (section === 'risk' && SCREENING.has(id)) continue; // asked as one list: below
+        expect.soft(shown[`${section}.${id}`], `${section}.${id}`).toBe(value);
+        checked++;
       }
     }
+    expect(checked).toBeGreaterThan(kind === 'full' ? 30 : 10);
+    for (const [id, value] of Object.entries(RISK_CARD[kind])) expect(shown[`risk.${id}`], id).toBe(value);
+    for (const q of SCREENING) expect(shown).not.toHaveProperty(`risk.${q}`);
   });
 
   test('an empty save shows the errors, and every required input keeps its error message', () => {
@@ -125,9 +145,9 @@ test('pick up the phone with no prompt that applies says so', () => {
       stopAt: 'pickUpThePhone',
     },
   );
-  const section = sectionsOf(draft, TEST_PROFILE).find((s) => s.id === 'pickUpThePhone')!;
+  const page = pagesOf('full').find((p) => p.id === 'pickUpThePhone')!;
   expect(phonePrompts(draft.answers)).toEqual([]);
-  const card = sectionCard({ draft, section, prompts: [], today: TODAY }, TEST_PROFILE);
+  const card = sectionCard({ draft, page, prompts: [], today: TODAY }, TEST_PROFILE);
   expectGood(card);
   expect(inputs(card)).toEqual([]);
   expect(JSON.stringify(card)).toContain('No information-sharing prompt applies');

@@ -8,6 +8,7 @@ import { MAX_CARD_BYTES } from '../../src/bot/cards';
 import { documentCard } from '../../src/bot/views/document-view';
 import { reviewCard } from '../../src/bot/views/review-view';
 import { riskNoticeCard } from '../../src/bot/views/risk-notice-view';
+import { SCREENING_LIST } from '../../src/domain/checklist';
 import { contradictions } from '../../src/domain/contradictions';
 import { goTo } from '../../src/domain/draft';
 import { summaryDoc } from '../../src/domain/summary';
@@ -37,7 +38,11 @@ const contradictory =
     if (section.id === 'risk') {
       raw.harmToBaby = 'no';
       raw.harmToParent = 'not-known';
-      raw.domesticAbuse = 'no';
+      // the compact card: domestic abuse not ticked, and the unticked ones are "no"
+      raw.screenYes = SCREENING_LIST.map((q) => q.value)
+        .filter((q) => q !== 'domesticAbuse')
+        .join(',');
+      raw.screenRest = 'no';
     }
     return raw;
   };
@@ -52,7 +57,12 @@ describe.each(FILL_NAMES)('a worst-case call with contradictions and harm not kn
   const draft = buildDraft('full', contradictory(FILLS[name]), WORST_PROFILE);
 
   test('[HAZ-05] has three contradictions', () => {
-    expect(contradictions(draft.answers)).toHaveLength(3);
+    expect(contradictions(draft.answers).map((c) => c.id)).toEqual([
+      'domestic-violence-problem-abuse-not-confirmed',
+      'protection-plan-but-no-harm',
+      'open-to-social-care-but-no-statutory-agency',
+    ]);
+    expect(draft.answers.risk).toMatchObject({ domesticAbuse: 'no', harmToParent: 'not-known' });
   });
 
   test('[HAZ-05] its review passes the renderer and fits, with the contradictions and both lists of actions', () => {

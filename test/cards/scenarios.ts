@@ -1,17 +1,19 @@
 /**
  * Drafts and submitted calls for the card tests, built the way the bot builds them: every section's
- * answers go through validateSection (so they are answers the bot would really store) and saveSection.
+ * answers go through validateSection (so they are answers the bot would really store) and savePage.
  *
  * The worst cases fill every field to the limit its definition allows, choose every option that adds
  * text or a pick-up-the-phone prompt, and use text that costs the most bytes once bound and serialised:
  * multibyte characters, and characters JSON or Markdown escaping doubles.
  */
 import { addYears } from '../../src/domain/age';
+import type { Answers } from '../../src/domain/answers';
 import type { CallKind, SectionDef, SectionId, ServiceProfile } from '../../src/domain/checklist';
-import { type Draft, saveSection, sectionsOf, startDraft } from '../../src/domain/draft';
+import { type Draft, savePage, startDraft } from '../../src/domain/draft';
 import { type FieldDef, LIMITS } from '../../src/domain/fields';
+import { pageOfSection, pagesOf, partsOf } from '../../src/domain/pages';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
-import { sectionFields, validateSection } from '../../src/domain/section-validation';
+import { mergePart, sectionFields, validateSection } from '../../src/domain/section-validation';
 import { type SubmittedCall, submitCall } from '../../src/domain/submitted-call';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 
@@ -168,8 +170,8 @@ export function fullSection(
 export type AnswerSource = RawAnswers | ((section: SectionDef, draft: Draft) => Record<string, string>);
 
 /**
- * Walks a draft through every section as the bot does: validate the section's card values, save, move on.
- * Stops before `stopAt` (leaving the draft on that section) or goes on to the review.
+ * Walks a draft through every card as the bot does: validate each section's part of the card, save the
+ * card, move on. Stops at the card that asks `stopAt` (leaving the draft there) or goes on to the review.
  */
 export function buildDraft(
   kind: CallKind,
@@ -178,26 +180,31 @@ export function buildDraft(
   opts: { stopAt?: SectionId; id?: string; prefill?: Record<string, string> } = {},
 ): Draft {
   let draft = startDraft(opts.id ?? `draft-${kind}`, kind, NOW, TODAY, opts.prefill);
+  const stopAt = opts.stopAt && pageOfSection(kind, opts.stopAt)?.id;
   let minute = 0;
-  for (const section of sectionsOf(draft, profile)) {
-    if (section.id === opts.stopAt) break;
-    const raw = typeof answers === 'function' ? answers(section, draft) : (answers[section.id] ?? {});
-    const result = validateSection(section, raw, {
-      today: TODAY,
-      prompts: phonePrompts(draft.answers),
-      answers: draft.answers,
-    });
-    if (!result.ok)
-      throw new Error(`${kind}/${section.id} does not validate: ${JSON.stringify(result.errors)}`);
+  for (const page of pagesOf(kind)) {
+    if (page.id === stopAt) break;
+    let so: Answers = draft.answers;
+    const fresh: Answers = {};
+    for (const { part, section } of partsOf(page, kind, profile)) {
+      const raw =
+        typeof answers === 'function'
+          ? answers(section, { ...draft, answers: so })
+          : (answers[section.id] ?? {});
+      const result = validateSection(section, raw, {
+        today: TODAY,
+        prompts: phonePrompts(so),
+        answers: so,
+        part,
+      });
+      if (!result.ok)
+        throw new Error(`${kind}/${section.id} does not validate: ${JSON.stringify(result.errors)}`);
+      const merged = mergePart(section, part, so[section.id], result.answers);
+      fresh[section.id] = merged;
+      so = { ...so, [section.id]: merged };
+    }
     minute += 4;
-    draft = saveSection(
-      draft,
-      section.id,
-      result.answers,
-      'next',
-      profile,
-      new Date(NOW.getTime() + minute * 60_000),
-    );
+    draft = savePage(draft, page.id, fresh, 'next', new Date(NOW.getTime() + minute * 60_000));
   }
   return draft;
 }

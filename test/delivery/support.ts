@@ -1,6 +1,15 @@
 import Database from 'better-sqlite3';
 import { FULL_CALL } from '../fixtures/answers';
-import { type Card, lastCard, nextTitle, press, type Reply, sectionOf, TENANT } from '../helpers/bot';
+import {
+  type Card,
+  cardAnswers,
+  lastCard,
+  nextTitle,
+  press,
+  type Reply,
+  sectionOf,
+  TENANT,
+} from '../helpers/bot';
 import {
   channelOf,
   conversationOf,
@@ -32,11 +41,8 @@ export const FLAGGED_CALL: Record<string, Record<string, string>> = {
   pickUpThePhone: {
     ...FULL_CALL.pickUpThePhone!,
     'safeguarding-referral.status': 'phoned',
-    'safeguarding-referral.name': 'Sol Social',
-    'safeguarding-referral.role': 'Social worker',
-    'safeguarding-referral.organisation': 'Children’s social care front door',
-    'safeguarding-referral.number': '0116 555 0300',
-    'safeguarding-referral.notes': 'Referral made by phone.',
+    'safeguarding-referral.notes':
+      'Sol Social, social worker, Children’s social care front door, 0116 555 0300. Referral made by phone.',
   },
 };
 
@@ -72,9 +78,7 @@ export function chatClient(botUrl: () => string, serviceUrl: string) {
   const walkToReview = async (user: string, answers = FULL_CALL): Promise<Card> => {
     let card = lastCard(await post({ text: 'start' }, user));
     for (let i = 0; i < 20 && sectionOf(card) !== 'review'; i++) {
-      card = lastCard(
-        await post({ value: press(card, nextTitle(card), answers[sectionOf(card)] ?? {}) }, user),
-      );
+      card = lastCard(await post({ value: press(card, nextTitle(card), cardAnswers(card, answers)) }, user));
     }
     if (sectionOf(card) !== 'review') throw new Error('did not reach the review card');
     return card;

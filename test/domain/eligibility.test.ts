@@ -9,7 +9,7 @@ import {
   practitionerWillConsider,
 } from '../../src/domain/eligibility';
 import { FULL_CALL } from '../fixtures/answers';
-import { PROFILE, TODAY, validated } from './support';
+import { PROFILE, patch, TODAY, validated } from './support';
 
 /** The fixture call, validated: born 10 May 2026, LE1, consent, problem types, relationship concerns with some readiness, no exclusion. */
 const BASE = validated('full', FULL_CALL);
@@ -23,6 +23,13 @@ function answers(changes: Changes): Answers {
   }
   return out;
 }
+
+/** A family whose address ends with the postcode, with the local authority where it is asked. */
+const inAddress = (postcode: string, localAuthority: string) => ({
+  address: `1 Example Street, Testtown ${postcode}`,
+  postcode,
+  localAuthority,
+});
 
 function reason(e: Eligibility, criterion: Criterion) {
   const r = e.reasons.find((x) => x.criterion === criterion);
@@ -180,15 +187,37 @@ describe('in area', () => {
     ['an unlisted postcode, local authority not known', 'NG1 1AA', 'not-known', 'check', /NG1.*check/],
     ['no postcode, local authority not known', '', 'not-known', 'check', /district unknown/],
   ])('%s', (_name, postcode, localAuthority, status, text) => {
-    const r = reason(assess({ family: { postcode, localAuthority } }), 'area');
+    // as a call records it now: the postcode read from the end of the address, the local authority asked
+    // only outside the service's districts (an older call without a postcode is checked on its answers)
+    const family = postcode
+      ? inAddress(postcode, localAuthority)
+      : { address: '1 Example Street, Testtown', postcode, localAuthority };
+    const r = reason(assess({ family }), 'area');
     expect(r.status).toBe(status);
     expect(r.text).toMatch(text);
   });
 
   test('out of area (another local authority) is likely not eligible', () => {
-    expect(assess({ family: { postcode: 'NG1 1AA', localAuthority: 'other' } }).outcome).toBe(
-      'likely-not-eligible',
+    expect(assess({ family: inAddress('NG1 1AA', 'other') }).outcome).toBe('likely-not-eligible');
+  });
+
+  test('the postcode is read from the address as typed on the card, and the area follows it', () => {
+    const e = assessEligibility(
+      validated(
+        'full',
+        patch(FULL_CALL, { family: { address: '2 Far Road, Farton, ng1 1aa.', localAuthority: 'other' } }),
+      ),
+      TODAY,
+      PROFILE,
     );
+    expect(reason(e, 'area')).toMatchObject({ status: 'not-met' });
+    // in the service's districts the local authority is not asked, and the area is met by the postcode
+    const near = validated('full', patch(FULL_CALL, { family: { localAuthority: 'other' } }));
+    expect(near.family).not.toHaveProperty('localAuthority');
+    expect(reason(assessEligibility(near, TODAY, PROFILE), 'area')).toMatchObject({
+      status: 'met',
+      text: expect.stringMatching(/postcode district LE1\b/),
+    });
   });
 
   test('a service configured by local authority only still finds the family in area', () => {
@@ -311,7 +340,11 @@ describe('exclusions', () => {
     ['not-applicable', 'met'],
     ['not-known', 'met'],
   ])('statutory agencies %s -> %s', (statutoryCollaboration, status) => {
-    const r = reason(assess({ services: { statutoryCollaboration } }), 'statutory-agencies');
+    // asked only where a statutory agency is involved: Early Help is (and is no bar of its own)
+    const r = reason(
+      assess({ services: { socialCare: 'early-help', statutoryCollaboration } }),
+      'statutory-agencies',
+    );
     expect(r.status).toBe(status);
     if (status === 'not-met') expect(r.text).toMatch(/refuse to collaborate/);
   });
@@ -356,7 +389,7 @@ describe('the outcome', () => {
       consent: { consent: 'no' },
       risk: { substanceMisuse: 'active' },
       services: { statutoryCollaboration: 'refused', socialCare: 'child-protection' },
-      family: { postcode: 'NG1 1AA', localAuthority: 'other' },
+      family: inAddress('NG1 1AA', 'other'),
     });
     expect(e.outcome).toBe('likely-not-eligible');
     const notMet = e.reasons.filter((r) => r.status === 'not-met').map((r) => r.criterion);
@@ -367,9 +400,9 @@ describe('the outcome', () => {
 
   test.each<[Criterion, Changes]>([
     ['age', { family: { stage: 'born', dateOfBirth: '2024-01-01' } }],
-    ['area', { family: { postcode: 'NG1 1AA', localAuthority: 'other' } }],
+    ['area', { family: inAddress('NG1 1AA', 'other') }],
     ['problem', { context: { problems: [] }, relationship: { concerns: [] } }],
-    ['statutory-agencies', { services: { statutoryCollaboration: 'refused' } }],
+    ['statutory-agencies', { services: { socialCare: 'early-help', statutoryCollaboration: 'refused' } }],
     ['substance-misuse', { risk: { substanceMisuse: 'active' } }],
   ])('%s alone not met is enough for likely not eligible', (criterion, changes) => {
     const e = assess(changes);

@@ -383,20 +383,17 @@ describe('advice-only calls', () => {
 });
 
 describe('promptFields', () => {
-  test('a status choice of the three outcomes, then contact details and notes', () => {
+  test('a status choice of the three outcomes, then one required box for who, the number and the outcome', () => {
     const [p] = phonePrompts(answers({ risk: { aggression: 'yes' } }));
     const fields = promptFields(p!);
-    expect(fields.map((f) => f.id)).toEqual([
-      'aggression.status',
-      'aggression.name',
-      'aggression.role',
-      'aggression.organisation',
-      'aggression.number',
-      'aggression.notes',
-    ]);
+    expect(fields.map((f) => f.id)).toEqual(['aggression.status', 'aggression.notes']);
     expect(fields[0]).toMatchObject({ kind: 'choice', required: true, choices: PHONE_OUTCOMES });
     expect(fields[0]!.label).toContain(p!.title);
-    expect(fields[4]!.kind).toBe('phone');
+    expect(fields[1]).toMatchObject({ kind: 'longtext', required: true, maxLength: 500 });
+    expect(fields[1]!.label).toBe(
+      'Who you spoke to (name, role, organisation, number) and the outcome; or why it was not needed, or what you tried',
+    );
+    expect(fields[1]!.errorMessage).toContain(p!.title);
     expect(PHONE_OUTCOMES.map((o) => o.value)).toEqual(['phoned', 'not-needed', 'could-not-reach']);
   });
 });
@@ -419,7 +416,7 @@ describe('phoneRecords', () => {
     expect(records.find((r) => r.prompt.id === 'disclosures')!.outcome).toBe('not-recorded');
   });
 
-  test('contact details and notes are carried for each prompt', () => {
+  test('contact details recorded by older cards, and notes, are carried for each prompt', () => {
     const records = phoneRecords({
       ...concerns,
       pickUpThePhone: {

@@ -1,10 +1,17 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import type { Answers } from '../../src/domain/answers';
+import { checklist, type SectionDef } from '../../src/domain/checklist';
 import {
   isValidUkPostcode,
   normalisePostcode,
   postcodeArea,
   postcodeDistrict,
+  postcodeIn,
+  withStandardPostcode,
 } from '../../src/domain/postcode';
+import { askedFields, validateSection } from '../../src/domain/section-validation';
+import { FULL_CALL } from '../fixtures/answers';
+import { PROFILE, TODAY } from './support';
 
 test.each([
   ['le11ab', 'LE1 1AB'],
@@ -77,4 +84,97 @@ test('LE1 and LE11 postcodes fall in different districts', () => {
   expect(postcodeDistrict('LE1 1AB')).not.toBe(postcodeDistrict('LE11 1AB'));
   expect(postcodeDistrict('LE111AB')).toBe('LE11');
   expect(postcodeDistrict('LE11AB')).toBe('LE1');
+});
+
+describe('postcodeIn: the postcode an address ends with (issue 9: the address is typed once)', () => {
+  test.each([
+    ['1 Example Street, Testtown LE1 6TH', 'LE1 6TH'],
+    ['1 Example Street, Testtown, LE1 6TH', 'LE1 6TH'],
+    ['1 Example Street, Testtown,LE1 6TH', 'LE1 6TH'],
+    ['1 Example Street, Testtown le1 6th', 'LE1 6TH'],
+    ['1 Example Street, Testtown LE16TH', 'LE1 6TH'],
+    ['1 Example Street, Testtown le16th', 'LE1 6TH'],
+    ['1 Example Street\nTesttown\nLE11 2AB', 'LE11 2AB'],
+    ['1 Example Street, Testtown LE1 6TH.', 'LE1 6TH'],
+    ['  Flat 2, 10 High St, London sw1a 2aa  ', 'SW1A 2AA'],
+    ['LE1 6TH', 'LE1 6TH'],
+  ])('%j ends with %j', (address, postcode) => {
+    expect(postcodeIn(address)).toBe(postcode);
+  });
+
+  test.each([
+    ['1 Example Street, LE1 6TH, Testtown', 'inside the address, not at its end'],
+    ['LE1 6TH 1 Example Street', 'at the start'],
+    ['1 Example Street, Testtown', 'no postcode'],
+    ['1 Example Street, Testtown LE1', 'only the outward code'],
+    ['1 Example Street, Testtown LE1 11AB', 'not a valid postcode'],
+    ['', 'empty'],
+  ])('%j has none (%s)', (address) => {
+    expect(postcodeIn(address)).toBeUndefined();
+  });
+
+  test('withStandardPostcode writes the postcode the address ends with in its standard form', () => {
+    expect(withStandardPostcode('1 Example Street, Testtown le1 6th')).toBe(
+      '1 Example Street, Testtown LE1 6TH',
+    );
+    expect(withStandardPostcode('1 Example Street, Testtown le16th')).toBe(
+      '1 Example Street, Testtown LE1 6TH',
+    );
+    expect(withStandardPostcode('1 Example Street, Testtown')).toBe('1 Example Street, Testtown');
+  });
+});
+
+describe('the family card reads the postcode from the address', () => {
+  const family: SectionDef = checklist('full', PROFILE).find((s) => s.id === 'family')!;
+  const raw = (changes: Record<string, string>) => ({ ...FULL_CALL.family!, ...changes });
+  const validate = (changes: Record<string, string>) =>
+    validateSection(family, raw(changes), { today: TODAY, prompts: [], answers: {} });
+  const asked = (changes: Record<string, string>) =>
+    askedFields(family, undefined, { family: raw(changes) } as Answers, []).map((f) => f.id);
+
+  test('an address ending with a postcode: the postcode is not asked, and is recorded from the address', () => {
+    expect(asked({})).not.toContain('postcode');
+    const r = validate({});
+    expect(r.ok && r.answers.postcode).toBe('LE1 6TH');
+  });
+
+  test('an address without one: the postcode is asked, and required', () => {
+    const changes = { address: '1 Example Street, Testtown' };
+    expect(asked(changes)).toContain('postcode');
+    const r = validate(changes);
+    expect(!r.ok && r.errors.postcode).toBe('Postcode: this is required.');
+    const ok = validate({ ...changes, postcode: 'le2 7aa' });
+    expect(ok.ok && ok.answers.postcode).toBe('LE2 7AA');
+  });
+
+  test('no address yet: only the address is asked for, not the postcode as well', () => {
+    expect(asked({ address: '' })).not.toContain('postcode');
+    const r = validate({ address: '' });
+    expect(!r.ok && Object.keys(r.errors)).toEqual(['address']);
+  });
+
+  test.each([
+    ['1 Example Street, Testtown LE1 6TH', false],
+    ['1 Example Street, Testtown LE2 7AA', false],
+    ['1 Example Street, Testtown LE11 2AB', true],
+    ['2 Far Road, Farton NG1 1AA', true],
+  ])('%s: the local authority asked: %s (the service’s districts are LE1 and LE2)', (address, asks) => {
+    expect(asked({ address }).includes('localAuthority')).toBe(asks);
+    const r = validate({ address });
+    if (asks)
+      expect(!r.ok && r.errors.localAuthority).toBe('Local authority the family live in: this is required.');
+    else expect(r.ok).toBe(true);
+  });
+
+  test('the local authority is asked when the postcode typed for an address without one is outside the districts', () => {
+    const changes = { address: '2 Far Road, Farton' };
+    expect(asked(changes)).not.toContain('localAuthority');
+    expect(asked({ ...changes, postcode: 'NG1 1AA' })).toContain('localAuthority');
+    expect(asked({ ...changes, postcode: 'LE1 6TH' })).not.toContain('localAuthority');
+  });
+
+  test('a local authority given before the address moved into the districts is dropped', () => {
+    const r = validate({ localAuthority: 'Testville City Council' });
+    expect(r.ok && r.answers).not.toHaveProperty('localAuthority');
+  });
 });

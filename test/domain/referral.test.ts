@@ -34,7 +34,18 @@ describe('the referrer’s own words', () => {
   test('[HAZ-20] the reason and hopes are verbatim', () => {
     const b = blockNamed(DOC, 'Reason for referral (in the referrer’s own words)');
     expect(paragraph(b, 'Reason for referral')).toBe(FULL_CALL.referral!.reason);
-    expect(paragraph(b, 'What the referrer and family hope for')).toBe(FULL_CALL.referral!.hopes);
+    // the hopes are now asked in the same box as the reason (issue 9); a call recorded before, with hopes
+    // given separately, still has them verbatim
+    expect(paragraph(b, 'What the referrer and family hope for')).toBeUndefined();
+    const hopes = 'That Maria can "enjoy" Ada – and\nfeel less judged.';
+    const older = submitted('full', FULL_CALL);
+    const doc = referralDoc(
+      { ...older, answers: { ...older.answers, referral: { ...older.answers.referral, hopes } } },
+      PROFILE,
+    )!;
+    const b2 = blockNamed(doc, 'Reason for referral (in the referrer’s own words)');
+    expect(paragraph(b2, 'Reason for referral')).toBe(FULL_CALL.referral!.reason);
+    expect(paragraph(b2, 'What the referrer and family hope for')).toBe(hopes);
   });
 
   test('[HAZ-20] long, multi-line text with quotes and symbols survives unchanged', () => {
@@ -44,10 +55,7 @@ describe('the referrer’s own words', () => {
       '  Indented line; 50% of feeds <10 min & baby cries *a lot*.',
       'x'.repeat(2500),
     ].join('\n');
-    const doc = referralDoc(
-      submitted('full', patch(FULL_CALL, { referral: { reason, hopes: '' } })),
-      PROFILE,
-    )!;
+    const doc = referralDoc(submitted('full', patch(FULL_CALL, { referral: { reason } })), PROFILE)!;
     const b = blockNamed(doc, 'Reason for referral (in the referrer’s own words)');
     expect(paragraph(b, 'Reason for referral')).toBe(reason);
     // an empty optional answer is left out rather than shown blank
@@ -61,7 +69,7 @@ describe('the referrer', () => {
     const b = blockNamed(DOC, 'Referrer');
     expect(b.facts).toEqual([
       { label: 'Name', value: 'Hannah Visitor' },
-      { label: 'Role', value: 'Health visitor' },
+      { label: 'Role', value: 'Health visitor or 0-19 service practitioner' },
       { label: 'Organisation', value: 'Testshire 0-19 Service, North team' },
       { label: 'Telephone', value: '0116 555 0101' },
       { label: 'Email', value: 'hannah.visitor@nhs.net' },
@@ -87,14 +95,64 @@ describe('demographics (seed 001: mother and child, father if appropriate, GP, H
       { label: 'Mother or primary caregiver', value: 'Maria Example' },
       { label: 'Family’s contact number', value: '07700 900123' },
       { label: 'Father or partner', value: 'Tom Example' },
-      { label: 'Address', value: '1 Example Street, Testtown, LE1 6TH' },
-      { label: 'Local authority', value: 'Testshire County Council' },
+      // the address as typed, ending with its postcode (asked once) in its standard form; the postcode district (LE1) is one
+      // of the service's, so the local authority is not asked
+      { label: 'Address', value: '1 Example Street, Testtown LE1 6TH' },
       { label: 'GP', value: 'Dr Patel, Market Street Surgery' },
-      { label: 'Health visitor', value: 'Hannah Visitor, North team' },
+      // the referrer is the health visitor: not asked again
+      { label: 'Health visitor', value: 'Hannah Visitor, Testshire 0-19 Service, North team' },
     ]);
-    expect(paragraph(b, 'Other professionals and agencies involved')).toBe(
-      'Perinatal mental health team (care coordinator)',
+  });
+
+  test('an address without a postcode is shown with the postcode asked for it', () => {
+    const doc = referralDoc(
+      submitted(
+        'full',
+        patch(FULL_CALL, { family: { address: '1 Example Street, Testtown', postcode: 'le1 6th' } }),
+      ),
+      PROFILE,
+    )!;
+    expect(fact(blockNamed(doc, 'Infant, family and professionals'), 'Address')).toBe(
+      '1 Example Street, Testtown, LE1 6TH',
     );
+  });
+
+  test('a GP referrer is the GP, not asked again', () => {
+    const doc = referralDoc(
+      submitted(
+        'full',
+        patch(FULL_CALL, {
+          referrer: { name: 'Dr Asha Rao', role: 'gp', organisation: 'Market Street Surgery' },
+          family: { gp: undefined, healthVisitor: 'Jo Bloggs, South team' },
+        }),
+      ),
+      PROFILE,
+    )!;
+    const b = blockNamed(doc, 'Infant, family and professionals');
+    expect(fact(b, 'GP')).toBe('Dr Asha Rao, Market Street Surgery');
+    expect(fact(b, 'Health visitor')).toBe('Jo Bloggs, South team');
+  });
+
+  // Seed 001 (docs/clinical-safety/traceability.md): the referral carries the other professionals. Issue 9
+  // asks them once, with the services (key point 5); the draft referral must still carry what was said.
+  test('the other professionals involved, now asked once with the services, are in the draft referral', () => {
+    const text = toPlainText(DOC);
+    expect(text).toContain(FULL_CALL.services!.involvement);
+  });
+
+  test('a call recorded before issue 9 keeps its other professionals in the referral', () => {
+    const older = submitted('full', FULL_CALL);
+    const otherProfessionals = 'Perinatal mental health team (care coordinator)';
+    const doc = referralDoc(
+      { ...older, answers: { ...older.answers, family: { ...older.answers.family, otherProfessionals } } },
+      PROFILE,
+    )!;
+    expect(
+      paragraph(
+        blockNamed(doc, 'Infant, family and professionals'),
+        'Other professionals and agencies involved',
+      ),
+    ).toBe(otherProfessionals);
   });
 
   test('an antenatal referral: unborn baby, EDD, the mother’s NHS number', () => {
@@ -124,14 +182,19 @@ describe('demographics (seed 001: mother and child, father if appropriate, GP, H
       submitted(
         'full',
         patch(FULL_CALL, {
+          // a midwife referrer: the health visitor is asked, and left blank
+          referrer: { role: 'midwife' },
           family: {
             partnerName: '',
             nhsNumber: '',
             healthVisitor: '',
             caregiverPhone: '',
-            otherProfessionals: '',
+            // outside the service's districts, so the local authority is asked
+            address: '2 Far Road, Farton NG1 1AA',
             localAuthority: 'not-known',
           },
+          // no other services named either
+          services: { involvement: '' },
         }),
       ),
       PROFILE,
@@ -152,7 +215,10 @@ describe('demographics (seed 001: mother and child, father if appropriate, GP, H
 
   test('another local authority is named as such', () => {
     const doc = referralDoc(
-      submitted('full', patch(FULL_CALL, { family: { localAuthority: 'other', postcode: 'NG1 1AA' } })),
+      submitted(
+        'full',
+        patch(FULL_CALL, { family: { localAuthority: 'other', address: '2 Far Road, Farton NG1 1AA' } }),
+      ),
       PROFILE,
     )!;
     expect(fact(blockNamed(doc, 'Infant, family and professionals'), 'Local authority')).toBe(
@@ -171,6 +237,7 @@ describe('consent to be contacted', () => {
     const doc = referralDoc(submitted('full', patch(FULL_CALL, { consent: { consent, notes } })), PROFILE)!;
     const b = blockNamed(doc, 'Consent');
     expect(fact(b, 'Family consent to be contacted')).toBe(text);
-    expect(paragraph(b, 'Who gave consent and when')).toBe(notes);
+    // the notes are asked only when the family have not agreed ("why not, or when they will be asked")
+    expect(b.paragraphs.map((p) => p.text)).toEqual(consent === 'yes' ? [] : [notes]);
   });
 });

@@ -1,12 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import type { Answers } from '../../src/domain/answers';
 import { checklist, type SectionDef, type SectionId } from '../../src/domain/checklist';
+import { pagesOf } from '../../src/domain/pages';
 import { type PhonePrompt, phonePrompts } from '../../src/domain/pick-up-the-phone';
 import {
+  askedFields,
   asSubmitted,
   type SectionResult,
   sectionFields,
   validateDraft,
+  validatePage,
   validateSection,
 } from '../../src/domain/section-validation';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
@@ -36,6 +39,12 @@ function rejected(result: SectionResult): { errors: Record<string, string>; valu
 
 const referrer = (changes: Record<string, unknown>) => ({ ...FULL_CALL.referrer!, ...changes });
 const family = (changes: Record<string, unknown>) => ({ ...FULL_CALL.family!, ...changes });
+/** An address without a postcode: the postcode is asked. */
+const noPostcode = (changes: Record<string, unknown>) =>
+  family({ address: '1 Example Street, Testtown', ...changes });
+/** A family living outside the service's postcode districts: the local authority is asked. */
+const outside = (changes: Record<string, unknown>) =>
+  family({ address: '2 Far Road, Farton NG1 1AA', ...changes });
 
 test('every fixture section is accepted as typed', () => {
   expect(() => validated('full', FULL_CALL)).not.toThrow();
@@ -59,10 +68,16 @@ describe('field kinds, through real sections', () => {
     ['referrer', 'name', 100, 'Your name'],
     ['referrer', 'organisation', 200, 'Organisation and team'],
     ['relationship', 'details', 1000, 'Details of the concerns and their impact on the infant'],
-    ['referral', 'reason', 3000, 'Reason for referral'],
-    ['consent', 'notes', 500, 'Who gave consent and when (or why not)'],
+    [
+      'referral',
+      'reason',
+      3000,
+      'Reason for referral, and what you and the family hope the IMH service can offer',
+    ],
+    ['consent', 'notes', 500, 'Why not, or when the family will be asked'],
   ] as const)('%s.%s is limited to %i characters', (id, fieldId, max, label) => {
-    const base = FULL_CALL[id]!;
+    // the consent notes are asked only when the family have not agreed
+    const base = id === 'consent' ? { consent: 'no' } : FULL_CALL[id]!;
     expect(accepted(validate(id, { ...base, [fieldId]: 'x'.repeat(max) }))[fieldId]).toHaveLength(max);
     const { errors } = rejected(validate(id, { ...base, [fieldId]: 'x'.repeat(max + 1) }));
     expect(errors[fieldId]).toBe(`${label}: keep this to ${max} characters or fewer.`);
@@ -72,7 +87,6 @@ describe('field kinds, through real sections', () => {
     ['name', 'Your name'],
     ['organisation', 'Organisation and team'],
     ['phone', 'Your telephone number'],
-    ['email', 'Your email address'],
     ['role', 'Your role'],
   ])('required %s: blank or missing', (id, label) => {
     expect(rejected(validate('referrer', referrer({ [id]: '   ' }))).errors[id]).toBe(
@@ -81,6 +95,11 @@ describe('field kinds, through real sections', () => {
     expect(rejected(validate('referrer', referrer({ [id]: undefined }))).errors[id]).toBe(
       `${label}: this is required.`,
     );
+  });
+
+  test('the email address is optional (issue 9): the practitioner phones back', () => {
+    expect(accepted(validate('referrer', referrer({ email: '' }))).email).toBe('');
+    expect(accepted(validate('referrer', referrer({ email: undefined }))).email).toBe('');
   });
 
   test('optional fields may be left out', () => {
@@ -97,14 +116,18 @@ describe('field kinds, through real sections', () => {
       'Your role: choose one of the options.',
     );
     expect(
-      rejected(validate('family', family({ localAuthority: 'Atlantis Council' }))).errors.localAuthority,
+      rejected(validate('family', outside({ localAuthority: 'Atlantis Council' }))).errors.localAuthority,
     ).toBe('Local authority the family live in: choose one of the options.');
   });
 
   test('the profile’s local authorities are the choices', () => {
     expect(
-      accepted(validate('family', family({ localAuthority: 'Testville City Council' }))).localAuthority,
+      accepted(validate('family', outside({ localAuthority: 'Testville City Council' }))).localAuthority,
     ).toBe('Testville City Council');
+  });
+
+  test('a role chosen on an earlier card is read under its older name', () => {
+    expect(accepted(validate('referrer', referrer({ role: '0-19-service' }))).role).toBe('health-visitor');
   });
 
   test('multichoice is parsed, trimmed and deduplicated', () => {
@@ -154,7 +177,7 @@ describe('field kinds, through real sections', () => {
 
   test('date format', () => {
     expect(rejected(validate('family', family({ dateOfBirth: '10/05/2026' }))).errors.dateOfBirth).toBe(
-      'Infant’s date of birth (required once born): enter a date.',
+      'Infant’s date of birth: enter a date.',
     );
   });
 
@@ -177,7 +200,9 @@ describe('field kinds, through real sections', () => {
   });
 
   test('keys that are not fields of the section are ignored', () => {
-    const a = accepted(validate('consent', { ...FULL_CALL.consent, isAdmin: 'true', step: 99 }));
+    const a = accepted(
+      validate('consent', { consent: 'no', notes: 'Asking next visit.', isAdmin: 'true', step: 99 }),
+    );
     expect(Object.keys(a).sort()).toEqual(['consent', 'notes']);
   });
 
@@ -198,23 +223,27 @@ describe('field kinds, through real sections', () => {
 describe('cross-field rules: the referrer', () => {
   test('role “other” needs the role', () => {
     expect(rejected(validate('referrer', referrer({ role: 'other' }))).errors.roleOther).toBe(
-      'If other, your role: tell us your role.',
+      'Your role, in a few words: this is required.',
     );
     expect(accepted(validate('referrer', referrer({ role: 'other', roleOther: 'Doula' }))).roleOther).toBe(
       'Doula',
     );
   });
 
-  test('any other role does not need it', () => {
+  test('any other role does not need it, and a role typed before choosing another is dropped', () => {
     expect(accepted(validate('referrer', referrer({ role: 'gp', roleOther: '' }))).role).toBe('gp');
+    expect(accepted(validate('referrer', referrer({ role: 'gp', roleOther: 'Doula' })))).not.toHaveProperty(
+      'roleOther',
+    );
   });
 });
 
 describe('cross-field rules: the family', () => {
   test('a born baby needs a name and a date of birth', () => {
     const { errors } = rejected(validate('family', family({ infantName: '', dateOfBirth: '' })));
-    expect(errors.infantName).toBe('Infant’s name: this is required when the baby is born.');
-    expect(errors.dateOfBirth).toBe('Date of birth: this is required when the baby is born.');
+    expect(errors.infantName).toBe('Infant’s name: this is required.');
+    expect(errors.dateOfBirth).toBe('Infant’s date of birth: this is required.');
+    expect(errors).not.toHaveProperty('expectedDate');
   });
 
   test.each([
@@ -234,11 +263,10 @@ describe('cross-field rules: the family', () => {
 
   test('an antenatal referral needs an expected date of delivery', () => {
     const { errors } = rejected(validate('family', family({ stage: 'antenatal', expectedDate: '' })));
-    expect(errors.expectedDate).toBe(
-      'Expected date of delivery: this is required for an antenatal referral.',
-    );
-    // but not the infant's name
+    expect(errors.expectedDate).toBe('Expected date of delivery: this is required.');
+    // but not the infant's name or date of birth
     expect(errors).not.toHaveProperty('infantName');
+    expect(errors).not.toHaveProperty('dateOfBirth');
   });
 
   test.each([
@@ -267,9 +295,9 @@ describe('cross-field rules: the family', () => {
     );
   });
 
-  test('the date that does not apply is cleared', () => {
+  test('the date that does not apply is dropped', () => {
     const born = accepted(validate('family', family({ expectedDate: '2027-01-01' })));
-    expect(born.expectedDate).toBe('');
+    expect(born).not.toHaveProperty('expectedDate');
     expect(born.dateOfBirth).toBe('2026-05-10');
     const antenatal = accepted(
       validate(
@@ -277,7 +305,8 @@ describe('cross-field rules: the family', () => {
         family({ stage: 'antenatal', expectedDate: '2027-01-01', dateOfBirth: '2026-05-10' }),
       ),
     );
-    expect(antenatal.dateOfBirth).toBe('');
+    expect(antenatal).not.toHaveProperty('dateOfBirth');
+    expect(antenatal).not.toHaveProperty('infantName');
     expect(antenatal.expectedDate).toBe('2027-01-01');
   });
 
@@ -302,18 +331,30 @@ describe('cross-field rules: the family', () => {
     ['le1 6th', 'LE1 6TH'],
     ['le16th', 'LE1 6TH'],
     ['  LE11   2AB ', 'LE11 2AB'],
-  ])('postcode %j is saved as %j', (postcode, saved) => {
-    expect(accepted(validate('family', family({ postcode }))).postcode).toBe(saved);
+  ])('postcode %j, asked because the address has none, is saved as %j', (postcode, saved) => {
+    // LE11 is outside the service's districts (LE1, LE2): the local authority is asked too
+    const raw = noPostcode({ postcode, localAuthority: 'Testshire County Council' });
+    expect(accepted(validate('family', raw)).postcode).toBe(saved);
   });
 
   test.each([['LE1 11AB'], ['12345'], ['LE1']])('postcode %j is refused', (postcode) => {
-    expect(rejected(validate('family', family({ postcode }))).errors.postcode).toBe(
+    expect(rejected(validate('family', noPostcode({ postcode }))).errors.postcode).toBe(
       'Postcode: enter a UK postcode such as LE1 6TH.',
     );
   });
 
+  test('the postcode at the end of the address is the postcode; the postcode input is then ignored', () => {
+    const a = accepted(validate('family', family({ postcode: 'NG1 1AA' })));
+    expect(a.postcode).toBe('LE1 6TH');
+    expect(a.address).toBe(FULL_CALL.family!.address);
+  });
+
   test('cross-field errors come back with the values as typed', () => {
-    const raw = family({ nhsNumber: '943 476 5918', postcode: 'zz' });
+    const raw = noPostcode({
+      nhsNumber: '943 476 5918',
+      postcode: 'zz',
+      localAuthority: 'Testshire County Council',
+    });
     const { errors, values } = rejected(validate('family', raw));
     expect(Object.keys(errors).sort()).toEqual(['nhsNumber', 'postcode']);
     expect(values.nhsNumber).toBe('943 476 5918');
@@ -329,23 +370,15 @@ describe('cross-field rules: pick up the phone', () => {
   const prompts = phonePrompts(concerns);
   const ptp = section('pickUpThePhone');
 
-  test('the fields are built from the prompts', () => {
+  test('the fields are built from the prompts: what happened, and one box for who and the outcome', () => {
     expect(prompts.map((p) => p.id)).toEqual(['mental-health', 'aggression']);
     expect(sectionFields(ptp, { prompts }).map((f) => f.id)).toEqual([
       'mental-health.status',
-      'mental-health.name',
-      'mental-health.role',
-      'mental-health.organisation',
-      'mental-health.number',
       'mental-health.notes',
       'aggression.status',
-      'aggression.name',
-      'aggression.role',
-      'aggression.organisation',
-      'aggression.number',
       'aggression.notes',
     ]);
-    expect(sectionFields(section('consent'), { prompts })).toBe(section('consent').fields);
+    expect(sectionFields(section('consent'), { prompts })).toEqual(section('consent').fields);
   });
 
   test('with no prompt, an empty card is fine', () => {
@@ -360,67 +393,46 @@ describe('cross-field rules: pick up the phone', () => {
     );
   });
 
-  test('“phoned” needs who, their organisation and the number', () => {
-    const { errors } = rejected(
-      validate(
-        'pickUpThePhone',
-        {
-          'mental-health.status': 'phoned',
-          'mental-health.notes': 'Shared.',
-          'aggression.status': 'not-needed',
-          'aggression.notes': 'They told us.',
-        },
-        prompts,
-      ),
-    );
-    expect(errors).toEqual({
-      'mental-health.name': 'Parental mental health: you phoned, so give who you spoke to.',
-      'mental-health.organisation': 'Parental mental health: you phoned, so give their organisation.',
-      'mental-health.number': 'Parental mental health: you phoned, so give the number you called.',
-    });
-  });
-
-  test.each([
-    ['phoned', 'say what was shared and the outcome.'],
-    ['not-needed', 'say why the call was not needed.'],
-    ['could-not-reach', 'say what you tried.'],
-  ])('“%s” needs notes', (status, ask) => {
+  test.each([['phoned'], ['not-needed'], ['could-not-reach']])('“%s” needs notes', (status) => {
     const { errors } = rejected(
       validate(
         'pickUpThePhone',
         {
           'mental-health.status': status,
-          'mental-health.name': 'Sam',
-          'mental-health.organisation': 'PMHT',
-          'mental-health.number': '0116 555 0199',
+          'mental-health.notes': '  ',
           'aggression.status': 'not-needed',
           'aggression.notes': 'Known.',
         },
         prompts,
       ),
     );
-    expect(errors).toEqual({ 'mental-health.notes': `Parental mental health: ${ask}` });
+    expect(errors).toEqual({
+      'mental-health.notes':
+        'Parental mental health: say who you spoke to and the outcome, why it was not needed, or what you tried.',
+    });
   });
 
-  test('a complete record is accepted, role optional', () => {
+  test('a complete record is accepted; name, role, organisation and number are no longer separate answers', () => {
     const a = accepted(
       validate(
         'pickUpThePhone',
         {
           'mental-health.status': 'phoned',
-          'mental-health.name': ' Sam Carer ',
-          'mental-health.organisation': 'PMHT',
+          'mental-health.notes': ' Sam Carer, PMHT, 0116 555 0199. Shared. ',
+          'mental-health.name': 'Sam Carer',
           'mental-health.number': '0116 555 0199',
-          'mental-health.notes': 'Shared.',
           'aggression.status': 'could-not-reach',
           'aggression.notes': 'Rang twice, no answer.',
         },
         prompts,
       ),
     );
-    expect(a['mental-health.name']).toBe('Sam Carer');
-    expect(a['mental-health.role']).toBe('');
-    expect(a['aggression.status']).toBe('could-not-reach');
+    expect(a).toEqual({
+      'mental-health.status': 'phoned',
+      'mental-health.notes': 'Sam Carer, PMHT, 0116 555 0199. Shared.',
+      'aggression.status': 'could-not-reach',
+      'aggression.notes': 'Rang twice, no answer.',
+    });
   });
 
   test('a status that is not an outcome is refused', () => {
@@ -460,44 +472,65 @@ describe('asSubmitted', () => {
 });
 
 describe('validateDraft', () => {
-  const ctx = (answers: Answers, today = TODAY) => ({ today, prompts: phonePrompts(answers) });
+  const ctx = (answers: Answers, today = TODAY, kind: 'full' | 'advice' = 'full') => ({
+    today,
+    prompts: phonePrompts(answers),
+    answers,
+    kind,
+    profile: PROFILE,
+  });
 
   test('a complete, consistent draft passes', () => {
     const answers = validated('full', FULL_CALL);
-    expect(validateDraft(SECTIONS, answers, ctx(answers))).toEqual({ ok: true });
+    expect(validateDraft(ctx(answers))).toEqual({ ok: true });
     const advice = validated('advice', ADVICE_CALL);
-    expect(validateDraft(checklist('advice', PROFILE), advice, ctx(advice))).toEqual({ ok: true });
+    expect(validateDraft(ctx(advice, TODAY, 'advice'))).toEqual({ ok: true });
   });
 
   test('a new prompt after pick-up-the-phone was saved sends the referrer back to it', () => {
     const answers = validated('full', FULL_CALL);
     // the referrer goes back to the risk screening and now reports aggression
     const changed: Answers = { ...answers, risk: { ...answers.risk!, aggression: 'yes' } };
-    const check = validateDraft(SECTIONS, changed, ctx(changed));
+    const check = validateDraft(ctx(changed));
     if (check.ok) throw new Error('expected a failure');
-    expect(check.section.id).toBe('pickUpThePhone');
+    expect(check.page.id).toBe('pickUpThePhone');
     // the missing status and, checked in the same pass, the notes every outcome needs
-    expect(Object.keys(check.errors)).toEqual(['aggression.status', 'aggression.notes']);
+    expect(Object.keys(check.errors)).toEqual([
+      'pickUpThePhone.aggression.status',
+      'pickUpThePhone.aggression.notes',
+    ]);
     // what was recorded for the other prompt comes back to be shown again
-    expect(check.values['mental-health.name']).toBe('Sam Carer');
+    expect(check.values['pickUpThePhone.mental-health.notes']).toBe(
+      FULL_CALL.pickUpThePhone!['mental-health.notes'],
+    );
   });
 
-  test('the first bad section is the one reported', () => {
+  test('the first bad page is the one reported', () => {
     const answers = validated('full', FULL_CALL);
     const broken: Answers = {
       ...answers,
       consent: { consent: '' },
       risk: { ...answers.risk!, aggression: 'yes' },
     };
-    const check = validateDraft(SECTIONS, broken, ctx(broken));
-    expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.section.id).toBe('consent');
+    const check = validateDraft(ctx(broken));
+    if (check.ok) throw new Error('expected a failure');
+    expect(check.page.id).toBe('family');
+    expect(Object.keys(check.errors)).toEqual(['consent.consent']);
   });
 
-  test('a section never saved fails', () => {
-    const { universal: _omitted, ...answers } = validated('full', FULL_CALL);
-    const check = validateDraft(SECTIONS, answers, ctx(answers));
-    expect(!check.ok && check.section.id).toBe('universal');
+  test('a section never saved fails, on the page that asks it', () => {
+    const { services: _omitted, ...answers } = validated('full', FULL_CALL);
+    const check = validateDraft(ctx(answers));
+    expect(!check.ok && check.page.id).toBe('services');
+  });
+
+  test('the stage, asked on the first card, is checked there', () => {
+    const answers = validated('full', FULL_CALL);
+    const { stage: _gone, ...family } = answers.family!;
+    const check = validateDraft(ctx({ ...answers, family }));
+    if (check.ok) throw new Error('expected a failure');
+    expect(check.page.id).toBe('referrer');
+    expect(check.errors['family.stage']).toMatch(/Is the baby born\?/);
   });
 
   test('dates are checked against the day of submission', () => {
@@ -507,9 +540,74 @@ describe('validateDraft', () => {
         family: { stage: 'antenatal', expectedDate: '2025-11-20', dateOfBirth: undefined },
       }),
     );
-    expect(validateDraft(SECTIONS, answers, ctx(answers, TODAY)).ok).toBe(true);
-    const nextDay = validateDraft(SECTIONS, answers, ctx(answers, '2026-11-21'));
-    expect(!nextDay.ok && nextDay.section.id).toBe('family');
-    expect(!nextDay.ok && nextDay.errors.expectedDate).toMatch(/over a year ago/);
+    expect(validateDraft(ctx(answers, TODAY)).ok).toBe(true);
+    const nextDay = validateDraft(ctx(answers, '2026-11-21'));
+    expect(!nextDay.ok && nextDay.page.id).toBe('family');
+    expect(!nextDay.ok && nextDay.errors['family.expectedDate']).toMatch(/over a year ago/);
+  });
+});
+
+describe('facts given once are reused, not asked again (issue 9)', () => {
+  const referrerAs = (
+    role: string,
+    name = 'Hannah Visitor',
+    organisation = 'Testshire 0-19 Service',
+  ): Answers => ({
+    referrer: { ...FULL_CALL.referrer!, role, name, organisation },
+  });
+  const familyWith = (answers: Answers, changes: Record<string, unknown> = {}) =>
+    validateSection(section('family'), family({ gp: undefined, healthVisitor: undefined, ...changes }), {
+      today: TODAY,
+      prompts: [],
+      answers,
+    });
+  const asked = (answers: Answers) =>
+    askedFields(section('family'), undefined, { ...answers, family: FULL_CALL.family! }, []).map((f) => f.id);
+
+  test('a health visitor (or 0-19) referrer is the health visitor: "name, organisation", not asked', () => {
+    const answers = referrerAs('health-visitor');
+    expect(asked(answers)).not.toContain('healthVisitor');
+    expect(asked(answers)).toContain('gp');
+    const r = familyWith(answers);
+    expect(r.ok && r.answers.healthVisitor).toBe('Hannah Visitor, Testshire 0-19 Service');
+    // not asked, so a health visitor in a submission (a card sent before) is not read
+    const typed = familyWith(answers, { healthVisitor: 'Jo Bloggs, South team' });
+    expect(typed.ok && typed.answers.healthVisitor).toBe('Hannah Visitor, Testshire 0-19 Service');
+  });
+
+  test('a GP referrer is the GP, not asked', () => {
+    const answers = referrerAs('gp', 'Dr Asha Rao', 'Market Street Surgery');
+    expect(asked(answers)).not.toContain('gp');
+    expect(asked(answers)).toContain('healthVisitor');
+    const r = familyWith(answers, { healthVisitor: 'Jo Bloggs, South team' });
+    expect(r.ok && r.answers).toMatchObject({
+      gp: 'Dr Asha Rao, Market Street Surgery',
+      healthVisitor: 'Jo Bloggs, South team',
+    });
+  });
+
+  test('any other referrer is asked both', () => {
+    const answers = referrerAs('midwife');
+    expect(asked(answers)).toEqual(expect.arrayContaining(['gp', 'healthVisitor']));
+    const r = familyWith(answers, { gp: 'Dr Patel', healthVisitor: '' });
+    expect(r.ok && r.answers).toMatchObject({ gp: 'Dr Patel', healthVisitor: '' });
+  });
+
+  test('on the family card of a call, through validatePage, as the bot saves it', () => {
+    const answers = validated('full', FULL_CALL);
+    const page = pagesOf('full').find((p) => p.id === 'family')!;
+    const raw = Object.fromEntries(
+      Object.entries({ ...FULL_CALL.family!, ...FULL_CALL.consent! }).map(([k, v]) => [
+        k === 'consent' ? 'consent.consent' : `family.${k}`,
+        v,
+      ]),
+    );
+    const r = validatePage(page, raw, { today: TODAY, prompts: [], answers, kind: 'full', profile: PROFILE });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.answers.family).toMatchObject({
+      stage: 'born',
+      healthVisitor: 'Hannah Visitor, Testshire 0-19 Service, North team',
+      postcode: 'LE1 6TH',
+    });
   });
 });

@@ -3,6 +3,7 @@ import { checklist } from '../../src/domain/checklist';
 import { INFORMATION_SHARING, REFERRAL_NEEDS_CONSENT } from '../../src/domain/consent';
 import { type Block, type Doc, toPlainText } from '../../src/domain/document';
 import { PRACTITIONER_DECIDES } from '../../src/domain/eligibility';
+import { applies } from '../../src/domain/fields';
 import { referralDoc } from '../../src/domain/referral';
 import { infantFacts, phoneLine, summaryDoc } from '../../src/domain/summary';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
@@ -92,7 +93,7 @@ describe('a full duty call summary', () => {
 
   test('the referrer and the time used', () => {
     const call = blockNamed(FULL_DOC, 'Call');
-    expect(fact(call, 'Referrer')).toBe('Hannah Visitor, Health visitor');
+    expect(fact(call, 'Referrer')).toBe('Hannah Visitor, Health visitor or 0-19 service practitioner');
     expect(fact(call, 'Organisation')).toBe('Testshire 0-19 Service, North team');
     expect(fact(call, 'Telephone')).toBe('0116 555 0101');
     expect(fact(call, 'Email')).toBe('hannah.visitor@nhs.net');
@@ -116,28 +117,72 @@ describe('a full duty call summary', () => {
   });
 
   test('[HAZ-20] every key point’s free text is included verbatim', () => {
-    const raw = patch(FULL_CALL, {
-      services: { outOfArea: 'yes', outOfAreaDetails: 'Jo Bloggs, midwife,\nNottingham "City" Hospital' },
+    // every free-text question of the key points that can be asked, born and antenatal, answered with
+    // awkward text (the follow-ups asked because of the answers)
+    const awkward = (label: string) => `${label}: "quoted",\n  indented – 50% <b>`;
+    const follow = {
+      services: {
+        outOfArea: 'yes',
+        outOfAreaDetails: awkward('Jo Bloggs, midwife, Nottingham City Hospital'),
+        hospital: 'in-hospital',
+        hospitalDetails: awkward('Mother, Testtown General, ward 5'),
+      },
       pickUpThePhone: {
         'out-of-area.status': 'phoned',
-        'out-of-area.name': 'Jo Bloggs',
-        'out-of-area.organisation': 'Nottingham City Hospital',
-        'out-of-area.number': '0115 555 0100',
-        'out-of-area.notes': 'Shared.',
+        'out-of-area.notes': 'Jo Bloggs, 0115 555 0100. Shared.',
+        'hospital-admission.status': 'phoned',
+        'hospital-admission.notes': 'Ward 5 sister. Numbers exchanged.',
       },
+    };
+    const born = patch(FULL_CALL, {
+      ...follow,
+      relationship: { details: awkward('Relationship') },
+      infant: { observations: awkward('Observations') },
+      availability: { details: awkward('Availability') },
+      context: { details: awkward('Context') },
+      universal: { doneAlready: awkward('Done already') },
+      services: { ...follow.services, involvement: awkward('Involvement') },
     });
-    const doc = summaryDoc(submitted('full', raw), PROFILE);
+    const antenatal = patch(born, {
+      family: {
+        stage: 'antenatal',
+        expectedDate: '2027-02-14',
+        infantName: undefined,
+        dateOfBirth: undefined,
+      },
+      infant: { observations: undefined, pregnancy: awkward('Pregnancy') },
+    });
     const keyPointSections = checklist('full', PROFILE).filter((s) => s.keyPoint);
     expect(keyPointSections).toHaveLength(6);
-    let checked = 0;
-    for (const s of keyPointSections) {
-      const b = blockNamed(doc, `Key point ${s.keyPoint}: ${s.title}`);
-      for (const f of s.fields.filter((x) => x.kind === 'longtext')) {
-        expect(paragraph(b, f.label)).toBe(raw[s.id]![f.id]);
-        checked++;
+    const checked: string[] = [];
+    for (const raw of [born, antenatal]) {
+      const call = submitted('full', raw);
+      const doc = summaryDoc(call, PROFILE);
+      for (const s of keyPointSections) {
+        const b = blockNamed(doc, `Key point ${s.keyPoint}: ${s.title}`);
+        for (const f of s.fields.filter((x) => x.kind === 'longtext' && applies(x, call.answers))) {
+          expect(raw[s.id]![f.id], `${s.id}.${f.id} is answered`).toBeTruthy();
+          expect(paragraph(b, f.label)).toBe(raw[s.id]![f.id]);
+          checked.push(`${s.id}.${f.id}`);
+        }
       }
     }
-    expect(checked).toBe(9);
+    // 8 for a born baby; the antenatal call has the pregnancy in place of the observations
+    expect(checked).toHaveLength(16);
+    expect(checked).toContain('infant.observations');
+    expect(checked).toContain('infant.pregnancy');
+  });
+
+  test('[HAZ-20] the free text of a question no longer asked is still shown for a call that answered it', () => {
+    const older = {
+      ...FULL,
+      answers: {
+        ...FULL.answers,
+        infant: { ...FULL.answers.infant, eao: 'yes', eaoFindings: 'Turned away.' },
+      },
+    };
+    const b = blockNamed(summaryDoc(older, PROFILE), /^Key point 2/);
+    expect(paragraph(b, 'What the Early Attachment Observation found')).toBe('Turned away.');
   });
 
   test('choices are shown by their titles', () => {
@@ -155,10 +200,18 @@ describe('a full duty call summary', () => {
     expect(fact(b, 'Infant')).toBe('Baby Ada Example');
     expect(fact(b, 'Date of birth')).toBe('10 May 2026 (6 months on the day of the call)');
     expect(fact(b, 'NHS number (infant)')).toBe('943 476 5919');
-    expect(fact(b, 'Address')).toBe('1 Example Street, Testtown, LE1 6TH');
-    expect(paragraph(b, 'Other professionals and agencies involved')).toBe(
-      FULL_CALL.family!.otherProfessionals,
-    );
+    // as typed, ending with its postcode in its standard form (not repeated)
+    expect(FULL_CALL.family!.address).toBe('1 Example Street, Testtown le1 6th');
+    expect(fact(b, 'Address')).toBe('1 Example Street, Testtown LE1 6TH');
+    expect(fact(b, 'Health visitor')).toBe('Hannah Visitor, Testshire 0-19 Service, North team');
+    // the other professionals are asked once, with the services (key point 5)
+    expect(paragraph(b, 'Other professionals and agencies involved')).toBeUndefined();
+    expect(
+      paragraph(
+        blockNamed(FULL_DOC, /^Key point 5/),
+        'Services and professionals involved (e.g. perinatal mental health, social care), their plans and any identified risks',
+      ),
+    ).toBe(FULL_CALL.services!.involvement);
   });
 
   test.each([
@@ -196,10 +249,7 @@ describe('a full duty call summary', () => {
         },
         pickUpThePhone: {
           'safeguarding-referral.status': 'phoned',
-          'safeguarding-referral.name': 'Front door duty worker',
-          'safeguarding-referral.organisation': 'Testshire children’s social care',
-          'safeguarding-referral.number': '0116 555 0999',
-          'safeguarding-referral.notes': 'Referral made.',
+          'safeguarding-referral.notes': 'Front door duty worker, 0116 555 0999. Referral made.',
         },
       }),
     );
@@ -222,7 +272,7 @@ describe('a full duty call summary', () => {
   test('pick up the phone: one line per prompt, with the contact details recorded', () => {
     const b = blockNamed(FULL_DOC, 'Pick up the phone: information sharing');
     expect(b.bullets).toEqual([
-      'Parental mental health: Phoned (Sam Carer, Care coordinator, Perinatal Mental Health Team, 0116 555 0199) - Shared the duty call; they will join a network meeting.',
+      `Parental mental health: Phoned - ${FULL_CALL.pickUpThePhone!['mental-health.notes']}`,
     ]);
   });
 
@@ -287,8 +337,8 @@ describe('a full duty call summary', () => {
       'full',
       patch(FULL_CALL, {
         consent: { consent: 'no' },
-        family: { postcode: 'NG1 1AA', localAuthority: 'other' },
-        services: { socialCare: 'child-in-need' },
+        family: { address: '2 Far Road, Farton NG1 1AA', localAuthority: 'other' },
+        services: { socialCare: 'child-in-need', statutoryCollaboration: 'yes' },
         pickUpThePhone: {
           'open-to-social-care.status': 'not-needed',
           'open-to-social-care.notes': 'The social worker made the referral.',

@@ -1,6 +1,7 @@
 import type { Answers } from '../../src/domain/answers';
 import { type CallKind, checklist, type ServiceProfile } from '../../src/domain/checklist';
-import { type Draft, saveSection, startDraft } from '../../src/domain/draft';
+import { type Draft, savePage, startDraft } from '../../src/domain/draft';
+import { pagesOf } from '../../src/domain/pages';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
 import { validateSection } from '../../src/domain/section-validation';
 import { type SubmittedCall, submitCall } from '../../src/domain/submitted-call';
@@ -51,14 +52,15 @@ export function validated(kind: CallKind, raw: RawCall, today = TODAY): Answers 
   return answers;
 }
 
-/** A draft with every section saved from the raw values, one minute per section. */
+/** A draft with every card saved from the raw values, one minute per card. */
 export function completedDraft(kind: CallKind, raw: RawCall, callDate = TODAY): Draft {
   const answers = validated(kind, raw, callDate);
   let t = Date.parse(`${callDate}T10:00:00Z`);
   let draft = startDraft('draft-1', kind, new Date(t), callDate);
-  for (const section of checklist(kind, PROFILE)) {
+  for (const page of pagesOf(kind)) {
     t += 60_000;
-    draft = saveSection(draft, section.id, answers[section.id] ?? {}, 'next', PROFILE, new Date(t));
+    const onPage = Object.fromEntries(page.parts.map((p) => [p.section, answers[p.section] ?? {}]));
+    draft = savePage(draft, page.id, onPage, 'next', new Date(t));
   }
   return draft;
 }

@@ -39,28 +39,12 @@ const CALL: Fixture = {
   risk: { ...LOCAL_FULL_CALL.risk!, domesticAbuse: 'yes', mentalHealth: 'no' },
   pickUpThePhone: {
     'domestic-abuse.status': 'phoned',
-    'domestic-abuse.name': 'Dr Patel',
-    'domestic-abuse.role': 'GP',
-    'domestic-abuse.organisation': 'Market Street Surgery',
-    'domestic-abuse.number': '0116 555 0111',
-    'domestic-abuse.notes': 'The GP knows; will see Maria this week.',
+    'domestic-abuse.notes':
+      'Dr Patel, GP, Market Street Surgery, 0116 555 0111. The GP knows; will see Maria this week.',
   },
 };
 
-const SECTIONS = [
-  'referrer',
-  'family',
-  'consent',
-  'relationship',
-  'infant',
-  'availability',
-  'context',
-  'services',
-  'universal',
-  'risk',
-  'pickUpThePhone',
-  'referral',
-];
+const CARDS = ['referrer', 'family', 'relationship', 'services', 'risk', 'pickUpThePhone', 'referral'];
 
 /** "23 November 2026, 10:05", as the cards show when something was done. */
 const WHEN = String.raw`\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d`;
@@ -156,12 +140,12 @@ test('channel admin sets the channels; the duty team and a lead act on the posts
   // (the bot's welcome card is the first thing in the personal chat)
   await open(PERSONAL, page.getByRole('button', { name: 'Start a duty call', exact: true }));
   await e2e.say('start');
-  for (const section of SECTIONS) {
-    await fillSection(e2e, 'full', section, CALL);
-    await e2e.press(section === 'referral' ? 'Save and review' : 'Next');
+  for (const page of CARDS) {
+    await fillSection(e2e, 'full', page, CALL);
+    await e2e.press(page === 'referral' ? 'Save and review' : 'Next');
   }
   expect(await e2e.cardText()).toContain('Check your duty call');
-  await e2e.press('Submit the duty call', 3);
+  await e2e.press('Submit the duty call');
   const [confirmation] = await e2e.newCards().allInnerTexts();
   const reference = /IMH-[A-Z2-9]{6}/.exec(confirmation ?? '')?.[0];
   expect(reference).toBeDefined();

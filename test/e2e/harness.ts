@@ -94,6 +94,23 @@ async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals
   clearTimeout(timer);
 }
 
+/**
+ * One thing a scenario did through the UI, as the harness did it: what test/e2e/measure.ts counts.
+ * Clicks: 1 per button press, 1 per radio button or checkbox whose state changed, 2 per dropdown choice
+ * picked or unpicked (open + pick); typing and moving between fields by keyboard take none.
+ */
+export interface E2EAction {
+  readonly kind: 'button' | 'radio' | 'checkbox' | 'dropdown' | 'text' | 'date' | 'chat';
+  /** The button's title, the input's label, or the message typed in the chat box. */
+  readonly target: string;
+  readonly clicks: number;
+  /** Characters typed (into a card's text or date input, or into the chat box for `chat`). */
+  readonly typed: number;
+}
+
+/** Told of each action; a button press is told before the click (the card it is on still newest). */
+export type E2EWatcher = (action: E2EAction) => void | Promise<void>;
+
 export interface E2E {
   readonly page: Page;
   readonly botUrl: string;
@@ -116,7 +133,8 @@ export interface E2E {
   cardText(): Promise<string>;
   /**
    * Fills the input labelled `label` in the newest card: text as typed, a date as YYYY-MM-DD, a choice
-   * by its title, a multi-select by the titles to tick (the others are unticked).
+   * by its title, a multi-select by the titles to tick (the others are unticked). Choices may be radio
+   * buttons, checkboxes or a dropdown (ChoiceSet style "compact").
    */
   fill(label: string, value: string | readonly string[]): Promise<void>;
   /** Clicks the button titled `title` in the newest card; waits for `cards` new cards. */
@@ -125,6 +143,10 @@ export interface E2E {
   pressExpectingNoReply(title: string): Promise<void>;
   /** What the newest card shows for the input labelled `label` (ticked choices' titles, joined by ", "). */
   valueOf(label: string): Promise<string>;
+  /** The labels of the inputs the newest card shows, without "(required)". */
+  inputLabels(): Promise<string[]>;
+  /** Tells `watcher` of every press, fill and say from now on (test/e2e/measure.ts); returns the unwatch. */
+  watch(watcher: E2EWatcher): () => void;
   close(): Promise<void>;
 }
 
@@ -252,6 +274,10 @@ export async function startE2E(scenario: string, options: E2EOptions = {}): Prom
 
     let shotNo = 0;
     const card = () => page.locator(CARD).last();
+    const watchers = new Set<E2EWatcher>();
+    const tell = async (action: E2EAction) => {
+      for (const w of watchers) await w(action);
+    };
 
     /** Marks the cards on screen: a card without the mark arrived after this. */
     const markSeen = () =>
@@ -315,6 +341,7 @@ export async function startE2E(scenario: string, options: E2EOptions = {}): Prom
         return file;
       },
       async say(text, cards = 1) {
+        await tell({ kind: 'chat', target: text, clicks: 0, typed: text.length });
         await markSeen();
         const box = page.locator('[data-lexical-editor="true"]');
         await box.click();
@@ -331,13 +358,49 @@ export async function startE2E(scenario: string, options: E2EOptions = {}): Prom
           tag: n.tagName.toLowerCase(),
           role: n.getAttribute('role') ?? '',
           checkboxes: n.querySelectorAll('input[type="checkbox"]').length,
+          dropdown: n.closest('.fui-Combobox') !== null,
         }));
         const titles = typeof value === 'string' ? [value] : value;
         if (info.role === 'radiogroup') {
           // ChoiceSet style "expanded": Fluent radio buttons; the choice's title is the <label>
           if (titles.length !== 1) throw new Error(`"${label}" takes one choice`);
           const radio = el.getByRole('radio', { name: titles[0], exact: true });
+          const was = await radio.isChecked();
           await radio.check();
+          await tell({ kind: 'radio', target: label, clicks: was ? 0 : 1, typed: 0 });
+        } else if (info.dropdown) {
+          // ChoiceSet style "compact": a Fluent Combobox whose list (aria-controls, open only while
+          // shown) holds role=option items, or role=menuitemcheckbox ones when isMultiSelect
+          if ((await el.getAttribute('aria-expanded')) !== 'true') await el.click();
+          const list = await el.getAttribute('aria-controls');
+          if (!list) throw new Error(`"${label}": the dropdown did not open`);
+          const options = page
+            .locator(`[id="${list}"]`)
+            .locator('[role="option"], [role="menuitemcheckbox"]');
+          await options.first().waitFor();
+          const shown = await options.evaluateAll((all) =>
+            all.map((o) => ({
+              title: (o.textContent ?? '').trim(),
+              multi: o.getAttribute('role') === 'menuitemcheckbox',
+              on: (o.getAttribute('aria-checked') ?? o.getAttribute('aria-selected')) === 'true',
+            })),
+          );
+          const unknown = titles.filter((t) => !shown.some((o) => o.title === t));
+          if (unknown.length)
+            throw new Error(
+              `"${label}" has no choice ${unknown.join(', ')}: ${shown.map((o) => o.title).join(' | ')}`,
+            );
+          const multi = shown.some((o) => o.multi);
+          if (!multi && titles.length !== 1) throw new Error(`"${label}" takes one choice`);
+          // a single choice already shown needs no pick; a multi-select is left with exactly `titles`
+          const toClick = multi
+            ? shown.flatMap((o, i) => (o.on !== titles.includes(o.title) ? [i] : []))
+            : (await el.inputValue()) === titles[0]
+              ? []
+              : [shown.findIndex((o) => o.title === titles[0])];
+          for (const i of toClick) await options.nth(i).click();
+          if ((await el.getAttribute('aria-expanded')) === 'true') await el.press('Escape');
+          await tell({ kind: 'dropdown', target: label, clicks: 2 * toClick.length, typed: 0 });
         } else if (info.checkboxes > 0) {
           // isMultiSelect: checkboxes without value attributes, named by the choice's title
           const boxes = el.locator('input[type="checkbox"]');
@@ -345,10 +408,13 @@ export async function startE2E(scenario: string, options: E2EOptions = {}): Prom
           const unknown = titles.filter((t) => !names.includes(t));
           if (unknown.length)
             throw new Error(`"${label}" has no choice ${unknown.join(', ')}: ${names.join(' | ')}`);
+          const was = await boxes.evaluateAll((all) => all.map((b) => (b as HTMLInputElement).checked));
           for (const [i, name] of names.entries()) {
             if (titles.includes(name)) await boxes.nth(i).check();
             else await boxes.nth(i).uncheck();
           }
+          const changed = names.filter((name, i) => was[i] !== titles.includes(name)).length;
+          await tell({ kind: 'checkbox', target: label, clicks: changed, typed: 0 });
         } else if (info.role === 'combobox') {
           // Input.Date is a Fluent DatePicker with a text box that parses what is typed as the
           // browser's Date does (so 10/05/2026 would be 5 October): type the date as it shows it
@@ -361,20 +427,37 @@ export async function startE2E(scenario: string, options: E2EOptions = {}): Prom
                 year: 'numeric',
               })
             : '';
+          const was = await el.inputValue();
           await el.fill(shown);
           await el.press('Tab');
+          await tell({ kind: 'date', target: label, clicks: 0, typed: was === shown ? 0 : shown.length });
         } else {
+          const was = await el.inputValue();
           await el.fill(titles[0] ?? '');
+          const typed = was === (titles[0] ?? '') ? 0 : (titles[0] ?? '').length;
+          await tell({ kind: 'text', target: label, clicks: 0, typed });
         }
       },
       async press(title, cards = 1) {
+        await tell({ kind: 'button', target: title, clicks: 1, typed: 0 });
         await markSeen();
         await card().getByRole('button', { name: title, exact: true }).click();
         return waitForNewCards(cards);
       },
       async pressExpectingNoReply(title) {
+        await tell({ kind: 'button', target: title, clicks: 1, typed: 0 });
         await card().getByRole('button', { name: title, exact: true }).click();
       },
+      inputLabels: () =>
+        card().evaluate((root) =>
+          [...root.querySelectorAll('label.ac-richTextBlock')].map((l) =>
+            (l.textContent ?? '')
+              .replace(/\s*\*\s*$/, '')
+              .replace(/\s*\(required\)\s*$/, '')
+              .replace(/\s+/g, ' ')
+              .trim(),
+          ),
+        ),
       async valueOf(label) {
         const el = await target(label);
         // choices: the titles of the ticked ones; dates: as the DatePicker shows them
@@ -385,6 +468,12 @@ export async function startE2E(scenario: string, options: E2EOptions = {}): Prom
                 .join(', ')
             : (n as HTMLInputElement).value,
         );
+      },
+      watch(watcher) {
+        watchers.add(watcher);
+        return () => {
+          watchers.delete(watcher);
+        };
       },
       close,
     };

@@ -9,7 +9,9 @@ import { loadConfig } from '../../src/config/config';
 import type { Answers } from '../../src/domain/answers';
 import { type CallKind, checklist, type SectionId } from '../../src/domain/checklist';
 import type { FieldDef } from '../../src/domain/fields';
-import { phonePrompts, promptFields } from '../../src/domain/pick-up-the-phone';
+import { pagesOf, partsOf } from '../../src/domain/pages';
+import { phonePrompts } from '../../src/domain/pick-up-the-phone';
+import { askedFields, cardValues } from '../../src/domain/section-validation';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 import { type E2E, ROOT } from './harness';
 
@@ -38,7 +40,6 @@ export const LOCAL_FULL_CALL: Fixture = {
   family: {
     ...FULL_CALL.family!,
     dateOfBirth: daysAgo(200),
-    localAuthority: LOCAL_PROFILE.localAuthorities.at(-1)!,
   },
 };
 
@@ -60,41 +61,64 @@ export function asAnswers(kind: CallKind, fixture: Fixture): Answers {
   return out as Answers;
 }
 
-export function fieldsOf(kind: CallKind, section: string, fixture: Fixture): readonly FieldDef[] {
-  if (section === 'pickUpThePhone') return phonePrompts(asAnswers(kind, fixture)).flatMap(promptFields);
-  const def = checklist(kind, LOCAL_PROFILE).find((s) => s.id === (section as SectionId));
-  if (!def) throw new Error(`no section ${section} in a ${kind} call`);
-  return def.fields;
-}
-
-/** What to enter on one section's card, in the card's order. */
-export function uiAnswers(kind: CallKind, section: string, fixture: Fixture): UiAnswer[] {
-  const given = fixture[section] ?? {};
-  return fieldsOf(kind, section, fixture)
-    .filter((f) => given[f.id] !== undefined)
-    .map((f) => {
-      const raw = given[f.id]!;
-      if (f.kind === 'choice' || f.kind === 'multichoice') {
-        const titles = raw
-          .split(',')
-          .filter(Boolean)
-          .map((v) => {
-            const choice = f.choices?.find((c) => c.value === v);
-            if (!choice) throw new Error(`${section}.${f.id}: no choice with value "${v}"`);
-            return choice.title;
-          });
-        return { label: f.label, value: f.kind === 'choice' ? titles[0]! : titles };
-      }
-      return { label: f.label, value: raw };
-    });
-}
-
-/** Fills one section's card (the newest card) with the fixture's answers for it. */
-export async function fillSection(
-  e2e: E2E,
+/** The inputs a page asks for the fixture's answers (follow-ups only where the answers call for them). */
+export function fieldsOf(
   kind: CallKind,
-  section: string,
+  pageId: string,
   fixture: Fixture,
-): Promise<void> {
-  for (const a of uiAnswers(kind, section, fixture)) await e2e.fill(a.label, a.value);
+): { section: SectionId; field: FieldDef }[] {
+  const page = pagesOf(kind).find((p) => p.id === pageId);
+  if (!page) throw new Error(`no card ${pageId} in a ${kind} call`);
+  const answers = asAnswers(kind, fixture);
+  return partsOf(page, kind, LOCAL_PROFILE).flatMap(({ part, section }) =>
+    askedFields(section, part, withCardForm(answers), phonePrompts(answers)).map((field) => ({
+      section: section.id,
+      field,
+    })),
+  );
+}
+
+/** The risk screening as its card asks it (the fixture records one answer per question). */
+function withCardForm(answers: Answers): Answers {
+  if (!answers.risk) return answers;
+  return { ...answers, risk: { ...answers.risk, ...cardValues(riskSection(), answers.risk) } };
+}
+
+const riskSection = () => checklist('full', LOCAL_PROFILE).find((s) => s.id === 'risk')!;
+
+/** What to enter on one card, in the card's order. */
+export function uiAnswers(kind: CallKind, pageId: string, fixture: Fixture): UiAnswer[] {
+  const answers = withCardForm(asAnswers(kind, fixture));
+  return fieldsOf(kind, pageId, fixture).flatMap(({ section, field: f }) => {
+    const given = answers[section]?.[f.id];
+    if (
+      given === undefined ||
+      given === '' ||
+      (Array.isArray(given) && given.length === 0 && f.kind !== 'multichoice')
+    )
+      return [];
+    const raw = Array.isArray(given) ? given.join(',') : (given as string);
+    if (f.kind === 'choice' || f.kind === 'multichoice') {
+      const titles = raw
+        .split(',')
+        .filter(Boolean)
+        .map((v) => {
+          const choice = f.choices?.find((c) => c.value === v);
+          if (!choice) throw new Error(`${section}.${f.id}: no choice with value "${v}"`);
+          return choice.title;
+        });
+      if (f.kind === 'multichoice' && titles.length === 0) return [];
+      return [{ label: f.label, value: f.kind === 'choice' ? titles[0]! : titles }];
+    }
+    return [{ label: f.label, value: raw }];
+  });
+}
+
+/**
+ * Fills the newest card with the fixture's answers for it: the inputs the card shows (details already
+ * known stand on the confirm line and are not filled again).
+ */
+export async function fillSection(e2e: E2E, kind: CallKind, pageId: string, fixture: Fixture): Promise<void> {
+  const shown = new Set(await e2e.inputLabels());
+  for (const a of uiAnswers(kind, pageId, fixture)) if (shown.has(a.label)) await e2e.fill(a.label, a.value);
 }

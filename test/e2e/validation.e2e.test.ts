@@ -3,7 +3,7 @@ import { type E2E, startE2E } from './harness';
 import { daysAgo, fillSection, LOCAL_FULL_CALL } from './ui-answers';
 
 const NHS = 'NHS number (the infant’s; the mother’s if antenatal)';
-const DOB = 'Infant’s date of birth (required once born)';
+const DOB = 'Infant’s date of birth';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -22,6 +22,7 @@ test('validation errors are shown on the card after Next (Save always saves), wi
 
   // a date of birth in the future and a wrong NHS check digit: Save still saves, as typed
   await fillSection(e2e, 'full', 'family', {
+    ...LOCAL_FULL_CALL,
     family: { ...LOCAL_FULL_CALL.family!, dateOfBirth: daysAgo(-30), nhsNumber: '943 476 5918' },
   });
   await e2e.press('Save');
@@ -47,7 +48,7 @@ test('validation errors are shown on the card after Next (Save always saves), wi
   expect(text).toContain('The infant and family');
   // what was typed is kept, the wrong number included
   expect(await e2e.valueOf(NHS)).toBe('943 476 5918');
-  expect(await e2e.valueOf('Infant’s name (required once born)')).toBe(LOCAL_FULL_CALL.family!.infantName);
+  expect(await e2e.valueOf('Infant’s name')).toBe(LOCAL_FULL_CALL.family!.infantName);
   // the DatePicker shows the date the bot sent back in the browser's locale (en-GB here)
   const dob = new Date(`${LOCAL_FULL_CALL.family!.dateOfBirth}T12:00:00`);
   expect(await e2e.valueOf(DOB)).toBe(
@@ -58,17 +59,19 @@ test('validation errors are shown on the card after Next (Save always saves), wi
   await e2e.fill(NHS, LOCAL_FULL_CALL.family!.nhsNumber!);
   await e2e.press('Next');
   const next = await e2e.cardText();
-  expect(next).toContain('Section 3 of 12');
+  expect(next).toContain('Step 3 of 7');
   expect(next).not.toContain('Please check these answers:');
+  // the date just entered is read back in words, so a date the client misread is seen at once
+  expect(next).toMatch(/Date of birth \d{1,2} \w+ \d{4}: \d+ months old today/);
   await e2e.shot('fixed');
 
   // Back sends what was typed on the card: it is kept, unsaved, and shown again on the way forward
-  const NOTES = 'Who gave consent and when (or why not)';
-  await e2e.fill(NOTES, 'Typed, then Back before saving');
+  const DETAILS = 'Details of the concerns and their impact on the infant';
+  await e2e.fill(DETAILS, 'Typed, then Back before saving');
   await e2e.press('Back');
-  expect(await e2e.cardText()).toContain('Section 2 of 12');
+  expect(await e2e.cardText()).toContain('Step 2 of 7');
   await e2e.press('Next');
-  expect(await e2e.cardText()).toContain('Section 3 of 12');
-  expect(await e2e.valueOf(NOTES)).toBe('Typed, then Back before saving');
+  expect(await e2e.cardText()).toContain('Step 3 of 7');
+  expect(await e2e.valueOf(DETAILS)).toBe('Typed, then Back before saving');
   await e2e.shot('back-keeps-typed');
 });

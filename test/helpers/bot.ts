@@ -4,6 +4,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type HostOptions, type RunningBot, startBot } from '../../src/app-host';
 import { loadConfig } from '../../src/config/config';
+import { SCREENING_LIST } from '../../src/domain/checklist';
+import { pageOfSection, pagesOf } from '../../src/domain/pages';
 import { createLogger } from '../../src/logger';
 import { startConnector } from './connector';
 
@@ -188,7 +190,27 @@ export function inputs(card: Card): Input[] {
   return out;
 }
 
-/** What Teams sends when a button is pressed: the action's data plus the card's input values. */
+/** The inputs a person sees: those inside a hidden container (a confirm-or-change line) are not shown. */
+export function visibleInputs(card: Card): (Input & { label?: string })[] {
+  const out: (Input & { label?: string })[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const n = node as Record<string, unknown>;
+    if (n.isVisible === false) return;
+    if (typeof n.type === 'string' && n.type.startsWith('Input.')) out.push(n as unknown as Input);
+    for (const v of Object.values(n)) walk(v);
+  };
+  walk(card.body);
+  return out;
+}
+
+/**
+ * What Teams sends when a button is pressed: the action's data plus the card's input values. Values may
+ * be given by input id ("family.address") or, where one input on the card has that field, by field id
+ * ("address", "mental-health.status"); a risk question answered on its own ("domesticAbuse") is sent as
+ * the older per-question card would send it, which the bot reads as the list would.
+ */
 export function press(
   card: Card,
   title: string,
@@ -201,7 +223,47 @@ export function press(
   if (!associated) {
     for (const i of inputs(card)) if (typeof i.value === 'string' && i.value !== '') current[i.id] = i.value;
   }
-  return { ...(associated ? {} : { ...current, ...values }), ...(action.data ?? {}) };
+  const given = asInputIds(card, values);
+  if (Object.keys(given).some((k) => SCREENING.has(k.replace(/^risk\./, '')))) {
+    // the per-question form stands only without the list's own answers
+    for (const k of ['risk.screenYes', 'risk.screenRest', 'risk.screenNotKnown']) delete current[k];
+  }
+  return { ...(associated ? {} : { ...current, ...given }), ...(action.data ?? {}) };
+}
+
+const SCREENING = new Set<string>(SCREENING_LIST.map((q) => q.value));
+
+/** Field ids given for a card's inputs as the card's input ids ("section.field"). */
+export function asInputIds(card: Card, values: Record<string, string>): Record<string, string> {
+  const ids = inputs(card).map((i) => i.id);
+  const sectionsOnCard = [...new Set(ids.map((id) => id.split('.')[0] ?? ''))];
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (ids.includes(k) || sectionsOnCard.some((section) => k.startsWith(`${section}.`))) {
+      out[k] = v;
+      continue;
+    }
+    const matches = ids.filter((id) => id.endsWith(`.${k}`));
+    if (matches.length === 1) out[matches[0]!] = v;
+    else if (sectionsOnCard.length === 1 && matches.length === 0) out[`${sectionsOnCard[0]}.${k}`] = v;
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** A call's answers (by section, then field) as one card's values (by input id). */
+export function cardAnswers(
+  card: Card,
+  answers: Record<string, Record<string, string>>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const sections = new Set(inputs(card).map((i) => i.id.split('.')[0] ?? ''));
+  for (const section of sections) {
+    for (const [k, v] of Object.entries(answers[section] ?? {})) {
+      out[SCREENING.has(k) && section === 'risk' ? `risk.${k}` : `${section}.${k}`] = v;
+    }
+  }
+  return out;
 }
 
 function findAction(card: unknown, title: string): { data?: Record<string, unknown> } | undefined {
@@ -236,8 +298,8 @@ export function nextTitle(card: Card): string {
 }
 
 /**
- * Starts a call and answers sections from `answers` until the card on screen is `target`
- * (a section id, or 'review'). Returns that card.
+ * Starts a call and answers cards from `answers` (by section) until the card on screen is the one that
+ * asks `target` (a section id, or 'review'). Returns that card.
  */
 export async function walkTo(
   bot: TestBot,
@@ -245,12 +307,17 @@ export async function walkTo(
   answers: Record<string, Record<string, string>>,
   opts: { user?: string; kind?: 'start' | 'advice' } = {},
 ): Promise<Card> {
+  const kind = opts.kind === 'advice' ? 'advice' : 'full';
+  const page =
+    target === 'review'
+      ? 'review'
+      : (pagesOf(kind).find((p) => p.id === target) ?? pageOfSection(kind, target))?.id;
+  if (!page) throw new Error(`no card asks ${target} in a ${kind} call`);
   let card = lastCard(await bot.say(opts.kind ?? 'start', opts.user));
-  for (let i = 0; i < 20 && sectionOf(card) !== target; i++) {
-    const section = sectionOf(card);
-    card = lastCard(await bot.submit(press(card, nextTitle(card), answers[section] ?? {}), opts.user));
+  for (let i = 0; i < 20 && sectionOf(card) !== page; i++) {
+    card = lastCard(await bot.submit(press(card, nextTitle(card), cardAnswers(card, answers)), opts.user));
   }
-  if (sectionOf(card) !== target) throw new Error(`did not reach ${target}: ${cardText(card).slice(0, 300)}`);
+  if (sectionOf(card) !== page) throw new Error(`did not reach ${target}: ${cardText(card).slice(0, 300)}`);
   return card;
 }
 

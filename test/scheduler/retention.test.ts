@@ -151,7 +151,9 @@ describe('abandoned drafts and remembered profiles', () => {
     let now = new Date('2026-11-23T10:00:00Z');
     const bot = await startTestBot({ now: () => now, host: { schedulerEveryMs: 20 } });
     try {
-      await walkTo(bot, 'consent', FULL_CALL);
+      // past the family card, so the infant's name and NHS number are in the draft
+      await walkTo(bot, 'relationship', FULL_CALL);
+      expect(JSON.stringify(storedState(bot)?.current?.answers)).toContain(INFANT);
       const cancel = lastCard(await bot.say('cancel'));
       now = new Date(now.getTime() + 31 * DAY);
       for (let i = 0; i < 100 && storedState(bot)?.current; i++) await new Promise((r) => setTimeout(r, 20));

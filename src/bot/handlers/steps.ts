@@ -4,17 +4,19 @@ import {
   type Draft,
   goTo,
   keepTyped,
+  pageAt,
   pageCount,
   pageOf,
   reissue,
+  savePage,
   savePhonePage,
-  saveSection,
   sectionsOf,
   withoutTyped,
 } from '../../domain/draft';
+import { type PageDef, pageOfSection, pagesOf, partsOf, sectionInputs } from '../../domain/pages';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { possibleHarmFlagged, withTypedHarm } from '../../domain/risk';
-import { typedChanges, validateSection } from '../../domain/section-validation';
+import { askedInputs, typedChanges, validatePage } from '../../domain/section-validation';
 import { checkCard, PROBLEM_TEXT } from '../card-check';
 import { type CardExtras, currentCard } from '../current-card';
 import type { BotDeps } from '../deps';
@@ -46,63 +48,104 @@ export async function onStep(
     if (kept.at === 'pickUpThePhone' && (kept.page ?? 0) > 0) {
       return commit(context, deps, loaded, goTo(kept, kept.at, now, (kept.page ?? 0) - 1));
     }
-    const ids = sectionsOf(kept, deps.profile).map((s) => s.id);
+    const ids = pagesOf(kept.kind).map((p) => p.id);
     const at =
       (kept.at === 'review' ? ids[ids.length - 1] : ids[Math.max(0, ids.indexOf(kept.at) - 1)]) ?? 'referrer';
     return commit(context, deps, loaded, goTo(kept, at, now, at === 'pickUpThePhone' ? lastPage : 0));
   }
   if (e.verb === 'call.edit') {
-    const target = sectionsOf(draft, deps.profile).find((s) => s.id === inputs.target);
+    // Edit names a section (the review lists sections): its card is the one that asks it
+    const section = sectionsOf(draft, deps.profile).find((s) => s.id === inputs.target);
+    const target = section && pageOfSection(draft.kind, section.id);
     if (draft.at !== 'review' || !target) return answerProblem(context, deps, loaded, 'stale');
     return commit(context, deps, loaded, goTo(draft, target.id, now));
   }
 
-  // call.save: the section on screen is the one in the envelope (checkCard made sure)
-  const section = sectionsOf(draft, deps.profile).find((s) => s.id === draft.at);
-  if (!section) return answerProblem(context, deps, loaded, 'stale');
+  // call.save: the card on screen is the one in the envelope (checkCard made sure)
+  const page = pageAt(draft);
+  if (!page) return answerProblem(context, deps, loaded, 'stale');
   const allPrompts = phonePrompts(draft.answers);
-  const result = validateSection(section, inputs, {
+  const raw = withConfirmedDetails(draft, page, inputs);
+  const ctx = {
     today: today(now, deps.profile),
     prompts: pageOf(allPrompts, draft.page ?? 0),
     answers: draft.answers,
-  });
+    kind: draft.kind,
+    profile: deps.profile,
+  };
+  const result = validatePage(page, raw, ctx);
   const move = e.move === 'next' ? 'next' : 'stay';
+  // a follow-up an answer calls for ("if other, your role") is asked before moving on, not as an error
+  const shown = new Set(askedInputs(page, draft.typed?.[page.id] ?? {}, ctx));
+  const followUps = askedInputs(page, raw, ctx).filter((id) => !shown.has(id));
   if (!result.ok) {
     // kept as typed, never as saved answers: Save always saves, Next checks
-    deps.logger.info({ event: 'validation-failed', section: section.id, fields: Object.keys(result.errors) });
-    const kept = reissue(keepTyped(draft, section.id, result.values), now);
+    deps.logger.info({ event: 'validation-failed', section: page.id, fields: Object.keys(result.errors) });
+    const kept = reissue(keepTyped(draft, page.id, result.values), now);
     const n = Object.keys(result.errors).length;
+    const onlyFollowUps = Object.keys(result.errors).every((id) => followUps.includes(id));
     const extras: CardExtras =
       move === 'stay'
         ? { notice: `Saved — ${n} ${n === 1 ? 'answer' : 'answers'} still needed before Next.` }
-        : { typed: result.values, errors: result.errors };
+        : onlyFollowUps
+          ? { typed: result.values, notice: followUpNotice(followUps.length) }
+          : { typed: result.values, errors: result.errors };
     // possible harm typed on a risk card with other answers still missing is acted on now, as a
     // complete save would be (HAZ-01, HAZ-02): the rest of the screening can wait, the alert cannot
-    const harmTyped = section.id === 'risk' ? withTypedHarm(draft.answers, result.values) : undefined;
+    const harmTyped =
+      page.id === 'risk' ? withTypedHarm(draft.answers, sectionInputs(result.values, 'risk')) : undefined;
     if (harmTyped && possibleHarmFlagged(harmTyped)) {
       return commitRiskSave(context, deps, loaded, kept, { ...kept, answers: harmTyped }, extras, now);
     }
     return commit(context, deps, loaded, kept, extras);
   }
+  const stay = move === 'stay' || followUps.length > 0;
   const next =
-    section.id === 'pickUpThePhone'
+    page.id === 'pickUpThePhone'
       ? savePhonePage(
-          withoutTypedKeys(draft, Object.keys(result.answers)),
-          { ...(draft.answers.pickUpThePhone ?? {}), ...result.answers },
-          move,
+          withoutTypedKeys(
+            draft,
+            Object.keys(sectionInputs(raw, 'pickUpThePhone')).map((k) => `pickUpThePhone.${k}`),
+          ),
+          { ...(draft.answers.pickUpThePhone ?? {}), ...(result.answers.pickUpThePhone ?? {}) },
+          stay ? 'stay' : 'next',
           pageCount(allPrompts.length),
-          deps.profile,
           now,
         )
-      : saveSection(draft, section.id, result.answers, move, deps.profile, now);
+      : savePage(draft, page.id, result.answers, stay ? 'stay' : 'next', now);
   // saving consent as "no" or "not yet asked": the reply says sharing a concern does not wait on it (HAZ-12)
-  const sharing = section.id === 'consent' && needsSharingStatement(next.answers);
+  const sharing = page.parts.some((p) => p.section === 'consent') && needsSharingStatement(next.answers);
   const extras: CardExtras = {
     ...(move === 'stay' ? { notice: 'Saved.' } : {}),
+    ...(move === 'next' && followUps.length > 0 ? { notice: followUpNotice(followUps.length) } : {}),
     ...(sharing ? { sharing } : {}),
   };
-  if (section.id !== 'risk') return commit(context, deps, loaded, next, extras);
+  if (page.id !== 'risk') return commit(context, deps, loaded, next, extras);
   return commitRiskSave(context, deps, loaded, next, next, extras, now);
+}
+
+function followUpNotice(n: number): string {
+  return n === 1
+    ? 'One more question, because of your answers: it is below.'
+    : `${n} more questions, because of your answers: they are below.`;
+}
+
+/**
+ * The referrer's details shown as one confirm-or-change line (issue 9) are hidden inputs: a client that
+ * does not send hidden inputs sends none of them, and the details on the line are what was confirmed.
+ */
+function withConfirmedDetails(
+  draft: Draft,
+  page: PageDef,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  if (!page.parts.some((p) => p.section === 'referrer')) return inputs;
+  const known = { ...draft.prefill, ...draft.answers.referrer };
+  const filled: Record<string, unknown> = { ...inputs };
+  for (const [k, v] of Object.entries(known)) {
+    if (typeof v === 'string' && filled[`referrer.${k}`] === undefined) filled[`referrer.${k}`] = v;
+  }
+  return filled;
 }
 
 /**
@@ -154,17 +197,23 @@ function commitRiskSave(
   });
 }
 
-/** Back from a section card: what was typed there, if it differs from the saved answers, stays in the draft. */
+/** Back from a card: what was typed there, if it differs from the saved answers, stays in the draft. */
 function keepBack(draft: Draft, deps: BotDeps, inputs: Record<string, unknown>): Draft {
-  const section = sectionsOf(draft, deps.profile).find((s) => s.id === draft.at);
-  if (!section) return draft;
-  const typed = typedChanges(section, inputs, {
-    prompts: pageOf(phonePrompts(draft.answers), draft.page ?? 0),
-    answers: draft.answers,
-  });
-  if (typed) return keepTyped(draft, section.id, typed);
+  const page = pageAt(draft);
+  if (!page) return draft;
+  const typed: Record<string, string> = {};
+  const prompts = pageOf(phonePrompts(draft.answers), draft.page ?? 0);
+  for (const { part, section } of partsOf(page, draft.kind, deps.profile)) {
+    const changed = typedChanges(section, sectionInputs(inputs, section.id), {
+      prompts,
+      answers: draft.answers,
+      part,
+    });
+    for (const [k, v] of Object.entries(changed ?? {})) typed[`${section.id}.${k}`] = v;
+  }
+  if (Object.keys(typed).length > 0) return keepTyped(draft, page.id, typed);
   // typed back to what was saved: an older typed copy must not come back instead
-  return section.id === 'pickUpThePhone' ? draft : withoutTyped(draft, section.id);
+  return page.id === 'pickUpThePhone' ? draft : withoutTyped(draft, page.id);
 }
 
 /** A pick-up-the-phone page saved valid: its typed copy goes, the other pages' stays. */

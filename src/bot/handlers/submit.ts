@@ -1,9 +1,7 @@
 import type { TurnContext } from 'botbuilder';
-import { toPlainText } from '../../domain/document';
-import { goTo, PROMPTS_PER_PAGE, sectionsOf } from '../../domain/draft';
+import { goTo, PROMPTS_PER_PAGE } from '../../domain/draft';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { referralDoc } from '../../domain/referral';
-import { isHarmLevel } from '../../domain/risk';
 import { validateDraft } from '../../domain/section-validation';
 import { type SubmittedCall, submitCall } from '../../domain/submitted-call';
 import { summaryDoc } from '../../domain/summary';
@@ -15,7 +13,7 @@ import { DraftConflictError } from '../draft-store';
 import type { Envelope } from '../submission';
 import { referrerOf, replyContact, sendCard, today } from '../turn';
 import { buttons } from '../views/common';
-import { documentCard, plainTextChunks } from '../views/document-view';
+import { confirmationCard } from '../views/confirmation-view';
 import { noticeCard, problemCard } from '../views/notice-view';
 import { answerProblem, commit } from './steps';
 
@@ -28,19 +26,22 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
   const now = deps.now();
   if (draft.at !== 'review') return answerProblem(context, deps, loaded, 'stale');
 
-  const verdict = validateDraft(sectionsOf(draft, deps.profile), draft.answers, {
+  const verdict = validateDraft({
     today: today(now, deps.profile),
     prompts: phonePrompts(draft.answers),
+    answers: draft.answers,
+    kind: draft.kind,
+    profile: deps.profile,
   });
   if (!verdict.ok) {
     // show the page of pick-up-the-phone prompts where the first problem is
     const prompts = phonePrompts(draft.answers);
     const firstBad = prompts.findIndex((p) =>
-      Object.keys(verdict.errors).some((k) => k.startsWith(`${p.id}.`)),
+      Object.keys(verdict.errors).some((k) => k.startsWith(`pickUpThePhone.${p.id}.`)),
     );
     const page =
-      verdict.section.id === 'pickUpThePhone' && firstBad > 0 ? Math.floor(firstBad / PROMPTS_PER_PAGE) : 0;
-    return commit(context, deps, loaded, goTo(draft, verdict.section.id, now, page), {
+      verdict.page.id === 'pickUpThePhone' && firstBad > 0 ? Math.floor(firstBad / PROMPTS_PER_PAGE) : 0;
+    return commit(context, deps, loaded, goTo(draft, verdict.page.id, now, page), {
       typed: verdict.values,
       errors: verdict.errors,
       notice: 'Before submitting, this section needs another look.',
@@ -50,23 +51,25 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
   // a call whose risk save alerted the leads keeps the reference they were given
   const inProgressAlert = deps.draftAlerts.forDraft(draft.id);
   const call = submitCall(draft, inProgressAlert?.reference ?? deps.newReference(), deps.profile, now);
+  let alerted = false;
   try {
     // the record and its deliveries go in first, keyed by the draft id: a repeated submit cannot
     // create a second record, and a crash cannot leave a record that nobody is told about
-    deps.submissions.record(
-      {
-        id: call.id,
-        kind: call.kind,
-        tenantId: who.tenantId,
-        referrerAadId: who.userId,
-        conversationId: context.activity.conversation.id,
-        startedAt: call.startedAt,
-        submittedAt: call.submittedAt,
-        record: call,
-      },
-      { recordId: call.id, ...replyContact(context) },
-      now,
-    );
+    alerted =
+      deps.submissions.record(
+        {
+          id: call.id,
+          kind: call.kind,
+          tenantId: who.tenantId,
+          referrerAadId: who.userId,
+          conversationId: context.activity.conversation.id,
+          startedAt: call.startedAt,
+          submittedAt: call.submittedAt,
+          record: call,
+        },
+        { recordId: call.id, ...replyContact(context) },
+        now,
+      ).alertDeliveryId !== undefined;
   } catch (err) {
     if (!(err instanceof DuplicateDutyCallError)) throw err;
     return answerProblem(context, deps, loaded, 'submitted');
@@ -89,34 +92,33 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
     if (!(err instanceof DraftConflictError)) throw err;
     deps.logger.warn({ event: 'draft-conflict-after-submit', draft: call.id });
   }
-  await sendResults(context, deps, call);
+  await sendResults(
+    context,
+    deps,
+    call,
+    alerted ? { raisedDuringCall: inProgressAlert !== undefined } : undefined,
+  );
 }
 
-async function sendResults(context: TurnContext, deps: BotDeps, call: SubmittedCall): Promise<void> {
-  const advice = call.kind === 'advice';
-  await sendCard(
-    context,
-    noticeCard({
-      title: advice ? 'Advice call submitted' : 'Duty call submitted',
-      color: 'Good',
-      lines: [
-        // honest about where the summary is: with no duty channel set it waits, unseen, until one is
-        deps.channels.get('duty')
-          ? `Reference: ${call.reference}. The IMH duty team will see the summary below.`
-          : `Reference: ${call.reference}. Your summary is kept and is waiting for the IMH duty channel to be set up: the duty team cannot see it yet. If it is urgent, phone the IMH advice line on ${deps.profile.adviceLineNumber}.`,
-        advice
-          ? `This was an advice-only call: no referral has been drafted. The IMH duty practitioner will phone you to talk it through; if you have not heard, phone the IMH advice line on ${deps.profile.adviceLineNumber}.`
-          : 'Your draft referral follows the summary. Please check it and send it as your formal written referral: the service needs it in writing, in your words.',
-      ],
-      buttons: [buttons.start, buttons.advice],
-    }),
-  );
-  const summary = summaryDoc(call, deps.profile);
-  await sendCard(context, documentCard(summary, isHarmLevel(call.risk.level) ? 'attention' : 'accent'));
-  const referral = referralDoc(call, deps.profile);
-  if (referral) await sendCard(context, documentCard(referral, 'default'));
-  const plain = [toPlainText(summary), ...(referral ? [toPlainText(referral)] : [])].join('\n\n');
-  for (const chunk of plainTextChunks(plain)) {
+/** One card (issue 9): the reference, what happens next, who was told, the documents and the record text. */
+async function sendResults(
+  context: TurnContext,
+  deps: BotDeps,
+  call: SubmittedCall,
+  alert: { raisedDuringCall: boolean } | undefined,
+): Promise<void> {
+  const { card, followUp } = confirmationCard({
+    call,
+    profile: deps.profile,
+    summary: summaryDoc(call, deps.profile),
+    referral: referralDoc(call, deps.profile),
+    dutyChannel: deps.channels.get('duty') !== undefined,
+    alert: alert && { ...alert, channel: deps.channels.get('safeguarding') !== undefined },
+    referralReminderDays: deps.render.referralReminderDays ?? 7,
+  });
+  await sendCard(context, card);
+  // the record text when the card could not hold it: a code block keeps its lines and has a Copy button
+  for (const chunk of followUp) {
     await context.sendActivity({ type: 'message', textFormat: 'markdown', text: codeBlock(chunk) });
   }
 }

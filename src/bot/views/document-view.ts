@@ -43,6 +43,18 @@ export function fitCard(
   return best;
 }
 
+/**
+ * The summary or referral as elements for another card to hold (the confirmation's Show summary), drawn
+ * as `documentCard` draws them, with free texts shortened to `keep` characters.
+ */
+export function documentElements(
+  doc: Doc,
+  style: 'default' | 'attention' | 'accent',
+  keep = Number.POSITIVE_INFINITY,
+): unknown[] {
+  return bind(doc, style, keep).body as unknown[];
+}
+
 export function longestFreeText(doc: Doc): number {
   return Math.max(
     0,
