@@ -54,8 +54,22 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 /** A UK or international number, with an extension if it has one ("0116 555 0101 ext 234", "x234"). */
 const phone = /^\+?[0-9 ()-]{6,20}( ?(ext\.?|extension|[Xx]) ?[0-9]{1,6})?$/i;
 
-/** The zod schema for one field's raw card value (cards send every value as a string). */
+const schemas = new WeakMap<FieldDef, z.ZodType>();
+
+/**
+ * The zod schema for one field's raw card value (cards send every value as a string). Built once per
+ * field definition: every card turn validates every field (issue 10).
+ */
 export function fieldSchema(field: FieldDef): z.ZodType {
+  let schema = schemas.get(field);
+  if (!schema) {
+    schema = buildSchema(field);
+    schemas.set(field, schema);
+  }
+  return schema;
+}
+
+function buildSchema(field: FieldDef): z.ZodType {
   const label = field.label;
   let schema: z.ZodType;
   switch (field.kind) {

@@ -225,7 +225,20 @@ export function phonePrompts(answers: Answers): PhonePrompt[] {
 }
 
 /** The card inputs recording what happened for one prompt. */
+const promptFieldsCache = new Map<string, FieldDef[]>();
+
+/** The inputs of one prompt, the same definitions every time (their validation schemas are kept). */
 export function promptFields(p: PhonePrompt): FieldDef[] {
+  const key = `${p.id}\u0000${p.title}`;
+  let fields = promptFieldsCache.get(key);
+  if (!fields) {
+    fields = buildPromptFields(p);
+    promptFieldsCache.set(key, fields);
+  }
+  return fields;
+}
+
+function buildPromptFields(p: PhonePrompt): FieldDef[] {
   return [
     {
       id: `${p.id}.status`,
