@@ -25,7 +25,7 @@ export interface BuiltCard {
 }
 
 /** The notice a handler shows above a section sent back from the review, the longest it uses. */
-export const LONGEST_NOTICE = 'Before submitting, this section needs another look.';
+export const LONGEST_NOTICE = 'Before submitting, this card needs another look.';
 
 /** An error for every field, in the form validation words its longest generic error. */
 export function errorForEveryField(fields: readonly { id: string; label: string }[]): Record<string, string> {

@@ -44,7 +44,7 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
     return commit(context, deps, loaded, goTo(draft, verdict.page.id, now, page), {
       typed: verdict.values,
       errors: verdict.errors,
-      notice: 'Before submitting, this section needs another look.',
+      notice: 'Before submitting, this card needs another look.',
     });
   }
 
