@@ -44,6 +44,8 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'history-bench-'));
   const file = path.join(dir, 'bench.sqlite');
   const db = openDatabase(file);
+  // BENCH_NO_CHECKPOINT=1: no automatic WAL checkpoints, to tell their cost from the tick's own
+  if (process.env.BENCH_NO_CHECKPOINT) db.pragma('wal_autocheckpoint = 0');
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
   const events = new RecordEvents(db);
