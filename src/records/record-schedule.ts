@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 
-export type ScheduleKind = 'reminder' | 'escalation';
+export type ScheduleKind = 'reminder' | 'escalation' | 'indication';
 
 export interface ScheduleRow {
   readonly recordId: string;

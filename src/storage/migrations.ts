@@ -239,10 +239,12 @@ export const migrations: readonly Migration[] = [
       -- that changes. due_at is when the scheduler next looks: the scheduler alone works out the real
       -- time from the record's events (nextReminderOn, nextEscalationAt in src/domain/call-state.ts);
       -- the triggers below only say "look now" when something that may change it is written, in the
-      -- same transaction, whichever code writes it. A row whose work is over is deleted.
+      -- same transaction, whichever code writes it. A row whose work is over is deleted. An 'indication'
+      -- row (never due: the scheduler does not read them) marks a call no indication has been given for
+      -- yet, so "open calls" reads the open ones, not the history.
       CREATE TABLE record_schedule (
         record_id TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('reminder', 'escalation')),
+        kind TEXT NOT NULL CHECK (kind IN ('reminder', 'escalation', 'indication')),
         -- the alert's outbox id for an escalation; '' for a reminder
         alert_id TEXT NOT NULL DEFAULT '',
         due_at TEXT NOT NULL,
@@ -255,6 +257,12 @@ export const migrations: readonly Migration[] = [
       BEGIN
         INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
           VALUES (NEW.id, 'reminder', '', NEW.submitted_at)
+          ON CONFLICT DO NOTHING;
+      END;
+      CREATE TRIGGER record_schedule_open AFTER INSERT ON duty_calls
+      BEGIN
+        INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+          VALUES (NEW.id, 'indication', '', NEW.submitted_at)
           ON CONFLICT DO NOTHING;
       END;
       -- a record's safeguarding alert, queued with it or taken over from its draft (linkToRecord)
@@ -285,6 +293,8 @@ export const migrations: readonly Migration[] = [
           WHERE record_id = NEW.record_id AND kind = 'reminder' AND NEW.type = 'referral-received';
         DELETE FROM record_schedule
           WHERE record_id = NEW.record_id AND kind = 'escalation' AND NEW.type = 'alert-acknowledged';
+        DELETE FROM record_schedule
+          WHERE record_id = NEW.record_id AND kind = 'indication' AND NEW.type = 'indication-given';
         INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
           SELECT d.id, 'reminder', '', NEW.at FROM duty_calls d
           WHERE NEW.type = 'indication-given' AND d.id = NEW.record_id AND d.kind = 'full'
@@ -299,6 +309,10 @@ export const migrations: readonly Migration[] = [
         SELECT d.id, 'reminder', '', d.submitted_at FROM duty_calls d
         WHERE d.kind = 'full' AND NOT EXISTS (
           SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'referral-received');
+      INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+        SELECT d.id, 'indication', '', d.submitted_at FROM duty_calls d
+        WHERE NOT EXISTS (
+          SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'indication-given');
       INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
         SELECT o.record_id, 'escalation', o.id, o.created_at FROM outbox o
         WHERE o.kind = 'safeguarding-alert' AND o.record_id IS NOT NULL AND NOT EXISTS (
