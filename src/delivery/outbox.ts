@@ -323,13 +323,14 @@ function prepare(db: Database.Database) {
       general: due(`AND NOT ${ALERT_SQL}`),
     } satisfies Record<Lane | 'any', Database.Statement>,
     nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`),
+    // +o.id (no affinity): lets SQLite look the notices up in outbox_alert_undelivered (migration 6)
     undeliveredAlerts: db.prepare(
       `SELECT o.* FROM outbox o
        WHERE o.kind = 'safeguarding-alert'
          AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
          AND NOT EXISTS (
            SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
-             AND json_extract(f.payload_json, '$.alertId') = o.id)
+             AND json_extract(f.payload_json, '$.alertId') = +o.id)
        ORDER BY o.created_at, o.rowid LIMIT ?`,
     ),
     pendingAfter: db.prepare(
@@ -342,7 +343,7 @@ function prepare(db: Database.Database) {
       `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
          AND NOT EXISTS (
            SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
-             AND json_extract(f.payload_json, '$.alertId') = o.id)`,
+             AND json_extract(f.payload_json, '$.alertId') = +o.id)`,
     ),
     overdueAlerts: db.prepare(
       `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'safeguarding-alert' AND status = 'pending' AND created_at <= ?`,

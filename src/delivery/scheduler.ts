@@ -1,13 +1,33 @@
+import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import { type Actor, foldEvents, referralOverdue } from '../domain/call-state';
+import {
+  type Actor,
+  foldEvents,
+  nextEscalationAt,
+  nextReminderOn,
+  referralOverdue,
+} from '../domain/call-state';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { DraftAlerts } from '../records/draft-alerts';
 import { type RecordEvents, VersionConflictError } from '../records/record-events';
+import { RecordSchedule, type ScheduleKind, type ScheduleRow } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
 import type { NewDelivery, Outbox } from './outbox';
 
 export const BOT_ACTOR: Actor = { id: 'bot', name: 'IMH duty bot' };
+
+const MINUTE = 60_000;
+/** Due records read per query; a tick takes more batches while there are more, within its budget. */
+const BATCH = 50;
+const MAX_BATCHES = 20;
+/** Past this, a tick leaves what is still due for the next one, so the event loop is never held long. */
+const BUDGET_MS = 10;
+
+/** A next time that is never this tick's: what is due again already is looked at on the next tick. */
+function later(at: Date, now: Date): Date {
+  return at.getTime() > now.getTime() ? at : new Date(now.getTime() + 1);
+}
 
 export interface SchedulerOptions {
   readonly db: Database.Database;
@@ -66,11 +86,32 @@ export function escalationDeliveries(
  * formal referral has not arrived is reminded. Each is an event plus an outbox row in one transaction,
  * so a restart neither repeats nor loses one. Retention runs here too, after them: a record due for
  * purging has long stopped needing either.
+ *
+ * Nothing here grows with the history (issue 10): a tick reads only the records whose time has come
+ * (record_schedule, by index, oldest first, in batches of BATCH within BUDGET_MS), folds just those, and
+ * sets each one's next time (nextEscalationAt, nextReminderOn) with the event it records.
  */
 export class Scheduler {
-  constructor(private readonly o: SchedulerOptions) {}
+  private readonly schedule: RecordSchedule;
+  /** What the batch being written will log once it commits. */
+  private logs: { event: string; record: string }[] | undefined;
+  private tickStarted = 0;
+  private readonly alertStmt: Database.Statement<
+    [string],
+    { id: string; record_id: string | null; status: string; created_at: string }
+  >;
+  private readonly callStmt: Database.Statement<[string], { kind: 'full' | 'advice'; submitted_at: string }>;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.schedule = new RecordSchedule(o.db);
+    this.alertStmt = o.db.prepare(
+      `SELECT id, record_id, status, created_at FROM outbox WHERE id = ? AND kind = 'safeguarding-alert'`,
+    );
+    this.callStmt = o.db.prepare('SELECT kind, submitted_at FROM duty_calls WHERE id = ?');
+  }
 
   tick(): { escalated: number; reminded: number; unsubmitted: number; purged: Purged } {
+    this.tickStarted = performance.now();
     // alerts with no record yet (raised while the call was in progress) are escalated the same way, by
     // their own index; at submit the record takes the rounds over (DraftAlerts.takeOver)
     const escalated =
@@ -84,78 +125,153 @@ export class Scheduler {
     return { escalated, reminded, unsubmitted, purged };
   }
 
+  /** Due rows of one kind, a bounded batch at a time, until none are left or the tick's budget is spent. */
+  private drain(kind: ScheduleKind, now: Date, handle: (row: ScheduleRow) => boolean): number {
+    // one budget for the whole tick, escalations first; each kind makes progress every tick
+    const started = this.tickStarted;
+    const seen = new Set<string>();
+    const spent = () => seen.size > 0 && performance.now() - started > BUDGET_MS;
+    let count = 0;
+    for (let batch = 0; batch < MAX_BATCHES; batch++) {
+      const rows = this.schedule.due(kind, now, BATCH);
+      // a row looked at already this tick (its event lost a race with a card action) waits for the next
+      const fresh = rows.filter((r) => !seen.has(`${r.recordId}\u0000${r.alertId}`));
+      if (fresh.length > 0) {
+        // one commit per batch, not one per record: each record's event and deliveries are still all or
+        // nothing (a savepoint each), and the file is synced once, so a batch costs milliseconds
+        const logs: { event: string; record: string }[] = [];
+        this.logs = logs;
+        try {
+          this.o.db
+            .transaction(() => {
+              for (const row of fresh) {
+                // what is left stays due, oldest first, for the next tick
+                if (spent()) return;
+                seen.add(`${row.recordId}\u0000${row.alertId}`);
+                try {
+                  // a savepoint each: one record that cannot be handled holds up none of the others
+                  if (this.o.db.transaction(() => handle(row))()) count += 1;
+                } catch (err) {
+                  this.o.logger.error({ event: 'scheduler-failed', record: row.recordId, kind, err });
+                }
+              }
+            })
+            .immediate();
+        } finally {
+          this.logs = undefined;
+        }
+        for (const l of logs) this.o.logger.info(l);
+      }
+      if (rows.length < BATCH || fresh.length === 0 || spent()) break;
+    }
+    return count;
+  }
+
   /**
    * Every alert nobody has acknowledged, delivered or not, is escalated at each interval from when it
    * was raised: a delivered one in its own thread; one that never reached the leads' channel (still
    * trying, or given up) to the duty and admin channels instead, where it can be seen, each mentioning
-   * the on-call lead.
+   * the on-call lead. Only alerts whose time has come are read (record_schedule), not every alert.
    */
   private escalate(): number {
     const now = this.o.now();
-    const alerts = this.o.db
-      .prepare(
-        // acknowledged alerts are done for good: leave them out here rather than fold their events each tick
-        `SELECT id, record_id, status, created_at FROM outbox o
-         WHERE kind = 'safeguarding-alert' AND record_id IS NOT NULL
-           AND NOT EXISTS (
-             SELECT 1 FROM record_events e WHERE e.record_id = o.record_id AND e.type = 'alert-acknowledged')`,
-      )
-      .all() as { id: string; record_id: string; status: string; created_at: string }[];
-    let count = 0;
-    for (const alert of alerts) {
-      const state = foldEvents(this.o.events.list(alert.record_id));
-      if (state.acknowledged) continue;
-      const due = Math.floor(
-        (now.getTime() - Date.parse(alert.created_at)) / (this.o.escalationMinutes * 60_000),
-      );
-      if (due <= state.escalations) continue;
+    return this.drain('escalation', now, (row) => {
+      const alert = this.alertStmt.get(row.alertId);
+      if (!alert || alert.record_id !== row.recordId) {
+        this.schedule.remove(row);
+        return false;
+      }
+      const state = foldEvents(this.o.events.list(row.recordId));
+      const next = nextEscalationAt(alert.created_at, state, this.o.escalationMinutes);
+      if (next === undefined) {
+        // acknowledged: done for good
+        this.schedule.remove(row);
+        return false;
+      }
+      if (next.getTime() > now.getTime()) {
+        this.schedule.set(row, next);
+        return false;
+      }
       // one round per tick: a bot that was down for hours posts once, not once per missed interval
       const round = state.escalations + 1;
+      const after = nextEscalationAt(alert.created_at, { escalations: round }, this.o.escalationMinutes)!;
       const deliveries = () =>
         escalationDeliveries(
-          { id: alert.id, recordId: alert.record_id, delivered: alert.status === 'delivered' },
+          { id: alert.id, recordId: row.recordId, delivered: alert.status === 'delivered' },
           { round, alertDeliveryId: alert.id },
           () => this.o.newId(),
         );
-      if (this.record(alert.record_id, state.version, { type: 'alert-escalated', round }, now, deliveries)) {
-        count += 1;
-      }
-    }
-    return count;
+      return this.record(
+        row.recordId,
+        state.version,
+        { type: 'alert-escalated', round },
+        now,
+        deliveries,
+        () => this.schedule.set(row, later(after, now)),
+      );
+    });
   }
 
   private remind(): number {
     const now = this.o.now();
     const today = this.o.today(now);
-    const calls = this.o.db
-      .prepare(
-        `SELECT id, submitted_at FROM duty_calls d
-         WHERE kind = 'full' AND NOT EXISTS (
-           SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'referral-received')`,
-      )
-      .all() as { id: string; submitted_at: string }[];
-    let count = 0;
-    for (const call of calls) {
-      const state = foldEvents(this.o.events.list(call.id));
+    return this.drain('reminder', now, (row) => {
+      const call = this.callStmt.get(row.recordId);
+      if (!call) {
+        this.schedule.remove(row);
+        return false;
+      }
+      const state = foldEvents(this.o.events.list(row.recordId));
       const submittedOn = this.o.today(new Date(call.submitted_at));
+      const dueOn = nextReminderOn(call.kind, state, submittedOn, this.o.reminderDays);
+      if (dueOn === undefined) {
+        // received, an advice call, or found not eligible: a later indication puts it back (migration 6)
+        this.schedule.remove(row);
+        return false;
+      }
       // a reminder each full period the referral is late: after N days, 2N days, ...
       const days = this.o.reminderDays * (state.remindersSent + 1);
-      if (!referralOverdue('full', state, submittedOn, today, days)) continue;
-      if (
-        this.record(call.id, state.version, { type: 'reminder-sent' }, now, () => [
+      if (!referralOverdue(call.kind, state, submittedOn, today, days)) {
+        this.schedule.set(row, later(this.startOf(dueOn), now));
+        return false;
+      }
+      const sent = { ...state, remindersSent: state.remindersSent + 1 };
+      const nextOn = nextReminderOn(call.kind, sent, submittedOn, this.o.reminderDays)!;
+      return this.record(
+        row.recordId,
+        state.version,
+        { type: 'reminder-sent' },
+        now,
+        () => [
           {
             id: this.o.newId(),
-            recordId: call.id,
+            recordId: row.recordId,
             kind: 'referral-reminder',
             target: { type: 'referrer' },
             payload: { reminder: state.remindersSent + 1 },
           },
-        ])
-      ) {
-        count += 1;
-      }
+        ],
+        () => this.schedule.set(row, later(this.startOf(nextOn), now)),
+      );
+    });
+  }
+
+  /**
+   * The first moment the service's calendar (options.today) shows `date`: local midnight, found to the
+   * minute between the widest time zone offsets either side of UTC midnight.
+   */
+  private startOf(date: string): Date {
+    const utc = Date.parse(`${date}T00:00:00Z`);
+    let lo = utc - 15 * 60 * MINUTE;
+    let hi = utc + 15 * 60 * MINUTE;
+    if (this.o.today(new Date(lo)) >= date) return new Date(lo);
+    // invariant: today(lo) < date <= today(hi)
+    while (hi - lo > MINUTE) {
+      const mid = lo + Math.floor((hi - lo) / 2 / MINUTE) * MINUTE;
+      if (this.o.today(new Date(mid)) >= date) hi = mid;
+      else lo = mid;
     }
-    return count;
+    return new Date(hi);
   }
 
   private record(
@@ -164,10 +280,13 @@ export class Scheduler {
     body: Parameters<RecordEvents['append']>[2],
     now: Date,
     deliveries: () => NewDelivery[],
+    reschedule: () => void,
   ): boolean {
     try {
       this.o.db.transaction(() => {
         this.o.events.append(recordId, version, body, BOT_ACTOR, now.toISOString());
+        // the next time to look, with the event that moves it
+        reschedule();
         const ds = deliveries();
         for (const d of ds) this.o.outbox.enqueue(d, now, this.o.giveUpMinutes);
         this.o.audit.append({
@@ -184,7 +303,10 @@ export class Scheduler {
           },
         });
       })();
-      this.o.logger.info({ event: body.type, record: recordId });
+      const line = { event: body.type, record: recordId };
+      // logged once the batch's transaction has committed
+      if (this.logs) this.logs.push(line);
+      else this.o.logger.info(line);
       return true;
     } catch (err) {
       // a card action landed first: the next tick looks again with the new state

@@ -71,6 +71,21 @@ function toEpochDay({ y, m, d }: CalendarDate): number {
   return era * 146097 + doe - 719468;
 }
 
+// The inverse of toEpochDay (Howard Hinnant's civil_from_days).
+function fromEpochDay(z0: number): CalendarDate {
+  const z = z0 + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: era * 400 + yoe + (m <= 2 ? 1 : 0), m, d };
+}
+
 // A day that does not exist in the target month rolls to the 1st of the next
 // month, matching the UK rule that a 29 February birthday is reached on 1 March.
 function addMonthsTo(date: CalendarDate, months: number): CalendarDate {
@@ -119,6 +134,16 @@ export function compareIsoDates(a: string, b: string): -1 | 0 | 1 {
  */
 export function daysBetween(a: string, b: string): number {
   return toEpochDay(requireDate(b)) - toEpochDay(requireDate(a));
+}
+
+/**
+ * The ISO date `n` days after `date` (before it when negative).
+ *
+ * @throws RangeError if `date` is not a valid ISO calendar date.
+ */
+export function addDays(date: string, n: number): string {
+  if (!Number.isInteger(n)) throw new RangeError(`Days must be a whole number: ${n}`);
+  return toIso(fromEpochDay(toEpochDay(requireDate(date)) + n));
 }
 
 /** One formatter per time zone, built on first use: todayInTimeZone runs on every turn. */

@@ -1,4 +1,4 @@
-import { daysBetween } from './age';
+import { addDays, daysBetween } from './age';
 
 /** The eligibility indication the IMH duty practitioner gives (seed 000: at the end of the call). */
 export const INDICATIONS = [
@@ -153,4 +153,32 @@ export function referralOverdue(
   days: number,
 ): boolean {
   return awaitsReferral(kind, state) && daysBetween(submittedOn, today) >= days;
+}
+
+/**
+ * The date a full call's next referral reminder falls due: one each full period the referral is late
+ * (after N days, 2N days, ...), so that referralOverdue(kind, state, submittedOn, today, N * (sent + 1))
+ * is true exactly from this date on. Undefined while the call awaits no referral.
+ */
+export function nextReminderOn(
+  kind: 'full' | 'advice',
+  state: CallState,
+  submittedOn: string,
+  days: number,
+): string | undefined {
+  if (!awaitsReferral(kind, state)) return undefined;
+  return addDays(submittedOn, days * (state.remindersSent + 1));
+}
+
+/**
+ * When an alert nobody has acknowledged is next escalated: at each interval from when it was raised,
+ * after the rounds already made. Undefined once acknowledged.
+ */
+export function nextEscalationAt(
+  raisedAt: string,
+  state: Pick<CallState, 'acknowledged' | 'escalations'>,
+  minutes: number,
+): Date | undefined {
+  if (state.acknowledged) return undefined;
+  return new Date(Date.parse(raisedAt) + (state.escalations + 1) * minutes * 60_000);
 }

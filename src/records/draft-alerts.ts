@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { alertMessageUpdates, type NewDelivery, type Outbox, type PressedOn } from '../delivery/outbox';
 import { BOT_ACTOR, escalationDeliveries } from '../delivery/scheduler';
 import { type Answers, recordTarget, type SectionAnswers } from '../domain/answers';
-import type { Actor, Stamp } from '../domain/call-state';
+import { type Actor, nextEscalationAt, type Stamp } from '../domain/call-state';
 import type { CallKind, ServiceProfile } from '../domain/checklist';
 import type { Draft } from '../domain/draft';
 import { assessRisk, possibleHarmFlagged, type RiskAssessment } from '../domain/risk';
@@ -474,7 +474,9 @@ export class DraftAlerts {
     for (const a of due.map(toAlert)) {
       const raised = Date.parse(a.raisedAt);
       const rounds = Math.floor((now.getTime() - raised) / interval);
-      const next = (round: number) => new Date(raised + round * interval).toISOString();
+      // when round `round` falls due: the same rule as a record's alert (call-state.ts)
+      const next = (round: number) =>
+        nextEscalationAt(a.raisedAt, { escalations: round - 1 }, minutes)!.toISOString();
       this.db.transaction(() => {
         // claimed only as read: a submit or an acknowledgement that landed first wins
         const claim = (round: number, at: string | null) =>

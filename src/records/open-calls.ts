@@ -24,9 +24,11 @@ export function openCalls(
 ): OpenCall[] {
   const rows = db
     .prepare(
+      // the open calls only, not the history (migration 6): every call awaiting its indication has an
+      // 'indication' row and every call awaiting its referral a 'reminder' row (a few more may have one
+      // until the scheduler first looks at them: the fold below leaves those out)
       `SELECT id, kind, submitted_at, record_json FROM duty_calls d
-       WHERE NOT EXISTS (SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'referral-received')
-          OR NOT EXISTS (SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'indication-given')
+       WHERE d.id IN (SELECT record_id FROM record_schedule WHERE kind IN ('reminder', 'indication'))
        ORDER BY submitted_at`,
     )
     .all() as { id: string; kind: 'full' | 'advice'; submitted_at: string; record_json: string }[];

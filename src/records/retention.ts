@@ -78,12 +78,15 @@ export class Retention {
     const deliveries = db.prepare('DELETE FROM outbox WHERE record_id = ?');
     // the alert the call raised while in progress (migration 4): its snapshot goes with the record
     const draftAlerts = db.prepare('DELETE FROM draft_alerts WHERE record_id = ?');
+    // what the scheduler would next have done for it (migration 6)
+    const schedule = db.prepare('DELETE FROM record_schedule WHERE record_id = ?');
     const record = db.prepare('DELETE FROM duty_calls WHERE id = ?');
     this.purgeRecord = db.transaction((id: string, at: string) => {
       permit.run(id);
       const counts = { events: events.run(id).changes, deliveries: deliveries.run(id).changes };
       contacts.run(id);
       draftAlerts.run(id);
+      schedule.run(id);
       record.run(id);
       unpermit.run(id);
       // ids and counts only: what was deleted is gone, and the audit must not keep a copy of it

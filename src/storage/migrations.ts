@@ -230,4 +230,101 @@ export const migrations: readonly Migration[] = [
         WHERE record_id IS NULL;
     `,
   },
+  {
+    version: 6,
+    sql: `
+      -- Time-driven work on submitted calls, found by index so a scheduler tick costs the same however
+      -- long the history (issue 10): a full call's next referral reminder, and each unacknowledged
+      -- alert's next escalation. Records, events and the audit stay append-only; this table is the one
+      -- that changes. due_at is when the scheduler next looks: the scheduler alone works out the real
+      -- time from the record's events (nextReminderOn, nextEscalationAt in src/domain/call-state.ts);
+      -- the triggers below only say "look now" when something that may change it is written, in the
+      -- same transaction, whichever code writes it. A row whose work is over is deleted. An 'indication'
+      -- row (never due: the scheduler does not read them) marks a call no indication has been given for
+      -- yet, so "open calls" reads the open ones, not the history.
+      CREATE TABLE record_schedule (
+        record_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('reminder', 'escalation', 'indication')),
+        -- the alert's outbox id for an escalation; '' for a reminder
+        alert_id TEXT NOT NULL DEFAULT '',
+        due_at TEXT NOT NULL,
+        PRIMARY KEY (record_id, kind, alert_id)
+      );
+      CREATE INDEX record_schedule_due ON record_schedule (kind, due_at);
+
+      -- a full call awaits its formal referral from submission
+      CREATE TRIGGER record_schedule_call AFTER INSERT ON duty_calls WHEN NEW.kind = 'full'
+      BEGIN
+        INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+          VALUES (NEW.id, 'reminder', '', NEW.submitted_at)
+          ON CONFLICT DO NOTHING;
+      END;
+      CREATE TRIGGER record_schedule_open AFTER INSERT ON duty_calls
+      BEGIN
+        INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+          VALUES (NEW.id, 'indication', '', NEW.submitted_at)
+          ON CONFLICT DO NOTHING;
+      END;
+      -- a record's safeguarding alert, queued with it or taken over from its draft (linkToRecord)
+      CREATE TRIGGER record_schedule_alert AFTER INSERT ON outbox
+        WHEN NEW.kind = 'safeguarding-alert' AND NEW.record_id IS NOT NULL
+      BEGIN
+        INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+          SELECT NEW.record_id, 'escalation', NEW.id, NEW.created_at
+          WHERE NOT EXISTS (SELECT 1 FROM record_events e
+                            WHERE e.record_id = NEW.record_id AND e.type = 'alert-acknowledged')
+          ON CONFLICT DO NOTHING;
+      END;
+      CREATE TRIGGER record_schedule_alert_linked AFTER UPDATE OF record_id ON outbox
+        WHEN NEW.kind = 'safeguarding-alert' AND NEW.record_id IS NOT NULL AND OLD.record_id IS NULL
+      BEGIN
+        INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+          SELECT NEW.record_id, 'escalation', NEW.id, NEW.created_at
+          WHERE NOT EXISTS (SELECT 1 FROM record_events e
+                            WHERE e.record_id = NEW.record_id AND e.type = 'alert-acknowledged')
+          ON CONFLICT DO NOTHING;
+      END;
+      -- events that end the work, or may start it again (an indication changes whether a referral is
+      -- awaited): reminder-sent and alert-escalated are the scheduler's own, which sets the next time
+      CREATE TRIGGER record_schedule_event AFTER INSERT ON record_events
+        WHEN NEW.type IN ('referral-received', 'alert-acknowledged', 'indication-given')
+      BEGIN
+        DELETE FROM record_schedule
+          WHERE record_id = NEW.record_id AND kind = 'reminder' AND NEW.type = 'referral-received';
+        DELETE FROM record_schedule
+          WHERE record_id = NEW.record_id AND kind = 'escalation' AND NEW.type = 'alert-acknowledged';
+        DELETE FROM record_schedule
+          WHERE record_id = NEW.record_id AND kind = 'indication' AND NEW.type = 'indication-given';
+        INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+          SELECT d.id, 'reminder', '', NEW.at FROM duty_calls d
+          WHERE NEW.type = 'indication-given' AND d.id = NEW.record_id AND d.kind = 'full'
+            AND NOT EXISTS (SELECT 1 FROM record_events e
+                            WHERE e.record_id = d.id AND e.type = 'referral-received')
+          ON CONFLICT DO UPDATE SET due_at = MIN(due_at, excluded.due_at);
+      END;
+
+      -- Calls and alerts stored by an earlier build keep their reminders and escalations: each is looked
+      -- at from its submission (alert: its raising), which sets its real next time on the first ticks.
+      INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+        SELECT d.id, 'reminder', '', d.submitted_at FROM duty_calls d
+        WHERE d.kind = 'full' AND NOT EXISTS (
+          SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'referral-received');
+      INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+        SELECT d.id, 'indication', '', d.submitted_at FROM duty_calls d
+        WHERE NOT EXISTS (
+          SELECT 1 FROM record_events e WHERE e.record_id = d.id AND e.type = 'indication-given');
+      INSERT INTO record_schedule (record_id, kind, alert_id, due_at)
+        SELECT o.record_id, 'escalation', o.id, o.created_at FROM outbox o
+        WHERE o.kind = 'safeguarding-alert' AND o.record_id IS NOT NULL AND NOT EXISTS (
+          SELECT 1 FROM record_events e WHERE e.record_id = o.record_id AND e.type = 'alert-acknowledged');
+
+      -- The worker's alert lane asks about once a second whether an alert's "not delivered" notices were
+      -- queued (payload alertId): by index, not by reading every such row.
+      -- (kind leads so the planner prefers it to outbox_kind_status inside the alert lane's NOT EXISTS)
+      CREATE INDEX outbox_alert_undelivered ON outbox (kind, json_extract(payload_json, '$.alertId'))
+        WHERE kind = 'alert-undelivered';
+      -- safeguarding alerts by status and age (undelivered, overdue, oldest pending), whatever the history
+      CREATE INDEX outbox_kind_status ON outbox (kind, status, created_at);
+    `,
+  },
 ];
