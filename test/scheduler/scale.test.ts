@@ -126,8 +126,8 @@ const plan = (db: Db, sql: string, ...args: unknown[]) =>
     .map((r) => r.detail)
     .join('; ');
 
-describe('[HAZ-10] a tick reads what is due, not the history', () => {
-  test('10,000 stored calls: only the due ones are read, each escalated or reminded exactly once', () => {
+describe('a tick reads what is due, not the history', () => {
+  test('[HAZ-10] 10,000 stored calls: only the due ones are read, each escalated or reminded exactly once', () => {
     const db = openDatabase(':memory:');
     const s = store(db);
     const OLD = 9_700;
@@ -255,7 +255,7 @@ describe('upgrading a database written before migration 6', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'schedule-backfill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('open calls keep their reminders and unacknowledged alerts their escalations', () => {
+  test('[HAZ-10] upgrading to migration 6: open calls keep their reminders and unacknowledged alerts their escalations', () => {
     const file = path.join(dir, 'v5.sqlite');
     const old = new Database(file);
     old.pragma('foreign_keys = ON');
