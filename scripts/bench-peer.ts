@@ -25,9 +25,11 @@ import {
   cardAnswers,
   lastCard,
   nextTitle,
+  personalChatActivity,
   press,
   type Reply,
   sectionOf,
+  TENANT,
 } from '../test/helpers/bot';
 import { startStubConnector } from './bench/connector';
 import { type Child, cpuMs, killAll, rssBytes, startChild } from './bench/proc';
@@ -39,7 +41,6 @@ const CONCURRENCY = [1, 10, 50] as const;
 const MODES = ['duty', 'typed'] as const;
 const TARGETS = ['bare', 'peer', 'bot'] as const;
 // env/.env.test's tenant: the bot refuses activities from any other
-const TENANT = '11111111-2222-3333-4444-555555555555';
 const SUBMIT = 'Submit the duty call';
 
 type Mode = (typeof MODES)[number];
@@ -93,20 +94,7 @@ let seq = 0;
 /** The envelope a Teams personal chat sends, as the test helpers build it. */
 function envelope(activity: Activity, user: string, serviceUrl: string): string {
   seq += 1;
-  return JSON.stringify({
-    type: 'message',
-    id: `act-${user}-${seq}`,
-    timestamp: new Date().toISOString(),
-    channelId: 'msteams',
-    serviceUrl,
-    deliveryMode: 'expectReplies',
-    from: { id: `29:${user}`, name: 'Hannah Visitor', aadObjectId: `aad-${user}` },
-    recipient: { id: '28:bot', name: 'IMH duty bot' },
-    conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: TENANT },
-    channelData: { tenant: { id: TENANT } },
-    locale: 'en-GB',
-    ...activity,
-  });
+  return JSON.stringify(personalChatActivity(activity, user, serviceUrl, `act-${user}-${seq}`));
 }
 
 interface Target {

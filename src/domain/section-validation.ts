@@ -153,7 +153,6 @@ function reuseFacts(answers: Answers, family: Record<string, string | string[]>)
 
 /** A part of a section saved: its fields replace the part's old ones (answers that no longer apply go). */
 export function mergePart(
-  _section: SectionDef,
   part: PagePart | undefined,
   saved: SectionAnswers | undefined,
   fresh: SectionAnswers,
@@ -302,7 +301,7 @@ export function validatePage(
       for (const [k, v] of Object.entries(result.values)) values[inputId(section.id, k)] = v;
       continue;
     }
-    const merged = mergePart(section, part, answers[section.id], result.answers);
+    const merged = mergePart(part, answers[section.id], result.answers);
     fresh[section.id] = merged;
     answers = { ...answers, [section.id]: merged };
   }
@@ -345,8 +344,7 @@ export function pageValues(
   const out: Record<string, string> = {};
   for (const { part, section } of partsOf(page, ctx.kind, ctx.profile)) {
     for (const [k, v] of Object.entries(cardValues(section, ctx.answers[section.id]))) {
-      if (onPart(part, k.split('.')[0] ?? k) || section.id === 'pickUpThePhone')
-        out[inputId(section.id, k)] = v;
+      if (onPart(part, k)) out[inputId(section.id, k)] = v;
     }
   }
   return out;

@@ -134,15 +134,15 @@ export function infantFacts(call: SubmittedCall): Fact[] {
  * misread is seen at once ("Date of birth 3 May 2026: 6 months old today. ..."); '' when there is none.
  */
 export function infantDateEcho(answers: Answers, onDate: string, where: 'below' | 'back' = 'back'): string {
-  const born = stage0(answers) === 'born';
+  const born = stageOf(answers) === 'born';
   const date = text(answers, 'family', born ? 'dateOfBirth' : 'expectedDate');
-  if (!date || !parseIsoDate(date) || (!born && stage0(answers) !== 'antenatal')) return '';
+  if (!date || !parseIsoDate(date) || (!born && stageOf(answers) !== 'antenatal')) return '';
   const words = describeInfantDate({ born, date }, onDate);
   const fix = where === 'below' ? 'change it below' : 'go Back and change it';
   return `${born ? 'Date of birth' : 'Baby'} ${words}. If that is not right, ${fix}.`;
 }
 
-const stage0 = (answers: Answers) => text(answers, 'family', 'stage');
+const stageOf = (answers: Answers) => text(answers, 'family', 'stage');
 
 /** The address as typed, with the postcode after it unless it already ends with it (asked once). */
 function addressLine(address: string, postcode: string): string {

@@ -7,13 +7,12 @@
  * multibyte characters, and characters JSON or Markdown escaping doubles.
  */
 import { addYears } from '../../src/domain/age';
-import type { Answers } from '../../src/domain/answers';
 import type { CallKind, SectionDef, SectionId, ServiceProfile } from '../../src/domain/checklist';
 import { type Draft, savePage, startDraft } from '../../src/domain/draft';
 import { type FieldDef, LIMITS } from '../../src/domain/fields';
-import { pageOfSection, pagesOf, partsOf } from '../../src/domain/pages';
+import { inputId, pageOfSection, pagesOf, partsOf } from '../../src/domain/pages';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
-import { mergePart, sectionFields, validateSection } from '../../src/domain/section-validation';
+import { sectionFields, validatePage } from '../../src/domain/section-validation';
 import { type SubmittedCall, submitCall } from '../../src/domain/submitted-call';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 
@@ -184,27 +183,22 @@ export function buildDraft(
   let minute = 0;
   for (const page of pagesOf(kind)) {
     if (page.id === stopAt) break;
-    let so: Answers = draft.answers;
-    const fresh: Answers = {};
-    for (const { part, section } of partsOf(page, kind, profile)) {
-      const raw =
-        typeof answers === 'function'
-          ? answers(section, { ...draft, answers: so })
-          : (answers[section.id] ?? {});
-      const result = validateSection(section, raw, {
-        today: TODAY,
-        prompts: phonePrompts(so),
-        answers: so,
-        part,
-      });
-      if (!result.ok)
-        throw new Error(`${kind}/${section.id} does not validate: ${JSON.stringify(result.errors)}`);
-      const merged = mergePart(section, part, so[section.id], result.answers);
-      fresh[section.id] = merged;
-      so = { ...so, [section.id]: merged };
+    // the card's values as it submits them ("section.field"), checked as the bot checks a card
+    const raw: Record<string, string> = {};
+    for (const { section } of partsOf(page, kind, profile)) {
+      const given = typeof answers === 'function' ? answers(section, draft) : (answers[section.id] ?? {});
+      for (const [k, v] of Object.entries(given)) raw[inputId(section.id, k)] = v;
     }
+    const result = validatePage(page, raw, {
+      today: TODAY,
+      prompts: phonePrompts(draft.answers),
+      answers: draft.answers,
+      kind,
+      profile,
+    });
+    if (!result.ok) throw new Error(`${kind}/${page.id} does not validate: ${JSON.stringify(result.errors)}`);
     minute += 4;
-    draft = savePage(draft, page.id, fresh, 'next', new Date(NOW.getTime() + minute * 60_000));
+    draft = savePage(draft, page.id, result.answers, 'next', new Date(NOW.getTime() + minute * 60_000));
   }
   return draft;
 }

@@ -150,4 +150,4 @@ test('[HAZ-16] killed (SIGKILL) after posting and before marking: posted again o
   for (const id of interruptedIds) expect(inFlight.has(id)).toBe(true);
   // the record itself is there once
   expect(query(env.DATABASE_FILE, 'SELECT id FROM duty_calls')).toHaveLength(1);
-});
+}, 60_000); // two child processes start (about 3 s each on a loaded 2-core machine), on top of the walk

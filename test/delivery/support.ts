@@ -5,10 +5,10 @@ import {
   cardAnswers,
   lastCard,
   nextTitle,
+  personalChatActivity,
   press,
   type Reply,
   sectionOf,
-  TENANT,
 } from '../helpers/bot';
 import {
   channelOf,
@@ -54,20 +54,7 @@ export function chatClient(botUrl: () => string, serviceUrl: string) {
     const res = await fetch(`${botUrl()}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'message',
-        id: `act-${user}-${seq}`,
-        timestamp: new Date().toISOString(),
-        channelId: 'msteams',
-        serviceUrl,
-        deliveryMode: 'expectReplies',
-        from: { id: `29:${user}`, name: 'Hannah Visitor', aadObjectId: `aad-${user}` },
-        recipient: { id: '28:bot', name: 'IMH duty bot' },
-        conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: TENANT },
-        channelData: { tenant: { id: TENANT } },
-        locale: 'en-GB',
-        ...activity,
-      }),
+      body: JSON.stringify(personalChatActivity(activity, user, serviceUrl, `act-${user}-${seq}`)),
     });
     const raw = await res.text();
     if (res.status !== 200) throw new Error(`bot answered ${res.status}`);

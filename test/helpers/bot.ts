@@ -25,6 +25,29 @@ export interface Reply {
 
 export type TestBot = Awaited<ReturnType<typeof startTestBot>>;
 
+/** What Teams posts from a referrer's personal chat, asking for the replies in the answer (expectReplies). */
+export function personalChatActivity(
+  activity: Record<string, unknown>,
+  user: string,
+  serviceUrl: string,
+  id: string,
+): Record<string, unknown> {
+  return {
+    type: 'message',
+    id,
+    timestamp: new Date().toISOString(),
+    channelId: 'msteams',
+    serviceUrl,
+    deliveryMode: 'expectReplies',
+    from: { id: `29:${user}`, name: 'Hannah Visitor', aadObjectId: `aad-${user}` },
+    recipient: { id: '28:bot', name: 'IMH duty bot' },
+    conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: TENANT },
+    channelData: { tenant: { id: TENANT } },
+    locale: 'en-GB',
+    ...activity,
+  };
+}
+
 /**
  * A real server on a free port with its own SQLite file, as `npm start` runs it. With `captureLogs`,
  * every log line the bot writes (at trace level, through the production logger and its redaction)
@@ -67,20 +90,7 @@ export async function startTestBot(
     headers: Record<string, string> = {},
   ): Promise<{ status: number; replies: Reply[]; raw: string }> {
     seq += 1;
-    const body = {
-      type: 'message',
-      id: `act-${seq}`,
-      timestamp: new Date().toISOString(),
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      deliveryMode: 'expectReplies',
-      from: { id: `29:${user}`, name: 'Hannah Visitor', aadObjectId: `aad-${user}` },
-      recipient: { id: '28:bot', name: 'IMH duty bot' },
-      conversation: { id: `a:personal-${user}`, conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      locale: 'en-GB',
-      ...activity,
-    };
+    const body = personalChatActivity(activity, user, connector.url, `act-${seq}`);
     const res = await fetch(`${bot.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
