@@ -12,5 +12,7 @@ export default defineConfig({
     maxWorkers: 2,
     // probes PostgreSQL once: its suites skip with a reason where no server answers (REQUIRE_POSTGRES=1 fails)
     globalSetup: ['test/helpers/postgres-probe.ts'],
+    // every card rendered in a test is checked against adaptivecards-templating (src/bot/card-template.ts)
+    setupFiles: ['test/helpers/card-cross-check.ts'],
   },
 });

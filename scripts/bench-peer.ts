@@ -11,7 +11,8 @@
  *
  * Usage: npm run bench:peer
  * Environment: BENCH_SECONDS (per cell, default 6), BENCH_ROUNDS (default 3), BENCH_NO_BUILD=1 (use
- * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent).
+ * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent), BENCH_PROFILE_DIR (the bot
+ * writes a V8 CPU profile there when it stops).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -309,9 +310,13 @@ async function main(): Promise<void> {
     children.push(bare);
     const peer = await startChild('peer', [path.join(ROOT, 'scripts/bench/echo-peer.cjs')], env, ROOT);
     children.push(peer);
+    // BENCH_PROFILE_DIR=<dir>: the bot writes a V8 CPU profile there when it stops (open it in DevTools)
+    const profile = process.env.BENCH_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
+      : [];
     const bot = await startChild(
       'bot',
-      [entry],
+      [...profile, entry],
       {
         ...env,
         APP_ENV: 'test',

@@ -227,7 +227,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     retention,
   };
   // teams-ai needs a non-empty id for proactive sends even when authentication is off
-  const app = createApp(adapter, storage, config.BOT_ID ?? 'local-bot', deps);
+  const app = createApp(adapter, config.BOT_ID ?? 'local-bot', deps);
 
   adapter.onTurnError = async (context: TurnContext, err: Error) => {
     const storageDown = err instanceof StorageUnavailableError;

@@ -1,5 +1,5 @@
 import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
-import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { matchIntent } from '../domain/intents';
 import type { BotDeps } from './deps';
 import { registerCardActions } from './handlers/card-actions';
@@ -45,10 +45,11 @@ function command(text: string | undefined): string {
     .replace(/\s+/g, ' ');
 }
 
-export function createApp(adapter: TeamsAdapter, storage: Storage, botAppId: string, deps: BotDeps) {
+export function createApp(adapter: TeamsAdapter, botAppId: string, deps: BotDeps) {
+  // No storage for Teams AI's own turn state: nothing reads it (drafts are in deps.drafts, saved with
+  // an eTag before each card), and loading it cost two storage reads on every turn.
   const app = new Application<TurnState>({
     adapter,
-    storage,
     botAppId,
     removeRecipientMention: true,
     startTypingTimer: false,

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Template } from 'adaptivecards-templating';
 import { type Attachment, CardFactory } from 'botbuilder';
+import { type CompiledTemplate, compileTemplate } from './card-template';
 
 export type CardName =
   | 'section'
@@ -20,23 +22,46 @@ const CARDS_DIR =
   [path.resolve(__dirname, '..', '..', 'cards'), path.resolve(__dirname, '..', '..', '..', 'cards')].find(
     (d) => fs.existsSync(path.join(d, 'notice.json')),
   ) ?? path.resolve('cards');
-const templates = new Map<CardName, Template>();
+const templates = new Map<CardName, CompiledTemplate>();
+let crossCheck = false;
 
-function template(name: CardName): Template {
+export function cardTemplate(name: CardName): CompiledTemplate {
   let t = templates.get(name);
   if (!t) {
-    t = new Template(JSON.parse(fs.readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8')));
+    t = compileTemplate(readTemplate(name));
     templates.set(name, t);
   }
   return t;
 }
 
+function readTemplate(name: CardName): unknown {
+  return JSON.parse(fs.readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8'));
+}
+
 /**
- * Binds a card template. Templating evaluates expressions in the template only, never in the data,
- * so user text bound here is shown as typed (tests hold it to that).
+ * Binds a card template (src/bot/card-template.ts: compiled once, adaptivecards-templating's semantics).
+ * Templating evaluates expressions in the template only, never in the data, so user text bound here
+ * is shown as typed (tests hold it to that).
  */
 export function bindCard(name: CardName, data: object): Record<string, unknown> {
-  return template(name).expand({ $root: data }) as Record<string, unknown>;
+  const card = cardTemplate(name).expand(data) as Record<string, unknown>;
+  if (crossCheck) {
+    const reference = new Template(readTemplate(name)).expand({ $root: data });
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(card)), JSON.parse(JSON.stringify(reference)))) {
+      throw new Error(
+        `card template "${name}": the compiled binding differs from adaptivecards-templating's`,
+      );
+    }
+  }
+  return card;
+}
+
+/**
+ * Tests turn this on (test/helpers/card-cross-check.ts): every card any test renders is bound by
+ * adaptivecards-templating as well, and a difference fails that test.
+ */
+export function crossCheckCardTemplates(on: boolean): void {
+  crossCheck = on;
 }
 
 export function cardBytes(card: object): number {

@@ -148,6 +148,11 @@ export function addDays(date: string, n: number): string {
 
 /** One formatter per time zone, built on first use: todayInTimeZone runs on every turn. */
 const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The last answer per time zone and the minute it was for. A local date changes only on a whole minute
+ * (every zone's offset since 1972 is whole minutes), so within one minute the answer cannot change.
+ */
+const LAST_TODAY = new Map<string, { minute: number; date: string }>();
 
 /**
  * The calendar date (ISO "YYYY-MM-DD") that a wall clock in `timeZone` shows at `now`.
@@ -156,6 +161,15 @@ const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
  * @throws RangeError for an invalid Date or an unknown time zone.
  */
 export function todayInTimeZone(now: Date, timeZone = 'Europe/London'): string {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = LAST_TODAY.get(timeZone);
+  if (last && last.minute === minute) return last.date;
+  const date = formatToday(now, timeZone);
+  LAST_TODAY.set(timeZone, { minute, date });
+  return date;
+}
+
+function formatToday(now: Date, timeZone: string): string {
   let format = DATE_FORMATS.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {

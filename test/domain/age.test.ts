@@ -121,6 +121,18 @@ test.each([
   expect(todayInTimeZone(new Date(instant))).toBe(expected);
 });
 
+test('todayInTimeZone remembers one minute only: the last millisecond before local midnight and the first after', () => {
+  // the same minute again, then the next minute, in each of two zones that cross midnight at different times
+  const before = new Date('2025-06-30T22:59:59.999Z'); // 23:59:59.999 in London
+  const after = new Date('2025-06-30T23:00:00.000Z'); // 00:00 in London, still 30 June in UTC
+  expect(todayInTimeZone(new Date('2025-06-30T22:59:00.000Z'))).toBe('2025-06-30');
+  expect(todayInTimeZone(before)).toBe('2025-06-30');
+  expect(todayInTimeZone(after)).toBe('2025-07-01');
+  expect(todayInTimeZone(after, 'UTC')).toBe('2025-06-30');
+  expect(todayInTimeZone(before)).toBe('2025-06-30');
+  expect(() => todayInTimeZone(new Date(Number.NaN))).toThrow(RangeError);
+});
+
 test('todayInTimeZone rejects an unknown time zone', () => {
   expect(() => todayInTimeZone(new Date('2025-06-30T12:00:00Z'), 'Europe/Atlantis')).toThrow(RangeError);
 });

@@ -50,6 +50,7 @@ export async function startConnector(member = { name: 'Hannah Visitor', email: '
   // teams the stand-in knows: who is a member (Teams ids or Entra object ids) and their channels
   const teams = new Map<string, { members: Set<string>; channels: { id: string; name?: string }[] }>();
   const memberLookups: { teamId: string; userId: string; status: number }[] = [];
+  let profileLookups = 0;
   let channelListStatus = 200;
 
   const record = (p: Posted) => {
@@ -97,6 +98,7 @@ export async function startConnector(member = { name: 'Hannah Visitor', email: '
         return;
       }
       if (req.method === 'GET' && /\/members\//.test(path)) {
+        profileLookups += 1;
         res.statusCode = memberStatus;
         res.end(
           JSON.stringify({
@@ -159,6 +161,8 @@ export async function startConnector(member = { name: 'Hannah Visitor', email: '
     },
     /** Team member look-ups the bot made, in order. */
     memberLookups,
+    /** How many times the bot asked for a referrer's own Teams profile (TeamsInfo.getMember). */
+    profileLookups: () => profileLookups,
     /** The status the team channel list answers with (200 by default). */
     failChannelList: (status: number) => {
       channelListStatus = status;

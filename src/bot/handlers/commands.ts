@@ -23,10 +23,14 @@ export async function onStart(context: TurnContext, deps: BotDeps, kind: CallKin
   const { key } = referrerOf(context);
   const first = await deps.drafts.load(key);
   if (first.state.current) return alreadyInProgress(context, deps, first.state.current);
-  const profile = await teamsProfile(context);
+  // a returning referrer's last call already gives their name and email, and those win over the Teams
+  // profile: Teams is asked only when it could add something (a round trip of up to 3 s saved)
+  const remembered = first.state.lastReferrer;
+  const known = Boolean(remembered?.name && remembered?.email);
+  const profile = known ? {} : await teamsProfile(context);
   // the profile look-up waits on the network, so read again: a second Start may have saved a draft
   // meanwhile (and if one lands after this read, the store's eTag check refuses to overwrite it)
-  const loaded = await deps.drafts.load(key);
+  const loaded = known ? first : await deps.drafts.load(key);
   if (loaded.state.current) return alreadyInProgress(context, deps, loaded.state.current);
   const now = deps.now();
   const prefill = { ...profile, ...(loaded.state.lastReferrer ?? {}) };
