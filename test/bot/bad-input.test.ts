@@ -6,6 +6,7 @@ import {
   cardText,
   inputs,
   lastCard,
+  personalChatActivity,
   press,
   type Reply,
   sectionOf,
@@ -132,6 +133,41 @@ describe('a submission that is not from one of our cards', () => {
     expect(raw).not.toContain('Maria');
     expect(raw).not.toContain('943');
     expect(JSON.parse(raw)).toEqual({ error: 'Bad request' });
+  });
+});
+
+describe('a key that would set a prototype', () => {
+  const withKey = (key: string, value: Record<string, unknown>) =>
+    JSON.stringify(personalChatActivity({ value }, 'user-1', bot.connector.url, 'act-proto')).replace(
+      '"value":{',
+      `"value":{${key}:{"isAdmin":true},`,
+    );
+
+  test.each([
+    ['as written', '"__proto__"'],
+    [
+      'with every letter escaped',
+      `"__${[...'proto'].map((c) => `\\u00${c.charCodeAt(0).toString(16)}`).join('')}__"`,
+    ],
+  ])('is refused with 400 and the draft kept (%s)', async (_how, key) => {
+    const family = await draftOnFamily();
+    const before = storedState(bot);
+    const { status, raw } = await bot.postRaw(withKey(key, press(family, 'Next', FAMILY)));
+    expect(status).toBe(400);
+    expect(JSON.parse(raw)).toEqual({ error: 'Bad request' });
+    await expectDraftUntouched(before);
+  });
+
+  test('the word in an answer, and \\u escapes in a body, are only text', async () => {
+    const family = await draftOnFamily();
+    const gp = 'Dr "__proto__" Patel, Café Street';
+    const value = press(family, 'Next', { ...FAMILY, gp });
+    const body = JSON.stringify(personalChatActivity({ value }, 'user-1', bot.connector.url, 'act-text'));
+    const escaped = body.replace('Café', 'Caf\\u00e9');
+    expect(escaped).toContain('Caf\\u00e9');
+    const { status } = await bot.postRaw(escaped);
+    expect(status).toBe(200);
+    expect(storedState(bot)!.current!.answers.family?.gp).toBe(gp);
   });
 });
 
