@@ -1,33 +1,32 @@
 /**
  * What a long history costs a turn (issue 10, item 3). Two SQLite files, one with 10 stored calls and
  * one with N (default 100,000), seeded through the project's own classes (test/helpers/history-seed.ts)
- * with the same 10 calls in the open (8 awaiting their indication, 2 with an alert nobody acknowledged) and,
- * in the long one, the rest old and done with. Half of every history is the bench's own referrers'
- * (the Entra ids its turns carry), so anything a referrer's turn looks up by referrer reads theirs.
- * After the seed the scheduler is run until idle (as it would be long after the calls were made).
+ * with the same 10 calls in the open (8 awaiting their indication, 2 with an alert nobody
+ * acknowledged) and, in the long one, the rest old and done with. Half of every history is the bench's
+ * own referrers' (the Entra ids its turns carry), so anything a referrer's turn looks up by referrer
+ * reads theirs. After the seed the scheduler is run until idle (as it would be long after the calls
+ * were made).
  *
- * Then the real bot (startBot, local mode, each in a child process of its own) is started on each file, its scheduler
- * ticking every second, and driven over HTTP on /api/messages: whole duty calls (start, every section
- * with the fixture answers, Submit), a typed 'status' after each, and an '@bot open' in the duty
- * channel (the duty team's open calls). The two bots take turns call by call so the machine's drift
- * falls on both alike. Prints turn p50/p99/max for each, the ratio, the event loop's delay
- * (perf_hooks.monitorEventLoopDelay) over the measured turns, the scheduler's tick time and RSS.
- * Not part of npm test.
+ * Then the real bot (the compiled build's startBot, local mode, under plain node: scripts/bench/
+ * history-bot.cjs) is started on each file in a child process of its own, its scheduler ticking every
+ * second, and driven over HTTP on /api/messages: whole duty calls (start, every section with the
+ * fixture answers, Submit), a typed 'status' after each, and an '@bot open' in the duty channel (the
+ * duty team's open calls). The two bots take turns call by call so the machine's drift falls on both
+ * alike. Prints turn p50/p99/max for each, the ratio, the turns during which an automatic WAL
+ * checkpoint ran, and each bot's scheduler tick time, event-loop delay (perf_hooks.
+ * monitorEventLoopDelay) and RSS over the measured turns. Not part of npm test.
  *
  * Usage: npx tsx scripts/history-turn-bench.ts [N] [calls per bot]
+ * BENCH_NO_BUILD=1: use dist/ as it is (otherwise tsc -p tsconfig.build.json first).
  * BENCH_PLANS=1: also prints every statement the measured turns and ticks ran whose query plan scans a
  * table (SCAN without an index's search), with the plan.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
-import { startBot } from '../src/app-host';
-import { loadConfig } from '../src/config/config';
-import { Scheduler } from '../src/delivery/scheduler';
+import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../src/storage/database';
 import { FULL_CALL } from '../test/fixtures/answers';
 import {
@@ -43,10 +42,11 @@ import {
 } from '../test/helpers/bot';
 import { seedHistory, settleSchedule } from '../test/helpers/history-seed';
 import { startStubConnector } from './bench/connector';
+import { checkpointedBetween, walProgress } from './lib/wal';
 
-const SERVING = process.argv[2] === '--serve';
-const N = SERVING ? 0 : Number(process.argv[2] ?? 100_000);
-const CALLS = SERVING ? 0 : Number(process.argv[3] ?? 40);
+const ROOT = path.resolve(__dirname, '..');
+const N = Number(process.argv[2] ?? 100_000);
+const CALLS = Number(process.argv[3] ?? 150);
 const REFERRERS = 5;
 const WARMUP_CALLS = 3;
 const SUBMIT = 'Submit the duty call';
@@ -58,34 +58,6 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-
-// every statement run, by its SQL, for BENCH_PLANS
-const ran = new Set<string>();
-let recording = false;
-if (process.env.BENCH_PLANS) {
-  const probe = new Database(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('SELECT 1')) as Record<string, unknown>;
-  probe.close();
-  for (const m of ['run', 'get', 'all', 'iterate'] as const) {
-    const orig = proto[m] as (...a: unknown[]) => unknown;
-    proto[m] = function (this: { source: string }, ...a: unknown[]) {
-      if (recording) ran.add(this.source);
-      return orig.apply(this, a);
-    };
-  }
-}
-
-// the scheduler's tick, timed wherever it runs
-const ticks: number[] = [];
-const tick = Scheduler.prototype.tick;
-Scheduler.prototype.tick = function (this: Scheduler) {
-  const t = performance.now();
-  try {
-    return tick.call(this);
-  } finally {
-    if (recording) ticks.push(performance.now() - t);
-  }
-};
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
@@ -122,7 +94,8 @@ interface Target {
   readonly stored: number;
   readonly dir: string;
   readonly file: string;
-  readonly turns: { kind: 'duty' | 'submit' | 'status' | 'open'; ms: number }[];
+  /** checkpointed: an automatic WAL checkpoint ran while the turn was answered (see scripts/lib/wal.ts) */
+  readonly turns: { kind: 'duty' | 'submit' | 'status' | 'open'; ms: number; checkpointed: boolean }[];
 }
 
 /** Seeds `stored` calls and runs the scheduler on them until it has nothing left to do. */
@@ -157,81 +130,12 @@ interface BotReport {
   rssMax: number;
   scans: string[];
   statements: number;
-}
-
-/**
- * The bot's own process: starts it on the file, times its scheduler's ticks, watches its event loop's
- * delay and its RSS while the parent says it is measuring, and reports them.
- */
-async function serve(file: string, connectorUrl: string): Promise<void> {
-  const bot = await startBot(
-    loadConfig({
-      APP_ENV: 'test',
-      BOT_MODE: 'local',
-      PORT: '0',
-      TENANT_ID: TENANT,
-      DATABASE_FILE: file,
-      TEAMS_SERVICE_URL: connectorUrl,
-      DUTY_TEAM_ID: DUTY_TEAM,
-      DUTY_CHANNEL_ID: DUTY_CHANNEL,
-      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-    }),
-    { schedulerEveryMs: 1_000, delivery: { pollMs: 200 } },
-  );
-  const delay = monitorEventLoopDelay({ resolution: 1 });
-  let rssMax = 0;
-  let sampler: NodeJS.Timeout | undefined;
-  process.on('message', async (m: string) => {
-    if (m === 'start') {
-      ticks.length = 0;
-      ran.clear();
-      recording = true;
-      rssMax = process.memoryUsage().rss;
-      sampler = setInterval(() => {
-        rssMax = Math.max(rssMax, process.memoryUsage().rss);
-      }, 100);
-      delay.reset();
-      delay.enable();
-      process.send!('started');
-    } else if (m === 'stop') {
-      delay.disable();
-      recording = false;
-      clearInterval(sampler);
-      rssMax = Math.max(rssMax, process.memoryUsage().rss);
-      const report: BotReport = {
-        ticks,
-        delayP50: delay.percentile(50) / 1e6,
-        delayP99: delay.percentile(99) / 1e6,
-        delayMax: delay.max / 1e6,
-        rssMax,
-        scans: process.env.BENCH_PLANS ? scansOf(file) : [],
-        statements: ran.size,
-      };
-      process.send!(report);
-    } else if (m === 'close') {
-      await bot.close();
-      process.exit(0);
-    }
-  });
-  process.send!({ url: bot.url });
-}
-
-/** The statements run while measuring whose query plan scans a table, with the plan. */
-function scansOf(file: string): string[] {
-  const db = new Database(file, { readonly: true });
-  const out: string[] = [];
-  for (const sql of ran) {
-    let plan: { detail: string }[];
-    try {
-      plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params(sql)) as { detail: string }[];
-    } catch {
-      continue;
-    }
-    if (!plan.some((p) => /^SCAN /.test(p.detail) && !/^SCAN CONSTANT/.test(p.detail))) continue;
-    out.push(`${sql.replace(/\s+/g, ' ').slice(0, 300)}\n    ${plan.map((p) => p.detail).join(' | ')}`);
-  }
-  db.close();
-  return out;
+  /** each time the loop was held for more than 20 ms, and whether a WAL checkpoint ran meanwhile */
+  blocks: { ms: number; checkpointed: boolean }[];
+  /** garbage collections over 10 ms */
+  gcs: number[];
+  rssStart: number;
+  heapUsed: number;
 }
 
 interface Child {
@@ -241,11 +145,23 @@ interface Child {
 }
 
 async function startChild(t: Target, connectorUrl: string): Promise<Child> {
-  // the same node and loader flags (tsx) as this process
-  const proc = fork(__filename, ['--serve', t.file, connectorUrl], {
-    execArgv: process.execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  // the compiled build under plain node, as in production
+  const proc = fork(
+    path.join(ROOT, 'scripts/bench/history-bot.cjs'),
+    [path.join(ROOT, 'dist'), t.file, connectorUrl],
+    {
+      execArgv: [],
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NODE_OPTIONS: '',
+        BENCH_TENANT: TENANT,
+        BENCH_DUTY_TEAM: DUTY_TEAM,
+        BENCH_DUTY_CHANNEL: DUTY_CHANNEL,
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const next = () =>
     new Promise<unknown>((resolve, reject) => {
       proc.once('message', resolve);
@@ -264,6 +180,13 @@ async function startChild(t: Target, connectorUrl: string): Promise<Child> {
 }
 
 async function main() {
+  if (process.env.BENCH_NO_BUILD !== '1') {
+    console.log('building the bot (tsc -p tsconfig.build.json) ...');
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+  }
   const now = new Date();
   const connector = await startStubConnector();
   const targets = [prepare('short', 10, now), prepare('long', N, now)];
@@ -280,13 +203,15 @@ async function main() {
   ): Promise<Reply[]> => {
     seq += 1;
     const body = JSON.stringify(personalChatActivity(activity, user, connector.url, `act-${seq}`));
+    const wal = walProgress(t.file);
     const started = performance.now();
     const res = await postJson(`${children.get(t)!.url}/api/messages`, body);
     const took = performance.now() - started;
+    const checkpointed = checkpointedBetween(wal, walProgress(t.file));
     if (res.status !== 200) {
       throw new Error(`${t.label}: ${kind} answered ${res.status}: ${res.raw.slice(0, 300)}`);
     }
-    if (measure) t.turns.push({ kind, ms: took });
+    if (measure) t.turns.push({ kind, ms: took, checkpointed });
     return res.replies;
   };
 
@@ -326,7 +251,7 @@ async function main() {
 
   console.log(
     `\n${CALLS} calls per bot in ${elapsed.toFixed(0)} s (node ${process.version}, ${os.cpus().length} CPUs); ` +
-      'each bot in its own process (run by tsx); turn latencies in ms, over HTTP on loopback',
+      'each bot in its own process (the compiled build, plain node); turn latencies in ms, over HTTP on loopback',
   );
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -350,6 +275,14 @@ async function main() {
       `(p50 ${(long!.p50 / short!.p50).toFixed(2)}); target <= 1.2`,
   );
   for (const t of targets) {
+    const c = stats(t.turns.filter((x) => x.checkpointed).map((x) => x.ms));
+    const o = stats(t.turns.filter((x) => !x.checkpointed).map((x) => x.ms));
+    console.log(
+      `${String(t.stored).padStart(6)} stored: ${c.n} turns ran an automatic WAL checkpoint, p50 ${ms(c.p50)}, ` +
+        `max ${ms(c.max)}; the other ${o.n} turns p50 ${ms(o.p50)}, max ${ms(o.max)}`,
+    );
+  }
+  for (const t of targets) {
     const r = reports.get(t)!;
     const tk = [...r.ticks].sort((a, b) => a - b);
     const wal = `${t.file}-wal`;
@@ -358,6 +291,18 @@ async function main() {
         `max ${ms(tk.at(-1) ?? 0)}; event-loop delay p50 ${ms(r.delayP50)}, p99 ${ms(r.delayP99)}, ` +
         `max ${ms(r.delayMax)} (target <= 50 ms); RSS max ${mb(r.rssMax)} (target < 300 MB); ` +
         `file ${mb(fs.statSync(t.file).size)}, WAL ${fs.existsSync(wal) ? mb(fs.statSync(wal).size) : '-'}`,
+    );
+  }
+  for (const t of targets) {
+    const b = reports.get(t)!.blocks;
+    const c = b.filter((x) => x.checkpointed).map((x) => x.ms);
+    const o = b.filter((x) => !x.checkpointed).map((x) => x.ms);
+    const max = (xs: number[]) => (xs.length ? ms(Math.max(...xs)) : '-');
+    console.log(
+      `${String(t.stored).padStart(6)} stored: event loop held > 20 ms ${b.length} times: ${c.length} while a WAL ` +
+        `checkpoint ran (max ${max(c)}), ${o.length} otherwise (max ${max(o)}); ` +
+        `garbage collections over 10 ms: ${reports.get(t)!.gcs.length} (max ${max(reports.get(t)!.gcs)}); ` +
+        `RSS at the start ${mb(reports.get(t)!.rssStart)}, heap kept at the end ${mb(reports.get(t)!.heapUsed)}`,
     );
   }
   if (process.env.BENCH_PLANS) {
@@ -395,17 +340,8 @@ const OPEN_IN_DUTY_CHANNEL = {
   channelData: { tenant: { id: TENANT }, team: { id: DUTY_TEAM }, channel: { id: DUTY_CHANNEL } },
 };
 
-/** Nulls for a statement's positional (?) or named (@x) parameters, for EXPLAIN. */
-function params(sql: string): unknown[] {
-  const named = [...sql.matchAll(/@([A-Za-z_]+)/g)].map((m) => m[1]!);
-  if (named.length > 0) return [Object.fromEntries(named.map((k) => [k, null]))];
-  return Array((sql.match(/\?/g) ?? []).length).fill(null);
-}
-
-(SERVING ? serve(process.argv[3]!, process.argv[4]!) : main()).then(
-  () => {
-    if (!SERVING) process.exit(0);
-  },
+main().then(
+  () => process.exit(0),
   (err: unknown) => {
     console.error(err);
     process.exit(1);
