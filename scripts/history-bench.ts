@@ -2,7 +2,9 @@
  * What a long history costs the event loop (issue 10, item 3). Seeds N stored calls (default 100,000)
  * into a SQLite file through the project's own classes, most of them old and done with, some open and
  * some with an alert nobody has acknowledged yet, then runs the scheduler's tick as the service does and
- * prints the tick's duration, the event-loop delay (perf_hooks.monitorEventLoopDelay) and RSS.
+ * prints the tick's duration, the event-loop delay (perf_hooks.monitorEventLoopDelay) and RSS, and how
+ * many seed batches and ticks ran an automatic WAL checkpoint (scripts/lib/wal.ts) with those ticks'
+ * longest beside the others'. What a long history costs a turn: scripts/history-turn-bench.ts.
  * Not part of npm test. Usage: npx tsx scripts/history-bench.ts [N] [ticks] [max first ticks]
  *
  * BENCH_SRC=<dir> runs it against another copy of src (e.g. the build before the change).
@@ -14,6 +16,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { submitted } from '../test/domain/support';
 import { FULL_CALL } from '../test/fixtures/answers';
+import { checkpointedBetween, walProgress } from './lib/wal';
 
 const N = Number(process.argv[2] ?? 100_000);
 const TICKS = Number(process.argv[3] ?? 20);
@@ -117,7 +120,13 @@ async function main() {
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i++) seedOne(i);
   });
-  for (let i = 0; i < N; i += 5_000) batch(i, Math.min(N, i + 5_000));
+  // automatic checkpoints while seeding: before anything is measured
+  let seedCheckpoints = 0;
+  for (let i = 0; i < N; i += 5_000) {
+    const wal = walProgress(file);
+    batch(i, Math.min(N, i + 5_000));
+    if (checkpointedBetween(wal, walProgress(file))) seedCheckpoints += 1;
+  }
   const seedMs = performance.now() - seedStart;
 
   let clock = NOW;
@@ -149,6 +158,8 @@ async function main() {
   // the service's own tick, on real timers, with the loop's delay watched as a turn would feel it
   const runTicks = async (label: string, count: number, step: number, untilIdle = false) => {
     const durations: number[] = [];
+    // the ticks during which an automatic checkpoint ran (the WAL reached wal_autocheckpoint pages)
+    const checkpointed: boolean[] = [];
     const reads: number[] = [];
     let done = { escalated: 0, reminded: 0 };
     const h = monitorEventLoopDelay({ resolution: 1 });
@@ -158,9 +169,11 @@ async function main() {
       if (untilIdle && t > 0 && reads.at(-1) === 0) break;
       await new Promise((r) => setTimeout(r, 20));
       listed = 0;
+      const wal = walProgress(file);
       const started = performance.now();
       const r = scheduler.tick();
       durations.push(performance.now() - started);
+      checkpointed.push(checkpointedBetween(wal, walProgress(file)));
       reads.push(listed);
       done = { escalated: done.escalated + r.escalated, reminded: done.reminded + r.reminded };
       rssMax = Math.max(rssMax, process.memoryUsage().rss);
@@ -169,17 +182,22 @@ async function main() {
     await new Promise((r) => setTimeout(r, 20));
     h.disable();
     const sorted = [...durations].sort((a, b) => a - b);
+    const maxOf = (xs: number[]) => (xs.length ? ms(Math.max(...xs)) : '-');
+    const withCheckpoint = durations.filter((_, i) => checkpointed[i]);
+    const without = durations.filter((_, i) => !checkpointed[i]);
     console.log(
       `${label}: ${durations.length} ticks; tick p50 ${ms(pct(sorted, 50))}, p99 ${ms(pct(sorted, 99))}, ` +
         `max ${ms(sorted.at(-1) ?? 0)}; ` +
         `records read per tick max ${Math.max(...reads)}, total ${reads.reduce((a, b) => a + b, 0)}; ` +
+        `${withCheckpoint.length} ticks checkpointed (max ${maxOf(withCheckpoint)}; others max ${maxOf(without)}); ` +
         `escalated ${done.escalated}, reminded ${done.reminded}; ` +
         `event-loop delay p99 ${ms(h.percentile(99) / 1e6)}, max ${ms(h.max / 1e6)}; RSS max ${mb(rssMax)}`,
     );
   };
 
   console.log(
-    `src ${path.relative(process.cwd(), SRC) || '.'}; ${N} stored calls seeded in ${(seedMs / 1000).toFixed(1)} s; ` +
+    `src ${path.relative(process.cwd(), SRC) || '.'}; ${N} stored calls seeded in ${(seedMs / 1000).toFixed(1)} s ` +
+      `(${seedCheckpoints} of ${Math.ceil(N / 5_000)} batches checkpointed); ` +
       `file ${mb(fs.statSync(file).size)}; RSS ${mb(process.memoryUsage().rss)}`,
   );
   // right after the upgrade or the seed: each call, alert and indication written is looked at once,

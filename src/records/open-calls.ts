@@ -13,6 +13,34 @@ export interface OpenCall {
   readonly overdue: boolean;
 }
 
+interface Statements {
+  readonly open: Database.Statement<[], { id: string; kind: 'full' | 'advice'; submitted_at: string }>;
+  readonly record: Database.Statement<[string], string>;
+}
+
+/** Prepared once per connection: "open" is asked on a turn. */
+const prepared = new WeakMap<Database.Database, Statements>();
+
+function statements(db: Database.Database): Statements {
+  let s = prepared.get(db);
+  if (!s) {
+    s = {
+      // the open calls only, not the history (migration 6): every call awaiting its indication has an
+      // 'indication' row and every call awaiting its referral a 'reminder' row (a few more may have one
+      // until the scheduler first looks at them: the fold below leaves those out). Without the record:
+      // only the listed ones' are read.
+      open: db.prepare(
+        `SELECT id, kind, submitted_at FROM duty_calls d
+         WHERE d.id IN (SELECT record_id FROM record_schedule WHERE kind IN ('reminder', 'indication'))
+         ORDER BY submitted_at`,
+      ),
+      record: db.prepare<[string], string>('SELECT record_json FROM duty_calls WHERE id = ?').pluck(),
+    };
+    prepared.set(db, s);
+  }
+  return s;
+}
+
 /** Calls the duty team still has to act on: no indication given yet, or the formal referral not received. */
 export function openCalls(
   db: Database.Database,
@@ -22,16 +50,8 @@ export function openCalls(
   reminderDays: number,
   limit = 50,
 ): OpenCall[] {
-  const rows = db
-    .prepare(
-      // the open calls only, not the history (migration 6): every call awaiting its indication has an
-      // 'indication' row and every call awaiting its referral a 'reminder' row (a few more may have one
-      // until the scheduler first looks at them: the fold below leaves those out)
-      `SELECT id, kind, submitted_at, record_json FROM duty_calls d
-       WHERE d.id IN (SELECT record_id FROM record_schedule WHERE kind IN ('reminder', 'indication'))
-       ORDER BY submitted_at`,
-    )
-    .all() as { id: string; kind: 'full' | 'advice'; submitted_at: string; record_json: string }[];
+  const q = statements(db);
+  const rows = q.open.all();
   const now = today(at);
   const out: OpenCall[] = [];
   for (const r of rows) {
@@ -42,7 +62,7 @@ export function openCalls(
     if (!awaitingIndication && !awaitingReferral) continue;
     out.push({
       recordId: r.id,
-      reference: (JSON.parse(r.record_json) as SubmittedCall).reference,
+      reference: (JSON.parse(q.record.get(r.id)!) as SubmittedCall).reference,
       kind: r.kind,
       submittedOn,
       awaitingIndication,

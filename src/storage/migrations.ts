@@ -327,4 +327,15 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_kind_status ON outbox (kind, status, created_at);
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- A record's deliveries by index, whatever the history (issue 10): a card action and the card it
+      -- refreshes (Outbox.forRecord), and retention deleting a record's deliveries. The foreign keys'
+      -- own look-ups need them too: deleting a record looks for outbox rows naming it, and a delivery
+      -- for rows waiting on it (after_id), which without these read the whole outbox each time.
+      CREATE INDEX outbox_record ON outbox (record_id, created_at);
+      CREATE INDEX outbox_after ON outbox (after_id);
+    `,
+  },
 ];
