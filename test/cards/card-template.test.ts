@@ -26,7 +26,7 @@ const same = (template: unknown, data: object) => {
 };
 
 describe('compiled card templates', () => {
-  it('compile every card in cards/ without falling back to the interpreter', () => {
+  it('[HAZ-22] compile every card in cards/ without falling back to the interpreter', () => {
     const dir = path.resolve(__dirname, '../../cards');
     const names = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
     expect(names.length).toBeGreaterThanOrEqual(7);
@@ -96,7 +96,7 @@ describe('compiled card templates', () => {
     ['reserved keys are not copied', { $root: 'x', $index: 1, $host: 2, v: 'kept' }, {}],
   ])('%s', (_name, template, data) => same(template, data));
 
-  it('binds user text as data: "${...}" typed by a referrer is shown as typed', () => {
+  it('[HAZ-22] binds user text as data: "${...}" typed by a referrer is shown as typed', () => {
     const t = compileTemplate({ text: '${answer}', line: 'You said: ${answer}' });
     expect(t.expand({ answer: '${$root.secret} ${count(x)}' })).toEqual({
       text: '${$root.secret} ${count(x)}',
@@ -104,7 +104,7 @@ describe('compiled card templates', () => {
     });
   });
 
-  it('leaves a template with an expression it does not know to adaptivecards-templating', () => {
+  it('[HAZ-22] leaves a template with an expression it does not know to adaptivecards-templating', () => {
     const template = { t: "${if(x, 'a', 'b')}", u: "${concat(x, 'y')}" };
     const t = compileTemplate(template);
     expect(t.compiled).toBe(false);
@@ -156,7 +156,7 @@ describe('compiled card templates', () => {
     { requiredKeys: [] },
   );
 
-  it('binds every expression form as adaptivecards-templating does, whatever the data (property)', () => {
+  it('[HAZ-22] binds every expression form as adaptivecards-templating does, whatever the data (property)', () => {
     fc.assert(
       fc.property(data, (d) => {
         same(everyForm, d);

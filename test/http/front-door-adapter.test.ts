@@ -22,7 +22,7 @@ async function connectorFor(adapter: FrontDoorAdapter, serviceUrl: string, audie
 }
 
 describe('the front door keeps the Bot Connector clients', () => {
-  it('reuses one ConnectorClient per service URL and audience across turns', async () => {
+  it('[HAZ-19] reuses one ConnectorClient per service URL and audience across turns, never another service’s', async () => {
     const adapter = new FrontDoorAdapter({});
     const a1 = await connectorFor(adapter, 'https://smba.example/emea/');
     const a2 = await connectorFor(adapter, 'https://smba.example/emea/');
