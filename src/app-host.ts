@@ -16,6 +16,7 @@ import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker';
 import { todayInTimeZone } from './domain/age';
 import type { ServiceProfile } from './domain/checklist';
 import { makeReference } from './domain/submitted-call';
+import { CallReferences } from './records/call-references';
 import { botFrameworkAuthConfig } from './http/bot-framework-auth';
 import { FrontDoorAdapter } from './http/front-door-adapter';
 import { activityTypeForLog, createLogger, type Logger } from './logger';
@@ -104,7 +105,12 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     recordYears: config.RECORD_RETENTION_YEARS,
   };
   const channels = new ChannelRegistry(db, config);
-  const newReference = () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000);
+  const references = new CallReferences(
+    db,
+    () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000),
+    now,
+  );
+  const newReference = () => references.issue();
   const draftAlerts = new DraftAlerts(db, outbox, events, audit, {
     alertRules: config.SAFEGUARDING_ALERT_RULES,
     profile,

@@ -338,4 +338,21 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX outbox_after ON outbox (after_id);
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- Every call reference ever issued, so that none is issued twice (src/records/call-references.ts).
+      -- Kept when a call is purged: a reference given again years later could still match a note.
+      CREATE TABLE call_references (
+        reference TEXT PRIMARY KEY,
+        issued_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO call_references (reference, issued_at)
+        SELECT json_extract(record_json, '$.reference'), submitted_at FROM duty_calls WHERE true
+        ON CONFLICT DO NOTHING;
+      INSERT INTO call_references (reference, issued_at)
+        SELECT reference, raised_at FROM draft_alerts WHERE true
+        ON CONFLICT DO NOTHING;
+    `,
+  },
 ];

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeReference } from '../../src/domain/submitted-call';
+import { CallReferences } from '../../src/records/call-references';
+import { openDatabase } from '../../src/storage/database';
+import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { submitted } from '../domain/support';
+import { FULL_CALL } from '../fixtures/answers';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+function freshFile(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-refs-'));
+  dirs.push(dir);
+  return path.join(dir, 'bot.sqlite');
+}
+
+/** A reference maker that gives these in order. */
+const sequence = (...refs: string[]) => {
+  let i = 0;
+  return () => refs[Math.min(i++, refs.length - 1)]!;
+};
+
+describe('[HAZ-20] call references are never issued twice', () => {
+  it('[HAZ-20] a reference drawn again is not issued: the next unused one is', () => {
+    const db = openDatabase(freshFile());
+    const refs = new CallReferences(db, sequence('IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-BBBBBB'));
+    expect(refs.issue()).toBe('IMH-AAAAAA');
+    expect(refs.issue()).toBe('IMH-BBBBBB');
+    db.close();
+  });
+
+  it('[HAZ-20] a call stored before references were kept keeps its reference to itself after the upgrade', () => {
+    const file = freshFile();
+    let db = openDatabase(file);
+    const call = submitted('full', FULL_CALL);
+    new DutyCallRecords(db).insert({
+      id: call.id,
+      kind: call.kind,
+      tenantId: 'tenant',
+      referrerAadId: 'aad-referrer',
+      conversationId: 'a:conv',
+      startedAt: call.startedAt,
+      submittedAt: call.submittedAt,
+      record: call,
+    });
+    // the database as an earlier build left it: no table of references yet
+    db.exec('DROP TABLE call_references');
+    db.prepare('DELETE FROM schema_migrations WHERE version = 8').run();
+    db.close();
+    db = openDatabase(file);
+    const refs = new CallReferences(db, sequence(call.reference, 'IMH-CCCCCC'));
+    expect(refs.issue()).toBe('IMH-CCCCCC');
+    db.close();
+  });
+
+  it('gives up with an error rather than loop for ever or reuse one', () => {
+    const db = openDatabase(freshFile());
+    const refs = new CallReferences(db, () => 'IMH-DDDDDD');
+    expect(refs.issue()).toBe('IMH-DDDDDD');
+    expect(() => refs.issue()).toThrow(/no unused call reference/);
+    db.close();
+  });
+
+  it('issues distinct readable references at scale (20,000 drawn from the real maker)', () => {
+    const db = openDatabase(freshFile());
+    const refs = new CallReferences(db, () => makeReference());
+    const seen = new Set<string>();
+    for (let i = 0; i < 20_000; i++) seen.add(refs.issue());
+    expect(seen.size).toBe(20_000);
+    for (const r of [...seen].slice(0, 50)) expect(r).toMatch(/^IMH-[A-HJ-NP-Z2-9]{6}$/);
+    db.close();
+  });
+});
