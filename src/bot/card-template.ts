@@ -110,8 +110,9 @@ function compileObject(obj: Record<string, unknown>): Node {
 }
 
 function compileWhen(when: unknown): Value {
-  // a $when that is not an expression drops the element, as the reference engine does
-  if (typeof when !== 'string' || !when.includes('${')) return () => false;
+  // a $when that is not an expression drops the element if it is truthy, and keeps it if not, as the
+  // reference engine does
+  if (typeof when !== 'string' || !when.includes('${')) return when ? () => false : () => true;
   const expr = wholeExpression(when);
   if (expr === undefined) throw new Unsupported(when);
   // without substitutions: an absent value stays absent, and only `true` keeps the element

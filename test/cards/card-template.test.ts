@@ -57,6 +57,8 @@ describe('compiled card templates', () => {
     ["'true' is not true", { a: 1, $when: '${x}' }, { x: 'true' }],
     ['1 is not true', { a: 1, $when: '${x}' }, { x: 1 }],
     ['a $when without ${} drops', { a: 1, $when: 'true' }, {}],
+    ['a $when of false keeps', { a: 1, $when: false }, {}],
+    ["a $when of '' keeps", { a: 1, $when: '' }, {}],
     ['null stays null', { t: '${x}' }, { x: null }],
     ['absent becomes "${x}"', { t: '${x}' }, {}],
     ['an object inside text', { t: 'a ${x} b' }, { x: { p: 1 } }],
