@@ -1,6 +1,6 @@
 /**
  * The bot beside its peer (issue 10): starts on loopback a bare restify route (the stack's limit), the
- * botbuilder EchoBot sample (the peer) and this bot (compiled build, local mode), each a child process,
+ * botbuilder EchoBot sample (the peer) and this bot (the production bundle `npm run start:prod` runs, local mode), each a child process,
  * and drives all three with the same load generator at 1, 10 and 50 concurrent conversations, in
  * interleaved rounds. Prints throughput, p50/p99/max latency, CPU per turn and peak RSS per target, then
  * the ratios bot/peer beside the issue's targets.
@@ -290,17 +290,15 @@ async function main(): Promise<void> {
 
   try {
     if (process.env.BENCH_NO_BUILD !== '1') {
-      console.log('building the bot (tsc -p tsconfig.build.json) ...');
+      console.log('building the bot (npm run build: tsc, then the production bundle) ...');
       try {
-        execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-          cwd: ROOT,
-          stdio: 'inherit',
-        });
+        execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
       } catch {
         console.error('the build reported errors; measuring what it emitted in dist/');
       }
     }
-    const entry = path.join(ROOT, 'dist/src/index.js');
+    // what `npm run start:prod` runs (README, "Production start-up")
+    const entry = path.join(ROOT, 'dist/bot.cjs');
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
 
     connector = await startStubConnector();

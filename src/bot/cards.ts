@@ -17,11 +17,14 @@ export type CardName =
 /** Teams refuses a message over about 28 KB; leave room for the activity around the card. */
 export const MAX_CARD_BYTES = 27_000;
 
-// src/bot under tsx, dist/src/bot when built: the card templates stay at the repository root.
+// src/bot under tsx, dist/src/bot when built with tsc, dist/ in the bundle (dist/bot.cjs): the card
+// templates stay at the repository root.
 const CARDS_DIR =
-  [path.resolve(__dirname, '..', '..', 'cards'), path.resolve(__dirname, '..', '..', '..', 'cards')].find(
-    (d) => fs.existsSync(path.join(d, 'notice.json')),
-  ) ?? path.resolve('cards');
+  [
+    path.resolve(__dirname, '..', '..', 'cards'),
+    path.resolve(__dirname, '..', '..', '..', 'cards'),
+    path.resolve(__dirname, '..', 'cards'),
+  ].find((d) => fs.existsSync(path.join(d, 'notice.json'))) ?? path.resolve('cards');
 const templates = new Map<CardName, CompiledTemplate>();
 let crossCheck = false;
 

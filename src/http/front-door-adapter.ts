@@ -1,4 +1,5 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+// its own file, not the package index (see src/bot/app.ts)
+import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import type {
   Activity,
   ConfigurationBotFrameworkAuthenticationOptions,

@@ -25,7 +25,7 @@ const sequence = (...refs: string[]) => {
   return () => refs[Math.min(i++, refs.length - 1)]!;
 };
 
-describe('[HAZ-20] call references are never issued twice', () => {
+describe('call references are never issued twice', () => {
   it('[HAZ-20] a reference drawn again is not issued: the next unused one is', () => {
     const db = openDatabase(freshFile());
     const refs = new CallReferences(db, sequence('IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-BBBBBB'));
