@@ -3,18 +3,27 @@
 // times its scheduler's ticks and watches its event loop's delay and its RSS while the parent says it
 // is measuring ('start' .. 'stop' over IPC), then reports them; 'close' stops it.
 // Usage (by the bench): node scripts/bench/history-bot.cjs <dist dir> <database file> <connector url>
+// scripts/memory-bench.ts also asks 'heap' (a full collection, then process.memoryUsage() and
+// v8.getHeapStatistics(); the process must be started with --expose-gc), 'peek' (process.memoryUsage()
+// as it is, no collection), 'alloc-start' / 'alloc-stop <file>' (a sampling allocation profile, freed
+// objects included, written as a .heapprofile) and 'snapshot <file>' (a V8 heap snapshot written
+// there). All are the bench's debug hooks: nothing in the bot itself. BENCH_NO_DELIVERY=1: the delivery
+// worker is not started.
 // BENCH_PLANS=1: also reports the statements run while measuring whose query plan scans a table.
 const fs = require('node:fs');
 const path = require('node:path');
 const { monitorEventLoopDelay, PerformanceObserver, performance } = require('node:perf_hooks');
+const v8 = require('node:v8');
 const Database = require('better-sqlite3');
 
 const [dist, file, connectorUrl] = process.argv.slice(2);
 const { startBot } = require(path.join(dist, 'src/app-host.js'));
 const { loadConfig } = require(path.join(dist, 'src/config/config.js'));
 const { Scheduler } = require(path.join(dist, 'src/delivery/scheduler.js'));
+const { Outbox } = require(path.join(dist, 'src/delivery/outbox.js'));
 
 let recording = false;
+let inspector;
 
 // every statement run while measuring, by its SQL
 const ran = new Set();
@@ -41,6 +50,21 @@ Scheduler.prototype.tick = function () {
   } finally {
     if (recording) ticks.push(performance.now() - t);
   }
+};
+
+// BENCH_NO_DELIVERY=1: the delivery worker never starts (the outbox only fills), to tell its share
+if (process.env.BENCH_NO_DELIVERY === '1') {
+  require(path.join(dist, 'src/delivery/worker.js')).DeliveryWorker.prototype.start = () => {};
+}
+
+// the delivery worker's passes: how often it read the outbox's due rows, and how many rows it read
+const outboxReads = { passes: 0, rows: 0 };
+const due = Outbox.prototype.due;
+Outbox.prototype.due = function (...a) {
+  const rows = due.apply(this, a);
+  outboxReads.passes += 1;
+  outboxReads.rows += rows.length;
+  return rows;
 };
 
 /** Nulls for a statement's positional (?) or named (@x) parameters, for EXPLAIN. */
@@ -171,6 +195,59 @@ async function main() {
         rssStart,
         heapUsed: heapKept(),
       });
+    } else if (m === 'heap') {
+      // twice: a collection can free what finalizers of the first released
+      global.gc?.();
+      global.gc?.();
+      const u = process.memoryUsage();
+      const h = v8.getHeapStatistics();
+      const status = fs.readFileSync('/proc/self/status', 'utf8');
+      const kb = (k) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+      const spaces = Object.fromEntries(
+        v8.getHeapSpaceStatistics().map((x) => [x.space_name, x.physical_space_size]),
+      );
+      process.send({
+        outboxPasses: outboxReads.passes,
+        outboxRows: outboxReads.rows,
+        rssAnon: kb('RssAnon'),
+        rssFile: kb('RssFile'),
+        rssShmem: kb('RssShmem'),
+        spaces,
+        rss: u.rss,
+        heapUsed: u.heapUsed,
+        heapTotal: u.heapTotal,
+        external: u.external,
+        arrayBuffers: u.arrayBuffers,
+        totalPhysical: h.total_physical_size,
+        mallocedMemory: h.malloced_memory,
+        nativeContexts: h.number_of_native_contexts,
+      });
+    } else if (m === 'peek') {
+      // as it is, no collection: how much of the RSS is V8's heap while the calls run
+      const u = process.memoryUsage();
+      process.send({ rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal });
+    } else if (m === 'alloc-start') {
+      // V8's sampling heap profiler, counting what later collections freed too: where the bytes are allocated
+      inspector ??= new (require('node:inspector').Session)();
+      inspector.connect();
+      inspector.post(
+        'HeapProfiler.startSampling',
+        {
+          samplingInterval: 16384,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        },
+        (err) => process.send({ ok: !err, err: err?.message }),
+      );
+    } else if (typeof m === 'string' && m.startsWith('alloc-stop ')) {
+      inspector.post('HeapProfiler.stopSampling', (err, r) => {
+        if (!err) fs.writeFileSync(m.slice('alloc-stop '.length), JSON.stringify(r.profile));
+        inspector.disconnect();
+        process.send({ ok: !err, err: err?.message });
+      });
+    } else if (typeof m === 'string' && m.startsWith('snapshot ')) {
+      global.gc?.();
+      process.send({ file: v8.writeHeapSnapshot(m.slice('snapshot '.length)) });
     } else if (m === 'close') {
       await bot.close();
       process.exit(0);

@@ -74,6 +74,9 @@ interface Stamp {
 export class RateLimiter {
   private readonly sent = new Map<string, Stamp[]>();
   private readonly blocked = new Map<string, number>();
+  /** How long each key's stamps matter (its longest window and the margin), for the sweep. */
+  private readonly spans = new Map<string, number>();
+  private lastSweep: number | undefined;
 
   constructor(
     private readonly clock: () => number = () => performance.now(),
@@ -83,6 +86,7 @@ export class RateLimiter {
 
   acquire(buckets: readonly Bucket[]): Permit {
     const now = this.clock();
+    this.sweep(now);
     const waitMs = Math.max(0, ...buckets.map((b) => this.waitAt(b, now)));
     if (waitMs > 0) return { waitMs, release: () => {} };
     const stamp: Stamp = { at: now };
@@ -90,6 +94,7 @@ export class RateLimiter {
       const stamps = this.sent.get(b.key) ?? [];
       stamps.push(stamp);
       this.sent.set(b.key, stamps);
+      this.spans.set(b.key, longestSpan(b, this.marginMs));
       return stamps;
     });
     let released = false;
@@ -102,6 +107,32 @@ export class RateLimiter {
         for (const stamps of lists) stamps.sort((a, b) => a.at - b.at);
       },
     };
+  }
+
+  /** Keys with posts still in a window or a hold not yet over (what the limiter keeps in memory). */
+  get size(): number {
+    return new Set([...this.sent.keys(), ...this.blocked.keys()]).size;
+  }
+
+  /**
+   * Forgets every key whose posts have all left its longest window, and every hold that is over. A key
+   * is otherwise pruned only when it is posted to again, so each conversation posted to once (every
+   * referrer's confirmation, every thread's reply) would be kept for the life of the process (issue 10).
+   * At most once a minute: the windows are a second to an hour wide.
+   */
+  private sweep(now: number): void {
+    if (this.lastSweep !== undefined && now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    for (const [key, stamps] of this.sent) {
+      const span = this.spans.get(key) ?? 0;
+      // sorted by time (release keeps them so): the newest is last
+      const newest = stamps[stamps.length - 1];
+      if (!newest || newest.at <= now - span) {
+        this.sent.delete(key);
+        this.spans.delete(key);
+      }
+    }
+    for (const [key, until] of this.blocked) if (until <= now) this.blocked.delete(key);
   }
 
   /** Milliseconds until a post under this one bucket may be made (0: now); nothing is counted. */
@@ -139,11 +170,21 @@ export class RateLimiter {
   private prune(b: Bucket, now: number): Stamp[] {
     const stamps = this.sent.get(b.key);
     if (!stamps) return [];
-    const longest = Math.max(...b.windows.map((w) => w.ms)) + this.marginMs;
+    const longest = longestSpan(b, this.marginMs);
     let drop = 0;
     while (drop < stamps.length && stamps[drop]!.at <= now - longest) drop++;
     if (drop > 0) stamps.splice(0, drop);
-    if (stamps.length === 0) this.sent.delete(b.key);
+    if (stamps.length === 0) {
+      this.sent.delete(b.key);
+      this.spans.delete(b.key);
+    }
     return stamps;
   }
+}
+
+/** How often the limiter forgets keys nobody has posted to for longer than their longest window. */
+const SWEEP_EVERY_MS = 60_000;
+
+function longestSpan(b: Bucket, marginMs: number): number {
+  return Math.max(...b.windows.map((w) => w.ms)) + marginMs;
 }

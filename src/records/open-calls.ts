@@ -15,7 +15,7 @@ export interface OpenCall {
 
 interface Statements {
   readonly open: Database.Statement<[], { id: string; kind: 'full' | 'advice'; submitted_at: string }>;
-  readonly record: Database.Statement<[string], string>;
+  readonly reference: Database.Statement<[string], string>;
 }
 
 /** Prepared once per connection: "open" is asked on a turn. */
@@ -28,13 +28,19 @@ function statements(db: Database.Database): Statements {
       // the open calls only, not the history (migration 6): every call awaiting its indication has an
       // 'indication' row and every call awaiting its referral a 'reminder' row (a few more may have one
       // until the scheduler first looks at them: the fold below leaves those out). Without the record:
-      // only the listed ones' are read.
+      // only the listed ones' references are read.
       open: db.prepare(
         `SELECT id, kind, submitted_at FROM duty_calls d
          WHERE d.id IN (SELECT record_id FROM record_schedule WHERE kind IN ('reminder', 'indication'))
          ORDER BY submitted_at`,
       ),
-      record: db.prepare<[string], string>('SELECT record_json FROM duty_calls WHERE id = ?').pluck(),
+      // the reference alone: not the whole record read and parsed for each of up to 50 calls listed on
+      // every "open" (most of what an "open" turn allocated, issue 10)
+      reference: db
+        .prepare<[string], string>(
+          `SELECT json_extract(record_json, '$.reference') FROM duty_calls WHERE id = ?`,
+        )
+        .pluck(),
     };
     prepared.set(db, s);
   }
@@ -62,7 +68,7 @@ export function openCalls(
     if (!awaitingIndication && !awaitingReferral) continue;
     out.push({
       recordId: r.id,
-      reference: (JSON.parse(q.record.get(r.id)!) as SubmittedCall).reference,
+      reference: q.reference.get(r.id) as SubmittedCall['reference'],
       kind: r.kind,
       submittedOn,
       awaitingIndication,

@@ -103,3 +103,38 @@ test('a conversation blocked after a 429 waits for Retry-After', () => {
   advance(2000);
   expect(post(conv())).toBe(0);
 });
+
+test('conversations posted to once are forgotten once their posts have left every window (issue 10)', () => {
+  const { l, post, advance } = limiter(50);
+  // a busy week: every referrer's confirmation goes to a personal chat of its own, posted to once
+  for (let i = 0; i < 10_000; i++) {
+    expect(post([conversationBucket(`a:personal-${i}`), tenantBucket('t1')])).toBe(0);
+    if (i % 20 === 19) advance(1_100);
+    // a 429 on some of them: held for a while
+    if (i % 1_000 === 0) l.block(`conversation:a:personal-${i}`, 30_000);
+  }
+  // every one of them is still in the hour window (posted over the last 550 s): all kept
+  expect(l.size).toBe(10_001);
+  // an hour and a minute on, one more post: what no window still holds is gone
+  advance(3_600_000 + 60_000);
+  expect(post([conversationBucket('a:personal-new'), tenantBucket('t1')])).toBe(0);
+  expect(l.size).toBe(2);
+  // and the limits still hold for what is kept (the tenant's 25 a second)
+  for (let i = 0; i < 24; i++) expect(post([conversationBucket(`c-${i}`), tenantBucket('t1')])).toBe(0);
+  expect(post([conversationBucket('c-late'), tenantBucket('t1')])).toBeGreaterThan(0);
+});
+
+test('a conversation still inside its hour window is kept, with its count, through a sweep', () => {
+  const { l, post, advance } = limiter(0);
+  // 60 posts in 30 s is the limit; the first at 0
+  for (let i = 0; i < 60; i++) {
+    expect(post(conv('busy'))).toBe(0);
+    advance(400);
+  }
+  // another conversation's post a minute later sweeps: 'busy' has posts in its windows, so stays
+  advance(60_000);
+  expect(post(conv('other'))).toBe(0);
+  expect(l.size).toBe(2);
+  // 1800 posts an hour: 'busy' has made 60, and may post again now (its 30 s window is clear)
+  expect(post(conv('busy'))).toBe(0);
+});
