@@ -323,6 +323,14 @@ async function main(): Promise<void> {
         TENANT_ID: TENANT,
         DATABASE_FILE: path.join(dir, 'bot.sqlite'),
         TEAMS_SERVICE_URL: connector.url,
+        // a service set up as in production: each Submit's posts go to its channels (the stand-in
+        // connector), not into an outbox waiting for channels nobody set
+        DUTY_TEAM_ID: '19:bench-duty-team@thread.tacv2',
+        DUTY_CHANNEL_ID: '19:bench-duty@thread.tacv2',
+        SAFEGUARDING_TEAM_ID: '19:bench-safeguarding-team@thread.tacv2',
+        SAFEGUARDING_CHANNEL_ID: '19:bench-safeguarding@thread.tacv2',
+        ADMIN_TEAM_ID: '19:bench-admin-team@thread.tacv2',
+        ADMIN_CHANNEL_ID: '19:bench-admin@thread.tacv2',
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
       },
       ROOT,

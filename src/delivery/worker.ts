@@ -72,7 +72,16 @@ interface LaneState {
   woken: boolean;
   wakeSleeper: (() => void) | undefined;
   loopDone: Promise<void> | undefined;
+  /** After a pass whose every row was held by the rate limits: how long wakes wait before the next. */
+  quietMs: number;
 }
+
+/**
+ * At most this long a wake waits after a pass in which the rate limits held every due row (general lane
+ * only). Without it, each Submit in a burst read the same held backlog again (up to `batch` rows) for
+ * nothing: only a post to another conversation could start, and it can wait a quarter of a second.
+ */
+const HELD_QUIET_MS = 250;
 
 type Plan =
   | {
@@ -164,6 +173,7 @@ export class DeliveryWorker {
       woken: false,
       wakeSleeper: undefined,
       loopDone: undefined,
+      quietMs: 0,
     });
     this.lanes = {
       alert: lane('alert', o.alertConcurrency ?? 8, Math.min(retryBaseMs, o.alertRetryBaseMs ?? 250)),
@@ -261,6 +271,10 @@ export class DeliveryWorker {
         });
       lane.inFlight.set(row.id, attempt);
     }
+    lane.quietMs =
+      lane.name === 'general' && started === 0 && lane.inFlight.size === 0 && Number.isFinite(heldFor)
+        ? Math.min(heldFor, HELD_QUIET_MS)
+        : 0;
     if (rows.length === this.batch && started > 0) return 0;
     // the poll is the safety net; a retry this lane scheduled, or an alert's deadline, wakes it on time
     const nextRetry = Math.min(...lane.scheduled.values()) - this.o.now().getTime();
@@ -290,7 +304,29 @@ export class DeliveryWorker {
     }
   }
 
-  private sleep(lane: LaneState, ms: number): Promise<void> {
+  private async sleep(lane: LaneState, ms: number): Promise<void> {
+    const quiet = Math.min(lane.quietMs, ms);
+    lane.quietMs = 0;
+    if (quiet > 0) {
+      // wakes are kept (lane.woken) for when the quiet ends; stop() ends it at once
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          lane.wakeSleeper = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, quiet);
+        lane.wakeSleeper = () => {
+          if (!this.running) done();
+        };
+      });
+      if (!this.running) return;
+      ms -= quiet;
+    }
+    return this.sleepOrWake(lane, ms);
+  }
+
+  private sleepOrWake(lane: LaneState, ms: number): Promise<void> {
     if (lane.woken || ms <= 0) {
       lane.woken = false;
       return Promise.resolve();

@@ -14,6 +14,7 @@ import { CHANNEL_ENV, until } from './support';
 /** The worker alone, on an in-memory database, a fake clock and a scripted connector. */
 function setup(
   answers: ((signal?: AbortSignal) => Promise<{ conversationId: string; activityId: string }>)[],
+  opts: { pollMs?: number } = {},
 ) {
   const db = openDatabase(':memory:');
   const config = loadConfig({ APP_ENV: 'test', ...CHANNEL_ENV, TEAMS_SERVICE_URL: 'http://127.0.0.1:9/' });
@@ -42,7 +43,7 @@ function setup(
     })(),
     tenantId: config.TENANT_ID,
     giveUpMinutes: 60,
-    pollMs: 10,
+    pollMs: opts.pollMs ?? 10,
     random: () => 1,
     // Teams' limits on the same fake clock
     limiter: new RateLimiter(() => t),
@@ -157,4 +158,74 @@ test('stopping during a post returns at once and leaves the delivery in flight f
   expect(aborted).toBe(true);
   expect(s.outbox.get('d1')).toMatchObject({ status: 'pending', attempts: 1 });
   expect(s.outbox.get('d1')!.inFlightAt).toBeDefined();
+});
+
+test('[HAZ-08] a backlog the rate limits hold is not read again on every wake; an alert, and a post to another channel, still go at once', async () => {
+  let n = 0;
+  const s = setup([async () => ({ conversationId: `c;messageid=${++n}`, activityId: String(n) })], {
+    pollMs: 1_000,
+  });
+  close = async () => {
+    await s.worker.stop();
+    s.db.close();
+  };
+  let reads = 0;
+  const due = s.outbox.due.bind(s.outbox);
+  s.outbox.due = (...args) => {
+    // the general lane's reads (the alert lane is never kept quiet: an alert waits for nothing)
+    if (args[2] === 'general') reads++;
+    return due(...args);
+  };
+  // a burst into the duty channel: the clock stands still, so the channel's per-second limit holds the rest
+  for (let i = 0; i < 40; i++) {
+    s.outbox.enqueue(
+      { id: `d${i}`, kind: 'duty-summary', target: { type: 'channel', role: 'duty' } },
+      new Date(s.now()),
+      60,
+    );
+  }
+  s.worker.start();
+  await until('the first posts', () => s.calls() > 0 || undefined);
+  // what the limit allows at once has gone; the rest are held
+  await new Promise((r) => setTimeout(r, 400));
+  const posted = s.calls();
+  expect(posted).toBeLessThan(40);
+  expect(s.outbox.stats().pending).toBe(40 - posted);
+  const before = reads;
+  // every Submit wakes the worker: 100 of them over about half a second
+  for (let i = 0; i < 100; i++) {
+    s.worker.wake();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  // one read per quiet period (a quarter of a second) for the general lane, not one per wake
+  expect(reads - before).toBeLessThan(12);
+  expect(s.calls()).toBe(posted);
+  // an alert is never kept quiet: it goes at once, whatever the duty channel's backlog
+  const raised = Date.now();
+  s.outbox.enqueue(
+    { id: 'alert', kind: 'safeguarding-alert', target: { type: 'channel', role: 'safeguarding' } },
+    new Date(s.now()),
+    60,
+  );
+  s.worker.wake();
+  await until('the alert', () => s.outbox.get('alert')!.status === 'delivered' || undefined, 5_000, 2);
+  expect(Date.now() - raised).toBeLessThan(200);
+  // a post to another channel is not held by the duty channel's limit: it goes within the quiet period
+  const queued = Date.now();
+  s.outbox.enqueue(
+    { id: 'other', kind: 'duty-summary', target: { type: 'channel', role: 'admin' } },
+    new Date(s.now()),
+    60,
+  );
+  s.worker.wake();
+  await until('the other channel’s post', () => s.outbox.get('other')!.status === 'delivered' || undefined);
+  expect(Date.now() - queued).toBeLessThan(1_000);
+  // the held posts go as the limit allows, none lost
+  await until('all delivered', () => {
+    if (s.outbox.stats().pending === 0) return true;
+    s.set(s.now() + 2_000);
+    s.worker.wake();
+    return undefined;
+  });
+  expect(s.outbox.stats()).toMatchObject({ pending: 0, failed: 0, delivered: 42 });
 });
