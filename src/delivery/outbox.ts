@@ -40,6 +40,22 @@ export function isAlertKind(kind: string): boolean {
 /** The same rule in SQL, for a table aliased `o`. */
 const ALERT_SQL = `(o.kind = 'safeguarding-alert' OR o.kind LIKE 'alert-%')`;
 
+/**
+ * Every alert kind by name, for the alert lane's look-up by index (outbox_kind_status): by its pattern
+ * SQLite would read every pending post to find the alerts. A kind added to DeliveryKind that the rule
+ * above puts in the lane does not compile until it is listed here.
+ */
+const ALERT_KINDS: Record<Extract<DeliveryKind, 'safeguarding-alert' | `alert-${string}`>, true> = {
+  'safeguarding-alert': true,
+  'alert-escalation': true,
+  'alert-undelivered': true,
+  'alert-update': true,
+  'alert-note': true,
+};
+const ALERT_KINDS_SQL = Object.keys(ALERT_KINDS)
+  .map((k) => `'${k}'`)
+  .join(', ');
+
 export type Lane = 'alert' | 'general';
 
 /** Where a delivery goes: a new thread in a channel (by role, resolved when sent) or the referrer's chat. */
@@ -319,7 +335,15 @@ function prepare(db: Database.Database) {
     ),
     due: {
       any: due(''),
-      alert: due(`AND ${ALERT_SQL}`),
+      // by kind and status (+: not by next_attempt_at): only the pending alerts are read, whatever waits
+      // in the other lane (a burst of summaries held by the rate limits)
+      alert: db.prepare<[string, number]>(
+        `SELECT o.* FROM outbox o
+         LEFT JOIN outbox a ON a.id = o.after_id
+         WHERE o.kind IN (${ALERT_KINDS_SQL}) AND o.status = 'pending' AND +o.next_attempt_at <= ?
+           AND (o.after_id IS NULL OR a.status = 'delivered')
+         ORDER BY o.created_at, o.rowid LIMIT ?`,
+      ),
       general: due(`AND NOT ${ALERT_SQL}`),
     } satisfies Record<Lane | 'any', Database.Statement>,
     nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`),

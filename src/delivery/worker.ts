@@ -3,7 +3,7 @@ import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallContacts } from '../records/call-contacts';
 import type { DraftAlerts } from '../records/draft-alerts';
-import type { ChannelRegistry, ChannelRole } from './channels';
+import type { ChannelRegistry, ChannelRole, ChannelTarget } from './channels';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
 import {
   type Delivery,
@@ -72,16 +72,18 @@ interface LaneState {
   woken: boolean;
   wakeSleeper: (() => void) | undefined;
   loopDone: Promise<void> | undefined;
-  /** After a pass whose every row was held by the rate limits: how long wakes wait before the next. */
+  /** After a pass that left a due post for later: how long wakes wait before the next pass. */
   quietMs: number;
 }
 
 /**
- * At most this long a wake waits after a pass in which the rate limits held every due row (general lane
- * only). Without it, each Submit in a burst read the same held backlog again (up to `batch` rows) for
- * nothing: only a post to another conversation could start, and it can wait a quarter of a second.
+ * How long wakes wait after a general-lane pass that had to leave a due post for later (the rate limits,
+ * or its conversation's previous post still under way). Without it each Submit in a burst read the same
+ * backlog again (up to `batch` rows, each planned) for the little that could start. A post waits at
+ * most this long more; a conversation still gets up to 10 posts a second, over Teams' 7, and alerts,
+ * in their own lane, never wait.
  */
-const HELD_QUIET_MS = 250;
+const HELD_QUIET_MS = 100;
 
 type Plan =
   | {
@@ -225,13 +227,14 @@ export class DeliveryWorker {
     const rows = this.o.outbox.due(now, this.batch, lane.name);
     // rate-limit buckets held in this pass, and conversations whose order holds later rows
     const held = new Set<string>();
+    const channels = new Map<ChannelRole, ChannelTarget | undefined>();
     const heldOrder = new Set<string>();
     let heldFor = Number.POSITIVE_INFINITY;
     let started = 0;
     for (const row of rows) {
       if (!this.running || lane.inFlight.size >= lane.concurrency) break;
       if (lane.inFlight.has(row.id)) continue;
-      const plan = this.plan(row);
+      const plan = this.plan(row, channels);
       if (plan.type === 'wait') {
         this.waitForTarget(row, plan.reason);
         continue;
@@ -272,10 +275,9 @@ export class DeliveryWorker {
       lane.inFlight.set(row.id, attempt);
     }
     lane.quietMs =
-      lane.name === 'general' && started === 0 && lane.inFlight.size === 0 && Number.isFinite(heldFor)
-        ? Math.min(heldFor, HELD_QUIET_MS)
-        : 0;
-    if (rows.length === this.batch && started > 0) return 0;
+      lane.name === 'general' && (Number.isFinite(heldFor) || heldOrder.size > 0) ? HELD_QUIET_MS : 0;
+    // a full batch may have more behind it, unless what was left was held (then the quiet applies)
+    if (rows.length === this.batch && started > 0 && lane.quietMs === 0) return 0;
     // the poll is the safety net; a retry this lane scheduled, or an alert's deadline, wakes it on time
     const nextRetry = Math.min(...lane.scheduled.values()) - this.o.now().getTime();
     return Math.max(0, Math.min(this.pollMs, heldFor, nextRetry, nextDeadline));
@@ -441,7 +443,16 @@ export class DeliveryWorker {
     }
   }
 
-  private plan(d: Delivery): Plan {
+  /**
+   * `channels` memoises the channel look-ups of one pass: a pass over a backlog plans up to `batch`
+   * rows, and the channels do not change within it.
+   */
+  private plan(d: Delivery, channels?: Map<ChannelRole, ChannelTarget | undefined>): Plan {
+    const channel = (role: ChannelRole): ChannelTarget | undefined => {
+      if (!channels) return this.o.channels.get(role);
+      if (!channels.has(role)) channels.set(role, this.o.channels.get(role));
+      return channels.get(role);
+    };
     const t = d.target;
     // everything but alerts also counts against a share of the tenant's budget, leaving room for alerts
     const tenant = isAlertKind(d.kind)
@@ -449,7 +460,7 @@ export class DeliveryWorker {
       : [tenantBucket(this.o.tenantId), notAlertsBucket(this.o.tenantId)];
     switch (t.type) {
       case 'channel': {
-        const ch = this.o.channels.get(t.role);
+        const ch = channel(t.role);
         if (!ch) return { type: 'wait', reason: `no ${t.role} channel` };
         return {
           type: 'thread',
@@ -467,7 +478,7 @@ export class DeliveryWorker {
           return { type: 'wait', reason: 'thread pending' };
         }
         if (parent.target.type !== 'channel') return { type: 'fail', reason: 'thread not in a channel' };
-        const ch = this.o.channels.get(parent.target.role);
+        const ch = channel(parent.target.role);
         if (!ch) return { type: 'wait', reason: `no ${parent.target.role} channel` };
         return {
           type: 'send',
@@ -500,7 +511,7 @@ export class DeliveryWorker {
         }
         const role = this.channelRoleOf(of);
         if (!role) return { type: 'fail', reason: 'message not in a channel' };
-        const ch = this.o.channels.get(role);
+        const ch = channel(role);
         if (!ch) return { type: 'wait', reason: `no ${role} channel` };
         return {
           type: 'update',
