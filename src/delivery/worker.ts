@@ -72,15 +72,17 @@ interface LaneState {
   woken: boolean;
   wakeSleeper: (() => void) | undefined;
   loopDone: Promise<void> | undefined;
-  /** After a pass that left a due post for later: how long wakes wait before the next pass. */
+  /** After a pass that left a due post for later: how long new posts' wakes wait before the next pass. */
   quietMs: number;
+  /** A post of the lane finished since the last pass: the next pass is not kept waiting. */
+  finishedSince: boolean;
 }
 
 /**
- * How long wakes wait after a general-lane pass that had to leave a due post for later (the rate limits,
- * or its conversation's previous post still under way). Without it each Submit in a burst read the same
- * backlog again (up to `batch` rows, each planned) for the little that could start. A post waits at
- * most this long more; a conversation still gets up to 10 posts a second, over Teams' 7, and alerts,
+ * How long a new post's wake waits after a general-lane pass that had to leave a due post for later (the
+ * rate limits, or its conversation's previous post still under way). Without it each Submit in a burst
+ * read the same backlog again (up to `batch` rows, each planned) for the little that could start. A post
+ * finishing ends the wait at once, so a conversation's posts follow each other as fast as before; alerts,
  * in their own lane, never wait.
  */
 const HELD_QUIET_MS = 100;
@@ -176,6 +178,7 @@ export class DeliveryWorker {
       wakeSleeper: undefined,
       loopDone: undefined,
       quietMs: 0,
+      finishedSince: false,
     });
     this.lanes = {
       alert: lane('alert', o.alertConcurrency ?? 8, Math.min(retryBaseMs, o.alertRetryBaseMs ?? 250)),
@@ -196,8 +199,10 @@ export class DeliveryWorker {
     for (const lane of Object.values(this.lanes)) this.wakeLane(lane);
   }
 
-  private wakeLane(lane: LaneState): void {
+  /** `finished`: a post of this lane finished, so its conversation may take the next now (ends a quiet). */
+  private wakeLane(lane: LaneState, finished = false): void {
     lane.woken = true;
+    if (finished) lane.finishedSince = true;
     lane.wakeSleeper?.();
   }
 
@@ -218,6 +223,7 @@ export class DeliveryWorker {
    * how long to sleep before the next pass (a finished post wakes it sooner).
    */
   private async pass(lane: LaneState): Promise<number> {
+    lane.finishedSince = false;
     const now = this.o.now();
     for (const [id, at] of lane.scheduled) if (at <= now.getTime()) lane.scheduled.delete(id);
     let nextDeadline = Number.POSITIVE_INFINITY;
@@ -270,7 +276,7 @@ export class DeliveryWorker {
           permit.release();
           lane.inFlight.delete(row.id);
           if (order) this.busy.delete(order);
-          this.wakeLane(lane);
+          this.wakeLane(lane, true);
         });
       lane.inFlight.set(row.id, attempt);
     }
@@ -307,10 +313,11 @@ export class DeliveryWorker {
   }
 
   private async sleep(lane: LaneState, ms: number): Promise<void> {
-    const quiet = Math.min(lane.quietMs, ms);
+    const quiet = lane.finishedSince ? 0 : Math.min(lane.quietMs, ms);
     lane.quietMs = 0;
     if (quiet > 0) {
-      // wakes are kept (lane.woken) for when the quiet ends; stop() ends it at once
+      // new posts' wakes are kept (lane.woken) for when the quiet ends; a finished post, whose
+      // conversation may now take its next, and stop() end it at once
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -319,7 +326,7 @@ export class DeliveryWorker {
         };
         const timer = setTimeout(done, quiet);
         lane.wakeSleeper = () => {
-          if (!this.running) done();
+          if (!this.running || lane.finishedSince) done();
         };
       });
       if (!this.running) return;
