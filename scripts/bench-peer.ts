@@ -16,7 +16,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -33,6 +32,7 @@ import {
   TENANT,
 } from '../test/helpers/bot';
 import { startStubConnector } from './bench/connector';
+import { benchClient } from './bench/http';
 import { type Child, cpuMs, killAll, rssBytes, startChild } from './bench/proc';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -60,36 +60,8 @@ interface Cell {
   perRound: number[];
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
-
-/** One POST of an activity; the reply envelope is parsed for every target alike. */
-function postJson(url: string, body: string): Promise<{ status: number; replies: Reply[] }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let replies: Reply[] = [];
-          if (raw && res.headers['content-type']?.includes('json')) {
-            replies = (JSON.parse(raw) as { activities?: Reply[] }).activities ?? [];
-          }
-          resolve({ status: res.statusCode ?? 0, replies });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const client = benchClient(128);
+const postJson = client.post;
 
 let seq = 0;
 /** The envelope a Teams personal chat sends, as the test helpers build it. */
@@ -273,7 +245,7 @@ async function main(): Promise<void> {
     cleaned = true;
     await Promise.all(children.map((c) => c.stop()));
     await connector?.close();
-    agent.destroy();
+    client.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', () => {

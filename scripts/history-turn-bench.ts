@@ -23,7 +23,6 @@
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +41,7 @@ import {
 } from '../test/helpers/bot';
 import { seedHistory, settleSchedule } from '../test/helpers/history-seed';
 import { startStubConnector } from './bench/connector';
+import { benchClient } from './bench/http';
 import { checkpointedBetween, walProgress } from './lib/wal';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -59,35 +59,8 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-
-function postJson(url: string, body: string): Promise<{ status: number; replies: Reply[]; raw: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let replies: Reply[] = [];
-          if (raw && res.headers['content-type']?.includes('json')) {
-            replies = (JSON.parse(raw) as { activities?: Reply[] }).activities ?? [];
-          }
-          resolve({ status: res.statusCode ?? 0, replies, raw });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const client = benchClient(8);
+const postJson = client.post;
 
 interface Target {
   readonly label: string;
@@ -322,7 +295,7 @@ async function main() {
     await new Promise((r) => children.get(t)!.proc.once('exit', r));
   }
   await connector.close();
-  agent.destroy();
+  client.close();
   for (const t of targets) fs.rmSync(t.dir, { recursive: true, force: true });
 }
 

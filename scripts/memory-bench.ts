@@ -23,7 +23,6 @@
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -41,6 +40,7 @@ import {
   TENANT,
 } from '../test/helpers/bot';
 import { startStubConnector } from './bench/connector';
+import { benchClient } from './bench/http';
 import { rssBytes } from './bench/proc';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -53,35 +53,8 @@ const SNAPSHOTS = process.env.BENCH_SNAPSHOT_DIR;
 const ALLOC_PROFILES = process.env.BENCH_ALLOC_DIR;
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-function postJson(url: string, body: string): Promise<{ status: number; replies: Reply[]; raw: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let replies: Reply[] = [];
-          if (raw && res.headers['content-type']?.includes('json')) {
-            replies = (JSON.parse(raw) as { activities?: Reply[] }).activities ?? [];
-          }
-          resolve({ status: res.statusCode ?? 0, replies, raw });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const client = benchClient(16);
+const postJson = client.post;
 
 interface Heap {
   rss: number;
@@ -278,7 +251,7 @@ async function main() {
   bot.proc.send('close');
   await new Promise((r) => bot.proc.once('exit', r));
   await connector.close();
-  agent.destroy();
+  client.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
