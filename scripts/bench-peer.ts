@@ -11,7 +11,7 @@
  *
  * Usage: npm run bench:peer
  * Environment: BENCH_SECONDS (per cell, default 6), BENCH_ROUNDS (default 3), BENCH_NO_BUILD=1 (use
- * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent), BENCH_PROFILE_DIR (the bot
+ * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent), BENCH_MODES (duty,typed), BENCH_BOT_NODE_FLAGS, BENCH_PROFILE_DIR (the bot
  * writes a V8 CPU profile there when it stops).
  */
 import { execFileSync } from 'node:child_process';
@@ -39,12 +39,19 @@ const ROOT = path.resolve(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = [1, 10, 50] as const;
-const MODES = ['duty', 'typed'] as const;
+const ALL_MODES = ['duty', 'typed'] as const;
 const TARGETS = ['bare', 'peer', 'bot'] as const;
 // env/.env.test's tenant: the bot refuses activities from any other
 const SUBMIT = 'Submit the duty call';
 
-type Mode = (typeof MODES)[number];
+type Mode = (typeof ALL_MODES)[number];
+// BENCH_MODES=duty: only the duty-call cells (a profile of card turns alone)
+const MODES: readonly Mode[] = (process.env.BENCH_MODES ?? ALL_MODES.join(','))
+  .split(',')
+  .map((m) => {
+    if (!(ALL_MODES as readonly string[]).includes(m)) throw new Error(`BENCH_MODES: unknown mode ${m}`);
+    return m as Mode;
+  });
 type TargetName = (typeof TARGETS)[number];
 type Activity = Record<string, unknown>;
 
@@ -284,9 +291,11 @@ async function main(): Promise<void> {
     const profile = process.env.BENCH_PROFILE_DIR
       ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE_DIR)}`]
       : [];
+    // BENCH_BOT_NODE_FLAGS: node flags for the bot alone (e.g. to try a V8 setting before adopting it)
+    const flags = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
     const bot = await startChild(
       'bot',
-      [...profile, entry],
+      [...flags, ...profile, entry],
       {
         ...env,
         APP_ENV: 'test',

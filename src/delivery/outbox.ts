@@ -142,12 +142,17 @@ type Row = Record<string, string | number | null>;
 
 function toDelivery(r: Row): Delivery {
   const s = (k: string) => (r[k] === null || r[k] === undefined ? undefined : String(r[k]));
+  let payload: Record<string, unknown> | undefined;
   return {
     id: String(r.id),
     recordId: s('record_id'),
     kind: r.kind as DeliveryKind,
     target: JSON.parse(String(r.target_json)) as DeliveryTarget,
-    payload: JSON.parse(String(r.payload_json)) as Record<string, unknown>,
+    // read when used: a worker pass reads up to a batch of waiting rows and posts a few of them
+    get payload() {
+      payload ??= JSON.parse(String(r.payload_json)) as Record<string, unknown>;
+      return payload;
+    },
     afterId: s('after_id'),
     status: r.status as Delivery['status'],
     attempts: Number(r.attempts),
@@ -312,9 +317,10 @@ export class Outbox {
 }
 
 function prepare(db: Database.Database) {
+  // INDEXED BY: in queue order, stopping at the batch (migration 9); fails to prepare if it cannot be used
   const due = (only: string) =>
     db.prepare(
-      `SELECT o.* FROM outbox o
+      `SELECT o.* FROM outbox o INDEXED BY outbox_pending_queue
        LEFT JOIN outbox a ON a.id = o.after_id
        WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
        ${only}

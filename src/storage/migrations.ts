@@ -355,4 +355,16 @@ export const migrations: readonly Migration[] = [
         ON CONFLICT DO NOTHING;
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- The worker's queue, oldest first (issue 10): waiting posts in the order they are made, with when
+      -- each is due and its kind in the index itself. A pass reads its batch in order and stops there;
+      -- by outbox_due it read every due post and sorted them all, rows and payloads, to keep the first
+      -- 500 (17 ms a pass with 5,000 summaries held by Teams' rate limits). Posts not yet due (retries
+      -- during an outage) are passed over inside the index, without reading their rows.
+      CREATE INDEX outbox_pending_queue ON outbox (created_at, next_attempt_at, kind)
+        WHERE status = 'pending';
+    `,
+  },
 ];

@@ -33,7 +33,11 @@ function plan(db: Database.Database, sql: string): string[] {
   );
 }
 
-const scans = (steps: string[]) => steps.filter((s) => /^SCAN /.test(s) && !/^SCAN CONSTANT/.test(s));
+// The worker's queue (migration 9) is a partial index of waiting posts only, read in order up to its
+// batch: a scan of it reads what waits to be posted, never the history of what was.
+const QUEUE_SCAN = /^SCAN o USING INDEX outbox_pending_queue$/;
+const scans = (steps: string[]) =>
+  steps.filter((s) => /^SCAN /.test(s) && !/^SCAN CONSTANT/.test(s) && !QUEUE_SCAN.test(s));
 
 describe('10,000 stored calls', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'history-scale-'));
