@@ -58,6 +58,12 @@ const ALERT_KINDS_SQL = Object.keys(ALERT_KINDS)
 
 export type Lane = 'alert' | 'general';
 
+/** Where a page of the queue ended: its last row's place in the order (created_at, then rowid). */
+export interface QueuePosition {
+  readonly createdAt: string;
+  readonly rowid: number;
+}
+
 /** Where a delivery goes: a new thread in a channel (by role, resolved when sent) or the referrer's chat. */
 export type DeliveryTarget =
   | { readonly type: 'channel'; readonly role: ChannelRole }
@@ -233,6 +239,34 @@ export class Outbox {
     return (this.sql.due[lane ?? 'any'].all(now.toISOString(), limit) as Row[]).map(toDelivery);
   }
 
+  /**
+   * due() for the general lane a page at a time: the page after `after` (a previous page's `last`), leaving
+   * out posts whose target is one of `skipTargets` (their JSON as stored: a channel already held in this
+   * pass, whose later posts would only be read to be held too). A backlog held by one channel's rate limit
+   * is then passed over inside SQLite instead of each row being read into a Delivery on every pass.
+   */
+  duePage(
+    now: Date,
+    limit: number,
+    after: QueuePosition | undefined,
+    skipTargets: readonly string[],
+  ): { rows: Delivery[]; last: QueuePosition | undefined } {
+    const from = after ?? { createdAt: '', rowid: 0 };
+    const raw = this.sql.duePage.all(
+      now.toISOString(),
+      from.createdAt,
+      from.createdAt,
+      from.rowid,
+      JSON.stringify(skipTargets),
+      limit,
+    ) as Row[];
+    const end = raw[raw.length - 1];
+    return {
+      rows: raw.map(toDelivery),
+      last: end ? { createdAt: String(end.created_at), rowid: Number(end.queue_rowid) } : after,
+    };
+  }
+
   /** When the next pending delivery falls due, so the worker can sleep until then. */
   nextDueAt(): string | undefined {
     const r = this.sql.nextDueAt.get() as { t: string | null } | undefined;
@@ -316,16 +350,42 @@ export class Outbox {
   }
 }
 
+/** Prepared on first use: a statement naming an index an older schema lacks (a test writing that schema's rows). */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
+
 function prepare(db: Database.Database) {
   // INDEXED BY: in queue order, stopping at the batch (migration 9); fails to prepare if it cannot be used
   const due = (only: string) =>
-    db.prepare(
-      `SELECT o.* FROM outbox o INDEXED BY outbox_pending_queue
+    once(() =>
+      db.prepare(
+        `SELECT o.* FROM outbox o INDEXED BY outbox_pending_queue
+         LEFT JOIN outbox a ON a.id = o.after_id
+         WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
+         ${only}
+         ORDER BY o.created_at, o.rowid LIMIT ?`,
+      ),
+    );
+  const dueAny = due('');
+  const dueGeneral = due(`AND NOT ${ALERT_SQL}`);
+  // created_at >= ? lets the scan start at the page's place in the index; the OR then skips the rows of
+  // that millisecond already read
+  const duePage = once(() =>
+    db.prepare<[string, string, string, number, string, number]>(
+      `SELECT o.*, o.rowid AS queue_rowid FROM outbox o INDEXED BY outbox_pending_queue
        LEFT JOIN outbox a ON a.id = o.after_id
        WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
-       ${only}
+         AND NOT ${ALERT_SQL}
+         AND o.created_at >= ? AND (o.created_at > ? OR o.rowid > ?)
+         AND o.target_json NOT IN (SELECT value FROM json_each(?))
        ORDER BY o.created_at, o.rowid LIMIT ?`,
-    );
+    ),
+  );
   return {
     insert: db.prepare(
       `INSERT INTO outbox (id, record_id, kind, target_json, payload_json, after_id, created_at, next_attempt_at, give_up_at)
@@ -340,7 +400,9 @@ function prepare(db: Database.Database) {
        ORDER BY created_at, rowid`,
     ),
     due: {
-      any: due(''),
+      get any() {
+        return dueAny();
+      },
       // by kind and status (+: not by next_attempt_at): only the pending alerts are read, whatever waits
       // in the other lane (a burst of summaries held by the rate limits)
       alert: db.prepare<[string, number]>(
@@ -350,8 +412,13 @@ function prepare(db: Database.Database) {
            AND (o.after_id IS NULL OR a.status = 'delivered')
          ORDER BY o.created_at, o.rowid LIMIT ?`,
       ),
-      general: due(`AND NOT ${ALERT_SQL}`),
+      get general() {
+        return dueGeneral();
+      },
     } satisfies Record<Lane | 'any', Database.Statement>,
+    get duePage() {
+      return duePage();
+    },
     nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`),
     // +o.id (no affinity): lets SQLite look the notices up in outbox_alert_undelivered (migration 6)
     undeliveredAlerts: db.prepare(

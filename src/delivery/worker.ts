@@ -12,6 +12,7 @@ import {
   type Lane,
   type NewDelivery,
   type Outbox,
+  type QueuePosition,
 } from './outbox';
 import { type Bucket, conversationBucket, notAlertsBucket, RateLimiter, tenantBucket } from './rate-limit';
 
@@ -86,6 +87,8 @@ interface LaneState {
  * in their own lane, never wait.
  */
 const HELD_QUIET_MS = 100;
+/** Rows of the general lane's queue read at once: a pass usually starts a few posts, not a batch. */
+const QUEUE_PAGE = 16;
 
 type Plan =
   | {
@@ -230,14 +233,19 @@ export class DeliveryWorker {
     if (lane.name === 'alert' && this.o.alertDeadlineMs !== undefined) {
       nextDeadline = this.checkAlertDeadlines(now, this.o.alertDeadlineMs);
     }
-    const rows = this.o.outbox.due(now, this.batch, lane.name);
     // rate-limit buckets held in this pass, and conversations whose order holds later rows
     const held = new Set<string>();
     const channels = new Map<ChannelRole, ChannelTarget | undefined>();
     const heldOrder = new Set<string>();
+    // channel targets (as stored) found held in this pass: the queue's next pages leave their posts out
+    const heldTargets = new Set<string>();
+    const holdTarget = (row: Delivery) => {
+      if (row.target.type === 'channel') heldTargets.add(JSON.stringify(row.target));
+    };
+    const read = { rows: 0 };
     let heldFor = Number.POSITIVE_INFINITY;
     let started = 0;
-    for (const row of rows) {
+    for (const row of this.queue(lane, now, heldTargets, read)) {
       if (!this.running || lane.inFlight.size >= lane.concurrency) break;
       if (lane.inFlight.has(row.id)) continue;
       const plan = this.plan(row, channels);
@@ -256,12 +264,14 @@ export class DeliveryWorker {
         plan.buckets.some((b) => held.has(b.key))
       ) {
         if (order) heldOrder.add(order);
+        holdTarget(row);
         continue;
       }
       const permit = this.limiter.acquire(plan.buckets);
       if (permit.waitMs > 0) {
         for (const b of plan.buckets) if (this.limiter.wait(b) > 0) held.add(b.key);
         if (order) heldOrder.add(order);
+        holdTarget(row);
         heldFor = Math.min(heldFor, permit.waitMs);
         continue;
       }
@@ -283,10 +293,39 @@ export class DeliveryWorker {
     lane.quietMs =
       lane.name === 'general' && (Number.isFinite(heldFor) || heldOrder.size > 0) ? HELD_QUIET_MS : 0;
     // a full batch may have more behind it, unless what was left was held (then the quiet applies)
-    if (rows.length === this.batch && started > 0 && lane.quietMs === 0) return 0;
+    if (read.rows >= this.batch && started > 0 && lane.quietMs === 0) return 0;
     // the poll is the safety net; a retry this lane scheduled, or an alert's deadline, wakes it on time
     const nextRetry = Math.min(...lane.scheduled.values()) - this.o.now().getTime();
     return Math.max(0, Math.min(this.pollMs, heldFor, nextRetry, nextDeadline));
+  }
+
+  /**
+   * The lane's due rows in queue order, up to a batch. The general lane reads a page at a time, each page
+   * without the channels this pass has found held so far (`heldTargets`): all of a channel's posts share
+   * its order and its rate limits, so once one is held every later one would be too. A burst of summaries
+   * into the duty channel is then read once a pass, not row by row up to the batch on every pass.
+   */
+  private *queue(
+    lane: LaneState,
+    now: Date,
+    heldTargets: ReadonlySet<string>,
+    read: { rows: number },
+  ): Generator<Delivery> {
+    if (lane.name === 'alert') {
+      const rows = this.o.outbox.due(now, this.batch, 'alert');
+      read.rows = rows.length;
+      yield* rows;
+      return;
+    }
+    let after: QueuePosition | undefined;
+    while (read.rows < this.batch) {
+      const limit = Math.min(QUEUE_PAGE, this.batch - read.rows);
+      const page = this.o.outbox.duePage(now, limit, after, [...heldTargets]);
+      read.rows += page.rows.length;
+      yield* page.rows;
+      if (page.rows.length < limit) return;
+      after = page.last;
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ interface PendingWrite {
  * except that one write() is all-or-nothing (MemoryStorage applies the non-conflicting items).
  */
 export class SqliteStorage implements Storage {
+  private readonly readOne: (key: string) => [string, object][];
   private readonly readAll: (keys: string[]) => [string, object][];
   private readonly writeAll: Database.Transaction<(writes: PendingWrite[]) => void>;
   private readonly deleteAll: (keys: string[]) => void;
@@ -43,12 +44,23 @@ export class SqliteStorage implements Storage {
         WHERE @expected IS NULL OR bot_state.etag = @expected`);
     const remove = db.prepare<[string]>('DELETE FROM bot_state WHERE key = ?');
 
+    // eTag set on the parsed object rather than spread into a copy: a turn reads its draft every time
+    const item = (row: StateRow): object => {
+      const value = JSON.parse(row.value) as Record<string, unknown>;
+      value.eTag = row.etag;
+      return value;
+    };
+    // One statement is its own snapshot: a turn's single key needs no transaction around it.
+    this.readOne = (key: string) => {
+      const row = select.get(key);
+      return row ? [[key, item(row)]] : [];
+    };
     // A transaction so a multi-key read sees one snapshot even if another process writes meanwhile.
     this.readAll = db.transaction((keys: string[]) => {
       const found: [string, object][] = [];
       for (const key of keys) {
         const row = select.get(key);
-        if (row) found.push([key, { ...JSON.parse(row.value), eTag: row.etag }]);
+        if (row) found.push([key, item(row)]);
       }
       return found;
     });
@@ -71,7 +83,7 @@ export class SqliteStorage implements Storage {
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     // fromEntries defines own properties, so keys like "__proto__" come back as data, not prototypes.
-    return Object.fromEntries(this.readAll(keys));
+    return Object.fromEntries(keys.length === 1 ? this.readOne(keys[0]!) : this.readAll(keys));
   }
 
   async write(changes: StoreItems): Promise<void> {

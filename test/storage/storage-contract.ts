@@ -284,6 +284,11 @@ export function transactionalStorageContract(name: string, makeStorage: MakeStor
       for (const k of keys) {
         expect(Object.hasOwn(items, k)).toBe(true);
         expect(withoutETag(items[k])).toEqual({ k });
+        // one key at a time too: a store may read a single key by another path (SqliteStorage does)
+        const one = await store().read([k]);
+        expect(Object.getPrototypeOf(one)).toBe(Object.prototype);
+        expect(Object.keys(one)).toEqual([k]);
+        expect(withoutETag(one[k])).toEqual({ k });
       }
     });
   });
