@@ -413,8 +413,11 @@ const LOCK_CLASS = 0x1d0b; // "imh duty bot"
 export async function migratePostgres(pool: Pool, options: MigratePostgresOptions = {}): Promise<number[]> {
   const list = [...(options.migrations ?? postgresMigrations)].sort((a, b) => a.version - b.version);
   const known = new Set(list.map((m) => m.version));
-  if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema)) {
-    // interpolated into SQL (identifiers cannot be bound), so only plain names pass
+  if (
+    options.schema !== undefined &&
+    (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema) || /^pg_/i.test(options.schema))
+  ) {
+    // interpolated into SQL (identifiers cannot be bound), so only plain names pass; pg_ is the system's
     throw new Error('Invalid schema name');
   }
   const lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs ?? 60_000));
