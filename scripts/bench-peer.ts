@@ -46,12 +46,10 @@ const SUBMIT = 'Submit the duty call';
 
 type Mode = (typeof ALL_MODES)[number];
 // BENCH_MODES=duty: only the duty-call cells (a profile of card turns alone)
-const MODES: readonly Mode[] = (process.env.BENCH_MODES ?? ALL_MODES.join(','))
-  .split(',')
-  .map((m) => {
-    if (!(ALL_MODES as readonly string[]).includes(m)) throw new Error(`BENCH_MODES: unknown mode ${m}`);
-    return m as Mode;
-  });
+const MODES: readonly Mode[] = (process.env.BENCH_MODES ?? ALL_MODES.join(',')).split(',').map((m) => {
+  if (!(ALL_MODES as readonly string[]).includes(m)) throw new Error(`BENCH_MODES: unknown mode ${m}`);
+  return m as Mode;
+});
 type TargetName = (typeof TARGETS)[number];
 type Activity = Record<string, unknown>;
 
