@@ -285,6 +285,19 @@ describePostgres('PostgreSQL migrations', () => {
         client.release();
       }
     });
+    it("keeps its triggers on their own schema's tables whatever the session's search_path", async () => {
+      const { schema } = await migrated();
+      // the admin pool's sessions search public, where no such tables exist
+      await admin.query(
+        pgSql(INSERT_CALL.replace('INTO duty_calls', `INTO "${schema}".duty_calls`)),
+        callParams('c1', 'full', T(1)),
+      );
+      const { rows } = await admin.query(`SELECT kind FROM "${schema}".record_schedule ORDER BY kind`);
+      expect(rows).toEqual([{ kind: 'indication' }, { kind: 'reminder' }]);
+      await expect(admin.query(`UPDATE "${schema}".duty_calls SET kind = 'advice'`)).rejects.toThrow(
+        'duty_calls rows are append-only',
+      );
+    });
   });
 
   describe('runner', () => {
