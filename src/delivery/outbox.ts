@@ -58,6 +58,17 @@ const ALERT_KINDS_SQL = Object.keys(ALERT_KINDS)
 
 export type Lane = 'alert' | 'general';
 
+/**
+ * Moves whenever an alert-lane post is queued, or posts are made due at once (a channel set up), by any
+ * Outbox in this process. The worker's wake() takes the alert lane round its queries only when it has
+ * moved since the lane last looked: most wakes (a Submit's summary) bring the alert lane nothing, and in a
+ * burst they came a hundred times a second. Module-wide so that no Outbox can queue an alert unseen.
+ */
+let alertLaneChanges = 0;
+export function alertLaneVersion(): number {
+  return alertLaneChanges;
+}
+
 /** Where a page of the queue ended: its last row's place in the order (created_at, then rowid). */
 export interface QueuePosition {
   readonly createdAt: string;
@@ -191,6 +202,7 @@ export class Outbox {
 
   /** Call inside the transaction that writes what the deliveries are about. */
   enqueue(d: NewDelivery, now: Date, giveUpMinutes: number): void {
+    if (isAlertKind(d.kind)) alertLaneChanges++;
     this.sql.insert.run(
       d.id,
       d.recordId ?? null,
@@ -315,7 +327,10 @@ export class Outbox {
    * away. Pending rows only, through the outbox_due index. Returns how many.
    */
   dueNowFor(role: ChannelRole, now: Date): number {
-    return this.sql.dueNowFor.run(now.toISOString(), now.toISOString(), role).changes;
+    const changes = this.sql.dueNowFor.run(now.toISOString(), now.toISOString(), role).changes;
+    // alerts among them or not, the alert lane looks
+    if (changes > 0) alertLaneChanges++;
+    return changes;
   }
 
   markInFlight(id: string, now: Date): void {

@@ -6,6 +6,7 @@ import type { DraftAlerts } from '../records/draft-alerts';
 import type { ChannelRegistry, ChannelRole, ChannelTarget } from './channels';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
 import {
+  alertLaneVersion,
   type Delivery,
   type DeliveryTarget,
   isAlertKind,
@@ -77,6 +78,8 @@ interface LaneState {
   quietMs: number;
   /** A post of the lane finished since the last pass: the next pass is not kept waiting. */
   finishedSince: boolean;
+  /** alertLaneVersion() when the alert lane last looked (its wake() is skipped while unchanged). */
+  seenVersion: number;
 }
 
 /**
@@ -182,6 +185,7 @@ export class DeliveryWorker {
       loopDone: undefined,
       quietMs: 0,
       finishedSince: false,
+      seenVersion: -1,
     });
     this.lanes = {
       alert: lane('alert', o.alertConcurrency ?? 8, Math.min(retryBaseMs, o.alertRetryBaseMs ?? 250)),
@@ -197,9 +201,15 @@ export class DeliveryWorker {
     for (const lane of Object.values(this.lanes)) lane.loopDone = this.loop(lane);
   }
 
-  /** Something new is in the outbox: look now rather than at the next poll (both lanes). */
+  /**
+   * Something new is in the outbox (call it after queueing): look now rather than at the next poll. The
+   * alert lane looks only if an alert was queued, or posts made due, since it last looked
+   * (alertLaneVersion); its own finished posts, retries and deadlines wake it as before, and its poll is
+   * the safety net.
+   */
   wake(): void {
-    for (const lane of Object.values(this.lanes)) this.wakeLane(lane);
+    this.wakeLane(this.lanes.general);
+    if (alertLaneVersion() !== this.lanes.alert.seenVersion) this.wakeLane(this.lanes.alert);
   }
 
   /** `finished`: a post of this lane finished, so its conversation may take the next now (ends a quiet). */
@@ -227,6 +237,8 @@ export class DeliveryWorker {
    */
   private async pass(lane: LaneState): Promise<number> {
     lane.finishedSince = false;
+    // before reading: an alert queued from here on moves the version again, so its wake is not lost
+    if (lane.name === 'alert') lane.seenVersion = alertLaneVersion();
     const now = this.o.now();
     for (const [id, at] of lane.scheduled) if (at <= now.getTime()) lane.scheduled.delete(id);
     let nextDeadline = Number.POSITIVE_INFINITY;

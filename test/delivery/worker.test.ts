@@ -161,6 +161,48 @@ test('stopping during a post returns at once and leaves the delivery in flight f
   expect(s.outbox.get('d1')!.inFlightAt).toBeDefined();
 });
 
+test('[HAZ-08] a wake with no alert queued does not take the alert lane round its queries; a queued alert still goes at once', async () => {
+  let n = 0;
+  const s = setup([async () => ({ conversationId: `c;messageid=${++n}`, activityId: String(n) })], {
+    pollMs: 1_000,
+  });
+  close = async () => {
+    await s.worker.stop();
+    s.db.close();
+  };
+  let alertReads = 0;
+  const due = s.outbox.due.bind(s.outbox);
+  s.outbox.due = (...args) => {
+    if (args[2] === 'alert') alertReads++;
+    return due(...args);
+  };
+  s.worker.start();
+  await until('the first look', () => alertReads > 0 || undefined);
+  const before = alertReads;
+  // a burst of Submits whose posts are summaries: each wakes the worker
+  for (let i = 0; i < 30; i++) {
+    s.outbox.enqueue(
+      { id: `d${i}`, kind: 'duty-summary', target: { type: 'channel', role: 'duty' } },
+      new Date(s.now()),
+      60,
+    );
+    s.worker.wake();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  expect(alertReads - before).toBe(0);
+  // an alert queued is looked for at once, as before
+  const raised = Date.now();
+  s.outbox.enqueue(
+    { id: 'alert', kind: 'safeguarding-alert', target: { type: 'channel', role: 'safeguarding' } },
+    new Date(s.now()),
+    60,
+  );
+  s.worker.wake();
+  await until('the alert', () => s.outbox.get('alert')!.status === 'delivered' || undefined, 5_000, 2);
+  expect(Date.now() - raised).toBeLessThan(200);
+  expect(alertReads - before).toBeGreaterThan(0);
+});
+
 test('[HAZ-08] a backlog the rate limits hold is not read again on every wake; an alert, and a post to another channel, still go at once', async () => {
   let n = 0;
   const s = setup([async () => ({ conversationId: `c;messageid=${++n}`, activityId: String(n) })], {
