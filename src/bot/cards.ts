@@ -82,15 +82,20 @@ export function attachment(card: Record<string, unknown>): Attachment {
  * markers at a line start, and a backslash before any of those. Addresses lose their autolink.
  */
 export function escapeMarkdown(s: string): string {
-  return escapeTextRun(
-    s
-      .replace(/\\(?=[\\`*_[\]]|$)/g, '\\\\')
-      .replace(/[`*_[\]]/g, (c) => `\\${c}`)
+  // each group runs only on text that holds what it looks for (a test compares with every rule run
+  // always): most labels and answers hold none of it, and every card turn escapes dozens (issue 10)
+  let out = s;
+  if (/[\\`*_[\]]/.test(out)) {
+    out = out.replace(/\\(?=[\\`*_[\]]|$)/g, '\\\\').replace(/[`*_[\]]/g, (c) => `\\${c}`);
+  }
+  if (/[-+=]|\d\./.test(out)) {
+    out = out
       .replace(/^(\s*)([-+])(?=\s|$)/gm, '$1\\$2')
       .replace(/^(\s*)([-=])(?=[-=]+\s*$)/gm, '$1\\$2')
-      .replace(/^(\s*\d+)\.(?=\s|$)/gm, '$1\\.')
-      .replace(/:\/\//g, ':\u200B//'),
-  );
+      .replace(/^(\s*\d+)\.(?=\s|$)/gm, '$1\\.');
+  }
+  if (out.includes('://')) out = out.replace(/:\/\//g, ':\u200B//');
+  return out.includes('{{') ? escapeTextRun(out) : out;
 }
 
 /**

@@ -99,17 +99,39 @@ export function pagesOfSection(kind: CallKind, section: SectionId): PageDef[] {
 }
 
 /** A page's parts with their section definitions. */
-export function partsOf(
-  page: PageDef,
-  kind: CallKind,
-  profile: ServiceProfile,
-): { part: PagePart; section: SectionDef }[] {
+export function partsOf(page: PageDef, kind: CallKind, profile: ServiceProfile): readonly PageSection[] {
+  // the same for a page, kind and service profile, and asked several times on every card turn (issue 10)
+  let byProfile = PARTS.get(page);
+  if (!byProfile) {
+    byProfile = new WeakMap();
+    PARTS.set(page, byProfile);
+  }
+  let byKind = byProfile.get(profile);
+  if (!byKind) {
+    byKind = {};
+    byProfile.set(profile, byKind);
+  }
+  const known = byKind[kind];
+  if (known) return known;
   const sections = checklist(kind, profile);
-  return page.parts.flatMap((part) => {
+  const parts = page.parts.flatMap((part) => {
     const section = sections.find((s) => s.id === part.section);
     return section ? [{ part, section }] : [];
   });
+  byKind[kind] = parts;
+  return parts;
 }
+
+/** A part of a page with its section's definition. */
+export interface PageSection {
+  readonly part: PagePart;
+  readonly section: SectionDef;
+}
+
+const PARTS = new WeakMap<
+  PageDef,
+  WeakMap<ServiceProfile, Partial<Record<CallKind, readonly PageSection[]>>>
+>();
 
 /** A card input's id: the section and field, so two sections' "details" on one card stay apart. */
 export function inputId(section: SectionId, field: string): string {
@@ -123,6 +145,8 @@ export function sectionInputs(
 ): Record<string, unknown> {
   const prefix = `${section}.`;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(raw)) if (k.startsWith(prefix)) out[k.slice(prefix.length)] = v;
+  for (const k in raw) {
+    if (Object.hasOwn(raw, k) && k.startsWith(prefix)) out[k.slice(prefix.length)] = raw[k];
+  }
   return out;
 }

@@ -61,9 +61,13 @@ export function factsWith(
   section: SectionDef,
   typed: Readonly<Record<string, unknown>>,
 ): Answers {
-  const strings = Object.fromEntries(
-    Object.entries(typed).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
+  // a loop rather than entries/filter/fromEntries: three times per section on every card turn (issue 10)
+  const strings: Record<string, string> = {};
+  for (const k in typed) {
+    const v = typed[k];
+    // no field is called __proto__; assigning it would set the prototype rather than copy a value
+    if (typeof v === 'string' && k !== '__proto__' && Object.hasOwn(typed, k)) strings[k] = v;
+  }
   return {
     ...answers,
     [section.id]: { ...answers[section.id], ...cardForm(section.id, answers[section.id]), ...strings },

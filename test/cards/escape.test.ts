@@ -3,6 +3,7 @@
  * escapeMarkdown (TextBlock and FactSet text) and escapeTextRun (TextRun text) make user text inert:
  * what the renderer shows is exactly what was typed, with no link, emphasis, list, mention or date.
  */
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { escapeMarkdown, escapeTextRun } from '../../src/bot/cards';
 
@@ -114,5 +115,46 @@ describe('escapeTextRun', () => {
     const run = escapeTextRun(input);
     expect(await rendererFormat(run)).toBe(run);
     expect(run.replaceAll(ZWSP, '')).toBe(input);
+  });
+});
+
+// escapeMarkdown skips the rules that cannot apply to a text (issue 10): it must give what running every
+// rule always gives, which is this, the function as it was before.
+function everyRule(s: string): string {
+  return escapeTextRun(
+    s
+      .replace(/\\(?=[\\`*_[\]]|$)/g, '\\\\')
+      .replace(/[`*_[\]]/g, (c) => `\\${c}`)
+      .replace(/^(\s*)([-+])(?=\s|$)/gm, '$1\\$2')
+      .replace(/^(\s*)([-=])(?=[-=]+\s*$)/gm, '$1\\$2')
+      .replace(/^(\s*\d+)\.(?=\s|$)/gm, '$1\\.')
+      .replace(/:\/\//g, ':\u200B//'),
+  );
+}
+
+describe('escapeMarkdown skipping rules that cannot apply', () => {
+  test('gives what running every rule gives, for any text made of the characters the rules look at', () => {
+    const char = fc.constantFrom(...'\\`*_[]-+=.:/{} \n\t1a9Z'.split(''), '\u00e9', '\u{1F476}');
+    fc.assert(
+      fc.property(
+        fc.array(char, { maxLength: 40 }).map((cs) => cs.join('')),
+        (s) => {
+          expect(escapeMarkdown(s)).toBe(everyRule(s));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('and for text as people type it', () => {
+    for (const s of [
+      'Dana said: see https://example.org/a_b [here]',
+      '1. first\n- second\n+ third\n===\n---',
+      'plain words only',
+      '{{DATE(2026-11-30)}} and \\ at the end\\',
+      '  2. indented\n\t* star',
+    ]) {
+      expect(escapeMarkdown(s)).toBe(everyRule(s));
+    }
   });
 });

@@ -75,11 +75,19 @@ export function sectionCard(v: SectionView, profile: ServiceProfile): Record<str
         typed[id] === undefined &&
         !Object.keys(errors).some((e) => e.startsWith('referrer.'));
       if (hidden) confirmed.push({ label: f.label, value: shownValue(f, value) });
-      fields.push({
-        ...fieldView(f, id, value, errors[id] ?? '', hidden),
-        ...(i === 0 && !single && !part.only ? partHeader(section) : noHeader),
-        ...groupHeader(f, v.prompts, profile),
-      });
+      // one object per field, not three spread into a fourth: every card turn builds dozens (issue 10)
+      fields.push(
+        fieldView(
+          f,
+          id,
+          value,
+          errors[id] ?? '',
+          hidden,
+          i === 0 && !single && !part.only ? partHeader(section) : noHeader,
+          // only pick-up-the-phone fields open a prompt's group
+          section.id === 'pickUpThePhone' ? groupHeader(f, v.prompts, profile) : noGroup,
+        ),
+      );
     });
   }
   const heading =
@@ -135,7 +143,15 @@ function shownValue(f: FieldDef, value: string): string {
   return f.choices?.find((c) => c.value === v)?.title ?? value;
 }
 
-function fieldView(f: FieldDef, id: string, value: string, error: string, hidden: boolean) {
+function fieldView(
+  f: FieldDef,
+  id: string,
+  value: string,
+  error: string,
+  hidden: boolean,
+  header: { readonly partTitle: string; readonly partIntro: string },
+  group: ReturnType<typeof groupHeader>,
+) {
   return {
     id,
     containerId: `field-${id}`,
@@ -152,6 +168,12 @@ function fieldView(f: FieldDef, id: string, value: string, error: string, hidden
     value,
     choiceStyle: f.compact ? 'compact' : 'expanded',
     choices: f.choices ?? [],
+    partTitle: header.partTitle,
+    partIntro: header.partIntro,
+    groupTitle: group.groupTitle,
+    groupBecause: group.groupBecause,
+    groupFacts: group.groupFacts,
+    startsGroup: group.startsGroup,
   };
 }
 
@@ -166,9 +188,16 @@ function partHeader(section: SectionDef) {
 }
 
 /** Pick-up-the-phone fields come in groups per prompt; the first carries the prompt's text. */
+const noGroup = {
+  groupTitle: '',
+  groupBecause: '',
+  groupFacts: [] as readonly { readonly label: string; readonly value: string }[],
+  startsGroup: false,
+};
+
 function groupHeader(f: FieldDef, prompts: readonly PhonePrompt[], profile: ServiceProfile) {
   const prompt = prompts.find((p) => f.id === `${p.id}.status`);
-  if (!prompt) return { groupTitle: '', groupBecause: '', groupFacts: [], startsGroup: false };
+  if (!prompt) return noGroup;
   return {
     groupTitle: prompt.title,
     groupBecause: escapeMarkdown(prompt.because),
