@@ -11,7 +11,7 @@
  *
  * Usage: npm run bench:peer
  * Environment: BENCH_SECONDS (per cell, default 6), BENCH_ROUNDS (default 3), BENCH_NO_BUILD=1 (use
- * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent), BENCH_MODES (duty,typed), BENCH_BOT_NODE_FLAGS, BENCH_PROFILE_DIR (the bot
+ * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent), BENCH_MODES (duty,typed), BENCH_BOT_NODE_FLAGS, BENCH_BOT2_ENTRY / BENCH_BOT2_ENV (a second bot beside the first), BENCH_PROFILE_DIR (the bot
  * writes a V8 CPU profile there when it stops).
  */
 import { execFileSync } from 'node:child_process';
@@ -40,7 +40,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = [1, 10, 50] as const;
 const ALL_MODES = ['duty', 'typed'] as const;
-const TARGETS = ['bare', 'peer', 'bot'] as const;
+const ALL_TARGETS = ['bare', 'peer', 'bot', 'bot2'] as const;
+// BENCH_BOT2_ENTRY and/or BENCH_BOT2_ENV (JSON): a second bot, run in the same interleaved rounds, to
+// compare two builds or settings side by side (runs minutes apart differ by more than most changes do)
+const AB = process.env.BENCH_BOT2_ENTRY !== undefined || process.env.BENCH_BOT2_ENV !== undefined;
+const TARGETS: readonly TargetName[] = AB ? ALL_TARGETS : ['bare', 'peer', 'bot'];
 // env/.env.test's tenant: the bot refuses activities from any other
 const SUBMIT = 'Submit the duty call';
 
@@ -50,7 +54,7 @@ const MODES: readonly Mode[] = (process.env.BENCH_MODES ?? ALL_MODES.join(',')).
   if (!(ALL_MODES as readonly string[]).includes(m)) throw new Error(`BENCH_MODES: unknown mode ${m}`);
   return m as Mode;
 });
-type TargetName = (typeof TARGETS)[number];
+type TargetName = (typeof ALL_TARGETS)[number];
 type Activity = Record<string, unknown>;
 
 interface Cell {
@@ -133,7 +137,7 @@ async function runCell(
       try {
         if (mode === 'typed') {
           await turn({ text: k++ % 2 === 0 ? 'status' : 'help' }, user);
-        } else if (target.name !== 'bot') {
+        } else if (target.name !== 'bot' && target.name !== 'bot2') {
           // the same activities the bot gets, replayed: these targets ignore what they say
           const activity = script[k++ % script.length]!;
           await turn(activity, user);
@@ -278,7 +282,8 @@ async function main(): Promise<void> {
     const entry = path.join(ROOT, 'dist/bot.cjs');
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run npm run build`);
 
-    connector = await startStubConnector();
+    const stub = await startStubConnector();
+    connector = stub;
     const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
     delete env.NODE_OPTIONS;
     const bare = await startChild('bare', [path.join(ROOT, 'scripts/bench/bare-route.cjs')], env, ROOT);
@@ -291,34 +296,41 @@ async function main(): Promise<void> {
       : [];
     // BENCH_BOT_NODE_FLAGS: node flags for the bot alone (e.g. to try a V8 setting before adopting it)
     const flags = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
-    const bot = await startChild(
-      'bot',
-      [...flags, ...profile, entry],
-      {
-        ...env,
-        APP_ENV: 'test',
-        BOT_MODE: 'local',
-        PORT: '0',
-        TENANT_ID: TENANT,
-        DATABASE_FILE: path.join(dir, 'bot.sqlite'),
-        TEAMS_SERVICE_URL: connector.url,
-        // a service set up as in production: each Submit's posts go to its channels (the stand-in
-        // connector), not into an outbox waiting for channels nobody set
-        DUTY_TEAM_ID: '19:bench-duty-team@thread.tacv2',
-        DUTY_CHANNEL_ID: '19:bench-duty@thread.tacv2',
-        SAFEGUARDING_TEAM_ID: '19:bench-safeguarding-team@thread.tacv2',
-        SAFEGUARDING_CHANNEL_ID: '19:bench-safeguarding@thread.tacv2',
-        ADMIN_TEAM_ID: '19:bench-admin-team@thread.tacv2',
-        ADMIN_CHANNEL_ID: '19:bench-admin@thread.tacv2',
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
-      },
-      ROOT,
-    );
+    const botEnv = (name: 'bot' | 'bot2'): NodeJS.ProcessEnv => ({
+      ...env,
+      APP_ENV: 'test',
+      BOT_MODE: 'local',
+      PORT: '0',
+      TENANT_ID: TENANT,
+      DATABASE_FILE: path.join(dir, `${name}.sqlite`),
+      TEAMS_SERVICE_URL: stub.url,
+      // a service set up as in production: each Submit's posts go to its channels (the stand-in
+      // connector), not into an outbox waiting for channels nobody set
+      DUTY_TEAM_ID: '19:bench-duty-team@thread.tacv2',
+      DUTY_CHANNEL_ID: '19:bench-duty@thread.tacv2',
+      SAFEGUARDING_TEAM_ID: '19:bench-safeguarding-team@thread.tacv2',
+      SAFEGUARDING_CHANNEL_ID: '19:bench-safeguarding@thread.tacv2',
+      ADMIN_TEAM_ID: '19:bench-admin-team@thread.tacv2',
+      ADMIN_CHANNEL_ID: '19:bench-admin@thread.tacv2',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+      ...(name === 'bot2' ? (JSON.parse(process.env.BENCH_BOT2_ENV ?? '{}') as Record<string, string>) : {}),
+    });
+    const bot = await startChild('bot', [...flags, ...profile, entry], botEnv('bot'), ROOT);
     children.push(bot);
+    const bot2 = AB
+      ? await startChild(
+          'bot2',
+          [...flags, path.resolve(process.env.BENCH_BOT2_ENTRY ?? entry)],
+          botEnv('bot2'),
+          ROOT,
+        )
+      : bot;
+    if (AB) children.push(bot2);
     const targets: Record<TargetName, Target> = {
       bare: { name: 'bare', child: bare, endpoint: `${bare.url}/api/messages` },
       peer: { name: 'peer', child: peer, endpoint: `${peer.url}/api/messages` },
       bot: { name: 'bot', child: bot, endpoint: `${bot.url}/api/messages` },
+      bot2: { name: 'bot2', child: bot2, endpoint: `${bot2.url}/api/messages` },
     };
     const idle = Object.fromEntries(TARGETS.map((t) => [t, rssBytes(targets[t].child.pid) / 1024 / 1024]));
 
@@ -475,6 +487,13 @@ async function main(): Promise<void> {
             pad(f(p.tps / r.tps), 15),
           ].join(' '),
         );
+        if (AB) {
+          const b2 = s(mode, conc, 'bot2');
+          console.log(
+            `${''.padEnd(5)} ${pad('bot2', 4)} ${pad(`${f(b2.cpuPerTurn / p.cpuPerTurn)}x`, 16)} ${pad(`${f(b2.tps / p.tps)}x`, 18)} ${pad(`${f(b2.p99 / p.p99)}x`, 16)}` +
+              `   (bot2/bot: CPU ${f(b2.cpuPerTurn / b.cpuPerTurn)}x, throughput ${f(b2.tps / b.tps)}x)`,
+          );
+        }
       }
     }
     const total = (performance.now() - began) / 1000;
