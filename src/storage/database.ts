@@ -17,9 +17,6 @@ export function openDatabase(file: string): Database.Database {
     // while a turn is being written.
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
-    // Every commit waits for the disk (the log synced), whatever SQLite was built with; only a draft
-    // step opts out, for its own transaction (SqliteStorage.write, HAZ-23).
-    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     // Deleted means deleted: freed cells and pages are zeroed instead of lingering in the file.
     // It is a per-connection setting, so it cannot live in a migration.

@@ -17,12 +17,6 @@ interface PendingWrite {
 }
 
 /**
- * How long a draft step written by write() may wait for the disk: a checkpoint within this time syncs it
- * (and everything before it) to disk. See SqliteStorage.write.
- */
-export const DRAFT_SYNC_MS = 500;
-
-/**
  * botbuilder Storage over the `bot_state` table, matching MemoryStorage's observable behaviour
  * except that one write() is all-or-nothing (MemoryStorage applies the non-conflicting items).
  */
@@ -35,13 +29,10 @@ export class SqliteStorage implements Storage {
     (writes: PendingWrite[], alongside: () => unknown) => unknown
   >;
 
-  private syncTimer: NodeJS.Timeout | undefined;
-
   /** `now` stamps updated_at, which retention (src/records/retention.ts) reads on the same clock. */
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     private readonly now: () => Date = () => new Date(),
-    private readonly syncAfterMs: number = DRAFT_SYNC_MS,
   ) {
     const select = db.prepare<[string], StateRow>('SELECT etag, value FROM bot_state WHERE key = ?');
     // Inserting when the key is absent even if an eTag was supplied mirrors MemoryStorage, which
@@ -99,40 +90,9 @@ export class SqliteStorage implements Storage {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
     const writes = this.pending(changes);
     if (writes.length === 0) return;
-    // A draft step does not wait for the disk (issue 10: syncing the log on every step cost about a
-    // seventh of a card turn). Committed, it survives the bot crashing; a power cut or an operating system
-    // crash in the next DRAFT_SYNC_MS can lose it, and the referrer is shown that card again on resume
-    // (HAZ-23). Everything else, this store's writeTogether() and delete() included, waits for the disk
-    // as before, and syncing the log makes every earlier step durable too.
-    this.db.pragma('synchronous = NORMAL');
-    try {
-      // IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a deferred
-      // transaction failing with SQLITE_BUSY when it tries to upgrade its read lock.
-      this.writeAll.immediate(writes);
-    } finally {
-      this.db.pragma('synchronous = FULL');
-    }
-    this.syncSoon();
-  }
-
-  /** Within DRAFT_SYNC_MS, a checkpoint: it syncs the log to disk first, with every draft step in it. */
-  private syncSoon(): void {
-    if (this.syncTimer || !this.db.open) return;
-    this.syncTimer = setTimeout(() => this.syncNow(), this.syncAfterMs);
-    // a bot stopping does not wait for it: closing the database checkpoints (and syncs) anyway
-    this.syncTimer.unref();
-  }
-
-  /** Syncs the draft steps written so far to disk now (also on close). */
-  syncNow(): void {
-    clearTimeout(this.syncTimer);
-    this.syncTimer = undefined;
-    if (!this.db.open) return;
-    try {
-      this.db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // busy (another process writing): the next write, or closing, syncs it
-    }
+    // IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a deferred
+    // transaction failing with SQLITE_BUSY when it tries to upgrade its read lock.
+    this.writeAll.immediate(writes);
   }
 
   /**
