@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Migration } from './migrations';
-import { StorageError, StorageUnavailableError } from './storage-errors';
+import { fromPostgres, StorageError } from './storage-errors';
 
 /*
  * The PostgreSQL schema (issue 11), for when several instances share one store.
@@ -500,21 +500,9 @@ function rethrowGeneric(err: unknown): never {
  * and a lock wait given up on (55P03) are StorageUnavailableError: starting again later may work.
  */
 function generic(err: unknown, message: string): Error {
-  if (err instanceof StorageError) return err;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') {
-    return /^(08|53|57)/.test(code) || code === '25P03' || code === '55P03'
-      ? new StorageUnavailableError(code)
-      : new StorageError(message, code);
-  }
-  const text = err instanceof Error ? err.message : '';
-  if (/timeout exceeded when trying to connect|connection timeout/i.test(text)) {
-    return new StorageUnavailableError('connect-timeout');
-  }
-  if (/Query read timeout/i.test(text)) return new StorageUnavailableError('query-timeout');
-  if (/Connection terminated|not queryable|connection error/i.test(text)) {
-    return new StorageUnavailableError('connection-lost');
-  }
+  // a lock wait given up on (55P03): another instance still migrating, so starting again later may work
+  const ours = fromPostgres(err, message, ['55P03']);
+  if (ours) return ours;
   // ours (the unknown-version refusal, no schema): a sentence of our own, fit to log
   if (err instanceof Error) return err;
   return new StorageError(message, undefined);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Pool, type PoolClient } from 'pg';
-import { StorageError, StorageUnavailableError } from './storage-errors';
+import { fromPostgres, StorageError, StorageUnavailableError } from './storage-errors';
 
 export interface PostgresStorageOptions {
   connectionString: string;
@@ -239,26 +239,9 @@ function rethrowGeneric(err: unknown): never {
  * and for constraint errors the values; only the code is kept.
  */
 function generic(err: unknown): StorageError {
-  if (err instanceof StorageError) return err;
-  const code = codeOf(err);
-  if (code && /^[0-9A-Z]{5}$/.test(code)) {
-    // SQLSTATE classes 08 (connection), 53 (resources), 57 (operator intervention: statement timeout,
-    // shutdown, cannot connect now) and 25P03 (idle in transaction timeout) pass with time
-    return /^(08|53|57)/.test(code) || code === '25P03'
-      ? new StorageUnavailableError(code)
-      : new StorageError('Storage operation failed', code);
-  }
-  if (code) return new StorageUnavailableError(code);
-  const message = err instanceof Error ? err.message : '';
-  // pg's own failures carry no code; these messages are fixed strings of the driver, not data
-  if (/timeout exceeded when trying to connect|connection timeout/i.test(message)) {
-    return new StorageUnavailableError('connect-timeout');
-  }
-  if (/Query read timeout/i.test(message)) return new StorageUnavailableError('query-timeout');
-  if (/Connection terminated|not queryable|connection error/i.test(message)) {
-    return new StorageUnavailableError('connection-lost');
-  }
-  return new StorageError('Storage operation failed', undefined);
+  return (
+    fromPostgres(err, 'Storage operation failed') ?? new StorageError('Storage operation failed', undefined)
+  );
 }
 
 function codeOf(err: unknown): string | undefined {
