@@ -21,7 +21,6 @@
  * BENCH_PLANS=1: also prints every statement the measured turns and ticks ran whose query plan scans a
  * table (SCAN without an index's search), with the plan.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,10 +40,10 @@ import {
 } from '../test/helpers/bot';
 import { seedHistory, settleSchedule } from '../test/helpers/history-seed';
 import { startStubConnector } from './bench/connector';
+import { buildCompiled, type HistoryBot, startHistoryBot } from './bench/history-bot';
 import { benchClient } from './bench/http';
 import { checkpointedBetween, walProgress } from './lib/wal';
 
-const ROOT = path.resolve(__dirname, '..');
 const N = Number(process.argv[2] ?? 100_000);
 const CALLS = Number(process.argv[3] ?? 150);
 const REFERRERS = 5;
@@ -111,62 +110,25 @@ interface BotReport {
   heapUsed: number;
 }
 
-interface Child {
-  readonly proc: ChildProcess;
-  readonly url: string;
-  ask<T>(m: string): Promise<T>;
-}
-
-async function startChild(t: Target, connectorUrl: string): Promise<Child> {
-  // the compiled build under plain node, as in production
-  const proc = fork(
-    path.join(ROOT, 'scripts/bench/history-bot.cjs'),
-    [path.join(ROOT, 'dist'), t.file, connectorUrl],
-    {
-      // --expose-gc: the "heap kept at the end" is measured after a full collection (history-bot.cjs's
-      // heapKept); without it global.gc is undefined and that figure was the heap with its garbage
-      execArgv: ['--expose-gc'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NODE_OPTIONS: '',
-        BENCH_TENANT: TENANT,
-        BENCH_DUTY_TEAM: DUTY_TEAM,
-        BENCH_DUTY_CHANNEL: DUTY_CHANNEL,
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  const next = () =>
-    new Promise<unknown>((resolve, reject) => {
-      proc.once('message', resolve);
-      proc.once('exit', (code) => reject(new Error(`${t.label}: the bot exited (${code})`)));
-    });
-  const { url } = (await next()) as { url: string };
-  return {
-    proc,
-    url,
-    ask: async <T>(m: string) => {
-      const answer = next();
-      proc.send(m);
-      return (await answer) as T;
-    },
-  };
-}
-
 async function main() {
-  if (process.env.BENCH_NO_BUILD !== '1') {
-    console.log('building the bot (tsc -p tsconfig.build.json) ...');
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-  }
+  buildCompiled();
   const now = new Date();
   const connector = await startStubConnector();
   const targets = [prepare('short', 10, now), prepare('long', N, now)];
-  const children = new Map<Target, Child>();
-  for (const t of targets) children.set(t, await startChild(t, connector.url));
+  const children = new Map<Target, HistoryBot>();
+  for (const t of targets) {
+    children.set(
+      t,
+      await startHistoryBot({
+        file: t.file,
+        connectorUrl: connector.url,
+        tenant: TENANT,
+        dutyTeam: DUTY_TEAM,
+        dutyChannel: DUTY_CHANNEL,
+        label: t.label,
+      }),
+    );
+  }
   let seq = 0;
 
   const turn = async (

@@ -21,7 +21,6 @@
  * RSS is V8's choice of heap size); MALLOC_ARENA_MAX and the like pass through to it from the environment.
  * Not part of npm test.
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,10 +39,10 @@ import {
   TENANT,
 } from '../test/helpers/bot';
 import { startStubConnector } from './bench/connector';
+import { buildCompiled, startHistoryBot } from './bench/history-bot';
 import { benchClient } from './bench/http';
 import { rssBytes } from './bench/proc';
 
-const ROOT = path.resolve(__dirname, '..');
 const CHECKPOINTS = (process.argv[2] ?? '0,200,400,800').split(',').map(Number);
 const CONCURRENCY = Number(process.argv[3] ?? 4);
 const SUBMIT = 'Submit the duty call';
@@ -72,57 +71,19 @@ interface Heap {
   spaces: Record<string, number>;
 }
 
-async function startBotChild(file: string, connectorUrl: string) {
-  const flags = (process.env.BENCH_BOT_FLAGS ?? '').split(/\s+/).filter(Boolean);
-  const proc: ChildProcess = fork(
-    path.join(ROOT, 'scripts/bench/history-bot.cjs'),
-    [path.join(ROOT, 'dist'), file, connectorUrl],
-    {
-      execArgv: ['--expose-gc', ...flags],
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        NODE_OPTIONS: '',
-        BENCH_TENANT: TENANT,
-        BENCH_DUTY_TEAM: DUTY_TEAM,
-        BENCH_DUTY_CHANNEL: DUTY_CHANNEL,
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  const next = () =>
-    new Promise<unknown>((resolve, reject) => {
-      const exited = (code: number | null) => reject(new Error(`the bot exited (${code})`));
-      proc.once('exit', exited);
-      proc.once('message', (m) => {
-        proc.off('exit', exited);
-        resolve(m);
-      });
-    });
-  const { url } = (await next()) as { url: string };
-  return {
-    proc,
-    url,
-    ask: async <T>(m: string) => {
-      const answer = next();
-      proc.send(m);
-      return (await answer) as T;
-    },
-  };
-}
-
 async function main() {
-  if (process.env.BENCH_NO_BUILD !== '1') {
-    console.log('building the bot (tsc -p tsconfig.build.json) ...');
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-  }
+  buildCompiled();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memory-bench-'));
   const connector = await startStubConnector();
   const file = path.join(dir, 'bot.sqlite');
-  const bot = await startBotChild(file, connector.url);
+  const bot = await startHistoryBot({
+    file,
+    connectorUrl: connector.url,
+    tenant: TENANT,
+    dutyTeam: DUTY_TEAM,
+    dutyChannel: DUTY_CHANNEL,
+    nodeFlags: (process.env.BENCH_BOT_FLAGS ?? '').split(/\s+/).filter(Boolean),
+  });
   /** Posts the calls queued and not yet made (the outbox's backlog). */
   const backlog = () => {
     const db = new Database(file, { readonly: true });
