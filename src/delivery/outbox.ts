@@ -69,6 +69,15 @@ export function alertLaneVersion(): number {
   return alertLaneChanges;
 }
 
+/**
+ * next_attempt_at of a post queued behind another not yet made (after_id): it is not due until that one
+ * is made, and markDelivered makes it due then. The queue then passes over it inside its index, where a
+ * burst of referrer confirmations waiting on their summaries was otherwise read row by row, each joined to
+ * its summary, on every pass. The due queries still check the other post (the join), so a row left with
+ * this would wait, never go early.
+ */
+export const WAITING_ON_ANOTHER = '9999-12-31T23:59:59.999Z';
+
 /** Where a page of the queue ended: its last row's place in the order (created_at, then rowid). */
 export interface QueuePosition {
   readonly createdAt: string;
@@ -158,6 +167,11 @@ export interface Delivery extends Required<Omit<NewDelivery, 'afterId' | 'record
 type Row = Record<string, string | number | null>;
 
 function toDelivery(r: Row): Delivery {
+  return deliveryOf(r, undefined);
+}
+
+/** `payloadOf`: for a row read without its payload_json, how to read it when it is first used. */
+function deliveryOf(r: Row, payloadOf: ((id: string) => string) | undefined): Delivery {
   const s = (k: string) => (r[k] === null || r[k] === undefined ? undefined : String(r[k]));
   let payload: Record<string, unknown> | undefined;
   return {
@@ -167,7 +181,9 @@ function toDelivery(r: Row): Delivery {
     target: JSON.parse(String(r.target_json)) as DeliveryTarget,
     // read when used: a worker pass reads up to a batch of waiting rows and posts a few of them
     get payload() {
-      payload ??= JSON.parse(String(r.payload_json)) as Record<string, unknown>;
+      payload ??= JSON.parse(
+        r.payload_json === undefined && payloadOf ? payloadOf(String(r.id)) : String(r.payload_json),
+      ) as Record<string, unknown>;
       return payload;
     },
     afterId: s('after_id'),
@@ -196,13 +212,28 @@ export class Outbox {
   /** Every statement prepared once: several run on each pass of the worker's two lanes. */
   private readonly sql: ReturnType<typeof prepare>;
 
+  private readonly delivered: (
+    id: string,
+    at: string,
+    conversationId: string,
+    activityId: string | null,
+  ) => void;
+
   constructor(db: Database.Database) {
-    this.sql = prepare(db);
+    const sql = prepare(db);
+    this.sql = sql;
+    this.delivered = db.transaction(
+      (id: string, at: string, conversationId: string, activityId: string | null) => {
+        sql.markDelivered.run(at, conversationId, activityId, id);
+        sql.followersDue.run(at, id);
+      },
+    );
   }
 
   /** Call inside the transaction that writes what the deliveries are about. */
   enqueue(d: NewDelivery, now: Date, giveUpMinutes: number): void {
     if (isAlertKind(d.kind)) alertLaneChanges++;
+    const waits = d.afterId !== undefined && this.sql.status.pluck().get(d.afterId) === 'pending';
     this.sql.insert.run(
       d.id,
       d.recordId ?? null,
@@ -211,7 +242,7 @@ export class Outbox {
       JSON.stringify(d.payload ?? {}),
       d.afterId ?? null,
       now.toISOString(),
-      now.toISOString(),
+      waits ? WAITING_ON_ANOTHER : now.toISOString(),
       new Date(now.getTime() + giveUpMinutes * 60_000).toISOString(),
     );
   }
@@ -254,8 +285,12 @@ export class Outbox {
   /**
    * due() for the general lane a page at a time: the page after `after` (a previous page's `last`), leaving
    * out posts whose target is one of `skipTargets` (their JSON as stored: a channel already held in this
-   * pass, whose later posts would only be read to be held too). A backlog held by one channel's rate limit
-   * is then passed over inside SQLite instead of each row being read into a Delivery on every pass.
+   * pass, whose later posts would only be read to be held too).
+   *
+   * Read target by target (outbox_pending_target, migration 10): the few targets with waiting posts, then
+   * each one's next posts in queue order, merged here. A backlog that one channel's rate limit holds is
+   * then not walked at all once that channel is skipped; read in one queue order, every pass walked all of
+   * it past the skipped channel to find the posts for anyone else (0.8 ms a page with 2,000 held).
    */
   duePage(
     now: Date,
@@ -264,17 +299,24 @@ export class Outbox {
     skipTargets: readonly string[],
   ): { rows: Delivery[]; last: QueuePosition | undefined } {
     const from = after ?? { createdAt: '', rowid: 0 };
-    const raw = this.sql.duePage.all(
-      now.toISOString(),
-      from.createdAt,
-      from.createdAt,
-      from.rowid,
-      JSON.stringify(skipTargets),
-      limit,
-    ) as Row[];
+    const at = now.toISOString();
+    const raw: Row[] = [];
+    for (const target of this.sql.pendingTargets.pluck().all() as string[]) {
+      if (skipTargets.includes(target)) continue;
+      const rows = this.sql.duePageOf.all(target, at, from.createdAt, from.createdAt, from.rowid, limit);
+      raw.push(...(rows as Row[]));
+    }
+    // a few targets' pages of `limit` at most, each already in queue order
+    if (raw.length > 1) raw.sort(inQueueOrder);
+    raw.length = Math.min(raw.length, limit);
     const end = raw[raw.length - 1];
+    const payloadOf = (id: string) => {
+      const json = this.sql.payloadOf.pluck().get(id) as string | undefined;
+      if (json === undefined) throw new Error(`delivery ${id} is no longer in the outbox`);
+      return json;
+    };
     return {
-      rows: raw.map(toDelivery),
+      rows: raw.map((r) => deliveryOf(r, payloadOf)),
       last: end ? { createdAt: String(end.created_at), rowid: Number(end.queue_rowid) } : after,
     };
   }
@@ -337,8 +379,9 @@ export class Outbox {
     this.sql.markInFlight.run(now.toISOString(), id);
   }
 
+  /** Also makes due, in the same transaction, the posts that waited on this one (WAITING_ON_ANOTHER). */
   markDelivered(id: string, now: Date, conversationId: string, activityId: string | undefined): void {
-    this.sql.markDelivered.run(now.toISOString(), conversationId, activityId ?? null, id);
+    this.delivered(id, now.toISOString(), conversationId, activityId ?? null);
   }
 
   retryAt(id: string, at: Date, error: string): void {
@@ -365,6 +408,13 @@ export class Outbox {
   }
 }
 
+/** Queue order: created_at, then rowid within a millisecond. */
+function inQueueOrder(a: Row, b: Row): number {
+  const x = String(a.created_at);
+  const y = String(b.created_at);
+  return x < y ? -1 : x > y ? 1 : Number(a.queue_rowid) - Number(b.queue_rowid);
+}
+
 /** Prepared on first use: a statement naming an index an older schema lacks (a test writing that schema's rows). */
 function once<T>(make: () => T): () => T {
   let made: T | undefined;
@@ -373,6 +423,10 @@ function once<T>(make: () => T): () => T {
     return made;
   };
 }
+
+// outbox_pending_target's condition (migration 10), written as there so that SQLite can use the index
+const PENDING_TARGET = `status = 'pending' AND next_attempt_at <> '${WAITING_ON_ANOTHER}'`;
+const PENDING_TARGET_O = `o.status = 'pending' AND o.next_attempt_at <> '${WAITING_ON_ANOTHER}'`;
 
 function prepare(db: Database.Database) {
   // INDEXED BY: in queue order, stopping at the batch (migration 9); fails to prepare if it cannot be used
@@ -388,16 +442,32 @@ function prepare(db: Database.Database) {
     );
   const dueAny = due('');
   const dueGeneral = due(`AND NOT ${ALERT_SQL}`);
-  // created_at >= ? lets the scan start at the page's place in the index; the OR then skips the rows of
-  // that millisecond already read
-  const duePage = once(() =>
-    db.prepare<[string, string, string, number, string, number]>(
-      `SELECT o.*, o.rowid AS queue_rowid FROM outbox o INDEXED BY outbox_pending_queue
+  // the distinct targets with waiting posts, one index seek each (a loose scan of outbox_pending_target)
+  const pendingTargets = once(() =>
+    db.prepare(
+      `WITH RECURSIVE pending_targets(target) AS (
+         SELECT (SELECT MIN(target_json) FROM outbox INDEXED BY outbox_pending_target WHERE ${PENDING_TARGET})
+         UNION ALL
+         SELECT (SELECT MIN(target_json) FROM outbox INDEXED BY outbox_pending_target
+                 WHERE ${PENDING_TARGET} AND target_json > p.target)
+         FROM pending_targets p WHERE p.target IS NOT NULL
+       )
+       SELECT target FROM pending_targets WHERE target IS NOT NULL`,
+    ),
+  );
+  // one target's due posts after a place in the queue: created_at >= ? lets the scan start at the page's
+  // place in the index; the OR then skips the rows of that millisecond already read. Without payload_json:
+  // most rows a pass reads are held (a channel's backlog), and a summary's payload is kilobytes.
+  const duePageOf = once(() =>
+    db.prepare<[string, string, string, string, number, number]>(
+      `SELECT o.id, o.record_id, o.kind, o.target_json, o.after_id, o.status, o.attempts, o.created_at,
+         o.next_attempt_at, o.give_up_at, o.in_flight_at, o.delivered_at, o.conversation_id, o.activity_id,
+         o.last_error, o.rowid AS queue_rowid FROM outbox o INDEXED BY outbox_pending_target
        LEFT JOIN outbox a ON a.id = o.after_id
-       WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
+       WHERE ${PENDING_TARGET_O} AND o.target_json = ?
+         AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
          AND NOT ${ALERT_SQL}
          AND o.created_at >= ? AND (o.created_at > ? OR o.rowid > ?)
-         AND o.target_json NOT IN (SELECT value FROM json_each(?))
        ORDER BY o.created_at, o.rowid LIMIT ?`,
     ),
   );
@@ -409,6 +479,7 @@ function prepare(db: Database.Database) {
     linkToRecord: db.prepare('UPDATE outbox SET record_id = ? WHERE id = ? AND record_id IS NULL'),
     setPayload: db.prepare('UPDATE outbox SET payload_json = ? WHERE id = ?'),
     get: db.prepare('SELECT * FROM outbox WHERE id = ?'),
+    payloadOf: db.prepare('SELECT payload_json FROM outbox WHERE id = ?'),
     forRecord: db.prepare('SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, rowid'),
     forDraftAlert: db.prepare(
       `SELECT * FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
@@ -431,8 +502,11 @@ function prepare(db: Database.Database) {
         return dueGeneral();
       },
     } satisfies Record<Lane | 'any', Database.Statement>,
-    get duePage() {
-      return duePage();
+    get pendingTargets() {
+      return pendingTargets();
+    },
+    get duePageOf() {
+      return duePageOf();
     },
     nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`),
     // +o.id (no affinity): lets SQLite look the notices up in outbox_alert_undelivered (migration 6)
@@ -462,7 +536,14 @@ function prepare(db: Database.Database) {
     ),
     dueNowFor: db.prepare(
       `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
+         AND next_attempt_at <> '${WAITING_ON_ANOTHER}'
          AND json_extract(target_json, '$.type') = 'channel' AND json_extract(target_json, '$.role') = ?`,
+    ),
+    status: db.prepare('SELECT status FROM outbox WHERE id = ?'),
+    // by outbox_after (migration 7)
+    followersDue: db.prepare(
+      `UPDATE outbox SET next_attempt_at = ? WHERE after_id = ? AND status = 'pending'
+         AND next_attempt_at = '${WAITING_ON_ANOTHER}'`,
     ),
     markInFlight: db.prepare('UPDATE outbox SET in_flight_at = ?, attempts = attempts + 1 WHERE id = ?'),
     markDelivered: db.prepare(

@@ -367,4 +367,16 @@ export const migrations: readonly Migration[] = [
         WHERE status = 'pending';
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- The worker's queue by target (issue 10): a pass that finds a channel held by Teams' rate limits
+      -- reads the other targets' posts from here, instead of walking that channel's whole backlog in
+      -- outbox_pending_queue to pass it over (every pass: 3.7 ms with 2,000 summaries held and their
+      -- referrer confirmations waiting on them). Posts waiting on another post (WAITING_ON_ANOTHER in
+      -- outbox.ts) are left out: a confirmation becomes due, and enters it, when its summary is made.
+      CREATE INDEX outbox_pending_target ON outbox (target_json, created_at, next_attempt_at, kind)
+        WHERE status = 'pending' AND next_attempt_at <> '9999-12-31T23:59:59.999Z';
+    `,
+  },
 ];

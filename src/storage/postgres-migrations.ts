@@ -383,6 +383,14 @@ export const postgresMigrations: readonly Migration[] = [
         EXECUTE FUNCTION record_schedule_event();
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- SQLite 10: the worker's queue by target, without the posts waiting on another
+      CREATE INDEX outbox_pending_target ON outbox (target_json, created_at, next_attempt_at, kind)
+        WHERE status = 'pending' AND next_attempt_at <> '9999-12-31T23:59:59.999Z';
+    `,
+  },
 ];
 
 export interface MigratePostgresOptions {

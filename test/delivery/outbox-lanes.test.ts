@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Outbox } from '../../src/delivery/outbox';
+import { Outbox, type QueuePosition, WAITING_ON_ANOTHER } from '../../src/delivery/outbox';
 import { openDatabase } from '../../src/storage/database';
 
 // The alert lane looks for due alerts on every wake (each Submit): it must find them by index, not by
@@ -86,25 +87,136 @@ describe('the general lane reads its batch in queue order', () => {
         sql: Record<string, { source: string }> & { due: { general: { source: string } } };
       }
     ).sql;
-    // due() for the general lane, and the page at a time the worker reads it by
-    for (const [source, args] of [
-      [sql.due.general.source, [new Date(t0).toISOString(), 500]],
-      [sql.duePage!.source, [new Date(t0).toISOString(), '', '', 0, '[]', 16]],
-    ] as const) {
-      const plan = db
+    const planOf = (source: string, args: readonly unknown[]) =>
+      db
         .prepare(`EXPLAIN QUERY PLAN ${source}`)
         .all(...args)
         .map((r) => (r as { detail: string }).detail)
         .join('\n');
-      // in index order, tie-broken by rowid within a millisecond; never a sort of the whole due set
-      expect(plan).toMatch(/(SCAN|SEARCH) o USING INDEX outbox_pending_queue/);
-      expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
-    }
-    const partial = db
-      .prepare(`SELECT sql FROM sqlite_schema WHERE name = 'outbox_pending_queue'`)
-      .pluck()
-      .get() as string;
-    expect(partial).toMatch(/WHERE status = 'pending'/);
+    const at = new Date(t0).toISOString();
+    // due() for the general lane: in index order, tie-broken by rowid within a millisecond; never a sort
+    // of the whole due set
+    const due = planOf(sql.due.general.source, [at, 500]);
+    expect(due).toMatch(/(SCAN|SEARCH) o USING INDEX outbox_pending_queue/);
+    expect(due).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
+    // the page at a time the worker reads: one target's posts from where the last page ended, found by
+    // seeking (a held channel's backlog is not walked to reach another target's posts)...
+    const page = planOf(sql.duePageOf!.source, ['{"type":"referrer"}', at, '', '', 0, 16]);
+    expect(page).toMatch(/SEARCH o USING INDEX outbox_pending_target \(target_json=\? AND created_at>\?\)/);
+    expect(page).not.toMatch(/USE TEMP B-TREE FOR ORDER BY|SCAN o/);
+    // ...and the targets with posts waiting, one seek each
+    const targets = planOf(sql.pendingTargets!.source, []);
+    expect(targets).toMatch(/SEARCH outbox USING COVERING INDEX outbox_pending_target \(target_json>\?\)/);
+    expect(targets).not.toMatch(/SCAN outbox/);
+    const indexSql = (name: string) =>
+      db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).pluck().get(name) as string;
+    expect(indexSql('outbox_pending_queue')).toMatch(/WHERE status = 'pending'$/);
+    // posts waiting on another are not in the per-target queue at all until that one is made
+    expect(indexSql('outbox_pending_target')).toContain(
+      `WHERE status = 'pending' AND next_attempt_at <> '${WAITING_ON_ANOTHER}'`,
+    );
     db.close();
+  });
+
+  it('[HAZ-08] a post waiting on another becomes due when that one is made, and not before', () => {
+    const db = openDatabase(':memory:');
+    const outbox = new Outbox(db);
+    const now = new Date(t0 + 1_000);
+    const duty = JSON.stringify({ type: 'channel', role: 'duty' });
+    const page = (skip: string[] = []) => outbox.duePage(now, 16, undefined, skip).rows.map((d) => d.id);
+    outbox.enqueue(summary('s0'), new Date(t0), 60);
+    outbox.enqueue(
+      { id: 'c0', kind: 'referrer-confirmation', target: { type: 'referrer' }, afterId: 's0' },
+      new Date(t0),
+      60,
+    );
+    // queued behind a post already made: due at once
+    outbox.enqueue(summary('s1'), new Date(t0 + 1), 60);
+    outbox.markDelivered('s1', new Date(t0 + 2), 'c', 'a1');
+    outbox.enqueue(
+      { id: 'c1', kind: 'referrer-confirmation', target: { type: 'referrer' }, afterId: 's1' },
+      new Date(t0 + 3),
+      60,
+    );
+    expect(outbox.get('c0')!.nextAttemptAt).toBe(WAITING_ON_ANOTHER);
+    expect(page()).toEqual(['s0', 'c1']);
+    expect(page([duty])).toEqual(['c1']);
+    expect(outbox.due(now, 500, 'general').map((d) => d.id)).toEqual(['s0', 'c1']);
+    // the summary made: its confirmation is due from then, in its place in the queue
+    outbox.markDelivered('s0', new Date(t0 + 500), 'c', 'a0');
+    expect(outbox.get('c0')!.nextAttemptAt).toBe(new Date(t0 + 500).toISOString());
+    expect(page()).toEqual(['c0', 'c1']);
+    expect(outbox.due(now, 500, 'general').map((d) => d.id)).toEqual(['c0', 'c1']);
+    // a channel set up makes its waiting posts due at once, but never one still waiting on another
+    outbox.enqueue(summary('s2'), new Date(t0 + 600), 60);
+    outbox.enqueue({ ...summary('after-s2'), afterId: 's2' }, new Date(t0 + 601), 60);
+    outbox.dueNowFor('duty', now);
+    expect(outbox.get('after-s2')!.nextAttemptAt).toBe(WAITING_ON_ANOTHER);
+    db.close();
+  });
+
+  it('[HAZ-08] reads page by page, target by target, exactly the posts due() gives, in its order', () => {
+    // the worker's pages (duePage, per target) against the one queue order (due): any mix of targets,
+    // retries, posts waiting on others, posts made, several in one millisecond, and channels skipped
+    const targets = [
+      { type: 'channel', role: 'duty' },
+      { type: 'channel', role: 'admin' },
+      { type: 'referrer' },
+      { type: 'channel', role: 'safeguarding' },
+    ] as const;
+    const post = fc.record({
+      target: fc.integer({ min: 0, max: targets.length - 1 }),
+      alert: fc.boolean(),
+      ms: fc.integer({ min: 0, max: 5 }),
+      after: fc.option(fc.nat(), { nil: undefined }),
+      retryLater: fc.boolean(),
+      made: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(post, { maxLength: 40 }),
+        fc.subarray([0, 1, 3]),
+        fc.integer({ min: 1, max: 7 }),
+        (posts, skipped, pageSize) => {
+          const db = openDatabase(':memory:');
+          const outbox = new Outbox(db);
+          let at = t0;
+          posts.forEach((p, i) => {
+            at += p.ms;
+            const afterId = p.after !== undefined && i > 0 ? `p${p.after % i}` : undefined;
+            outbox.enqueue(
+              {
+                id: `p${i}`,
+                kind: p.alert ? 'alert-note' : 'duty-summary',
+                target: targets[p.target]!,
+                afterId,
+              },
+              new Date(at),
+              60,
+            );
+          });
+          posts.forEach((p, i) => {
+            if (p.made) outbox.markDelivered(`p${i}`, new Date(at), 'c', undefined);
+            else if (p.retryLater) outbox.retryAt(`p${i}`, new Date(at + 60_000), 'later');
+          });
+          const now = new Date(at + 1);
+          const skip = skipped.map((k) => JSON.stringify(targets[k]));
+          const expected = outbox
+            .due(now, 500, 'general')
+            .filter((d) => !skip.includes(JSON.stringify(d.target)))
+            .map((d) => d.id);
+          const read: string[] = [];
+          for (let after: QueuePosition | undefined, n = 0; n < 50; n++) {
+            const page = outbox.duePage(now, pageSize, after, skip);
+            read.push(...page.rows.map((d) => d.id));
+            if (page.rows.length < pageSize) break;
+            after = page.last;
+          }
+          db.close();
+          expect(read).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
