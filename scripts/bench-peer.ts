@@ -11,7 +11,7 @@
  *
  * Usage: npm run bench:peer
  * Environment: BENCH_SECONDS (per cell, default 6), BENCH_ROUNDS (default 3), BENCH_NO_BUILD=1 (use
- * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent), BENCH_MODES (duty,typed), BENCH_BOT_NODE_FLAGS, BENCH_BOT2_ENTRY / BENCH_BOT2_ENV (a second bot beside the first), BENCH_PROFILE_DIR (the bot
+ * dist/ as it is), BENCH_LOG_LEVEL (the bot's LOG_LEVEL, default silent), BENCH_MODES (duty,typed), BENCH_CONC (1,10,50), BENCH_BOT_NODE_FLAGS, BENCH_BOT2_ENTRY / BENCH_BOT2_ENV (a second bot beside the first), BENCH_PROFILE_DIR (the bot
  * writes a V8 CPU profile there when it stops).
  */
 import { execFileSync } from 'node:child_process';
@@ -38,7 +38,12 @@ import { type Child, cpuMs, killAll, rssBytes, startChild } from './bench/proc';
 const ROOT = path.resolve(__dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONCURRENCY = [1, 10, 50] as const;
+// BENCH_CONC=1: only those concurrencies (e.g. a profile of single-conversation turns)
+const CONCURRENCY: readonly number[] = (process.env.BENCH_CONC ?? '1,10,50').split(',').map((c) => {
+  const n = Number(c);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONC: not a concurrency: ${c}`);
+  return n;
+});
 const ALL_MODES = ['duty', 'typed'] as const;
 const ALL_TARGETS = ['bare', 'peer', 'bot', 'bot2'] as const;
 // BENCH_BOT2_ENTRY and/or BENCH_BOT2_ENV (JSON): a second bot, run in the same interleaved rounds, to
