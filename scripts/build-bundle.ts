@@ -4,7 +4,7 @@
  * start:prod` runs the bundle.
  *
  * Native addons stay outside and are loaded from node_modules as usual. Card templates are read at run
- * time from cards/ (src/bot/cards.ts finds them from dist/).
+ * time from cards/ (src/views/cards.ts finds them from dist/).
  */
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';

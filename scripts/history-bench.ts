@@ -36,7 +36,7 @@ const pct = (sorted: number[], p: number) =>
 async function main() {
   const { openDatabase } = await import(path.join(SRC, 'storage/database'));
   const { DutyCallRecords } = await import(path.join(SRC, 'storage/duty-call-records'));
-  const { Outbox } = await import(path.join(SRC, 'delivery/outbox'));
+  const { Outbox } = await import(path.join(SRC, 'records/outbox'));
   const { RecordEvents } = await import(path.join(SRC, 'records/record-events'));
   const { Audit } = await import(path.join(SRC, 'records/audit'));
   const { Scheduler } = await import(path.join(SRC, 'delivery/scheduler'));

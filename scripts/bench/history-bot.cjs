@@ -20,7 +20,7 @@ const [dist, file, connectorUrl] = process.argv.slice(2);
 const { startBot } = require(path.join(dist, 'src/app-host.js'));
 const { loadConfig } = require(path.join(dist, 'src/config/config.js'));
 const { Scheduler } = require(path.join(dist, 'src/delivery/scheduler.js'));
-const { Outbox } = require(path.join(dist, 'src/delivery/outbox.js'));
+const { Outbox } = require(path.join(dist, 'src/records/outbox.js'));
 
 let recording = false;
 let inspector;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALLOCATION_OUTCOMES, INDICATIONS } from '../domain/call-state';
-import { REASON_MAX_LENGTH } from './views/duty-view';
+import { REASON_MAX_LENGTH } from '../views/duty-view';
 
 /** Our cards' action data is a few ids and one reason: anything much bigger did not come from them. */
 export const MAX_ACTION_DATA_BYTES = 8 * 1024;

@@ -5,6 +5,8 @@ import { Application } from '@microsoft/teams-ai/lib/Application';
 import { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { matchIntent } from '../domain/intents';
+import { buttons } from '../views/common';
+import { problemCard } from '../views/notice-view';
 import type { BotDeps } from './deps';
 import { registerCardActions } from './handlers/card-actions';
 import { channelCommand, isChannelConversation, onChannelCommand, onTeamInstalled } from './handlers/channel';
@@ -23,8 +25,6 @@ import { onStep, sendCurrent } from './handlers/steps';
 import { onCancelConfirm, onSubmit } from './handlers/submit';
 import { parseSubmission } from './submission';
 import { referrerOf, sendCard } from './turn';
-import { buttons } from './views/common';
-import { problemCard } from './views/notice-view';
 
 const COMMANDS: Record<string, (context: TurnContext, deps: BotDeps) => Promise<void>> = {
   start: (c, d) => onStart(c, d, 'full'),

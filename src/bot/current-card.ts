@@ -1,10 +1,10 @@
 import type { Draft } from '../domain/draft';
 import { pageAt, pageCount, pageOf } from '../domain/draft';
 import { phonePrompts } from '../domain/pick-up-the-phone';
+import { reviewCard } from '../views/review-view';
+import { sectionCard } from '../views/section-view';
 import type { BotDeps } from './deps';
 import { today } from './turn';
-import { reviewCard } from './views/review-view';
-import { sectionCard } from './views/section-view';
 
 export interface CardExtras {
   readonly typed?: Record<string, string>;

@@ -1,5 +1,4 @@
 import type { ChannelRegistry } from '../delivery/channels';
-import type { Outbox } from '../delivery/outbox';
 import type { RenderContext } from '../delivery/render';
 import type { ServiceProfile } from '../domain/checklist';
 import type { Logger } from '../logger';
@@ -9,6 +8,7 @@ import type { CallViews } from '../records/call-view';
 import type { DraftAlerts } from '../records/draft-alerts';
 import type { InstalledTeams } from '../records/installed-teams';
 import type { OpenCall } from '../records/open-calls';
+import type { Outbox } from '../records/outbox';
 import type { Submissions } from '../records/submissions';
 import type { DutyCallRecords } from '../storage/duty-call-records';
 import type { DraftStore } from './draft-store';

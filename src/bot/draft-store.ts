@@ -1,14 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { SectionAnswers } from '../domain/answers';
-import { type Draft, normaliseDraft } from '../domain/draft';
-
-/** How a draft ended, kept so a card from it can be answered plainly rather than as an error. */
-export interface ClosedDraft {
-  readonly id: string;
-  readonly status: 'submitted' | 'cancelled';
-  readonly reference?: string;
-  readonly at: string;
-}
+import { type ClosedDraft, type Draft, normaliseDraft } from '../domain/draft';
 
 export interface ReferrerState {
   readonly current: Draft | null;

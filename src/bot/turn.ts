@@ -2,7 +2,7 @@ import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
 import { todayInTimeZone } from '../domain/age';
 import type { SectionAnswers } from '../domain/answers';
 import type { ServiceProfile } from '../domain/checklist';
-import { attachment } from './cards';
+import { attachment } from '../views/cards';
 import { DraftStore } from './draft-store';
 
 export interface Referrer {

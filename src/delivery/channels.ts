@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Config } from '../config/config';
-
-export type ChannelRole = 'duty' | 'safeguarding' | 'admin';
+import type { ChannelRole } from '../domain/channel-role';
 
 export interface ChannelTarget {
   readonly role: ChannelRole;

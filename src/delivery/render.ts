@@ -1,26 +1,20 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
-import { attachment, escapeMarkdown } from '../bot/cards';
-import { allocationNoticeCard } from '../bot/views/allocation-view';
-import {
-  alertCard,
-  type CardNotice,
-  dutySummaryCard,
-  formatWhen,
-  indicationTitle,
-} from '../bot/views/duty-view';
-import { noticeCard } from '../bot/views/notice-view';
 import { formatUkDate } from '../domain/age';
 import { awaitsReferral, EMPTY_STATE, foldEvents, type Stamp } from '../domain/call-state';
 import type { ServiceProfile } from '../domain/checklist';
-import { type AlertRule, alertReasons, DEFAULT_ALERT_RULES } from '../domain/safeguarding';
+import { type AlertRule, alertReasons, DEFAULT_ALERT_RULES, frontDoorText } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
-import { alertNoteCard, inProgressAlertCard, referrerNoticeCard } from '../records/alert-notices';
 import type { CallView } from '../records/call-view';
 import type { DraftAlert, DraftAlerts } from '../records/draft-alerts';
+import type { Delivery, DeliveryKind, Outbox } from '../records/outbox';
 import type { RecordEvents } from '../records/record-events';
 import type { DutyCallRecords } from '../storage/duty-call-records';
-import type { Delivery, DeliveryKind, Outbox } from './outbox';
+import { alertNoteCard, inProgressAlertCard, referrerNoticeCard } from '../views/alert-notices';
+import { allocationNoticeCard } from '../views/allocation-view';
+import { attachment, escapeMarkdown } from '../views/cards';
+import { alertCard, type CardNotice, dutySummaryCard, formatWhen, indicationTitle } from '../views/duty-view';
+import { noticeCard } from '../views/notice-view';
 
 export interface RenderContext {
   readonly profile: ServiceProfile;
@@ -127,11 +121,6 @@ const UndeliveredPayload = z
     why: z.enum(['deadline', 'failed', 'refused']).catch('deadline'),
   })
   .catch({ why: 'deadline' });
-
-/** The front door as a referrer is told to phone it: its name and, where set, its number. */
-export function frontDoorText(p: ServiceProfile): string {
-  return p.frontDoorNumber ? `${p.frontDoorName} on ${p.frontDoorNumber}` : p.frontDoorName;
-}
 
 /** Teams turns "<at>name</at>" into a mention (and a notification) only with this entity on the card. */
 function mentionLead(

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import {
-  type Actor,
+  BOT_ACTOR,
   foldEvents,
   nextEscalationAt,
   nextReminderOn,
@@ -10,12 +10,10 @@ import {
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { DraftAlerts } from '../records/draft-alerts';
+import { escalationDeliveries, type NewDelivery, type Outbox } from '../records/outbox';
 import { type RecordEvents, VersionConflictError } from '../records/record-events';
 import { RecordSchedule, type ScheduleKind, type ScheduleRow } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
-import type { NewDelivery, Outbox } from './outbox';
-
-export const BOT_ACTOR: Actor = { id: 'bot', name: 'IMH duty bot' };
 
 const MINUTE = 60_000;
 /** Due records read per query; a tick takes more batches while there are more, within its budget. */
@@ -48,35 +46,6 @@ export interface SchedulerOptions {
   /** Alerts raised while calls were in progress; RISK_DRAFT_ALERT_MINUTES (default 60). */
   readonly draftAlerts?: Pick<DraftAlerts, 'noteUnsubmitted' | 'escalateDue'>;
   readonly riskDraftAlertMinutes?: number;
-}
-
-/**
- * One escalation round's posts for an alert nobody has acknowledged: in the alert's thread once its
- * first post is made; until then to the duty and admin channels instead, where it can be seen.
- */
-export function escalationDeliveries(
-  alert: { readonly id: string; readonly recordId?: string | undefined; readonly delivered: boolean },
-  payload: Record<string, unknown>,
-  newId: () => string,
-): NewDelivery[] {
-  if (alert.delivered) {
-    return [
-      {
-        id: newId(),
-        recordId: alert.recordId,
-        kind: 'alert-escalation',
-        target: { type: 'thread', of: alert.id },
-        payload,
-      },
-    ];
-  }
-  return (['duty', 'admin'] as const).map((role) => ({
-    id: newId(),
-    recordId: alert.recordId,
-    kind: 'alert-escalation',
-    target: { type: 'channel', role },
-    payload: { ...payload, undelivered: true },
-  }));
 }
 
 /**

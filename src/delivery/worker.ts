@@ -1,10 +1,9 @@
 import type { Activity } from 'botbuilder';
+import type { ChannelRole } from '../domain/channel-role';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallContacts } from '../records/call-contacts';
 import type { DraftAlerts } from '../records/draft-alerts';
-import type { ChannelRegistry, ChannelRole, ChannelTarget } from './channels';
-import { ConnectorError, type ConnectorHttp } from './connector-http';
 import {
   alertLaneVersion,
   type Delivery,
@@ -14,7 +13,9 @@ import {
   type NewDelivery,
   type Outbox,
   type QueuePosition,
-} from './outbox';
+} from '../records/outbox';
+import type { ChannelRegistry, ChannelTarget } from './channels';
+import { ConnectorError, type ConnectorHttp } from './connector-http';
 import { type Bucket, conversationBucket, notAlertsBucket, RateLimiter, tenantBucket } from './rate-limit';
 
 export interface DeliveryWorkerOptions {

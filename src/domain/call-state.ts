@@ -58,6 +58,9 @@ export interface Actor {
   readonly name: string;
 }
 
+/** The bot itself, as the actor of what it does on a record (an escalation, a reminder). */
+export const BOT_ACTOR: Actor = { id: 'bot', name: 'IMH duty bot' };
+
 export type CallEvent = CallEventBody & { readonly seq: number; readonly at: string; readonly actor: Actor };
 
 export interface Stamp {

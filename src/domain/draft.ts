@@ -10,6 +10,14 @@ import {
 import { type PageDef, type PageId, pageOfField, pageOfSection, pagesOf, pagesOfSection } from './pages';
 import { phonePrompts } from './pick-up-the-phone';
 
+/** How a draft ended, kept so a card from it can be answered plainly rather than as an error. */
+export interface ClosedDraft {
+  readonly id: string;
+  readonly status: 'submitted' | 'cancelled';
+  readonly reference?: string;
+  readonly at: string;
+}
+
 /** A duty call in progress: saved after every step so the referrer can stop and resume. */
 export interface Draft {
   readonly id: string;

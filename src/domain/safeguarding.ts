@@ -1,5 +1,5 @@
 import { serviceAnswer, text } from './answers';
-import { OPEN_TO_SOCIAL_CARE } from './checklist';
+import { OPEN_TO_SOCIAL_CARE, type ServiceProfile } from './checklist';
 import type { SubmittedCall } from './submitted-call';
 
 /** Reasons a call raises an alert to the safeguarding leads; a service chooses which apply. */
@@ -58,4 +58,9 @@ const TESTS: Record<AlertRule, (call: SubmittedCall) => string | undefined> = {
 /** Why this call needs the safeguarding leads, under the service's rules; empty when it does not. */
 export function alertReasons(call: SubmittedCall, rules: readonly AlertRule[]): string[] {
   return rules.map((r) => TESTS[r](call)).filter((r): r is string => r !== undefined);
+}
+
+/** The front door as a referrer is told to phone it: its name and, where set, its number. */
+export function frontDoorText(p: ServiceProfile): string {
+  return p.frontDoorNumber ? `${p.frontDoorName} on ${p.frontDoorNumber}` : p.frontDoorName;
 }

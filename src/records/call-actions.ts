@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
-import { alertMessageUpdates, type Outbox } from '../delivery/outbox';
-import { BOT_ACTOR } from '../delivery/scheduler';
-import { type Actor, alreadyDone, type CallEvent, type CallEventBody } from '../domain/call-state';
+import { type Actor, alreadyDone, BOT_ACTOR, type CallEvent, type CallEventBody } from '../domain/call-state';
 import type { Audit } from './audit';
 import type { CallView, CallViews } from './call-view';
+import { alertMessageUpdates, type Outbox } from './outbox';
 import { type RecordEvents, VersionConflictError } from './record-events';
 
 export interface CallActionOptions {

@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Outbox } from '../delivery/outbox';
 import { type AlertRule, alertReasons } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
 import type { DutyCallRecords, DutyCallRow } from '../storage/duty-call-records';
 import type { Audit } from './audit';
 import type { CallContact, CallContacts } from './call-contacts';
 import type { DraftAlerts } from './draft-alerts';
+import type { Outbox } from './outbox';
 
 export interface SubmissionOptions {
   readonly alertRules: readonly AlertRule[];

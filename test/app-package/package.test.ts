@@ -17,8 +17,8 @@ import {
 } from '../../scripts/lib/app-package';
 import { crc32 as ourCrc32, zip } from '../../scripts/lib/zip';
 import { serviceProfile } from '../../src/app-host';
-import { helpCard } from '../../src/bot/views/notice-view';
 import { loadConfig } from '../../src/config/config';
+import { helpCard } from '../../src/views/notice-view';
 import { cardText, lastCard, startTestBot } from '../helpers/bot';
 import { decodePng } from './png';
 import { unzip } from './unzip';

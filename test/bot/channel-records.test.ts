@@ -5,11 +5,11 @@
  */
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { Outbox } from '../../src/delivery/outbox';
-import { BOT_ACTOR } from '../../src/delivery/scheduler';
+import { BOT_ACTOR } from '../../src/domain/call-state';
 import { Audit } from '../../src/records/audit';
 import { CallActions } from '../../src/records/call-actions';
 import { CallViews } from '../../src/records/call-view';
+import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';

@@ -4,7 +4,7 @@
  * the real bot over HTTP.
  */
 import { afterEach, expect, test } from 'vitest';
-import { RECORD_LINE_CHARS } from '../../src/bot/views/confirmation-view';
+import { RECORD_LINE_CHARS } from '../../src/views/confirmation-view';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 import {
   type Card,

@@ -4,7 +4,7 @@
  * is a real card with one thing wrong, and must be reported.
  */
 import { describe, expect, test } from 'vitest';
-import { welcomeCard } from '../../src/bot/views/notice-view';
+import { welcomeCard } from '../../src/views/notice-view';
 import { cardProblems, officialEvents, schemaProblems, unexpanded } from './card-lint';
 import { TEST_PROFILE } from './scenarios';
 

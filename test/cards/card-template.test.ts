@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Template } from 'adaptivecards-templating';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileTemplate } from '../../src/bot/card-template';
+import { compileTemplate } from '../../src/views/card-template';
 
 // The compiled templates must bind every card exactly as adaptivecards-templating does (the reference).
 // Besides these tests, every card any test renders is cross-checked (test/helpers/card-cross-check.ts).

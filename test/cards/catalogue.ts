@@ -3,11 +3,7 @@
  * handlers show it in: a section as saved, a section re-shown with what was typed and an error on every
  * field, the review (with and without errors), the summary and the draft referral.
  */
-import type { CardName } from '../../src/bot/cards';
-import { confirmationCard } from '../../src/bot/views/confirmation-view';
-import { documentCard } from '../../src/bot/views/document-view';
-import { reviewCard } from '../../src/bot/views/review-view';
-import { sectionCard } from '../../src/bot/views/section-view';
+
 import type { ServiceProfile } from '../../src/domain/checklist';
 import { type Draft, goTo, pageCount, pageOf } from '../../src/domain/draft';
 import { inputId, pagesOf, partsOf } from '../../src/domain/pages';
@@ -15,6 +11,11 @@ import { type PhonePrompt, phonePrompts } from '../../src/domain/pick-up-the-pho
 import { referralDoc } from '../../src/domain/referral';
 import { askedFields, pageValues } from '../../src/domain/section-validation';
 import { summaryDoc } from '../../src/domain/summary';
+import type { CardName } from '../../src/views/cards';
+import { confirmationCard } from '../../src/views/confirmation-view';
+import { documentCard } from '../../src/views/document-view';
+import { reviewCard } from '../../src/views/review-view';
+import { sectionCard } from '../../src/views/section-view';
 import type { Card } from './card-lint';
 import { NOW, submitted, TODAY } from './scenarios';
 

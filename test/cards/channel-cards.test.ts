@@ -7,18 +7,18 @@
  */
 import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, test } from 'vitest';
-import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/bot/cards';
-import { truncate } from '../../src/bot/views/common';
-import { REASON_MAX_LENGTH } from '../../src/bot/views/duty-view';
-import type { ChannelRole } from '../../src/delivery/channels';
-import { Outbox } from '../../src/delivery/outbox';
 import { type RenderContext, renderDelivery } from '../../src/delivery/render';
 import type { Actor, CallEventBody } from '../../src/domain/call-state';
+import type { ChannelRole } from '../../src/domain/channel-role';
 import type { ServiceProfile } from '../../src/domain/checklist';
 import type { SubmittedCall } from '../../src/domain/submitted-call';
+import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/views/cards';
+import { truncate } from '../../src/views/common';
+import { REASON_MAX_LENGTH } from '../../src/views/duty-view';
 import {
   activityBytes,
   type Card,

@@ -3,15 +3,15 @@
  * the code blocks after it, is complete with no line longer than 64 characters.
  */
 import { describe, expect, test } from 'vitest';
-import { MAX_CARD_BYTES } from '../../src/bot/cards';
+import { toPlainText, wrapPlainText } from '../../src/domain/document';
+import { referralDoc } from '../../src/domain/referral';
+import { summaryDoc } from '../../src/domain/summary';
+import { MAX_CARD_BYTES } from '../../src/views/cards';
 import {
   type ConfirmationInput,
   confirmationCard,
   RECORD_LINE_CHARS,
-} from '../../src/bot/views/confirmation-view';
-import { toPlainText, wrapPlainText } from '../../src/domain/document';
-import { referralDoc } from '../../src/domain/referral';
-import { summaryDoc } from '../../src/domain/summary';
+} from '../../src/views/confirmation-view';
 import { type Card, cardJsonBytes, cardProblems, elements } from './card-lint';
 import {
   buildDraft,

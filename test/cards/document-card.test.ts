@@ -3,11 +3,11 @@
  * the plain-text copy stays complete, and goes out in chunks Teams accepts.
  */
 import { describe, expect, test } from 'vitest';
-import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/bot/cards';
-import { documentCard, plainTextChunks, SHORTENED } from '../../src/bot/views/document-view';
 import { type Doc, toPlainText } from '../../src/domain/document';
 import { referralDoc } from '../../src/domain/referral';
 import { summaryDoc } from '../../src/domain/summary';
+import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/views/cards';
+import { documentCard, plainTextChunks, SHORTENED } from '../../src/views/document-view';
 import { cardJsonBytes, cardProblems, factValues, textRuns } from './card-lint';
 import {
   buildDraft,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { escapeMarkdown, escapeTextRun } from '../../src/bot/cards';
+import { escapeMarkdown, escapeTextRun } from '../../src/views/cards';
 
 const ZWSP = '\u200B';
 

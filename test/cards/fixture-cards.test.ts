@@ -5,8 +5,14 @@
  */
 import { describe, expect, test } from 'vitest';
 import { PROBLEM_TEXT } from '../../src/bot/card-check';
-import { MAX_CARD_BYTES } from '../../src/bot/cards';
-import { buttons } from '../../src/bot/views/common';
+import { SCREENING_LIST } from '../../src/domain/checklist';
+import { type Draft, progress } from '../../src/domain/draft';
+import { GLOSSARY } from '../../src/domain/glossary';
+import { pagesOf } from '../../src/domain/pages';
+import { phonePrompts } from '../../src/domain/pick-up-the-phone';
+import { validatePage } from '../../src/domain/section-validation';
+import { MAX_CARD_BYTES } from '../../src/views/cards';
+import { buttons } from '../../src/views/common';
 import {
   confirmCancelCard,
   glossaryCard,
@@ -15,14 +21,8 @@ import {
   problemCard,
   statusCard,
   welcomeCard,
-} from '../../src/bot/views/notice-view';
-import { sectionCard } from '../../src/bot/views/section-view';
-import { SCREENING_LIST } from '../../src/domain/checklist';
-import { type Draft, progress } from '../../src/domain/draft';
-import { GLOSSARY } from '../../src/domain/glossary';
-import { pagesOf } from '../../src/domain/pages';
-import { phonePrompts } from '../../src/domain/pick-up-the-phone';
-import { validatePage } from '../../src/domain/section-validation';
+} from '../../src/views/notice-view';
+import { sectionCard } from '../../src/views/section-view';
 import { type Card, cardJsonBytes, cardProblems, elements, inputs } from './card-lint';
 import { type BuiltCard, callCards } from './catalogue';
 import { buildDraft, FIXTURE_ANSWERS, KINDS, TEST_PROFILE, TODAY } from './scenarios';

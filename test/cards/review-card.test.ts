@@ -5,10 +5,10 @@
  * too big.
  */
 import { describe, expect, test } from 'vitest';
-import { escapeMarkdown, MAX_CARD_BYTES } from '../../src/bot/cards';
-import { REVIEW_BUDGET_BYTES, reviewCard } from '../../src/bot/views/review-view';
 import { goTo, sectionsOf } from '../../src/domain/draft';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
+import { escapeMarkdown, MAX_CARD_BYTES } from '../../src/views/cards';
+import { REVIEW_BUDGET_BYTES, reviewCard } from '../../src/views/review-view';
 import { type Card, cardJsonBytes, cardProblems, elements, factValues } from './card-lint';
 import {
   buildDraft,

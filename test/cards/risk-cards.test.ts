@@ -4,14 +4,14 @@
  * while harm is possible and not known. Each must pass the renderer and fit in a Teams message.
  */
 import { describe, expect, test } from 'vitest';
-import { MAX_CARD_BYTES } from '../../src/bot/cards';
-import { documentCard } from '../../src/bot/views/document-view';
-import { reviewCard } from '../../src/bot/views/review-view';
-import { riskNoticeCard } from '../../src/bot/views/risk-notice-view';
 import { SCREENING_LIST } from '../../src/domain/checklist';
 import { contradictions } from '../../src/domain/contradictions';
 import { goTo } from '../../src/domain/draft';
 import { summaryDoc } from '../../src/domain/summary';
+import { MAX_CARD_BYTES } from '../../src/views/cards';
+import { documentCard } from '../../src/views/document-view';
+import { reviewCard } from '../../src/views/review-view';
+import { riskNoticeCard } from '../../src/views/risk-notice-view';
 import { type Card, cardJsonBytes, cardProblems } from './card-lint';
 import {
   type AnswerSource,

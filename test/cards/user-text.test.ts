@@ -6,10 +6,10 @@
  * exactly once, in TextBlocks and facts, which render Markdown.
  */
 import { describe, expect, test } from 'vitest';
-import { escapeMarkdown, escapeTextRun } from '../../src/bot/cards';
 import { inputId, pagesOf, partsOf } from '../../src/domain/pages';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
 import { askedFields } from '../../src/domain/section-validation';
+import { escapeMarkdown, escapeTextRun } from '../../src/views/cards';
 import { cardProblems, factValues, inputs, markdownTexts, strings, textRuns } from './card-lint';
 import { callCards } from './catalogue';
 import { buildDraft, everyTextIs, KINDS, WORST_PROFILE } from './scenarios';

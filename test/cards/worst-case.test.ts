@@ -6,8 +6,12 @@
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { PROBLEM_TEXT } from '../../src/bot/card-check';
-import { type CardName, MAX_CARD_BYTES } from '../../src/bot/cards';
-import { buttons } from '../../src/bot/views/common';
+import type { CallKind } from '../../src/domain/checklist';
+import { type Draft, progress } from '../../src/domain/draft';
+import { GLOSSARY } from '../../src/domain/glossary';
+import { type PhonePrompt, phonePrompts } from '../../src/domain/pick-up-the-phone';
+import { type CardName, MAX_CARD_BYTES } from '../../src/views/cards';
+import { buttons } from '../../src/views/common';
 import {
   confirmCancelCard,
   glossaryCard,
@@ -16,11 +20,7 @@ import {
   problemCard,
   statusCard,
   welcomeCard,
-} from '../../src/bot/views/notice-view';
-import type { CallKind } from '../../src/domain/checklist';
-import { type Draft, progress } from '../../src/domain/draft';
-import { GLOSSARY } from '../../src/domain/glossary';
-import { type PhonePrompt, phonePrompts } from '../../src/domain/pick-up-the-phone';
+} from '../../src/views/notice-view';
 import { activityBytes, type Card, cardJsonBytes, cardProblems, TEAMS_MESSAGE_BYTES } from './card-lint';
 import { type BuiltCard, callCards, sectionCards } from './catalogue';
 import {

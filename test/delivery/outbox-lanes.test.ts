@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Outbox, type QueuePosition, WAITING_ON_ANOTHER } from '../../src/delivery/outbox';
+import { Outbox, type QueuePosition, WAITING_ON_ANOTHER } from '../../src/records/outbox';
 import { openDatabase } from '../../src/storage/database';
 
 // The alert lane looks for due alerts on every wake (each Submit): it must find them by index, not by

@@ -1,5 +1,5 @@
-import { crossCheckCardTemplates } from '../../src/bot/cards';
+import { crossCheckCardTemplates } from '../../src/views/cards';
 
 // Every card a test renders is also bound by adaptivecards-templating, the reference for the compiled
-// templates (src/bot/card-template.ts); any difference fails the test that rendered it.
+// templates (src/views/card-template.ts); any difference fails the test that rendered it.
 crossCheckCardTemplates(true);

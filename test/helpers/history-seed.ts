@@ -5,12 +5,12 @@
  */
 import { Writable } from 'node:stream';
 import type Database from 'better-sqlite3';
-import { Outbox } from '../../src/delivery/outbox';
 import { Scheduler } from '../../src/delivery/scheduler';
 import { todayInTimeZone } from '../../src/domain/age';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { CallContacts } from '../../src/records/call-contacts';
+import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { submitted } from '../domain/support';

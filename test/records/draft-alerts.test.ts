@@ -4,10 +4,10 @@
  */
 import { expect, test } from 'vitest';
 import { DraftConflictError, DraftStore } from '../../src/bot/draft-store';
-import { Outbox } from '../../src/delivery/outbox';
 import { startDraft } from '../../src/domain/draft';
 import { Audit } from '../../src/records/audit';
 import { DraftAlerts } from '../../src/records/draft-alerts';
+import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';

@@ -1,14 +1,14 @@
 import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, test } from 'vitest';
-import { Outbox } from '../../src/delivery/outbox';
-import { BOT_ACTOR, Scheduler } from '../../src/delivery/scheduler';
+import { Scheduler } from '../../src/delivery/scheduler';
 import { todayInTimeZone } from '../../src/domain/age';
-import { foldEvents } from '../../src/domain/call-state';
+import { BOT_ACTOR, foldEvents } from '../../src/domain/call-state';
 import { startDraft } from '../../src/domain/draft';
 import type { SubmittedCall } from '../../src/domain/submitted-call';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { DraftAlerts } from '../../src/records/draft-alerts';
+import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';

@@ -2,13 +2,13 @@ import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { alertCardFor, deliveryOf, deliveryStamp, dutyCardFor } from '../../delivery/render';
 import { type CallEventBody, canRecordAllocation } from '../../domain/call-state';
-import { inProgressAlertCard } from '../../records/alert-notices';
 import type { CallView } from '../../records/call-view';
+import { inProgressAlertCard } from '../../views/alert-notices';
+import { attachment } from '../../views/cards';
+import type { CardNotice } from '../../views/duty-view';
 import { AllocationData, CardRef, IndicateData, InProgressRef, parseActionData } from '../action-data';
-import { attachment } from '../cards';
 import type { BotDeps } from '../deps';
 import { actingUserId, mayActFor, type Refusal } from '../permissions';
-import type { CardNotice } from '../views/duty-view';
 
 export const CARD_VERBS = [
   'duty.indicate',

@@ -1,8 +1,9 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { ChannelRole, ChannelTarget } from '../../delivery/channels';
+import type { ChannelTarget } from '../../delivery/channels';
 import { formatUkDate } from '../../domain/age';
+import type { ChannelRole } from '../../domain/channel-role';
 import type { TeamChannel } from '../../records/installed-teams';
-import { escapeMarkdown } from '../cards';
+import { escapeMarkdown } from '../../views/cards';
 import type { BotDeps } from '../deps';
 import { actingUserId, isChannelAdmin } from '../permissions';
 

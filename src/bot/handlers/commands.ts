@@ -4,10 +4,7 @@ import { type Draft, progress, startDraft } from '../../domain/draft';
 import { isGlossaryQuestion, lookupTerm } from '../../domain/glossary';
 import { type Intent, matchIntent } from '../../domain/intents';
 import { possibleHarmFlagged } from '../../domain/risk';
-import type { BotDeps } from '../deps';
-import { DraftConflictError } from '../draft-store';
-import { referrerOf, sendCard, teamsProfile, today } from '../turn';
-import { buttons } from '../views/common';
+import { buttons } from '../../views/common';
 import {
   confirmCancelCard,
   glossaryCard,
@@ -15,8 +12,11 @@ import {
   noticeCard,
   statusCard,
   welcomeCard,
-} from '../views/notice-view';
-import { adviceLineCard, notUnderstoodCard, urgentCard } from '../views/urgent-view';
+} from '../../views/notice-view';
+import { adviceLineCard, notUnderstoodCard, urgentCard } from '../../views/urgent-view';
+import type { BotDeps } from '../deps';
+import { DraftConflictError } from '../draft-store';
+import { referrerOf, sendCard, teamsProfile, today } from '../turn';
 import { commit, sendCurrent } from './steps';
 
 export async function onStart(context: TurnContext, deps: BotDeps, kind: CallKind): Promise<void> {

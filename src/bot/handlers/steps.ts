@@ -17,15 +17,15 @@ import { type PageDef, pageOfSection, pagesOf, partsOf, sectionInputs } from '..
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { possibleHarmFlagged, withTypedHarm } from '../../domain/risk';
 import { askedInputs, typedChanges, validatePage } from '../../domain/section-validation';
+import { buttons } from '../../views/common';
+import { problemCard } from '../../views/notice-view';
+import { riskNoticeCard } from '../../views/risk-notice-view';
 import { checkCard, PROBLEM_TEXT } from '../card-check';
 import { type CardExtras, currentCard } from '../current-card';
 import type { BotDeps } from '../deps';
 import { DraftConflictError, type Loaded } from '../draft-store';
 import type { Envelope } from '../submission';
 import { referrerOf, replyContact, sendCard, today } from '../turn';
-import { buttons } from '../views/common';
-import { problemCard } from '../views/notice-view';
-import { riskNoticeCard } from '../views/risk-notice-view';
 
 /** Save / Next / Back / Edit on a section or review card. */
 export async function onStep(

@@ -7,14 +7,14 @@ import { type SubmittedCall, submitCall } from '../../domain/submitted-call';
 import { summaryDoc } from '../../domain/summary';
 import type { DraftAlert } from '../../records/draft-alerts';
 import { DuplicateDutyCallError } from '../../storage/duty-call-records';
+import { buttons } from '../../views/common';
+import { confirmationCard } from '../../views/confirmation-view';
+import { noticeCard, problemCard } from '../../views/notice-view';
 import { checkCard } from '../card-check';
 import type { BotDeps } from '../deps';
 import { DraftConflictError } from '../draft-store';
 import type { Envelope } from '../submission';
 import { referrerOf, replyContact, sendCard, today } from '../turn';
-import { buttons } from '../views/common';
-import { confirmationCard } from '../views/confirmation-view';
-import { noticeCard, problemCard } from '../views/notice-view';
 import { answerProblem, commit } from './steps';
 
 export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope): Promise<void> {

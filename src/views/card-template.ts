@@ -6,7 +6,7 @@ import { Template } from 'adaptivecards-templating';
  *
  * It understands only the expressions our cards use (paths, `!path`, `path != ''`, `path != null`,
  * `path == 'text'`, `||`, `count(path) > 0`, `count(path) == 0`, and text around `${path}`) with
- * adaptivecards-templating's semantics, found by trying them against it (test/bot/card-template.test.ts).
+ * adaptivecards-templating's semantics, found by trying them against it (test/cards/card-template.test.ts).
  * Anything else falls back to adaptivecards-templating itself: a template it cannot compile is always
  * expanded by the reference engine, and a binding that meets a case whose result it is not sure of
  * (an absent value, which the reference engine turns into the text "${path}"; an object inside text)

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { escapeMarkdown } from '../bot/cards';
-import { type AlertCardOptions, alertCard, type CardNotice, formatWhen } from '../bot/views/duty-view';
-import { noticeCard } from '../bot/views/notice-view';
 import { type CallState, EMPTY_STATE } from '../domain/call-state';
 import type { ServiceProfile } from '../domain/checklist';
-import { type DraftAlert, snapshotCall } from './draft-alerts';
+import { type DraftAlert, snapshotCall } from '../records/draft-alerts';
+import { escapeMarkdown } from './cards';
+import { type AlertCardOptions, alertCard, type CardNotice, formatWhen } from './duty-view';
+import { noticeCard } from './notice-view';
 
 /** "at 10:42 on 23 November 2026", on the service's clock. */
 export function atTime(iso: string, timeZone: string): string {

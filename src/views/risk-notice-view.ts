@@ -1,7 +1,7 @@
-import type { Answers } from '../../domain/answers';
-import type { ServiceProfile } from '../../domain/checklist';
-import { possibleHarmFlagged, referrerActionsNow, WHO_ACTS } from '../../domain/risk';
-import { atTime } from '../../records/alert-notices';
+import type { Answers } from '../domain/answers';
+import type { ServiceProfile } from '../domain/checklist';
+import { possibleHarmFlagged, referrerActionsNow, WHO_ACTS } from '../domain/risk';
+import { atTime } from './alert-notices';
 import { footer } from './common';
 import { noticeCard } from './notice-view';
 

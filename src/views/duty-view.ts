@@ -1,5 +1,5 @@
-import { formatUkDate, todayInTimeZone } from '../../domain/age';
-import { referrerRole, text } from '../../domain/answers';
+import { formatUkDate, todayInTimeZone } from '../domain/age';
+import { referrerRole, text } from '../domain/answers';
 import {
   ALLOCATION_OUTCOMES,
   type AllocationOutcome,
@@ -10,14 +10,14 @@ import {
   type Indication,
   referralOverdue,
   type Stamp,
-} from '../../domain/call-state';
-import type { ServiceProfile } from '../../domain/checklist';
-import type { Block, Doc, Fact } from '../../domain/document';
-import { referralDoc } from '../../domain/referral';
-import { isHarmLevel, WHO_ACTS } from '../../domain/risk';
-import type { SubmittedCall } from '../../domain/submitted-call';
-import { infantFacts, summaryDoc } from '../../domain/summary';
-import { bindCard, escapeMarkdown, escapeTextRun } from '../cards';
+} from '../domain/call-state';
+import type { ServiceProfile } from '../domain/checklist';
+import type { Block, Doc, Fact } from '../domain/document';
+import { referralDoc } from '../domain/referral';
+import { isHarmLevel, WHO_ACTS } from '../domain/risk';
+import type { SubmittedCall } from '../domain/submitted-call';
+import { infantFacts, summaryDoc } from '../domain/summary';
+import { bindCard, escapeMarkdown, escapeTextRun } from './cards';
 import { truncate } from './common';
 import { fitCard, longestFreeText, shorten } from './document-view';
 

@@ -1,9 +1,9 @@
-import { frontDoorText } from '../../delivery/render';
-import type { ServiceProfile } from '../../domain/checklist';
-import { type Doc, toPlainText, wrapPlainText } from '../../domain/document';
-import { isHarmLevel, WHO_ACTS } from '../../domain/risk';
-import type { SubmittedCall } from '../../domain/submitted-call';
-import { bindCard, cardBytes, MAX_CARD_BYTES } from '../cards';
+import type { ServiceProfile } from '../domain/checklist';
+import { type Doc, toPlainText, wrapPlainText } from '../domain/document';
+import { isHarmLevel, WHO_ACTS } from '../domain/risk';
+import { frontDoorText } from '../domain/safeguarding';
+import type { SubmittedCall } from '../domain/submitted-call';
+import { bindCard, cardBytes, MAX_CARD_BYTES } from './cards';
 import { buttons, footer } from './common';
 import { documentElements, fitCard, longestFreeText, plainTextChunks } from './document-view';
 

@@ -1,13 +1,13 @@
-import { type SectionAnswers, suggestedAnswer } from '../../domain/answers';
-import type { SectionDef, ServiceProfile } from '../../domain/checklist';
-import { INFORMATION_SHARING, needsSharingStatement } from '../../domain/consent';
-import { type Draft, progress } from '../../domain/draft';
-import type { FieldDef } from '../../domain/fields';
-import { inputId, onPart, type PageDef, pagesOf, partsOf, sectionInputs } from '../../domain/pages';
-import { type PhonePrompt, promptNumbers } from '../../domain/pick-up-the-phone';
-import { askedFields, cardValues, factsWith, sectionFields } from '../../domain/section-validation';
-import { infantDateEcho } from '../../domain/summary';
-import { bindCard, escapeMarkdown } from '../cards';
+import { type SectionAnswers, suggestedAnswer } from '../domain/answers';
+import type { SectionDef, ServiceProfile } from '../domain/checklist';
+import { INFORMATION_SHARING, needsSharingStatement } from '../domain/consent';
+import { type Draft, progress } from '../domain/draft';
+import type { FieldDef } from '../domain/fields';
+import { inputId, onPart, type PageDef, pagesOf, partsOf, sectionInputs } from '../domain/pages';
+import { type PhonePrompt, promptNumbers } from '../domain/pick-up-the-phone';
+import { askedFields, cardValues, factsWith, sectionFields } from '../domain/section-validation';
+import { infantDateEcho } from '../domain/summary';
+import { bindCard, escapeMarkdown } from './cards';
 import { footer } from './common';
 
 export interface SectionView {

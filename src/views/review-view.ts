@@ -1,13 +1,13 @@
-import type { SectionDef, ServiceProfile } from '../../domain/checklist';
-import { INFORMATION_SHARING, needsSharingStatement, referralStillNeeds } from '../../domain/consent';
-import { CONTRADICTIONS_HEADING, contradictions } from '../../domain/contradictions';
-import { type Draft, progress, sectionsOf, sectionTyped } from '../../domain/draft';
-import { PRACTITIONER_WILL_CONSIDER_BRIEFLY } from '../../domain/eligibility';
-import { PHONE_OUTCOMES, type PhoneRecord, phonePrompts, phoneRecords } from '../../domain/pick-up-the-phone';
-import { assessRisk, isHarmLevel, WHO_ACTS } from '../../domain/risk';
-import { answersStillNeeded, type ValidationContext } from '../../domain/section-validation';
-import { answersPreview } from '../../domain/summary';
-import { bindCard, cardBytes, escapeMarkdown, MAX_CARD_BYTES } from '../cards';
+import type { SectionDef, ServiceProfile } from '../domain/checklist';
+import { INFORMATION_SHARING, needsSharingStatement, referralStillNeeds } from '../domain/consent';
+import { CONTRADICTIONS_HEADING, contradictions } from '../domain/contradictions';
+import { type Draft, progress, sectionsOf, sectionTyped } from '../domain/draft';
+import { PRACTITIONER_WILL_CONSIDER_BRIEFLY } from '../domain/eligibility';
+import { PHONE_OUTCOMES, type PhoneRecord, phonePrompts, phoneRecords } from '../domain/pick-up-the-phone';
+import { assessRisk, isHarmLevel, WHO_ACTS } from '../domain/risk';
+import { answersStillNeeded, type ValidationContext } from '../domain/section-validation';
+import { answersPreview } from '../domain/summary';
+import { bindCard, cardBytes, escapeMarkdown, MAX_CARD_BYTES } from './cards';
 import { footer, truncate } from './common';
 
 /**

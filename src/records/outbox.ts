@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ChannelRole } from './channels';
+import type { ChannelRole } from '../domain/channel-role';
 
 export type DeliveryKind =
   | 'duty-summary'
@@ -106,6 +106,35 @@ export type DeliveryTarget =
 export interface PressedOn {
   readonly conversationId: string;
   readonly activityId: string;
+}
+
+/**
+ * One escalation round's posts for an alert nobody has acknowledged: in the alert's thread once its
+ * first post is made; until then to the duty and admin channels instead, where it can be seen.
+ */
+export function escalationDeliveries(
+  alert: { readonly id: string; readonly recordId?: string | undefined; readonly delivered: boolean },
+  payload: Record<string, unknown>,
+  newId: () => string,
+): NewDelivery[] {
+  if (alert.delivered) {
+    return [
+      {
+        id: newId(),
+        recordId: alert.recordId,
+        kind: 'alert-escalation',
+        target: { type: 'thread', of: alert.id },
+        payload,
+      },
+    ];
+  }
+  return (['duty', 'admin'] as const).map((role) => ({
+    id: newId(),
+    recordId: alert.recordId,
+    kind: 'alert-escalation',
+    target: { type: 'channel', role },
+    payload: { ...payload, undelivered: true },
+  }));
 }
 
 /**

@@ -1,7 +1,7 @@
-import { ALLOCATION_OUTCOMES, type CallEvent } from '../../domain/call-state';
-import type { ServiceProfile } from '../../domain/checklist';
-import type { CallView } from '../../records/call-view';
-import { escapeMarkdown } from '../cards';
+import { ALLOCATION_OUTCOMES, type CallEvent } from '../domain/call-state';
+import type { ServiceProfile } from '../domain/checklist';
+import type { CallView } from '../records/call-view';
+import { escapeMarkdown } from './cards';
 import { allocationTitle, formatWhen } from './duty-view';
 import { noticeCard } from './notice-view';
 

@@ -41,7 +41,7 @@ function readTemplate(name: CardName): unknown {
 }
 
 /**
- * Binds a card template (src/bot/card-template.ts: compiled once, adaptivecards-templating's semantics).
+ * Binds a card template (src/views/card-template.ts: compiled once, adaptivecards-templating's semantics).
  * Templating evaluates expressions in the template only, never in the data, so user text bound here
  * is shown as typed (tests hold it to that).
  */

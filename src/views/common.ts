@@ -1,4 +1,4 @@
-import type { ServiceProfile } from '../../domain/checklist';
+import type { ServiceProfile } from '../domain/checklist';
 
 export const FOOTER = 'This bot suggests; the IMH duty practitioner decides.';
 

@@ -1,5 +1,5 @@
-import type { Doc } from '../../domain/document';
-import { bindCard, cardBytes, escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../cards';
+import type { Doc } from '../domain/document';
+import { bindCard, cardBytes, escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from './cards';
 import { cut } from './common';
 
 export const SHORTENED = ' … [shortened here: the plain-text copy has it in full]';

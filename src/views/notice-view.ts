@@ -1,10 +1,9 @@
-import { formatUkDate } from '../../domain/age';
-import type { ServiceProfile } from '../../domain/checklist';
-import type { Draft, Progress } from '../../domain/draft';
-import type { GlossaryEntry } from '../../domain/glossary';
-import { GLOSSARY_SOURCE, listTerms } from '../../domain/glossary';
-import { bindCard } from '../cards';
-import type { ClosedDraft } from '../draft-store';
+import { formatUkDate } from '../domain/age';
+import type { ServiceProfile } from '../domain/checklist';
+import type { ClosedDraft, Draft, Progress } from '../domain/draft';
+import type { GlossaryEntry } from '../domain/glossary';
+import { GLOSSARY_SOURCE, listTerms } from '../domain/glossary';
+import { bindCard } from './cards';
 import { type Button, buttons, FOOTER, footer } from './common';
 
 interface Notice {

@@ -1,5 +1,5 @@
-import type { ServiceProfile } from '../../domain/checklist';
-import { IMMEDIATE_DANGER_LINE, immediateDangerActions } from '../../domain/risk';
+import type { ServiceProfile } from '../domain/checklist';
+import { IMMEDIATE_DANGER_LINE, immediateDangerActions } from '../domain/risk';
 import { buttons, FOOTER } from './common';
 import { noticeCard } from './notice-view';
 
