@@ -212,7 +212,7 @@ async function main() {
   // the "open calls" channel command (a turn)
   const t = performance.now();
   listed = 0;
-  const open = openCalls(db, events, clock, (d: Date) => todayInTimeZone(d, 'Europe/London'), 7);
+  const open = openCalls(records, events, clock, (d: Date) => todayInTimeZone(d, 'Europe/London'), 7);
   console.log(`open-calls turn: ${ms(performance.now() - t)}, ${open.length} listed, ${listed} records read`);
   console.log(`RSS at end ${mb(process.memoryUsage().rss)}`);
 

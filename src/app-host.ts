@@ -5,7 +5,6 @@ import { DraftStore } from './bot/draft-store';
 import { TeamMembership, teamsMemberLookup } from './bot/permissions';
 import { sendCard } from './bot/turn';
 import { type Config, ConfigError, frontDoorNumber, listenHost } from './config/config';
-import { ChannelRegistry } from './delivery/channels';
 import { botTokenProvider, ConnectorHttp } from './delivery/connector-http';
 import { type RenderContext, renderDelivery } from './delivery/render';
 import { Scheduler, startScheduler } from './delivery/scheduler';
@@ -21,6 +20,7 @@ import { CallActions } from './records/call-actions';
 import { CallContacts } from './records/call-contacts';
 import { CallReferences } from './records/call-references';
 import { CallViews } from './records/call-view';
+import { ChannelRegistry } from './records/channels';
 import { DraftAlerts } from './records/draft-alerts';
 import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
@@ -217,7 +217,13 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     installedTeams: new InstalledTeams(db),
     calls,
     openCalls: (at: Date) =>
-      openCalls(db, events, at, (d) => todayInTimeZone(d, config.TIME_ZONE), config.REFERRAL_REMINDER_DAYS),
+      openCalls(
+        records,
+        events,
+        at,
+        (d) => todayInTimeZone(d, config.TIME_ZONE),
+        config.REFERRAL_REMINDER_DAYS,
+      ),
     callActions: new CallActions(db, calls, events, outbox, audit, {
       giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
       newId,

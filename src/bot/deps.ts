@@ -1,10 +1,10 @@
-import type { ChannelRegistry } from '../delivery/channels';
 import type { RenderContext } from '../delivery/render';
 import type { ServiceProfile } from '../domain/checklist';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallActions } from '../records/call-actions';
 import type { CallViews } from '../records/call-view';
+import type { ChannelRegistry } from '../records/channels';
 import type { DraftAlerts } from '../records/draft-alerts';
 import type { InstalledTeams } from '../records/installed-teams';
 import type { OpenCall } from '../records/open-calls';

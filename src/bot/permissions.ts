@@ -1,6 +1,6 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { ChannelRegistry } from '../delivery/channels';
 import type { ChannelRole } from '../domain/channel-role';
+import type { ChannelRegistry } from '../records/channels';
 
 /**
  * Who may do what, from what a bot can see without Microsoft Graph permissions:

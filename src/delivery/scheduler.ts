@@ -14,6 +14,7 @@ import { escalationDeliveries, type NewDelivery, type Outbox } from '../records/
 import { type RecordEvents, VersionConflictError } from '../records/record-events';
 import { RecordSchedule, type ScheduleKind, type ScheduleRow } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
+import { DutyCallRecords } from '../storage/duty-call-records';
 
 const MINUTE = 60_000;
 /** Due records read per query; a tick takes more batches while there are more, within its budget. */
@@ -65,18 +66,11 @@ export class Scheduler {
   /** What the batch being written will log once it commits. */
   private logs: { event: string; record: string }[] | undefined;
   private tickStarted = 0;
-  private readonly alertStmt: Database.Statement<
-    [string],
-    { id: string; record_id: string | null; status: string; created_at: string }
-  >;
-  private readonly callStmt: Database.Statement<[string], { kind: 'full' | 'advice'; submitted_at: string }>;
+  private readonly records: DutyCallRecords;
 
   constructor(private readonly o: SchedulerOptions) {
     this.schedule = new RecordSchedule(o.db);
-    this.alertStmt = o.db.prepare(
-      `SELECT id, record_id, status, created_at FROM outbox WHERE id = ? AND kind = 'safeguarding-alert'`,
-    );
-    this.callStmt = o.db.prepare('SELECT kind, submitted_at FROM duty_calls WHERE id = ?');
+    this.records = new DutyCallRecords(o.db);
   }
 
   tick(): { escalated: number; reminded: number; unsubmitted: number; purged: Purged } {
@@ -145,13 +139,13 @@ export class Scheduler {
   private escalate(): number {
     const now = this.o.now();
     return this.drain('escalation', now, (row) => {
-      const alert = this.alertStmt.get(row.alertId);
-      if (!alert || alert.record_id !== row.recordId) {
+      const alert = this.o.outbox.get(row.alertId);
+      if (alert?.kind !== 'safeguarding-alert' || alert.recordId !== row.recordId) {
         this.schedule.remove(row);
         return false;
       }
       const state = foldEvents(this.o.events.list(row.recordId));
-      const next = nextEscalationAt(alert.created_at, state, this.o.escalationMinutes);
+      const next = nextEscalationAt(alert.createdAt, state, this.o.escalationMinutes);
       if (next === undefined) {
         // acknowledged: done for good
         this.schedule.remove(row);
@@ -163,7 +157,7 @@ export class Scheduler {
       }
       // one round per tick: a bot that was down for hours posts once, not once per missed interval
       const round = state.escalations + 1;
-      const after = nextEscalationAt(alert.created_at, { escalations: round }, this.o.escalationMinutes)!;
+      const after = nextEscalationAt(alert.createdAt, { escalations: round }, this.o.escalationMinutes)!;
       const deliveries = () =>
         escalationDeliveries(
           { id: alert.id, recordId: row.recordId, delivered: alert.status === 'delivered' },
@@ -185,13 +179,13 @@ export class Scheduler {
     const now = this.o.now();
     const today = this.o.today(now);
     return this.drain('reminder', now, (row) => {
-      const call = this.callStmt.get(row.recordId);
+      const call = this.records.head(row.recordId);
       if (!call) {
         this.schedule.remove(row);
         return false;
       }
       const state = foldEvents(this.o.events.list(row.recordId));
-      const submittedOn = this.o.today(new Date(call.submitted_at));
+      const submittedOn = this.o.today(new Date(call.submittedAt));
       const dueOn = nextReminderOn(call.kind, state, submittedOn, this.o.reminderDays);
       if (dueOn === undefined) {
         // received, an advice call, or found not eligible: a later indication puts it back (migration 6)

@@ -3,6 +3,7 @@ import type { ChannelRole } from '../domain/channel-role';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallContacts } from '../records/call-contacts';
+import type { ChannelRegistry, ChannelTarget } from '../records/channels';
 import type { DraftAlerts } from '../records/draft-alerts';
 import {
   alertLaneVersion,
@@ -14,7 +15,6 @@ import {
   type Outbox,
   type QueuePosition,
 } from '../records/outbox';
-import type { ChannelRegistry, ChannelTarget } from './channels';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
 import { type Bucket, conversationBucket, notAlertsBucket, RateLimiter, tenantBucket } from './rate-limit';
 

@@ -40,12 +40,24 @@ export class DuplicateDutyCallError extends Error {
  * Submitted duty calls. Append-only on purpose: a submitted record is what the referrer was shown
  * and confirmed, so corrections must be new rows rather than edits.
  */
+/** What the scheduler and the open-calls list need of a call: not its record. */
+export interface CallHead {
+  readonly id: string;
+  readonly kind: 'full' | 'advice';
+  readonly submittedAt: string;
+}
+
 export class DutyCallRecords {
   private readonly insertStmt: Database.Statement<[DbRow]>;
   private readonly getStmt: Database.Statement<[string], DbRow>;
   private readonly listStmt: Database.Statement<[string, number], DbRow>;
+  private readonly headStmt: Database.Statement<[string], { kind: 'full' | 'advice'; submitted_at: string }>;
+  private openStmt:
+    | Database.Statement<[], { id: string; kind: 'full' | 'advice'; submitted_at: string }>
+    | undefined;
+  private readonly referenceStmt: Database.Statement<[string], string>;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(`
       INSERT INTO duty_calls
         (id, kind, tenant_id, referrer_aad_id, conversation_id, started_at, submitted_at, record_json)
@@ -57,6 +69,14 @@ export class DutyCallRecords {
       SELECT * FROM duty_calls WHERE referrer_aad_id = ?
       ORDER BY submitted_at DESC, rowid DESC
       LIMIT ?`);
+    this.headStmt = db.prepare('SELECT kind, submitted_at FROM duty_calls WHERE id = ?');
+    // the reference alone: not the whole record read and parsed for each of up to 50 calls listed on
+    // every "open" (most of what an "open" turn allocated, issue 10)
+    this.referenceStmt = db
+      .prepare<[string], string>(
+        `SELECT json_extract(record_json, '$.reference') FROM duty_calls WHERE id = ?`,
+      )
+      .pluck();
   }
 
   /** @throws DuplicateDutyCallError if the id exists, so a re-sent submit can be recognised. */
@@ -85,6 +105,31 @@ export class DutyCallRecords {
   get(id: string): DutyCallRow | undefined {
     const row = this.getStmt.get(id);
     return row && fromDb(row);
+  }
+
+  /** A call's kind and when it was submitted, without its record (the scheduler's reminders). */
+  head(id: string): CallHead | undefined {
+    const row = this.headStmt.get(id);
+    return row && { id, kind: row.kind, submittedAt: row.submitted_at };
+  }
+
+  /** Calls that may still await their indication or referral (those with a schedule row), oldest first. */
+  maybeOpen(): CallHead[] {
+    // the open calls only, not the history (migration 6): every call awaiting its indication has an
+    // 'indication' row and every call awaiting its referral a 'reminder' row (a few more may have one
+    // until the scheduler first looks at them: the caller's fold leaves those out). Prepared on first use:
+    // tests write databases of a schema older than migration 6 through this class.
+    this.openStmt ??= this.db.prepare(
+      `SELECT id, kind, submitted_at FROM duty_calls d
+       WHERE d.id IN (SELECT record_id FROM record_schedule WHERE kind IN ('reminder', 'indication'))
+       ORDER BY submitted_at`,
+    );
+    return this.openStmt.all().map((r) => ({ id: r.id, kind: r.kind, submittedAt: r.submitted_at }));
+  }
+
+  /** A call's reference (IMH-...), read from its record without parsing the rest. */
+  reference(id: string): string | undefined {
+    return this.referenceStmt.get(id);
   }
 
   listForReferrer(aadId: string, limit = 20): DutyCallRow[] {

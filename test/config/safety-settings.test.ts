@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startBot } from '../../src/app-host';
 import { ConfigError, frontDoorNumber, loadConfig } from '../../src/config/config';
-import { ChannelRegistry } from '../../src/delivery/channels';
+import { ChannelRegistry } from '../../src/records/channels';
 import { openDatabase } from '../../src/storage/database';
 
 const SERVICE = [

@@ -1,12 +1,12 @@
 import { afterEach, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/config';
-import { ChannelRegistry } from '../../src/delivery/channels';
 import { ConnectorError } from '../../src/delivery/connector-http';
 import { RateLimiter } from '../../src/delivery/rate-limit';
 import { DeliveryWorker } from '../../src/delivery/worker';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { CallContacts } from '../../src/records/call-contacts';
+import { ChannelRegistry } from '../../src/records/channels';
 import { Outbox } from '../../src/records/outbox';
 import { openDatabase } from '../../src/storage/database';
 import { CHANNEL_ENV, until } from './support';

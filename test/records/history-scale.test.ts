@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openCalls } from '../../src/records/open-calls';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
+import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { FULL_CALL } from '../fixtures/answers';
 import { cardText, lastCard, press, startTestBot, TENANT, walkTo } from '../helpers/bot';
 import { seedHistory, settleSchedule } from '../helpers/history-seed';
@@ -165,7 +166,7 @@ describe('10,000 stored calls', () => {
         read.push(id);
         return list(id);
       };
-      const open = openCalls(db, events, now, (d) => d.toISOString().slice(0, 10), 7);
+      const open = openCalls(new DutyCallRecords(db), events, now, (d) => d.toISOString().slice(0, 10), 7);
       // 9 seeded calls still open (8 awaiting their indication, 1 its referral) and the one submitted above
       expect(open).toHaveLength(10);
       expect(read.length).toBeLessThanOrEqual(10 + 5);

@@ -1,7 +1,7 @@
 import { TeamsInfo, type TurnContext } from 'botbuilder';
-import type { ChannelTarget } from '../../delivery/channels';
 import { formatUkDate } from '../../domain/age';
 import type { ChannelRole } from '../../domain/channel-role';
+import type { ChannelTarget } from '../../records/channels';
 import type { TeamChannel } from '../../records/installed-teams';
 import { escapeMarkdown } from '../../views/cards';
 import type { BotDeps } from '../deps';
