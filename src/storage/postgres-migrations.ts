@@ -406,6 +406,16 @@ export interface MigratePostgresOptions {
   migrations?: readonly Migration[];
 }
 
+/**
+ * A schema named in settings is interpolated into SQL (identifiers cannot be bound), so only plain names
+ * pass; pg_ is the system's.
+ */
+export function checkSchemaName(schema: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema) || /^pg_/i.test(schema)) {
+    throw new Error('Invalid schema name');
+  }
+}
+
 /** Who holds the migration lock: this app's key, the schema's hash the second half. */
 const LOCK_CLASS = 0x1d0b; // "imh duty bot"
 
@@ -421,13 +431,7 @@ const LOCK_CLASS = 0x1d0b; // "imh duty bot"
 export async function migratePostgres(pool: Pool, options: MigratePostgresOptions = {}): Promise<number[]> {
   const list = [...(options.migrations ?? postgresMigrations)].sort((a, b) => a.version - b.version);
   const known = new Set(list.map((m) => m.version));
-  if (
-    options.schema !== undefined &&
-    (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(options.schema) || /^pg_/i.test(options.schema))
-  ) {
-    // interpolated into SQL (identifiers cannot be bound), so only plain names pass; pg_ is the system's
-    throw new Error('Invalid schema name');
-  }
+  if (options.schema !== undefined) checkSchemaName(options.schema);
   const lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs ?? 60_000));
 
   const client = await pool.connect().catch(rethrowGeneric);

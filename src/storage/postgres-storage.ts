@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Pool, type PoolClient } from 'pg';
+import { checkSchemaName, migratePostgres } from './postgres-migrations';
 import { fromPostgres, StorageError, StorageUnavailableError } from './storage-errors';
 
 export interface PostgresStorageOptions {
   connectionString: string;
-  tableName?: string;
+  /**
+   * The schema the bot's tables live in, created and migrated by init() (postgres-migrations.ts): the
+   * drafts are its bot_state table, beside the records. Default: the connection's current schema.
+   */
+  schema?: string;
+  /** Stamps updated_at (ISO text, as on SQLite), which retention reads on the same clock. */
+  now?: () => Date;
   /** Connecting, and waiting for a free pooled connection (default 5 s). */
   connectTimeoutMs?: number;
   /** Server side: one statement, waiting for a row lock included (default 10 s). */
@@ -34,7 +41,7 @@ interface StateRow {
 }
 
 /**
- * botbuilder Storage over a PostgreSQL table, with the same semantics as SqliteStorage:
+ * botbuilder Storage over the bot_state table of the PostgreSQL schema, with the same semantics as SqliteStorage:
  * MemoryStorage's behaviour, except that one write() is all-or-nothing.
  *
  * Every failure is a rejected promise carrying a StorageError (StorageUnavailableError when trying
@@ -43,17 +50,17 @@ interface StateRow {
 export class PostgresStorage implements Storage {
   private readonly pool: Pool;
   private readonly table: string;
+  private readonly schema: string | undefined;
+  private readonly now: () => Date;
   private readonly readyTimeoutMs: number;
   private readonly onConnectionLost: (err: StorageUnavailableError) => void;
   private initialised: Promise<void> | undefined;
 
   constructor(options: PostgresStorageOptions) {
-    const tableName = options.tableName ?? 'bot_state';
-    // The name is interpolated into SQL (identifiers cannot be bound), so only plain names pass.
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(tableName)) {
-      throw new Error('Invalid table name');
-    }
-    this.table = `"${tableName}"`;
+    if (options.schema !== undefined) checkSchemaName(options.schema);
+    this.schema = options.schema;
+    this.table = options.schema === undefined ? 'bot_state' : `"${options.schema}".bot_state`;
+    this.now = options.now ?? (() => new Date());
     const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
     this.readyTimeoutMs = options.readyTimeoutMs ?? 2_000;
     this.onConnectionLost = options.onConnectionLost ?? (() => {});
@@ -73,25 +80,22 @@ export class PostgresStorage implements Storage {
     this.pool.on('error', (err) => this.lost(err));
   }
 
-  /** Creates the table if needed. Every operation does this first; calling it early fails fast. */
+  /**
+   * Brings the schema up to date (every instance may; each version is applied once, under a lock). Every
+   * operation does this first; calling it early fails fast.
+   */
   init(): Promise<void> {
-    this.initialised ??= this.pool
-      .query(
-        `CREATE TABLE IF NOT EXISTS ${this.table} (
-          key TEXT PRIMARY KEY,
-          etag TEXT NOT NULL,
-          value TEXT NOT NULL,
-          updated_at TIMESTAMPTZ NOT NULL
-        )`,
-      )
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          // Let a later call retry, e.g. once the database is reachable.
-          this.initialised = undefined;
-          throw generic(err);
-        },
-      );
+    this.initialised ??= migratePostgres(
+      this.pool,
+      this.schema === undefined ? {} : { schema: this.schema },
+    ).then(
+      () => undefined,
+      (err: unknown) => {
+        // Let a later call retry, e.g. once the database is reachable.
+        this.initialised = undefined;
+        throw generic(err);
+      },
+    );
     return this.initialised;
   }
 
@@ -148,6 +152,7 @@ export class PostgresStorage implements Storage {
     writes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
     await this.init();
+    const updatedAt = this.now().toISOString();
     const client = await this.pool.connect().catch(rethrowGeneric);
     // pg-pool listens for errors only on idle clients: a connection lost while checked out would
     // otherwise raise an 'error' event with no listener, which ends the process.
@@ -166,11 +171,11 @@ export class PostgresStorage implements Storage {
         // latest row version after waiting for its lock, so concurrent writers cannot both win.
         // A missing key is inserted whatever eTag was given, as MemoryStorage does.
         const result = await client.query(
-          `INSERT INTO ${this.table} AS t (key, etag, value, updated_at) VALUES ($1, $2, $3, now())
+          `INSERT INTO ${this.table} AS t (key, etag, value, updated_at) VALUES ($1, $2, $3, $5)
            ON CONFLICT (key) DO UPDATE
              SET etag = EXCLUDED.etag, value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
              WHERE $4::text IS NULL OR t.etag = $4::text`,
-          [key, randomUUID(), value, expected],
+          [key, randomUUID(), value, expected, updatedAt],
         );
         if (result.rowCount === 0) {
           conflict = key;

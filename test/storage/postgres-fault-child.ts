@@ -8,8 +8,8 @@ import { PostgresStorage } from '../../src/storage/postgres-storage';
 import { serverAddress, TEST_DATABASE_URL, urlVia } from '../helpers/postgres-env';
 import { startTcpProxy } from '../helpers/tcp-proxy';
 
-const tableName = process.argv[2];
-if (!tableName) throw new Error('usage: postgres-fault-child <table>');
+const schema = process.argv[2];
+if (!schema) throw new Error('usage: postgres-fault-child <schema>');
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   await admin.connect();
   const storage = new PostgresStorage({
     connectionString: urlVia(proxy.port),
-    tableName,
+    schema,
     connectTimeoutMs: 1000,
   });
   const result: Record<string, unknown> = {};
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
 
     // hold a's row lock so that the write below is inside its transaction, waiting, when the network goes
     await admin.query('BEGIN');
-    await admin.query(`SELECT key FROM "${tableName}" WHERE key = 'a' FOR UPDATE`);
+    await admin.query(`SELECT key FROM "${schema}".bot_state WHERE key = 'a' FOR UPDATE`);
     const writing = storage.write({ a: { n: 2, secret: 'Baby Smith 943 476 5919' }, b: { n: 2 } }).then(
       () => ({ rejected: false }),
       (err: Error) => ({
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       await admin.query('SELECT pg_stat_clear_snapshot()');
       const { rows } = await admin.query(
         "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0",
-        [tableName],
+        [schema],
       );
       return rows[0].n > 0;
     }, 'the write to wait on the lock');

@@ -14,9 +14,9 @@ import {
 import { startBlackHole, startTcpProxy } from '../helpers/tcp-proxy';
 
 const CHILD = path.join(__dirname, 'postgres-fault-child.ts');
-const nextTable = tableNames('pg_faults');
+const nextSchema = tableNames('faults_pg');
 // what must never be in an error message that may be logged: SQL, table names, keys, stored values
-const LEAKS = [/INSERT|SELECT|UPDATE|DELETE|CREATE/i, /pg_faults/, /Baby Smith/, /943 476 5919/, /"a"/];
+const LEAKS = [/INSERT|SELECT|UPDATE|DELETE|CREATE/i, /faults_pg/, /Baby Smith/, /943 476 5919/, /"a"/];
 
 let admin: pg.Pool;
 const cleanups: (() => Promise<void>)[] = [];
@@ -36,11 +36,11 @@ function track<T extends { close(): Promise<void> }>(thing: T): T {
   return thing;
 }
 
-function dropLater(table: string): string {
+function dropLater(schema: string): string {
   cleanups.push(async () => {
-    await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   });
-  return table;
+  return schema;
 }
 
 /** How a promise settled, and after how long; a promise still pending at `limitMs` counts as a hang. */
@@ -68,7 +68,7 @@ function expectGeneric(error: Error | undefined): void {
 
 describePostgres('PostgresStorage when the network or the server fails', () => {
   it('a connection lost inside write() rejects that write and the process lives on', async () => {
-    const table = dropLater(nextTable());
+    const table = dropLater(nextSchema());
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, table], {
       env: { ...process.env, TEST_DATABASE_URL },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,7 +101,7 @@ describePostgres('PostgresStorage when the network or the server fails', () => {
     const storage = track(
       new PostgresStorage({
         connectionString: urlVia(hole.port),
-        tableName: nextTable(),
+        schema: nextSchema(),
         connectTimeoutMs: 500,
       }),
     );
@@ -118,7 +118,7 @@ describePostgres('PostgresStorage when the network or the server fails', () => {
     const storage = track(
       new PostgresStorage({
         connectionString: urlVia(proxy.port),
-        tableName: dropLater(nextTable()),
+        schema: dropLater(nextSchema()),
         connectTimeoutMs: 500,
         statementTimeoutMs: 300,
         queryTimeoutMs: 600,
@@ -142,16 +142,16 @@ describePostgres('PostgresStorage when the network or the server fails', () => {
   });
 
   it('a write stuck behind a lock is ended by the statement timeout, leaving the row as it was', async () => {
-    const table = dropLater(nextTable());
+    const table = dropLater(nextSchema());
     const storage = track(
-      new PostgresStorage({ connectionString: TEST_DATABASE_URL, tableName: table, statementTimeoutMs: 300 }),
+      new PostgresStorage({ connectionString: TEST_DATABASE_URL, schema: table, statementTimeoutMs: 300 }),
     );
     await storage.init();
     await storage.write({ k: { n: 1 } });
     const holder = await admin.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query(`SELECT key FROM "${table}" FOR UPDATE`);
+      await holder.query(`SELECT key FROM "${table}".bot_state FOR UPDATE`);
       const write = await settle(storage.write({ k: { n: 2, secret: 'Baby Smith' } }), 5000);
       expect(write.outcome).toBe('rejected');
       expect(write.ms).toBeLessThan(2500);
@@ -164,11 +164,11 @@ describePostgres('PostgresStorage when the network or the server fails', () => {
   });
 
   it('errors from the server name no table, key, value or SQL', async () => {
-    const table = dropLater(nextTable());
-    const storage = track(new PostgresStorage({ connectionString: TEST_DATABASE_URL, tableName: table }));
+    const table = dropLater(nextSchema());
+    const storage = track(new PostgresStorage({ connectionString: TEST_DATABASE_URL, schema: table }));
     await storage.init();
     await storage.write({ a: { n: 1 } });
-    await admin.query(`DROP TABLE "${table}"`);
+    await admin.query(`DROP TABLE "${table}".bot_state`);
     const attempts = [
       () => storage.write({ a: { secret: 'Baby Smith' } }),
       () => storage.read(['a']),
@@ -186,7 +186,7 @@ describePostgres('PostgresStorage when the network or the server fails', () => {
     const storage = track(
       new PostgresStorage({
         connectionString: urlVia(proxy.port),
-        tableName: dropLater(nextTable()),
+        schema: dropLater(nextSchema()),
         connectTimeoutMs: 500,
       }),
     );
@@ -202,7 +202,7 @@ describePostgres('PostgresStorage when the network or the server fails', () => {
     const silent = track(
       new PostgresStorage({
         connectionString: urlVia(hole.port),
-        tableName: nextTable(),
+        schema: nextSchema(),
         connectTimeoutMs: 5000,
       }),
     );

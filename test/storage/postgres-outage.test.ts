@@ -20,10 +20,10 @@ import {
 import { adminPool, describePostgres, serverAddress, tableNames, urlVia } from '../helpers/postgres';
 import { startBlackHole, startTcpProxy } from '../helpers/tcp-proxy';
 
-const nextTable = tableNames('pg_outage');
+const nextSchema = tableNames('outage_pg');
 // a turn must be answered well inside the 15 s Teams waits, with the 1 s connect timeout used here
 const REPLY_WITHIN_MS = 5000;
-const LEAKS = ['    at ', '.ts:', '.js:', 'ECONN', 'pg_outage', 'Postgres', 'StorageUnavailable', 'timeout'];
+const LEAKS = ['    at ', '.ts:', '.js:', 'ECONN', 'outage_pg', 'Postgres', 'StorageUnavailable', 'timeout'];
 
 let admin: pg.Pool;
 let bot: TestBot | undefined;
@@ -66,10 +66,10 @@ function expectOutageReply(raw: string, text: string): void {
 describePostgres('the bot while PostgreSQL, holding its drafts, is unreachable', () => {
   it('answers plainly, reports storage not ready, and carries on when PostgreSQL is back', async () => {
     const proxy = await startTcpProxy(serverAddress());
-    const table = nextTable();
+    const table = nextSchema();
     const storage = new PostgresStorage({
       connectionString: urlVia(proxy.port),
-      tableName: table,
+      schema: table,
       connectTimeoutMs: 1000,
       statementTimeoutMs: 2000,
       queryTimeoutMs: 3000,
@@ -78,15 +78,16 @@ describePostgres('the bot while PostgreSQL, holding its drafts, is unreachable',
       () => proxy.close(),
       () => storage.close(),
       async () => {
-        await admin.query(`DROP TABLE IF EXISTS "${table}"`);
+        await admin.query(`DROP SCHEMA IF EXISTS "${table}" CASCADE`);
       },
     );
     bot = await startTestBot({ captureLogs: true, host: { draftStorage: storage } });
     const family = await walkTo(bot, 'family', FULL_CALL);
     // the draft is in PostgreSQL, not in the bot's SQLite file
-    const stored = await admin.query<{ value: string }>(`SELECT value FROM "${table}" WHERE key = $1`, [
-      draftKey(),
-    ]);
+    const stored = await admin.query<{ value: string }>(
+      `SELECT value FROM "${table}".bot_state WHERE key = $1`,
+      [draftKey()],
+    );
     expect(JSON.parse(stored.rows[0]!.value).current.at).toBe('family');
     expect(await health(bot.url)).toMatchObject({ status: 200, body: { status: 'ok' } });
 
@@ -118,9 +119,10 @@ describePostgres('the bot while PostgreSQL, holding its drafts, is unreachable',
     const card = cards(after.replies).at(-1);
     expect(card && sectionOf(card)).not.toBe('family');
     expect(cardText(card)).not.toContain('Something went wrong');
-    const saved = await admin.query<{ value: string }>(`SELECT value FROM "${table}" WHERE key = $1`, [
-      draftKey(),
-    ]);
+    const saved = await admin.query<{ value: string }>(
+      `SELECT value FROM "${table}".bot_state WHERE key = $1`,
+      [draftKey()],
+    );
     expect(JSON.parse(saved.rows[0]!.value).current.saved).toContain('family');
 
     // what was logged says what failed without what was typed
@@ -134,7 +136,7 @@ describePostgres('the bot while PostgreSQL, holding its drafts, is unreachable',
     const hole = await startBlackHole();
     const storage = new PostgresStorage({
       connectionString: urlVia(hole.port),
-      tableName: nextTable(),
+      schema: nextSchema(),
       connectTimeoutMs: 1000,
     });
     cleanups.push(

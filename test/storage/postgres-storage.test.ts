@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { postgresMigrations } from '../../src/storage/postgres-migrations';
 import { PostgresStorage } from '../../src/storage/postgres-storage';
 import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../helpers/postgres';
 import { type MakeStorage, storageContract, transactionalStorageContract } from './storage-contract';
 
 const connectionString = TEST_DATABASE_URL;
-const nextTable = tableNames('bot_state_test');
+const nextSchema = tableNames('bot_state_test');
 let admin: Pool;
 
 beforeAll(() => {
@@ -16,13 +17,13 @@ afterAll(async () => {
   await admin.end();
 });
 
-async function dropTable(name: string): Promise<void> {
-  await admin.query(`DROP TABLE IF EXISTS "${name}"`);
+async function dropSchema(name: string): Promise<void> {
+  await admin.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
 }
 
 const makeStorage: MakeStorage = async () => {
-  const tableName = nextTable();
-  const storage = new PostgresStorage({ connectionString, tableName });
+  const schema = nextSchema();
+  const storage = new PostgresStorage({ connectionString, schema });
   try {
     await storage.init();
   } catch (err) {
@@ -33,7 +34,7 @@ const makeStorage: MakeStorage = async () => {
     storage,
     close: async () => {
       await storage.close();
-      await dropTable(tableName);
+      await dropSchema(schema);
     },
   };
 };
@@ -47,10 +48,32 @@ describePostgres('PostgresStorage', () => {
   storageContract('PostgresStorage', makeStorage);
   transactionalStorageContract('PostgresStorage', makeStorage);
 
+  it("keeps the drafts in the migrated schema's bot_state, stamped in ISO text on its clock as on SQLite", async () => {
+    const schema = nextSchema();
+    const at = new Date('2026-11-30T09:15:00.000Z');
+    const storage = new PostgresStorage({ connectionString, schema, now: () => at });
+    try {
+      await storage.write({ 'duty-call/t/u': { current: { id: 'd1' }, closed: [] } });
+      // the whole schema, migrated once: the drafts sit beside the records, outbox and audit
+      const versions = await admin.query<{ version: number }>(
+        `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+      );
+      expect(versions.rows.map((r) => r.version)).toEqual(postgresMigrations.map((m) => m.version));
+      const { rows } = await admin.query<{ updated_at: string; type: string }>(
+        `SELECT updated_at, pg_typeof(updated_at)::text AS type FROM "${schema}".bot_state`,
+      );
+      // retention compares these as text, on both stores
+      expect(rows).toEqual([{ updated_at: '2026-11-30T09:15:00.000Z', type: 'text' }]);
+    } finally {
+      await storage.close();
+      await dropSchema(schema);
+    }
+  });
+
   it('init() is idempotent and keeps existing rows', async () => {
-    const tableName = nextTable();
-    const first = new PostgresStorage({ connectionString, tableName });
-    const second = new PostgresStorage({ connectionString, tableName });
+    const schema = nextSchema();
+    const first = new PostgresStorage({ connectionString, schema });
+    const second = new PostgresStorage({ connectionString, schema });
     try {
       await first.init();
       await first.init();
@@ -60,13 +83,13 @@ describePostgres('PostgresStorage', () => {
     } finally {
       await first.close();
       await second.close();
-      await dropTable(tableName);
+      await dropSchema(schema);
     }
   });
 
-  it('rejects table names that would need quoting', () => {
-    for (const tableName of ['bot state', 'x"; DROP TABLE y; --', '1table', '']) {
-      expect(() => new PostgresStorage({ connectionString, tableName })).toThrow(/Invalid table name/);
+  it("rejects schema names that would need quoting, or are the system's", () => {
+    for (const schema of ['bot state', 'x"; DROP TABLE y; --', '1table', '', 'pg_catalog']) {
+      expect(() => new PostgresStorage({ connectionString, schema })).toThrow(/Invalid schema name/);
     }
   });
 });
