@@ -9,14 +9,14 @@ import {
   alertLaneVersion,
   type Delivery,
   type DeliveryTarget,
-  isAlertKind,
   type Lane,
   type NewDelivery,
   type Outbox,
   type QueuePosition,
 } from '../records/outbox';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
-import { type Bucket, conversationBucket, notAlertsBucket, RateLimiter, tenantBucket } from './rate-limit';
+import { type Bucket, RateLimiter } from './rate-limit';
+import { contactOfDraftAlert, type Plan, planDelivery } from './targets';
 
 export interface DeliveryWorkerOptions {
   readonly outbox: Outbox;
@@ -93,31 +93,6 @@ interface LaneState {
 const HELD_QUIET_MS = 100;
 /** Rows of the general lane's queue read at once: a pass usually starts a few posts, not a batch. */
 const QUEUE_PAGE = 16;
-
-type Plan =
-  | {
-      readonly type: 'thread';
-      readonly serviceUrl: string;
-      readonly channelId: string;
-      readonly tenantId: string;
-      readonly buckets: readonly Bucket[];
-    }
-  | {
-      readonly type: 'send';
-      readonly serviceUrl: string;
-      readonly conversationId: string;
-      readonly buckets: readonly Bucket[];
-    }
-  | {
-      readonly type: 'update';
-      readonly serviceUrl: string;
-      readonly conversationId: string;
-      readonly activityId: string;
-      readonly buckets: readonly Bucket[];
-    }
-  /** Not possible yet (a channel not set, a thread not started): look again later, until give-up. */
-  | { readonly type: 'wait'; readonly reason: string }
-  | { readonly type: 'fail'; readonly reason: string };
 
 const MINUTE = 60_000;
 
@@ -261,7 +236,7 @@ export class DeliveryWorker {
     for (const row of this.queue(lane, now, heldTargets, read)) {
       if (!this.running || lane.inFlight.size >= lane.concurrency) break;
       if (lane.inFlight.has(row.id)) continue;
-      const plan = this.plan(row, channels);
+      const plan = planDelivery(row, this.o, channels);
       if (plan.type === 'wait') {
         this.waitForTarget(row, plan.reason);
         continue;
@@ -437,7 +412,7 @@ export class DeliveryWorker {
     // with the alert's other rows at submit and by retention), and the referrer's chat is the alert's own
     const draftAlertId =
       typeof alert.payload.draftAlertId === 'string' ? alert.payload.draftAlertId : undefined;
-    const contact = this.contactOfDraftAlert(draftAlertId) ?? alert.payload.contact;
+    const contact = contactOfDraftAlert(draftAlertId, this.o) ?? alert.payload.contact;
     const payload = {
       alertId: alert.id,
       why,
@@ -500,120 +475,6 @@ export class DeliveryWorker {
         detail: { deliveryId: d.id, kind: d.kind, inFlightAt: d.inFlightAt, attempt: d.attempts },
       });
     }
-  }
-
-  /**
-   * `channels` memoises the channel look-ups of one pass: a pass over a backlog plans up to `batch`
-   * rows, and the channels do not change within it.
-   */
-  private plan(d: Delivery, channels?: Map<ChannelRole, ChannelTarget | undefined>): Plan {
-    const channel = (role: ChannelRole): ChannelTarget | undefined => {
-      if (!channels) return this.o.channels.get(role);
-      if (!channels.has(role)) channels.set(role, this.o.channels.get(role));
-      return channels.get(role);
-    };
-    const t = d.target;
-    // everything but alerts also counts against a share of the tenant's budget, leaving room for alerts
-    const tenant = isAlertKind(d.kind)
-      ? [tenantBucket(this.o.tenantId)]
-      : [tenantBucket(this.o.tenantId), notAlertsBucket(this.o.tenantId)];
-    switch (t.type) {
-      case 'channel': {
-        const ch = channel(t.role);
-        if (!ch) return { type: 'wait', reason: `no ${t.role} channel` };
-        return {
-          type: 'thread',
-          serviceUrl: ch.serviceUrl,
-          channelId: ch.channelId,
-          tenantId: ch.tenantId,
-          buckets: [conversationBucket(ch.channelId), ...tenant],
-        };
-      }
-      case 'thread': {
-        const parent = this.o.outbox.get(t.of);
-        if (!parent) return { type: 'fail', reason: 'thread unknown' };
-        if (parent.status === 'failed') return { type: 'fail', reason: 'thread not started' };
-        if (parent.status !== 'delivered' || !parent.conversationId) {
-          return { type: 'wait', reason: 'thread pending' };
-        }
-        if (parent.target.type !== 'channel') return { type: 'fail', reason: 'thread not in a channel' };
-        const ch = channel(parent.target.role);
-        if (!ch) return { type: 'wait', reason: `no ${parent.target.role} channel` };
-        return {
-          type: 'send',
-          serviceUrl: ch.serviceUrl,
-          conversationId: parent.conversationId,
-          buckets: [conversationBucket(parent.conversationId), ...tenant],
-        };
-      }
-      case 'referrer': {
-        const contact = this.referrerContact(d);
-        if (!contact) return { type: 'fail', reason: 'no referrer contact' };
-        return {
-          type: 'send',
-          serviceUrl: contact.serviceUrl,
-          conversationId: contact.conversationId,
-          buckets: [conversationBucket(contact.conversationId), ...tenant],
-        };
-      }
-      case 'update': {
-        const of = this.o.outbox.get(t.of);
-        if (!of) return { type: 'fail', reason: 'message unknown' };
-        let conversationId = t.conversationId;
-        let activityId = t.activityId;
-        if (!conversationId || !activityId) {
-          if (of.status === 'failed') return { type: 'fail', reason: 'message not posted' };
-          if (of.status !== 'delivered') return { type: 'wait', reason: 'message pending' };
-          if (!of.conversationId || !of.activityId) return { type: 'fail', reason: 'message id unknown' };
-          conversationId = of.conversationId;
-          activityId = of.activityId;
-        }
-        const role = this.channelRoleOf(of);
-        if (!role) return { type: 'fail', reason: 'message not in a channel' };
-        const ch = channel(role);
-        if (!ch) return { type: 'wait', reason: `no ${role} channel` };
-        return {
-          type: 'update',
-          serviceUrl: ch.serviceUrl,
-          conversationId,
-          activityId,
-          buckets: [conversationBucket(conversationId), ...tenant],
-        };
-      }
-    }
-  }
-
-  /** The channel a delivery's message is in: its own target, or its thread's. */
-  private channelRoleOf(d: Delivery): ChannelRole | undefined {
-    if (d.target.type === 'channel') return d.target.role;
-    if (d.target.type === 'thread') {
-      const parent = this.o.outbox.get(d.target.of);
-      return parent?.target.type === 'channel' ? parent.target.role : undefined;
-    }
-    return undefined;
-  }
-
-  /**
-   * The record's contact; failing that, one the delivery carries (an alert queued from a draft in
-   * progress, before any record exists, carries the referrer's chat in `payload.contact`).
-   */
-  private referrerContact(d: Delivery): { serviceUrl: string; conversationId: string } | undefined {
-    const stored = d.recordId ? this.o.contacts.get(d.recordId) : undefined;
-    if (stored) return stored;
-    // the in-progress alert's own record of the referrer's chat, whatever the payload carries
-    const own = this.contactOfDraftAlert(d.payload.draftAlertId);
-    if (own) return own;
-    const c = d.payload.contact as { serviceUrl?: unknown; conversationId?: unknown } | undefined;
-    return c && typeof c.serviceUrl === 'string' && typeof c.conversationId === 'string'
-      ? { serviceUrl: c.serviceUrl, conversationId: c.conversationId }
-      : undefined;
-  }
-
-  private contactOfDraftAlert(id: unknown): { serviceUrl: string; conversationId: string } | undefined {
-    const alert = typeof id === 'string' ? this.o.draftAlerts?.get(id) : undefined;
-    return alert
-      ? { serviceUrl: alert.contact.serviceUrl, conversationId: alert.contact.conversationId }
-      : undefined;
   }
 
   private async attempt(
