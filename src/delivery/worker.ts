@@ -15,6 +15,7 @@ import {
   type QueuePosition,
 } from '../records/outbox';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
+import { afterFailure, backoffMs, keepsTrying, whileTargetWaits } from './give-up-policy';
 import { type Bucket, RateLimiter } from './rate-limit';
 import { contactOfDraftAlert, type Plan, planDelivery } from './targets';
 
@@ -95,19 +96,6 @@ const HELD_QUIET_MS = 100;
 const QUEUE_PAGE = 16;
 
 const MINUTE = 60_000;
-
-/**
- * Deliveries never given up (HAZ-07): the safeguarding alert and its escalations, the posts that carry
- * the alert card itself. A lead can acknowledge an alert only from the safeguarding channel, so an alert
- * marked failed could never be acknowledged: it is tried until delivered instead, at most retryMaxMs
- * apart (a refusal too: the channel may be set again, and is resolved at each try), while the deadline
- * notices and the escalations tell people. Notes, notices and updates are given up as before.
- */
-export function keepsTrying(kind: string): boolean {
-  return kind === 'safeguarding-alert' || kind === 'alert-escalation';
-}
-/** A Retry-After beyond this is taken as this (a broken header must not park a delivery for days). */
-const MAX_RETRY_AFTER_MS = 60 * MINUTE;
 
 /**
  * Makes the outbox's deliveries in two lanes, each its own loop with its own concurrency, polling and
@@ -574,46 +562,36 @@ export class DeliveryWorker {
     plan: Extract<Plan, { type: 'thread' | 'send' | 'update' }>,
   ) {
     const now = this.o.now();
-    const giveUpAt = Date.parse(d.giveUpAt);
-    if (keepsTrying(d.kind) && e.kind !== 'throttled') {
-      if (e.kind === 'permanent') {
-        // the channel refused it (gone, or the bot removed): it will not take it on the next try, but the
-        // channel may be set again; tried at the cap, and the referrer, duty and admin channels told now.
-        // A channel set again while this post was under way (its "send now" came too early) is tried now.
-        const movedOn =
-          plan.type === 'thread' &&
-          d.target.type === 'channel' &&
-          this.o.channels.get(d.target.role)?.channelId !== plan.channelId;
-        const wait = movedOn ? 0 : this.retryMaxMs;
-        this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, wait, () => {
-          if (d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'refused');
-        });
-        return;
-      }
-      if (now.getTime() >= giveUpAt) {
-        // past DELIVERY_GIVE_UP_MINUTES: still tried, backing off to the cap (never clamped to the
-        // give-up time, which would retry at once, over and over)
-        this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, this.backoff(lane, attempt));
-        return;
-      }
+    const decision = afterFailure({
+      kind: d.kind,
+      error: e,
+      now: now.getTime(),
+      giveUpAt: Date.parse(d.giveUpAt),
+      backoffMs: () => this.backoff(lane, attempt),
+      retryMaxMs: this.retryMaxMs,
+      channelMovedOn: () =>
+        plan.type === 'thread' &&
+        d.target.type === 'channel' &&
+        this.o.channels.get(d.target.role)?.channelId !== plan.channelId,
+    });
+    if (decision.action === 'keep-trying') {
+      this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, decision.waitMs, () => {
+        // refused: the referrer, duty and admin channels are told now
+        if (decision.refused && d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'refused');
+      });
+      return;
     }
-    if (e.kind === 'permanent' || now.getTime() >= giveUpAt) {
+    if (decision.action === 'give-up') {
       this.giveUp(d, e.reason, { status: e.status, attempt });
       return;
     }
-    let next: number;
-    let outcome: 'retry' | 'throttled';
-    if (e.kind === 'throttled') {
-      // never sooner than Teams asked; without a Retry-After, back off as for any other failure
-      const wait = Math.min(e.retryAfterMs ?? this.backoff(lane, attempt), MAX_RETRY_AFTER_MS);
-      next = now.getTime() + wait;
-      // other posts to the same conversation hold back too
-      for (const b of plan.buckets) if (b.key.startsWith('conversation:')) this.limiter.block(b.key, wait);
-      outcome = 'throttled';
-    } else {
-      // the last try is made at the give-up time itself
-      next = Math.min(now.getTime() + this.backoff(lane, attempt), giveUpAt);
-      outcome = 'retry';
+    const next = decision.at;
+    const outcome = decision.throttled ? 'throttled' : 'retry';
+    // other posts to the same conversation hold back too
+    if (decision.throttled) {
+      for (const b of plan.buckets) {
+        if (b.key.startsWith('conversation:')) this.limiter.block(b.key, decision.waitMs);
+      }
     }
     this.transaction(() => {
       this.o.outbox.retryAt(d.id, new Date(next), e.reason);
@@ -662,23 +640,17 @@ export class DeliveryWorker {
   }
 
   private backoff(lane: LaneState, attempt: number): number {
-    const full = Math.min(this.retryMaxMs, lane.retryBaseMs * 2 ** Math.max(0, attempt - 1));
-    // equal jitter: at least half the delay, so retries spread out but never bunch up at zero
-    return Math.round(full / 2 + (this.random() * full) / 2);
+    return backoffMs(lane.retryBaseMs, this.retryMaxMs, attempt, this.random());
   }
 
   private waitForTarget(d: Delivery, reason: string): void {
     const now = this.o.now();
-    const giveUpAt = Date.parse(d.giveUpAt);
-    const forever = keepsTrying(d.kind);
-    if (!forever && now.getTime() >= giveUpAt) {
+    const decision = whileTargetWaits(d.kind, now.getTime(), Date.parse(d.giveUpAt), this.targetWaitMs);
+    if (decision.action === 'give-up') {
       this.giveUp(d, reason, undefined);
       return;
     }
-    // an alert waits for its channel however long it takes (the deadline notices tell people meanwhile)
-    const next = new Date(
-      forever ? now.getTime() + this.targetWaitMs : Math.min(now.getTime() + this.targetWaitMs, giveUpAt),
-    );
+    const next = new Date(decision.at);
     this.transaction(() => {
       this.o.outbox.retryAt(d.id, next, reason);
       if (d.lastError !== reason) {
