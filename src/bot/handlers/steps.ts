@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { goBack, keepTypedOnBack } from '../../domain/back';
 import { needsSharingStatement } from '../../domain/consent';
 import {
   type Draft,
@@ -13,10 +14,10 @@ import {
   sectionsOf,
   withoutTyped,
 } from '../../domain/draft';
-import { type PageDef, pageOfSection, pagesOf, partsOf, sectionInputs } from '../../domain/pages';
+import { type PageDef, pageOfSection, sectionInputs } from '../../domain/pages';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { possibleHarmFlagged, withTypedHarm } from '../../domain/risk';
-import { askedInputs, typedChanges, validatePage } from '../../domain/section-validation';
+import { askedInputs, validatePage } from '../../domain/section-validation';
 import { buttons } from '../../views/common';
 import { problemCard } from '../../views/notice-view';
 import { riskNoticeCard } from '../../views/risk-notice-view';
@@ -41,17 +42,9 @@ export async function onStep(
   const draft = check.draft;
   const now = deps.now();
 
-  const lastPage = pageCount(phonePrompts(draft.answers).length) - 1;
   if (e.verb === 'call.back') {
     // Back carries the card's inputs: what was typed is kept in the draft, valid or not, unsaved
-    const kept = keepBack(draft, deps, inputs);
-    if (kept.at === 'pickUpThePhone' && (kept.page ?? 0) > 0) {
-      return commit(context, deps, loaded, goTo(kept, kept.at, now, (kept.page ?? 0) - 1));
-    }
-    const ids = pagesOf(kept.kind).map((p) => p.id);
-    const at =
-      (kept.at === 'review' ? ids[ids.length - 1] : ids[Math.max(0, ids.indexOf(kept.at) - 1)]) ?? 'referrer';
-    return commit(context, deps, loaded, goTo(kept, at, now, at === 'pickUpThePhone' ? lastPage : 0));
+    return commit(context, deps, loaded, goBack(keepTypedOnBack(draft, deps.profile, inputs), now));
   }
   if (e.verb === 'call.edit') {
     // Edit names a section (the review lists sections): its card is the one that asks it
@@ -195,25 +188,6 @@ function commitRiskSave(
       },
     };
   });
-}
-
-/** Back from a card: what was typed there, if it differs from the saved answers, stays in the draft. */
-function keepBack(draft: Draft, deps: BotDeps, inputs: Record<string, unknown>): Draft {
-  const page = pageAt(draft);
-  if (!page) return draft;
-  const typed: Record<string, string> = {};
-  const prompts = pageOf(phonePrompts(draft.answers), draft.page ?? 0);
-  for (const { part, section } of partsOf(page, draft.kind, deps.profile)) {
-    const changed = typedChanges(section, sectionInputs(inputs, section.id), {
-      prompts,
-      answers: draft.answers,
-      part,
-    });
-    for (const [k, v] of Object.entries(changed ?? {})) typed[`${section.id}.${k}`] = v;
-  }
-  if (Object.keys(typed).length > 0) return keepTyped(draft, page.id, typed);
-  // typed back to what was saved: an older typed copy must not come back instead
-  return page.id === 'pickUpThePhone' ? draft : withoutTyped(draft, page.id);
 }
 
 /** A pick-up-the-phone page saved valid: its typed copy goes, the other pages' stays. */
