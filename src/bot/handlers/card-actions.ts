@@ -1,7 +1,8 @@
 import type { AdaptiveCard, Application, TurnState } from '@microsoft/teams-ai';
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { alertCardFor, deliveryOf, deliveryStamp, dutyCardFor } from '../../delivery/render';
-import { type CallEventBody, canRecordAllocation } from '../../domain/call-state';
+import type { CallEventBody } from '../../domain/call-state';
+import { type DutyAction, dutyActionEvent } from '../../domain/duty-actions';
 import type { CallView } from '../../records/call-view';
 import { inProgressAlertCard } from '../../views/alert-notices';
 import { attachment } from '../../views/cards';
@@ -147,59 +148,25 @@ async function onCardAction(
   const refuseOnCard = (reason: string, text: string, extra?: Record<string, unknown>) =>
     refuse(reason, cardFor(view, { text, color: 'Attention' }), extra);
 
-  let body: CallEventBody;
-  switch (verb) {
-    case 'duty.indicate': {
-      const d = data as IndicateData;
-      if (d.indication === 'not-eligible' && d.reason === '') {
-        return refuseOnCard(
-          'reason-required',
-          'Not saved: please give a reason when the indication is not eligible.',
-          { indication: d.indication },
-        );
-      }
-      body = { type: 'indication-given', indication: d.indication, reason: d.reason };
-      break;
-    }
-    case 'duty.recorded':
-      body = { type: 'recorded-on-record' };
-      break;
-    case 'duty.referral-received':
-      if (view.call.kind !== 'full') {
-        return refuseOnCard('not-applicable', 'An advice-only call has no formal referral to receive.');
-      }
-      body = { type: 'referral-received' };
-      break;
-    case 'duty.allocation': {
-      const d = data as AllocationData;
-      // seed 001: the allocations meeting discusses the formal referral, so it must have been received
-      if (!canRecordAllocation(view.call.kind, view.state)) {
-        return refuseOnCard(
-          'not-applicable',
-          'The allocations meeting’s outcome can be recorded once the formal referral is marked received. Nothing was changed.',
-          { allocation: d.allocation },
-        );
-      }
-      if (d.allocation === 'not-accepted' && d.allocationNote === '') {
-        return refuseOnCard(
-          'reason-required',
-          'Not saved: please give a note for the referrer when the referral is not accepted.',
-          { allocation: d.allocation },
-        );
-      }
-      body = { type: 'allocation-decided', outcome: d.allocation, note: d.allocationNote };
-      break;
-    }
-    case 'alert.ack':
-      if (!deliveryOf(view.row.id, 'safeguarding-alert', deps.render)) {
-        return refuse(
-          'not-applicable',
-          'This duty call raised no safeguarding alert, so there is nothing to acknowledge.',
-        );
-      }
-      body = { type: 'alert-acknowledged' };
-      break;
+  const action: DutyAction =
+    verb === 'duty.indicate'
+      ? { verb, indication: (data as IndicateData).indication, reason: (data as IndicateData).reason }
+      : verb === 'duty.allocation'
+        ? {
+            verb,
+            allocation: (data as AllocationData).allocation,
+            note: (data as AllocationData).allocationNote,
+          }
+        : verb === 'alert.ack'
+          ? { verb, alertRaised: deliveryOf(view.row.id, 'safeguarding-alert', deps.render) !== undefined }
+          : { verb };
+  const verdict = dutyActionEvent(action, view.call, view.state);
+  if (!verdict.ok) {
+    // an alert's card is not this call's duty card: refused in words, the card left as it is
+    if (verb === 'alert.ack') return refuse(verdict.reason, verdict.text);
+    return refuseOnCard(verdict.reason, verdict.text, verdict.detail);
   }
+  const body = verdict.body;
 
   const result = deps.callActions.apply({
     recordId: data.recordId,
