@@ -14,6 +14,7 @@ import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { alertDelivered, storeCall as storeSubmitted } from './support';
 
 // Issue 11: with several instances on one store, each escalation and each reminder happens once, whichever
 // instance's scheduler ticks. Two schedulers here, each on its own connection to one database file, as two
@@ -66,17 +67,7 @@ afterEach(() => {
 });
 
 function storeCall(id: string): void {
-  const call = submitted('full', FULL_CALL);
-  instances[0]!.records.insert({
-    id,
-    kind: call.kind,
-    tenantId: 't',
-    referrerAadId: 'referrer',
-    conversationId: 'c',
-    startedAt: call.startedAt,
-    submittedAt: SUBMITTED.toISOString(),
-    record: call,
-  });
+  storeSubmitted(instances[0]!.records, id, submitted('full', FULL_CALL), SUBMITTED);
 }
 
 const kinds = (recordId: string, kind: string) =>
@@ -85,18 +76,7 @@ const kinds = (recordId: string, kind: string) =>
 describe('two instances, one database', () => {
   test('each escalation round of an alert nobody acknowledges is posted once, whichever instance ticks first', () => {
     const [a, b] = instances as [ReturnType<typeof instance>, ReturnType<typeof instance>];
-    storeCall('r1');
-    a.outbox.enqueue(
-      {
-        id: 'alert-r1',
-        recordId: 'r1',
-        kind: 'safeguarding-alert',
-        target: { type: 'channel', role: 'safeguarding' },
-      },
-      SUBMITTED,
-      60,
-    );
-    a.outbox.markDelivered('alert-r1', SUBMITTED, 'thread-1', 'activity-1');
+    alertDelivered(a.records, a.outbox, 'r1', SUBMITTED, SUBMITTED);
 
     clock = new Date(SUBMITTED.getTime() + 31 * MIN);
     expect(a.scheduler.tick().escalated + b.scheduler.tick().escalated).toBe(1);

@@ -14,6 +14,7 @@ import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { PROFILE, submitted } from '../domain/support';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
+import { alertDelivered as delivered, storeCall as storeSubmitted } from './support';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -53,32 +54,12 @@ beforeEach(() => {
 });
 
 function storeCall(id: string, call: SubmittedCall): void {
-  new DutyCallRecords(db).insert({
-    id,
-    kind: call.kind,
-    tenantId: 't',
-    referrerAadId: 'referrer',
-    conversationId: 'c',
-    startedAt: call.startedAt,
-    submittedAt: SUBMITTED.toISOString(),
-    record: call,
-  });
+  storeSubmitted(new DutyCallRecords(db), id, call, SUBMITTED);
 }
 
 /** A call whose safeguarding alert reached the channel at `deliveredAt`. */
 function alertDelivered(recordId: string, deliveredAt: Date): void {
-  storeCall(recordId, submitted('full', FULL_CALL));
-  outbox.enqueue(
-    {
-      id: `alert-${recordId}`,
-      recordId,
-      kind: 'safeguarding-alert',
-      target: { type: 'channel', role: 'safeguarding' },
-    },
-    SUBMITTED,
-    60,
-  );
-  outbox.markDelivered(`alert-${recordId}`, deliveredAt, 'thread-1', 'activity-1');
+  delivered(new DutyCallRecords(db), outbox, recordId, SUBMITTED, deliveredAt);
 }
 
 const escalations = (recordId: string) =>
