@@ -1,8 +1,9 @@
 import type { ChannelRole } from '../domain/channel-role';
+import { isAlertKind } from '../domain/deliveries';
 import type { CallContacts } from '../records/call-contacts';
 import type { ChannelRegistry, ChannelTarget } from '../records/channels';
 import type { DraftAlerts } from '../records/draft-alerts';
-import { type Delivery, isAlertKind, type Outbox } from '../records/outbox';
+import type { Delivery, Outbox } from '../records/outbox';
 import { type Bucket, conversationBucket, notAlertsBucket, tenantBucket } from './rate-limit';
 
 /**

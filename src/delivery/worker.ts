@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
 import type { ChannelRole } from '../domain/channel-role';
+import type { DeliveryTarget } from '../domain/deliveries';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallContacts } from '../records/call-contacts';
@@ -8,7 +9,6 @@ import type { DraftAlerts } from '../records/draft-alerts';
 import {
   alertLaneVersion,
   type Delivery,
-  type DeliveryTarget,
   type Lane,
   type NewDelivery,
   type Outbox,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { type Actor, alreadyDone, BOT_ACTOR, type CallEvent, type CallEventBody } from '../domain/call-state';
+import { eventDeliveries } from '../domain/deliveries';
 import type { Audit } from './audit';
 import type { CallView, CallViews } from './call-view';
 import { alertMessageUpdates, type Outbox } from './outbox';
@@ -93,41 +94,19 @@ export class CallActions {
     }
     const at = r.now.toISOString();
     const event = this.events.append(r.recordId, state.version, r.body, r.actor, at);
+    // an acknowledgement's notice to the referrer comes after their "leads were alerted" notice, if any
+    const alerted =
+      r.body.type === 'alert-acknowledged'
+        ? this.outbox
+            .forRecord(r.recordId)
+            .find(
+              (d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed',
+            )
+        : undefined;
     let deliveryId: string | undefined;
-    // the referrer is told the indication and the allocations meeting's outcome, in the same transaction
-    if (r.body.type === 'indication-given' || r.body.type === 'allocation-decided') {
+    for (const d of eventDeliveries(r.body, { seq: event.seq, actorName: r.actor.name, at }, alerted?.id)) {
       deliveryId = this.options.newId();
-      this.outbox.enqueue(
-        {
-          id: deliveryId,
-          recordId: r.recordId,
-          kind: r.body.type === 'indication-given' ? 'indication-notice' : 'allocation-notice',
-          target: { type: 'referrer' },
-          payload: { seq: event.seq },
-        },
-        r.now,
-        this.options.giveUpMinutes,
-      );
-    }
-    if (r.body.type === 'alert-acknowledged') {
-      // the referrer is told who acknowledged their alert and when (HAZ-03), after the "leads were
-      // alerted" notice if there is one, so the two arrive in the order they happened
-      const alerted = this.outbox
-        .forRecord(r.recordId)
-        .find((d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed');
-      deliveryId = this.options.newId();
-      this.outbox.enqueue(
-        {
-          id: deliveryId,
-          recordId: r.recordId,
-          kind: 'referrer-notice',
-          target: { type: 'referrer' },
-          payload: { notice: 'acknowledged', by: r.actor.name, at, seq: event.seq },
-          afterId: alerted?.id,
-        },
-        r.now,
-        this.options.giveUpMinutes,
-      );
+      this.outbox.enqueue({ id: deliveryId, recordId: r.recordId, ...d }, r.now, this.options.giveUpMinutes);
     }
     const updates = r.body.type === 'alert-acknowledged' ? this.updateAlertMessages(r) : [];
     this.record(r, 'done', {

@@ -1,43 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { ChannelRole } from '../domain/channel-role';
+import { type DeliveryKind, type DeliveryTarget, isAlertKind, type PressedOn } from '../domain/deliveries';
 
-export type DeliveryKind =
-  | 'duty-summary'
-  | 'safeguarding-alert'
-  | 'referrer-confirmation'
-  | 'indication-notice'
-  /** To the referrer: the allocations meeting's outcome for their referral (seed 001). */
-  | 'allocation-notice'
-  | 'referral-reminder'
-  | 'alert-escalation'
-  | 'delivery-failed'
-  /** To the referrer when the duty summary could not be delivered: they must phone instead. */
-  | 'summary-undelivered'
-  /**
-   * A safeguarding alert not delivered by ALERT_DELIVERY_DEADLINE_SECONDS (or given up): to the referrer
-   * (phone the front door and the advice line now), and as a copy of the alert to the duty and admin
-   * channels (target role), mentioning the on-call lead.
-   */
-  | 'alert-undelivered'
-  /** Redraws a message an alert delivery posted (PUT), e.g. "Acknowledged by X at T" on every one. */
-  | 'alert-update'
-  /**
-   * A post in an alert's thread about a call whose alert was raised while in progress: the call was
-   * submitted (the alert as submitted), the risk answers changed, or the draft was discarded or left.
-   */
-  | 'alert-note'
-  /** To the referrer about their alert: the leads were alerted, or a lead acknowledged it. */
-  | 'referrer-notice';
-
-/**
- * The alert lane: deliveries of these kinds are made by their own loop in the worker, never waiting
- * behind duty summaries, reminders or confirmations. Any kind named 'safeguarding-alert' or starting
- * with 'alert-' is in it, so a new alert kind joins the lane by its name alone.
- */
-export function isAlertKind(kind: string): boolean {
-  return kind === 'safeguarding-alert' || kind.startsWith('alert-');
-}
-/** The same rule in SQL, for a table aliased `o`. */
+/** isAlertKind (src/domain/deliveries.ts) in SQL, for a table aliased `o`. */
 const ALERT_SQL = `(o.kind = 'safeguarding-alert' OR o.kind LIKE 'alert-%')`;
 
 /**
@@ -82,30 +47,6 @@ export const WAITING_ON_ANOTHER = '9999-12-31T23:59:59.999Z';
 export interface QueuePosition {
   readonly createdAt: string;
   readonly rowid: number;
-}
-
-/** Where a delivery goes: a new thread in a channel (by role, resolved when sent) or the referrer's chat. */
-export type DeliveryTarget =
-  | { readonly type: 'channel'; readonly role: ChannelRole }
-  /** A reply in the thread another delivery started (an escalation under its alert). */
-  | { readonly type: 'thread'; readonly of: string }
-  | { readonly type: 'referrer' }
-  /**
-   * Redraw a message already posted (PUT): the message delivery `of` made, or, when given, the message at
-   * conversationId/activityId (one pressed that the outbox has no id for: a duplicate whose answer was
-   * lost), drawn as delivery `of`.
-   */
-  | {
-      readonly type: 'update';
-      readonly of: string;
-      readonly conversationId?: string | undefined;
-      readonly activityId?: string | undefined;
-    };
-
-/** The message an acknowledgement was pressed on (the invoke's conversation and replyToId). */
-export interface PressedOn {
-  readonly conversationId: string;
-  readonly activityId: string;
 }
 
 /**

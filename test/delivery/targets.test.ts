@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { planDelivery, type TargetDeps } from '../../src/delivery/targets';
 import type { ChannelRole } from '../../src/domain/channel-role';
+import type { DeliveryTarget } from '../../src/domain/deliveries';
 import type { ChannelTarget } from '../../src/records/channels';
-import type { Delivery, DeliveryTarget } from '../../src/records/outbox';
+import type { Delivery } from '../../src/records/outbox';
 
 // Target choice on its own (src/delivery/targets.ts): where a delivery goes, against which limits, or why
 // not yet. The worker's tests drive the same through whole passes.
