@@ -7,10 +7,11 @@ import {
   nextReminderOn,
   referralOverdue,
 } from '../domain/call-state';
+import { escalationDeliveries } from '../domain/deliveries';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { DraftAlerts } from '../records/draft-alerts';
-import { escalationDeliveries, type NewDelivery, type Outbox } from '../records/outbox';
+import type { NewDelivery, Outbox } from '../records/outbox';
 import { type RecordEvents, VersionConflictError } from '../records/record-events';
 import { RecordSchedule, type ScheduleKind, type ScheduleRow } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
@@ -160,10 +161,9 @@ export class Scheduler {
       const after = nextEscalationAt(alert.createdAt, { escalations: round }, this.o.escalationMinutes)!;
       const deliveries = () =>
         escalationDeliveries(
-          { id: alert.id, recordId: row.recordId, delivered: alert.status === 'delivered' },
+          { id: alert.id, delivered: alert.status === 'delivered' },
           { round, alertDeliveryId: alert.id },
-          () => this.o.newId(),
-        );
+        ).map((d) => ({ id: this.o.newId(), recordId: row.recordId, ...d }));
       return this.record(
         row.recordId,
         state.version,

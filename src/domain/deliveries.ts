@@ -77,6 +77,24 @@ export interface DeliverySpec {
 }
 
 /**
+ * One escalation round's posts for an alert nobody has acknowledged: in the alert's thread once its
+ * first post is made; until then to the duty and admin channels instead, where it can be seen.
+ */
+export function escalationDeliveries(
+  alert: { readonly id: string; readonly delivered: boolean },
+  payload: Record<string, unknown>,
+): DeliverySpec[] {
+  if (alert.delivered) {
+    return [{ kind: 'alert-escalation', target: { type: 'thread', of: alert.id }, payload }];
+  }
+  return (['duty', 'admin'] as const).map((role) => ({
+    kind: 'alert-escalation',
+    target: { type: 'channel', role },
+    payload: { ...payload, undelivered: true },
+  }));
+}
+
+/**
  * Which deliveries a person's action on a call creates, queued in the same transaction as its event: the
  * referrer is told the indication and the allocations meeting's outcome, and who acknowledged their alert
  * and when (HAZ-03), after the "leads were alerted" notice if there is one (`alertedNoticeId`), so the two

@@ -2,13 +2,13 @@ import type Database from 'better-sqlite3';
 import { type Answers, recordTarget, type SectionAnswers } from '../domain/answers';
 import { type Actor, BOT_ACTOR, nextEscalationAt, type Stamp } from '../domain/call-state';
 import type { CallKind, ServiceProfile } from '../domain/checklist';
-import type { PressedOn } from '../domain/deliveries';
+import { escalationDeliveries, type PressedOn } from '../domain/deliveries';
 import type { Draft } from '../domain/draft';
 import { assessRisk, possibleHarmFlagged, type RiskAssessment } from '../domain/risk';
 import { type AlertRule, alertReasons } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
 import type { Audit } from './audit';
-import { alertMessageUpdates, escalationDeliveries, type NewDelivery, type Outbox } from './outbox';
+import { alertMessageUpdates, type NewDelivery, type Outbox } from './outbox';
 import type { RecordEvents } from './record-events';
 
 /**
@@ -493,8 +493,7 @@ export class DraftAlerts {
         const deliveries = escalationDeliveries(
           { id: a.outboxId, delivered: root?.status === 'delivered' },
           { round, alertDeliveryId: a.outboxId, draftAlertId: a.id },
-          () => this.o.newId(),
-        );
+        ).map((d) => ({ id: this.o.newId(), ...d }));
         for (const d of deliveries) this.enqueue(d, now);
         this.audit.append({
           at: now.toISOString(),

@@ -50,35 +50,6 @@ export interface QueuePosition {
 }
 
 /**
- * One escalation round's posts for an alert nobody has acknowledged: in the alert's thread once its
- * first post is made; until then to the duty and admin channels instead, where it can be seen.
- */
-export function escalationDeliveries(
-  alert: { readonly id: string; readonly recordId?: string | undefined; readonly delivered: boolean },
-  payload: Record<string, unknown>,
-  newId: () => string,
-): NewDelivery[] {
-  if (alert.delivered) {
-    return [
-      {
-        id: newId(),
-        recordId: alert.recordId,
-        kind: 'alert-escalation',
-        target: { type: 'thread', of: alert.id },
-        payload,
-      },
-    ];
-  }
-  return (['duty', 'admin'] as const).map((role) => ({
-    id: newId(),
-    recordId: alert.recordId,
-    kind: 'alert-escalation',
-    target: { type: 'channel', role },
-    payload: { ...payload, undelivered: true },
-  }));
-}
-
-/**
  * What an acknowledgement redraws: every message the alert posted (its first post, each escalation in
  * its thread or in the duty and admin channels, each copy of it as undelivered) and the message pressed
  * if the outbox does not know it (a duplicate whose answer was lost). A message still to be posted is
