@@ -174,7 +174,7 @@ export class Outbox {
   /** Call inside the transaction that writes what the deliveries are about. */
   enqueue(d: NewDelivery, now: Date, giveUpMinutes: number): void {
     if (isAlertKind(d.kind)) alertLaneChanges++;
-    const waits = d.afterId !== undefined && this.sql.status.pluck().get(d.afterId) === 'pending';
+    const waits = d.afterId !== undefined && this.sql.status.get(d.afterId) === 'pending';
     this.sql.insert.run(
       d.id,
       d.recordId ?? null,
@@ -242,7 +242,7 @@ export class Outbox {
     const from = after ?? { createdAt: '', rowid: 0 };
     const at = now.toISOString();
     const raw: Row[] = [];
-    for (const target of this.sql.pendingTargets.pluck().all() as string[]) {
+    for (const target of this.sql.pendingTargets.all() as string[]) {
       if (skipTargets.includes(target)) continue;
       const rows = this.sql.duePageOf.all(target, at, from.createdAt, from.createdAt, from.rowid, limit);
       raw.push(...(rows as Row[]));
@@ -252,7 +252,7 @@ export class Outbox {
     raw.length = Math.min(raw.length, limit);
     const end = raw[raw.length - 1];
     const payloadOf = (id: string) => {
-      const json = this.sql.payloadOf.pluck().get(id) as string | undefined;
+      const json = this.sql.payloadOf.get(id) as string | undefined;
       if (json === undefined) throw new Error(`delivery ${id} is no longer in the outbox`);
       return json;
     };
@@ -385,8 +385,9 @@ function prepare(db: Database.Database) {
   const dueGeneral = due(`AND NOT ${ALERT_SQL}`);
   // the distinct targets with waiting posts, one index seek each (a loose scan of outbox_pending_target)
   const pendingTargets = once(() =>
-    db.prepare(
-      `WITH RECURSIVE pending_targets(target) AS (
+    db
+      .prepare(
+        `WITH RECURSIVE pending_targets(target) AS (
          SELECT (SELECT MIN(target_json) FROM outbox INDEXED BY outbox_pending_target WHERE ${PENDING_TARGET})
          UNION ALL
          SELECT (SELECT MIN(target_json) FROM outbox INDEXED BY outbox_pending_target
@@ -394,7 +395,8 @@ function prepare(db: Database.Database) {
          FROM pending_targets p WHERE p.target IS NOT NULL
        )
        SELECT target FROM pending_targets WHERE target IS NOT NULL`,
-    ),
+      )
+      .pluck(),
   );
   // one target's due posts after a place in the queue: created_at >= ? lets the scan start at the page's
   // place in the index; the OR then skips the rows of that millisecond already read. Without payload_json:
@@ -420,7 +422,7 @@ function prepare(db: Database.Database) {
     linkToRecord: db.prepare('UPDATE outbox SET record_id = ? WHERE id = ? AND record_id IS NULL'),
     setPayload: db.prepare('UPDATE outbox SET payload_json = ? WHERE id = ?'),
     get: db.prepare('SELECT * FROM outbox WHERE id = ?'),
-    payloadOf: db.prepare('SELECT payload_json FROM outbox WHERE id = ?'),
+    payloadOf: db.prepare('SELECT payload_json FROM outbox WHERE id = ?').pluck(),
     forRecord: db.prepare('SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, rowid'),
     forDraftAlert: db.prepare(
       `SELECT * FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
@@ -480,7 +482,7 @@ function prepare(db: Database.Database) {
          AND next_attempt_at <> '${WAITING_ON_ANOTHER}'
          AND json_extract(target_json, '$.type') = 'channel' AND json_extract(target_json, '$.role') = ?`,
     ),
-    status: db.prepare('SELECT status FROM outbox WHERE id = ?'),
+    status: db.prepare('SELECT status FROM outbox WHERE id = ?').pluck(),
     // by outbox_after (migration 7)
     followersDue: db.prepare(
       `UPDATE outbox SET next_attempt_at = ? WHERE after_id = ? AND status = 'pending'
