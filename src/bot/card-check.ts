@@ -1,5 +1,5 @@
-import type { Draft } from '../domain/draft';
-import type { ReferrerState } from './draft-store';
+import type { ClosedDraft, Draft } from '../domain/draft';
+import type { DraftStore, Loaded, ReferrerState } from './draft-store';
 import type { Envelope } from './submission';
 
 export type CardCheck =
@@ -12,23 +12,41 @@ export type CardCheck =
 
 /**
  * Whether a card action belongs to the draft as it is now. A card from a finished or replaced draft,
- * or from an earlier step of this one, must not change anything.
+ * or from an earlier step of this one, must not change anything. `closed`, the referrer's recent calls,
+ * says which it was; it is needed only for a card that is not the current draft's.
  */
-export function checkCard(state: ReferrerState, e: Envelope): CardCheck {
+export function checkCard(state: ReferrerState, e: Envelope, closed: readonly ClosedDraft[] = []): CardCheck {
   const draft = state.current;
   if (!draft || e.draftId !== draft.id) {
-    const closed = e.draftId ? state.closed.find((c) => c.id === e.draftId) : undefined;
-    if (closed)
+    const ended = e.draftId ? closedCall(closed, e.draftId) : undefined;
+    if (ended)
       return {
         ok: false,
-        problem: closed.status,
-        ...(closed.reference ? { reference: closed.reference } : {}),
+        problem: ended.status,
+        ...(ended.reference ? { reference: ended.reference } : {}),
       };
     return { ok: false, problem: draft ? 'other-draft' : 'no-draft' };
   }
   if (e.step !== draft.step) return { ok: false, problem: 'stale' };
   if (e.section !== undefined && e.section !== draft.at) return { ok: false, problem: 'stale' };
   return { ok: true, draft };
+}
+
+/** checkCard, reading the referrer's recent calls only when the card is not the current draft's. */
+export async function checkCardAction(
+  drafts: DraftStore,
+  key: string,
+  loaded: Loaded,
+  e: Envelope,
+): Promise<CardCheck> {
+  const current = loaded.state.current;
+  const other = e.draftId !== undefined && e.draftId !== current?.id;
+  return checkCard(loaded.state, e, other ? await drafts.closedCalls(key, loaded) : []);
+}
+
+/** The call a card came from, if it has ended. */
+export function closedCall(closed: readonly ClosedDraft[], draftId: string): ClosedDraft | undefined {
+  return closed.find((c) => c.id === draftId);
 }
 
 export const PROBLEM_TEXT: Record<Exclude<CardCheck, { ok: true }>['problem'], string> = {

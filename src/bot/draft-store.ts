@@ -4,7 +4,6 @@ import { type ClosedDraft, type Draft, normaliseDraft } from '../domain/draft';
 
 export interface ReferrerState {
   readonly current: Draft | null;
-  readonly closed: readonly ClosedDraft[];
   /** The referrer section of their last submitted call, offered again next time. */
   readonly lastReferrer?: SectionAnswers | undefined;
 }
@@ -13,7 +12,15 @@ export interface Loaded {
   readonly state: ReferrerState;
   /** The storage eTag read with it; writing with it fails if someone else wrote in between. */
   readonly eTag: string | undefined;
+  /**
+   * The recent calls as a build before issue 10 kept them, inside the referrer's row. The next save
+   * moves them to their own row.
+   */
+  readonly legacyClosed?: readonly ClosedDraft[];
 }
+
+/** A call that ends with this save goes on the list of recent calls; "forget me" clears the list. */
+export type ClosedChange = { readonly add: ClosedDraft } | 'clear';
 
 export class DraftConflictError extends Error {
   constructor() {
@@ -49,29 +56,54 @@ export class DraftStore {
     return `duty-call/${tenantId}/${userId}`;
   }
 
+  /**
+   * Where a referrer's recent calls are kept: apart from the draft, which every card turn reads and
+   * writes, so that a turn does not carry twenty finished calls with it (issue 10: with them the row
+   * overflowed its page, and each save rewrote three or four pages instead of one). Read only when a card
+   * does not belong to the call in progress, and by "status".
+   */
+  static closedKey(key: string): string {
+    return `${key}/closed`;
+  }
+
   async load(key: string): Promise<Loaded> {
     const items = await this.storage.read([key]);
-    const item = items[key] as (ReferrerState & { eTag?: string }) | undefined;
-    if (!item) return { state: { current: null, closed: [] }, eTag: undefined };
-    const { eTag, ...state } = item;
+    const item = items[key] as
+      | (ReferrerState & { eTag?: string; closed?: readonly ClosedDraft[] })
+      | undefined;
+    if (!item) return { state: { current: null }, eTag: undefined };
+    const { eTag, closed, ...state } = item;
     return {
       state: {
         current: state.current ? normaliseDraft(state.current) : null,
-        closed: state.closed ?? [],
         lastReferrer: state.lastReferrer,
       },
       eTag,
+      ...(closed ? { legacyClosed: closed } : {}),
     };
+  }
+
+  /** The referrer's recent calls, oldest first: submitted or cancelled, with their references. */
+  async closedCalls(key: string, loaded: Loaded): Promise<readonly ClosedDraft[]> {
+    if (loaded.legacyClosed) return loaded.legacyClosed;
+    const closedKey = DraftStore.closedKey(key);
+    const items = await this.storage.read([closedKey]);
+    return (items[closedKey] as { closed?: readonly ClosedDraft[] } | undefined)?.closed ?? [];
   }
 
   /** Deletes everything kept for this referrer (their draft, closed calls and remembered profile). */
   async forget(key: string): Promise<void> {
-    await this.storage.delete([key]);
+    await this.storage.delete([key, DraftStore.closedKey(key)]);
   }
 
-  /** Writes only if nobody has written since `loaded` was read. */
-  async save(key: string, loaded: Loaded, next: ReferrerState): Promise<void> {
-    await this.conflictsAsDraftConflict(() => this.storage.write(this.item(key, loaded, next)));
+  /**
+   * Writes only if nobody has written since `loaded` was read. With `closed`, the list of recent calls
+   * changes in the same write: the referrer's row and the list are stored together or not at all (one
+   * transaction in SQLite and PostgreSQL), and the row's eTag guards both.
+   */
+  async save(key: string, loaded: Loaded, next: ReferrerState, closed?: ClosedChange): Promise<void> {
+    const items = await this.items(key, loaded, next, closed);
+    await this.conflictsAsDraftConflict(() => this.storage.write(items));
   }
 
   /**
@@ -81,20 +113,39 @@ export class DraftStore {
    * a transaction with the outbox: there `alongside` runs right after a successful save, and if it fails
    * the error reaches the turn (the referrer is told it did not work) and the next save tries again.
    */
-  async saveWith<T>(key: string, loaded: Loaded, next: ReferrerState, alongside: () => T): Promise<T> {
-    const item = this.item(key, loaded, next);
+  async saveWith<T>(
+    key: string,
+    loaded: Loaded,
+    next: ReferrerState,
+    alongside: () => T,
+    closed?: ClosedChange,
+  ): Promise<T> {
+    const items = await this.items(key, loaded, next, closed);
     const together = this.together;
-    if (together) return this.conflictsAsDraftConflict(() => together.writeTogether(item, alongside));
-    await this.conflictsAsDraftConflict(() => this.storage.write(item));
+    if (together) return this.conflictsAsDraftConflict(() => together.writeTogether(items, alongside));
+    await this.conflictsAsDraftConflict(() => this.storage.write(items));
     return alongside();
   }
 
-  private item(key: string, loaded: Loaded, next: ReferrerState): StoreItems {
-    const closed = next.closed.slice(-KEEP_CLOSED);
+  private async items(
+    key: string,
+    loaded: Loaded,
+    next: ReferrerState,
+    change: ClosedChange | undefined,
+  ): Promise<StoreItems> {
     // A first save must not replace a draft another request created meanwhile. Storage creates a missing
     // key whatever eTag is given but refuses a mismatch on an existing one: an eTag that no store ever
     // issues therefore means "create only".
-    return { [key]: { ...next, closed, eTag: loaded.eTag ?? CREATE_ONLY } };
+    const items: StoreItems = {
+      [key]: { current: next.current, lastReferrer: next.lastReferrer, eTag: loaded.eTag ?? CREATE_ONLY },
+    };
+    if (change === undefined && !loaded.legacyClosed) return items;
+    // the list is read before the write, outside its transaction: the referrer's row, written in the same
+    // transaction under the eTag read with `loaded`, makes the write fail if anyone changed either since
+    const before = change === 'clear' ? [] : await this.closedCalls(key, loaded);
+    const closed = change === undefined || change === 'clear' ? before : [...before, change.add];
+    items[DraftStore.closedKey(key)] = { closed: closed.slice(-KEEP_CLOSED), eTag: '*' };
+    return items;
   }
 
   private async conflictsAsDraftConflict<T>(write: () => Promise<T>): Promise<T> {

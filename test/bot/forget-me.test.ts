@@ -45,6 +45,8 @@ describe('forget me', () => {
     expect(text).toContain('Calls you have submitted are part of the IMH service');
     expect(text).toContain('kept for 26 years');
     expect(stored()).toEqual([]);
+    // the list of recent calls, kept in a row of its own, goes too
+    expect(bot.sql('SELECT key FROM bot_state')).toEqual([]);
 
     const next = lastCard(await bot.say('start'));
     expect(sectionOf(next)).toBe('referrer');
@@ -66,7 +68,7 @@ describe('forget me', () => {
     const after = JSON.parse(stored()[0]!.value) as Record<string, unknown>;
     expect(after.current).toMatchObject({ id: before.id, answers: before.answers });
     expect(after).not.toHaveProperty('lastReferrer');
-    expect(after.closed).toEqual([]);
+    expect(storedState(bot)!.closed).toEqual([]);
     // the draft carries on
     const resumed = lastCard(await bot.say('resume'));
     expect(sectionOf(resumed)).toBe('relationship');

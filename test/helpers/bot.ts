@@ -332,9 +332,15 @@ export async function walkTo(
 }
 
 /** The referrer's stored state (draft and closed calls) as the bot saved it in bot_state. */
+/** The referrer's stored state, with their recent calls from the row that keeps them (DraftStore.closedKey). */
 export function storedState(bot: TestBot, user = 'user-1'): StoredState | undefined {
-  const rows = bot.sql<{ value: string }>('SELECT value FROM bot_state WHERE key = ?', draftKey(user));
-  return rows[0] ? (JSON.parse(rows[0].value) as StoredState) : undefined;
+  const row = (key: string) =>
+    bot.sql<{ value: string }>('SELECT value FROM bot_state WHERE key = ?', key)[0]?.value;
+  const main = row(draftKey(user));
+  if (!main) return undefined;
+  const list = row(`${draftKey(user)}/closed`);
+  const closed = list ? (JSON.parse(list) as Pick<StoredState, 'closed'>).closed : [];
+  return { closed, ...(JSON.parse(main) as Omit<StoredState, 'closed'>) };
 }
 
 export function draftKey(user = 'user-1'): string {

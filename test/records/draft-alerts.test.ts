@@ -47,8 +47,8 @@ test('[HAZ-01] the draft save and the alert it raises are one transaction: a ref
   const key = 'duty-call/t/aad-u';
   const empty = await drafts.load(key);
   // someone else saved first: the save is refused, and no alert is queued with it
-  await drafts.save(key, empty, { current: null, closed: [] });
-  await expect(drafts.saveWith(key, empty, { current: draft, closed: [] }, raise)).rejects.toBeInstanceOf(
+  await drafts.save(key, empty, { current: null });
+  await expect(drafts.saveWith(key, empty, { current: draft }, raise)).rejects.toBeInstanceOf(
     DraftConflictError,
   );
   expect(count('outbox')).toBe(0);
@@ -56,7 +56,7 @@ test('[HAZ-01] the draft save and the alert it raises are one transaction: a ref
   // the alert cannot be queued: the draft is not saved either
   const loaded = await drafts.load(key);
   await expect(
-    drafts.saveWith(key, loaded, { current: draft, closed: [] }, () => {
+    drafts.saveWith(key, loaded, { current: draft }, () => {
       raise();
       throw new Error('disk full');
     }),
@@ -64,7 +64,7 @@ test('[HAZ-01] the draft save and the alert it raises are one transaction: a ref
   expect((await drafts.load(key)).state.current).toBeNull();
   expect(count('outbox')).toBe(0);
   // both, together
-  const outcome = await drafts.saveWith(key, loaded, { current: draft, closed: [] }, raise);
+  const outcome = await drafts.saveWith(key, loaded, { current: draft }, raise);
   expect(outcome.raised).toBe(true);
   expect((await drafts.load(key)).state.current?.id).toBe('draft-1');
   expect(count('draft_alerts')).toBe(1);

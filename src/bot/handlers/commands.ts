@@ -70,12 +70,11 @@ export async function onResume(context: TurnContext, deps: BotDeps): Promise<voi
 }
 
 export async function onStatus(context: TurnContext, deps: BotDeps): Promise<void> {
-  const { state } = await deps.drafts.load(referrerOf(context).key);
-  const draft = state.current;
-  await sendCard(
-    context,
-    statusCard(draft, draft ? progress(draft, deps.profile) : null, state.closed.at(-1)),
-  );
+  const { key } = referrerOf(context);
+  const loaded = await deps.drafts.load(key);
+  const draft = loaded.state.current;
+  const last = (await deps.drafts.closedCalls(key, loaded)).at(-1);
+  await sendCard(context, statusCard(draft, draft ? progress(draft, deps.profile) : null, last));
 }
 
 export async function onCancel(context: TurnContext, deps: BotDeps): Promise<void> {
@@ -115,8 +114,8 @@ export async function onForgetMe(context: TurnContext, deps: BotDeps): Promise<v
   const loaded = await deps.drafts.load(who.key);
   const { current, lastReferrer } = loaded.state;
   try {
-    if (current) await deps.drafts.save(who.key, loaded, { current, closed: [], lastReferrer: undefined });
-    else if (loaded.eTag !== undefined) await deps.drafts.forget(who.key);
+    if (current) await deps.drafts.save(who.key, loaded, { current, lastReferrer: undefined }, 'clear');
+    else await deps.drafts.forget(who.key);
   } catch (err) {
     if (!(err instanceof DraftConflictError)) throw err;
     await sendCard(

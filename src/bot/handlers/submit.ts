@@ -10,7 +10,7 @@ import { DuplicateDutyCallError } from '../../storage/duty-call-records';
 import { buttons } from '../../views/common';
 import { confirmationCard } from '../../views/confirmation-view';
 import { noticeCard, problemCard } from '../../views/notice-view';
-import { checkCard } from '../card-check';
+import { checkCardAction, closedCall } from '../card-check';
 import type { BotDeps } from '../deps';
 import { DraftConflictError } from '../draft-store';
 import type { Envelope } from '../submission';
@@ -20,7 +20,7 @@ import { answerProblem, commit } from './steps';
 export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope): Promise<void> {
   const who = referrerOf(context);
   const loaded = await deps.drafts.load(who.key);
-  const check = checkCard(loaded.state, e);
+  const check = await checkCardAction(deps.drafts, who.key, loaded, e);
   if (!check.ok) return answerProblem(context, deps, loaded, check.problem, check.reference);
   const draft = check.draft;
   const now = deps.now();
@@ -77,16 +77,13 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
   deps.logger.info({ event: 'call-submitted', draft: call.id, kind: call.kind, risk: call.risk.level });
   deps.wakeDelivery();
 
-  const closed = [
-    ...loaded.state.closed,
-    { id: draft.id, status: 'submitted' as const, reference: call.reference, at: call.submittedAt },
-  ];
   try {
-    await deps.drafts.save(who.key, loaded, {
-      current: null,
-      closed,
-      lastReferrer: draft.answers.referrer ?? loaded.state.lastReferrer,
-    });
+    await deps.drafts.save(
+      who.key,
+      loaded,
+      { current: null, lastReferrer: draft.answers.referrer ?? loaded.state.lastReferrer },
+      { add: { id: draft.id, status: 'submitted', reference: call.reference, at: call.submittedAt } },
+    );
   } catch (err) {
     // the record is stored; a clash here only means the draft is cleared on the next attempt
     if (!(err instanceof DraftConflictError)) throw err;
@@ -133,7 +130,7 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
   const loaded = await deps.drafts.load(key);
   const draft = loaded.state.current;
   if (!draft || draft.id !== e.draftId) {
-    const closed = loaded.state.closed.find((c) => c.id === e.draftId);
+    const closed = e.draftId ? closedCall(await deps.drafts.closedCalls(key, loaded), e.draftId) : undefined;
     return answerProblem(
       context,
       deps,
@@ -143,18 +140,18 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
     );
   }
   const now = deps.now();
-  const closed = [
-    ...loaded.state.closed,
-    { id: draft.id, status: 'cancelled' as const, at: now.toISOString() },
-  ];
   const who = referrerOf(context);
   const contact = replyContact(context);
   let toldLeads: DraftAlert | undefined;
   try {
     // a draft with possible harm flagged is never discarded silently: the leads are told in the alert's
     // thread, in the same transaction as the discard (HAZ-14)
-    toldLeads = await deps.drafts.saveWith(key, loaded, { ...loaded.state, current: null, closed }, () =>
-      deps.draftAlerts.onDiscarded(draft, who, contact, now),
+    toldLeads = await deps.drafts.saveWith(
+      key,
+      loaded,
+      { ...loaded.state, current: null },
+      () => deps.draftAlerts.onDiscarded(draft, who, contact, now),
+      { add: { id: draft.id, status: 'cancelled', at: now.toISOString() } },
     );
   } catch (err) {
     if (!(err instanceof DraftConflictError)) throw err;
