@@ -29,6 +29,7 @@ import { RecordEvents } from './records/record-events';
 import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
+import { startCheckpointer } from './storage/checkpointer';
 import { openDatabase, scrubWal } from './storage/database';
 import { DutyCallRecords } from './storage/duty-call-records';
 import { SqliteStorage } from './storage/sqlite-storage';
@@ -127,6 +128,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
       `Invalid configuration (APP_ENV=${config.APP_ENV}):\n  - SAFEGUARDING_TEAM_ID and SAFEGUARDING_CHANNEL_ID: a safeguarding channel is required in production mode and none is configured or set in Teams: name it in these settings (after it is set with "@bot set safeguarding channel" they may be removed)`,
     );
   }
+  const checkpointer = await startCheckpointer(db, logger);
   // the duty and alert cards, as posted by the worker and as refreshed after a card action
   const render: RenderContext = {
     profile,
@@ -313,7 +315,12 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
             ? { status: 'degraded' }
             : {}),
         mode: config.BOT_MODE,
-        storage: { drafts: options.draftStorage ? 'external' : 'sqlite', ready: storageReady },
+        storage: {
+          drafts: options.draftStorage ? 'external' : 'sqlite',
+          ready: storageReady,
+          // where SQLite's WAL is checkpointed: off the event loop, or (worker gone) in a turn's commit
+          checkpoints: checkpointer?.running ? 'worker' : db.memory ? 'none' : 'in-commit',
+        },
         deliveries,
       };
     },
@@ -333,6 +340,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
       stopScheduler();
       await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await checkpointer?.stop();
       db.close();
     },
   };

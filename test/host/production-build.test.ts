@@ -114,6 +114,8 @@ describe('the production bundle (dist/bot.cjs)', () => {
   test('starts in local mode, answers /healthz, and answers "help" with the help card', async () => {
     const { url, health } = await startBundle({ BOT_MODE: 'local' });
     expect(health).toMatchObject({ status: 'ok', mode: 'local' });
+    // the checkpointer's worker thread runs from the bundle, not only from the sources
+    expect(health).toMatchObject({ storage: { checkpoints: 'worker' } });
     const { status, replies } = await sayHelp(url);
     expect(status).toBe(200);
     const text = cardText(lastCard(replies));
