@@ -62,7 +62,7 @@ test('a card turn reads and writes the referrer’s row alone: the recent calls 
   expect(reads.at(-1)).toEqual([DraftStore.closedKey(KEY)]);
 });
 
-test('a call that ends is listed in the same write as the referrer’s row; a refused write changes neither', async () => {
+test('[HAZ-18] a call that ends is listed in the same write as the referrer’s row; a refused write changes neither', async () => {
   const { drafts, writes, row } = setUp();
   const first = await drafts.load(KEY);
   await drafts.save(KEY, first, { current: draft('draft-1') });
