@@ -1,5 +1,5 @@
-import type { ClosedDraft, Draft } from '../domain/draft';
-import type { DraftStore, Loaded, ReferrerState } from './draft-store';
+import type { Draft } from '../domain/draft';
+import type { DraftStore, Loaded } from './draft-store';
 import type { Envelope } from './submission';
 
 export type CardCheck =
@@ -10,43 +10,39 @@ export type CardCheck =
       reference?: string;
     };
 
+type Problem = Extract<CardCheck, { ok: false }>;
+
 /**
  * Whether a card action belongs to the draft as it is now. A card from a finished or replaced draft,
- * or from an earlier step of this one, must not change anything. `closed`, the referrer's recent calls,
- * says which it was; it is needed only for a card that is not the current draft's.
+ * or from an earlier step of this one, must not change anything.
  */
-export function checkCard(state: ReferrerState, e: Envelope, closed: readonly ClosedDraft[] = []): CardCheck {
-  const draft = state.current;
-  if (!draft || e.draftId !== draft.id) {
-    const ended = e.draftId ? closedCall(closed, e.draftId) : undefined;
-    if (ended)
-      return {
-        ok: false,
-        problem: ended.status,
-        ...(ended.reference ? { reference: ended.reference } : {}),
-      };
-    return { ok: false, problem: draft ? 'other-draft' : 'no-draft' };
-  }
-  if (e.step !== draft.step) return { ok: false, problem: 'stale' };
-  if (e.section !== undefined && e.section !== draft.at) return { ok: false, problem: 'stale' };
-  return { ok: true, draft };
-}
-
-/** checkCard, reading the referrer's recent calls only when the card is not the current draft's. */
-export async function checkCardAction(
+export async function checkCard(
   drafts: DraftStore,
   key: string,
   loaded: Loaded,
   e: Envelope,
 ): Promise<CardCheck> {
-  const current = loaded.state.current;
-  const other = e.draftId !== undefined && e.draftId !== current?.id;
-  return checkCard(loaded.state, e, other ? await drafts.closedCalls(key, loaded) : []);
+  const draft = loaded.state.current;
+  if (!draft || e.draftId !== draft.id) return otherCallProblem(drafts, key, loaded, e.draftId);
+  if (e.step !== draft.step) return { ok: false, problem: 'stale' };
+  if (e.section !== undefined && e.section !== draft.at) return { ok: false, problem: 'stale' };
+  return { ok: true, draft };
 }
 
-/** The call a card came from, if it has ended. */
-export function closedCall(closed: readonly ClosedDraft[], draftId: string): ClosedDraft | undefined {
-  return closed.find((c) => c.id === draftId);
+/**
+ * What to say of a card that is not the current draft's: the referrer's recent calls (read only here,
+ * issue 10) say whether its call was submitted or cancelled.
+ */
+export async function otherCallProblem(
+  drafts: DraftStore,
+  key: string,
+  loaded: Loaded,
+  draftId: string | undefined,
+): Promise<Problem> {
+  const ended = draftId ? (await drafts.closedCalls(key, loaded)).find((c) => c.id === draftId) : undefined;
+  if (ended)
+    return { ok: false, problem: ended.status, ...(ended.reference ? { reference: ended.reference } : {}) };
+  return { ok: false, problem: loaded.state.current ? 'other-draft' : 'no-draft' };
 }
 
 export const PROBLEM_TEXT: Record<Exclude<CardCheck, { ok: true }>['problem'], string> = {

@@ -143,7 +143,7 @@ export class DraftStore {
     // the list is read before the write, outside its transaction: the referrer's row, written in the same
     // transaction under the eTag read with `loaded`, makes the write fail if anyone changed either since
     const before = change === 'clear' ? [] : await this.closedCalls(key, loaded);
-    const closed = change === undefined || change === 'clear' ? before : [...before, change.add];
+    const closed = typeof change === 'object' ? [...before, change.add] : before;
     items[DraftStore.closedKey(key)] = { closed: closed.slice(-KEEP_CLOSED), eTag: '*' };
     return items;
   }

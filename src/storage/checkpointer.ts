@@ -15,7 +15,6 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
-db.pragma('secure_delete = ON');
 let failing = false;
 const pass = () => {
   try {

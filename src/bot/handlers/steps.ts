@@ -21,7 +21,7 @@ import { askedInputs, validatePage } from '../../domain/section-validation';
 import { buttons } from '../../views/common';
 import { problemCard } from '../../views/notice-view';
 import { riskNoticeCard } from '../../views/risk-notice-view';
-import { checkCardAction, PROBLEM_TEXT } from '../card-check';
+import { checkCard, PROBLEM_TEXT } from '../card-check';
 import { type CardExtras, currentCard } from '../current-card';
 import type { BotDeps } from '../deps';
 import { DraftConflictError, type Loaded } from '../draft-store';
@@ -37,7 +37,7 @@ export async function onStep(
 ) {
   const { key } = referrerOf(context);
   const loaded = await deps.drafts.load(key);
-  const check = await checkCardAction(deps.drafts, key, loaded, e);
+  const check = await checkCard(deps.drafts, key, loaded, e);
   if (!check.ok) return answerProblem(context, deps, loaded, check.problem, check.reference);
   const draft = check.draft;
   const now = deps.now();

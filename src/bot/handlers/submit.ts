@@ -10,7 +10,7 @@ import { DuplicateDutyCallError } from '../../storage/duty-call-records';
 import { buttons } from '../../views/common';
 import { confirmationCard } from '../../views/confirmation-view';
 import { noticeCard, problemCard } from '../../views/notice-view';
-import { checkCardAction, closedCall } from '../card-check';
+import { checkCard, otherCallProblem } from '../card-check';
 import type { BotDeps } from '../deps';
 import { DraftConflictError } from '../draft-store';
 import type { Envelope } from '../submission';
@@ -20,7 +20,7 @@ import { answerProblem, commit } from './steps';
 export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope): Promise<void> {
   const who = referrerOf(context);
   const loaded = await deps.drafts.load(who.key);
-  const check = await checkCardAction(deps.drafts, who.key, loaded, e);
+  const check = await checkCard(deps.drafts, who.key, loaded, e);
   if (!check.ok) return answerProblem(context, deps, loaded, check.problem, check.reference);
   const draft = check.draft;
   const now = deps.now();
@@ -130,14 +130,8 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
   const loaded = await deps.drafts.load(key);
   const draft = loaded.state.current;
   if (!draft || draft.id !== e.draftId) {
-    const closed = e.draftId ? closedCall(await deps.drafts.closedCalls(key, loaded), e.draftId) : undefined;
-    return answerProblem(
-      context,
-      deps,
-      loaded,
-      closed?.status ?? (draft ? 'other-draft' : 'no-draft'),
-      closed?.reference,
-    );
+    const other = await otherCallProblem(deps.drafts, key, loaded, e.draftId);
+    return answerProblem(context, deps, loaded, other.problem, other.reference);
   }
   const now = deps.now();
   const who = referrerOf(context);
