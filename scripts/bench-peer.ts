@@ -245,6 +245,9 @@ function summarise(c: Cell): Summary {
   };
 }
 
+// BENCH_KEEP_DATA=1: the bots' SQLite files stay for inspection (what a run's calls left behind)
+const KEEP_DATA = process.env.BENCH_KEEP_DATA === '1';
+
 const pad = (s: string, n: number) => s.padStart(n);
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
@@ -260,11 +263,12 @@ async function main(): Promise<void> {
     await Promise.all(children.map((c) => c.stop()));
     await connector?.close();
     client.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (KEEP_DATA) console.log(`bot data kept in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', () => {
     killAll('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!KEEP_DATA) fs.rmSync(dir, { recursive: true, force: true });
   });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger';
+import { WAL_LIMIT_BYTES } from './database';
 
 /** SQLite's own default: a commit that takes the WAL past this many pages checkpoints it. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -14,11 +15,28 @@ const PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
-db.pragma('busy_timeout = 5000');
+db.pragma('journal_size_limit = ' + workerData.walLimitBytes);
+const nap = new Int32Array(new SharedArrayBuffer(4));
+const checkpoint = (mode, busyMs) => {
+  db.pragma('busy_timeout = ' + busyMs);
+  return db.pragma('wal_checkpoint(' + mode + ')')[0];
+};
 let failing = false;
 const pass = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    // the bulk of the copying, without waiting for or blocking the bot's writers
+    let r = checkpoint('PASSIVE', 5000);
+    // PASSIVE copies only what was committed when it began. Under writes that never pause, a commit
+    // always lands while it copies, so the WAL is never wholly copied when the next writer starts, and
+    // that writer appends instead of starting the file over: it grew by every commit (hundreds of MB a
+    // minute under load) until the disk would fill. RESTART copies the few frames committed meanwhile,
+    // holding the write lock, and starts the WAL over. No waiting (busy 0): if the bot is mid-commit or
+    // a reader is in the WAL, try again in a moment, and in the next pass after that.
+    for (let i = 0; i < 3 && r.log > 0; i++) {
+      if (i > 0) Atomics.wait(nap, 0, 0, 1);
+      r = checkpoint('RESTART', 0);
+      if (r.busy === 0) break;
+    }
     if (failing) parentPort.postMessage({ recovered: true });
     failing = false;
   } catch (err) {
@@ -66,7 +84,12 @@ export async function startCheckpointer(
   try {
     worker = new Worker(PROGRAM, {
       eval: true,
-      workerData: { file: db.name, driver: require.resolve('better-sqlite3'), everyMs },
+      workerData: {
+        file: db.name,
+        driver: require.resolve('better-sqlite3'),
+        everyMs,
+        walLimitBytes: WAL_LIMIT_BYTES,
+      },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
