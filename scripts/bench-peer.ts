@@ -46,9 +46,13 @@ const CONCURRENCY: readonly number[] = (process.env.BENCH_CONC ?? '1,10,50').spl
 });
 const ALL_MODES = ['duty', 'typed'] as const;
 const ALL_TARGETS = ['bare', 'peer', 'bot', 'bot2'] as const;
-// BENCH_BOT2_ENTRY and/or BENCH_BOT2_ENV (JSON): a second bot, run in the same interleaved rounds, to
-// compare two builds or settings side by side (runs minutes apart differ by more than most changes do)
-const AB = process.env.BENCH_BOT2_ENTRY !== undefined || process.env.BENCH_BOT2_ENV !== undefined;
+// BENCH_BOT2_ENTRY, BENCH_BOT2_ENV (JSON) and/or BENCH_BOT2_NODE_FLAGS: a second bot, run in the same
+// interleaved rounds, to compare two builds or settings side by side (runs minutes apart differ by more
+// than most changes do)
+const AB =
+  process.env.BENCH_BOT2_ENTRY !== undefined ||
+  process.env.BENCH_BOT2_ENV !== undefined ||
+  process.env.BENCH_BOT2_NODE_FLAGS !== undefined;
 const TARGETS: readonly TargetName[] = AB ? ALL_TARGETS : ['bare', 'peer', 'bot'];
 // env/.env.test's tenant: the bot refuses activities from any other
 const SUBMIT = 'Submit the duty call';
@@ -305,6 +309,10 @@ async function main(): Promise<void> {
       : [];
     // BENCH_BOT_NODE_FLAGS: node flags for the bot alone (e.g. to try a V8 setting before adopting it)
     const flags = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+    // BENCH_BOT2_NODE_FLAGS: the second bot's, if they differ (a V8 setting A/B'd in the same rounds)
+    const flags2 = (process.env.BENCH_BOT2_NODE_FLAGS ?? process.env.BENCH_BOT_NODE_FLAGS ?? '')
+      .split(/\s+/)
+      .filter(Boolean);
     const botEnv = (name: 'bot' | 'bot2'): NodeJS.ProcessEnv => ({
       ...env,
       APP_ENV: 'test',
@@ -329,7 +337,7 @@ async function main(): Promise<void> {
     const bot2 = AB
       ? await startChild(
           'bot2',
-          [...flags, path.resolve(process.env.BENCH_BOT2_ENTRY ?? entry)],
+          [...flags2, path.resolve(process.env.BENCH_BOT2_ENTRY ?? entry)],
           botEnv('bot2'),
           ROOT,
         )

@@ -7,7 +7,7 @@ import {
   type SectionId,
   type ServiceProfile,
 } from './checklist';
-import { applies, type FieldDef, fieldSchema } from './fields';
+import { applies, type FieldDef, parseField } from './fields';
 import { isValidNhsNumber, normaliseNhsNumber } from './nhs-number';
 import { inputId, onPart, type PageDef, type PagePart, pagesOf, partsOf, sectionInputs } from './pages';
 import { type PhonePrompt, promptFields } from './pick-up-the-phone';
@@ -106,7 +106,7 @@ export function validateSection(
   const errors: Record<string, string> = {};
   const out: Record<string, string | string[]> = {};
   for (const field of fields) {
-    const parsed = fieldSchema(field).safeParse(input[field.id]);
+    const parsed = parseField(field, input[field.id]);
     if (parsed.success) out[field.id] = parsed.data as string | string[];
     else errors[field.id] = readable(field, parsed.error.issues[0]?.message);
   }

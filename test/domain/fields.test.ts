@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { choiceTitle, cleanText, type FieldDef, fieldSchema, LIMITS } from '../../src/domain/fields';
+import { choiceTitle, cleanText, type FieldDef, LIMITS, parseField } from '../../src/domain/fields';
 
 const field = (def: Partial<FieldDef> & Pick<FieldDef, 'kind'>): FieldDef => ({
   id: 'f',
@@ -9,13 +9,13 @@ const field = (def: Partial<FieldDef> & Pick<FieldDef, 'kind'>): FieldDef => ({
 });
 
 function ok(def: FieldDef, raw: unknown): unknown {
-  const r = fieldSchema(def).safeParse(raw);
+  const r = parseField(def, raw);
   if (!r.success) throw new Error(`expected ${JSON.stringify(raw)} to pass: ${r.error.issues[0]?.message}`);
   return r.data;
 }
 
 function error(def: FieldDef, raw: unknown): string | undefined {
-  const r = fieldSchema(def).safeParse(raw);
+  const r = parseField(def, raw);
   if (r.success) throw new Error(`expected ${JSON.stringify(raw)} to fail, got ${JSON.stringify(r.data)}`);
   return r.error.issues[0]?.message;
 }
@@ -193,7 +193,7 @@ describe('values that are not strings (a forged card) fail for every kind', () =
     (kind) => {
       const def = field({ kind, choices: CHOICES, required: false });
       for (const raw of [42, true, ['a'], { value: 'a' }]) {
-        expect(fieldSchema(def).safeParse(raw).success).toBe(false);
+        expect(parseField(def, raw).success).toBe(false);
       }
     },
   );
