@@ -60,7 +60,7 @@ const schemas = new WeakMap<FieldDef, z.ZodType>();
  * One field's card value checked and cleaned. A missing value (no input sent, or null) is an empty
  * input, so a required field says it is required and an optional one records ''.
  */
-export function parseField(field: FieldDef, raw: unknown) {
+export function parseField(field: FieldDef, raw: unknown): z.ZodSafeParseResult<unknown> {
   return fieldSchema(field).safeParse(raw === undefined || raw === null ? '' : raw);
 }
 
@@ -68,7 +68,7 @@ export function parseField(field: FieldDef, raw: unknown) {
  * The zod schema for one field's card value (cards send every value as a string). Built once per field
  * definition: every card turn validates every field (issue 10).
  */
-export function fieldSchema(field: FieldDef): z.ZodType {
+function fieldSchema(field: FieldDef): z.ZodType {
   let schema = schemas.get(field);
   if (!schema) {
     schema = buildSchema(field);

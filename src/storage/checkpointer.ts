@@ -31,7 +31,8 @@ const pass = () => {
     // that writer appends instead of starting the file over: it grew by every commit (hundreds of MB a
     // minute under load) until the disk would fill. RESTART copies the few frames committed meanwhile,
     // holding the write lock, and starts the WAL over. No waiting (busy 0): if the bot is mid-commit or
-    // a reader is in the WAL, try again in a moment, and in the next pass after that.
+    // a reader is in the WAL, try again in a moment, and in the next pass after that. A commit of the
+    // bot's that comes in those few hundred microseconds waits for it (SQLite's busy handler, 1 ms).
     for (let i = 0; i < 3 && r.log > 0; i++) {
       if (i > 0) Atomics.wait(nap, 0, 0, 1);
       r = checkpoint('RESTART', 0);
