@@ -1,6 +1,5 @@
 import type { Activity } from 'botbuilder';
 import type { ChannelRole } from '../domain/channel-role';
-import type { DeliveryTarget } from '../domain/deliveries';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { CallContacts } from '../records/call-contacts';
@@ -10,14 +9,14 @@ import {
   alertLaneVersion,
   type Delivery,
   type Lane,
-  type NewDelivery,
   type Outbox,
   type QueuePosition,
 } from '../records/outbox';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
-import { afterFailure, backoffMs, keepsTrying, whileTargetWaits } from './give-up-policy';
+import { afterFailure, backoffMs, keepsTrying } from './give-up-policy';
+import { DeliveryOutcomes } from './outcomes';
 import { type Bucket, RateLimiter } from './rate-limit';
-import { contactOfDraftAlert, type Plan, planDelivery } from './targets';
+import { type Plan, planDelivery } from './targets';
 
 export interface DeliveryWorkerOptions {
   readonly outbox: Outbox;
@@ -112,17 +111,17 @@ const MINUTE = 60_000;
  * recognisable by the delivery id in the card's footer). Retryable failures back off exponentially;
  * 429 waits for Retry-After; Teams' rate limits are kept by queueing, never by failing. A delivery
  * that cannot be made by its give-up time is marked failed, audited and reported to the admin
- * channel: nothing is dropped silently. An alert not delivered by its deadline (or refused) also tells
+ * channel: nothing is dropped silently (outcomes.ts records each of these fates). An alert not delivered by its deadline (or refused) also tells
  * the referrer to phone, and is copied to the duty and admin channels; it is tried until delivered (keepsTrying).
  */
 export class DeliveryWorker {
   private readonly pollMs: number;
   private readonly retryMaxMs: number;
-  private readonly targetWaitMs: number;
   private readonly batch: number;
   private readonly limiter: RateLimiter;
   private readonly random: () => number;
   private readonly transaction: (fn: () => void) => void;
+  private readonly outcomes: DeliveryOutcomes;
   private running = false;
   private stopping = new AbortController();
   private readonly lanes: Record<Lane, LaneState>;
@@ -132,11 +131,16 @@ export class DeliveryWorker {
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.pollMs = o.pollMs ?? 1_000;
     this.retryMaxMs = o.retryMaxMs ?? 5 * MINUTE;
-    this.targetWaitMs = o.targetWaitMs ?? 30_000;
     this.batch = o.batch ?? 500;
     this.limiter = o.limiter ?? new RateLimiter();
     this.random = o.random ?? Math.random;
     this.transaction = o.transaction ?? ((fn) => fn());
+    this.outcomes = new DeliveryOutcomes({
+      ...o,
+      transaction: this.transaction,
+      targetWaitMs: o.targetWaitMs ?? 30_000,
+      wake: () => this.wake(),
+    });
     const retryBaseMs = o.retryBaseMs ?? 1_000;
     const lane = (name: Lane, concurrency: number, base: number): LaneState => ({
       name,
@@ -161,7 +165,7 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
-    this.noteInterrupted();
+    this.outcomes.noteInterrupted();
     for (const lane of Object.values(this.lanes)) lane.loopDone = this.loop(lane);
   }
 
@@ -207,7 +211,7 @@ export class DeliveryWorker {
     for (const [id, at] of lane.scheduled) if (at <= now.getTime()) lane.scheduled.delete(id);
     let nextDeadline = Number.POSITIVE_INFINITY;
     if (lane.name === 'alert' && this.o.alertDeadlineMs !== undefined) {
-      nextDeadline = this.checkAlertDeadlines(now, this.o.alertDeadlineMs);
+      nextDeadline = this.outcomes.checkAlertDeadlines(now, this.o.alertDeadlineMs);
     }
     // rate-limit buckets held in this pass, and conversations whose order holds later rows
     const held = new Set<string>();
@@ -226,11 +230,11 @@ export class DeliveryWorker {
       if (lane.inFlight.has(row.id)) continue;
       const plan = planDelivery(row, this.o, channels);
       if (plan.type === 'wait') {
-        this.waitForTarget(row, plan.reason);
+        this.outcomes.waitForTarget(row, plan.reason);
         continue;
       }
       if (plan.type === 'fail') {
-        this.giveUp(row, plan.reason, undefined);
+        this.outcomes.giveUp(row, plan.reason, undefined);
         continue;
       }
       const order = this.orderKey(lane, plan);
@@ -367,104 +371,6 @@ export class DeliveryWorker {
     });
   }
 
-  /**
-   * Alerts past their deadline (or given up) that nobody has been told about: tells them now. Returns
-   * the milliseconds until the next pending alert's deadline, for the lane's sleep.
-   */
-  private checkAlertDeadlines(now: Date, deadlineMs: number): number {
-    // a failed alert is normally told about as it is given up (giveUp); this catches one given up by a
-    // build without this check, if recent: a referrer told to "phone now" about a call days old is not helped
-    const failedSince = new Date(now.getTime() - 24 * 60 * MINUTE);
-    for (const alert of this.o.outbox.undeliveredAlerts(
-      new Date(now.getTime() - deadlineMs),
-      50,
-      failedSince,
-    )) {
-      this.transaction(() =>
-        this.alertUndelivered(alert, now, alert.status === 'failed' ? 'failed' : 'deadline'),
-      );
-    }
-    const oldest = this.o.outbox.oldestPendingAlertAt();
-    return oldest ? Date.parse(oldest) + deadlineMs - now.getTime() : Number.POSITIVE_INFINITY;
-  }
-
-  /**
-   * Call inside a transaction. The alert has not reached the leads: the referrer is told to phone the
-   * front door and the advice line now; the alert is posted to the duty channel and a notice to the
-   * admin channel, each mentioning the on-call lead; audited. At most once per alert. The alert itself
-   * stays queued until delivered (keepsTrying).
-   */
-  private alertUndelivered(alert: Delivery, now: Date, why: 'deadline' | 'failed' | 'refused'): void {
-    if (this.o.outbox.alertUndeliveredRaised(alert.id)) return;
-    // an alert raised while the call is in progress has no record: its id goes with the notices (found
-    // with the alert's other rows at submit and by retention), and the referrer's chat is the alert's own
-    const draftAlertId =
-      typeof alert.payload.draftAlertId === 'string' ? alert.payload.draftAlertId : undefined;
-    const contact = contactOfDraftAlert(draftAlertId, this.o) ?? alert.payload.contact;
-    const payload = {
-      alertId: alert.id,
-      why,
-      ...(draftAlertId ? { draftAlertId } : {}),
-      ...(contact ? { contact } : {}),
-    };
-    const targets: DeliveryTarget[] = [
-      { type: 'referrer' },
-      { type: 'channel', role: 'duty' },
-      { type: 'channel', role: 'admin' },
-    ];
-    const notices = targets.map(
-      (target): NewDelivery => ({
-        id: this.o.newId(),
-        recordId: alert.recordId,
-        kind: 'alert-undelivered',
-        target,
-        payload,
-      }),
-    );
-    for (const n of notices) this.o.outbox.enqueue(n, now, this.o.giveUpMinutes);
-    this.o.audit.append({
-      at: now.toISOString(),
-      actorId: 'bot',
-      action: 'alert-undelivered',
-      recordId: alert.recordId,
-      outcome: 'told',
-      detail: { deliveryId: alert.id, why, attempts: alert.attempts, notices: notices.map((n) => n.id) },
-    });
-    this.o.logger.error(
-      {
-        event: 'alert-undelivered',
-        deliveryId: alert.id,
-        recordId: alert.recordId,
-        why,
-        notices: notices.map((n) => n.id),
-      },
-      'alert undelivered',
-    );
-    this.wake();
-  }
-
-  /** Rows left in flight by a crash or a stop: they will be posted again (at most one duplicate). */
-  private noteInterrupted(): void {
-    const now = this.o.now();
-    for (const d of this.o.outbox.due(now, 10_000)) {
-      if (!d.inFlightAt) continue;
-      this.o.logger.warn({
-        event: 'delivery-interrupted',
-        deliveryId: d.id,
-        kind: d.kind,
-        recordId: d.recordId,
-      });
-      this.o.audit.append({
-        at: now.toISOString(),
-        actorId: 'bot',
-        action: 'delivery-interrupted',
-        recordId: d.recordId,
-        outcome: 'will-repost',
-        detail: { deliveryId: d.id, kind: d.kind, inFlightAt: d.inFlightAt, attempt: d.attempts },
-      });
-    }
-  }
-
   private async attempt(
     lane: LaneState,
     d: Delivery,
@@ -478,10 +384,17 @@ export class DeliveryWorker {
       this.o.logger.error({ event: 'delivery-render-failed', deliveryId: d.id, kind: d.kind, err }, 'render');
       if (keepsTrying(d.kind)) {
         // never given up: at the cap, so a fixed build (or the record it waits for) gets it through
-        this.keepTrying(lane, d, 'render failed', 'render failed', d.attempts, this.retryMaxMs);
+        this.outcomes.keepTrying(
+          lane.scheduled,
+          d,
+          'render failed',
+          'render failed',
+          d.attempts,
+          this.retryMaxMs,
+        );
         return;
       }
-      this.giveUp(d, 'render failed', undefined);
+      this.outcomes.giveUp(d, 'render failed', undefined);
       return;
     }
     const attempt = d.attempts + 1;
@@ -549,7 +462,7 @@ export class DeliveryWorker {
     const now = this.o.now();
     this.transaction(() => {
       this.o.outbox.markDelivered(d.id, now, made.conversationId, made.activityId);
-      this.auditAttempt(d, now, 'delivered', 'ok', attempt);
+      this.outcomes.auditAttempt(d, now, 'delivered', 'ok', attempt);
     });
     this.o.logger.info({ event: 'delivered', deliveryId: d.id, kind: d.kind, attempt });
   }
@@ -575,14 +488,23 @@ export class DeliveryWorker {
         this.o.channels.get(d.target.role)?.channelId !== plan.channelId,
     });
     if (decision.action === 'keep-trying') {
-      this.keepTrying(lane, d, e.reason, e.status ?? e.reason, attempt, decision.waitMs, () => {
-        // refused: the referrer, duty and admin channels are told now
-        if (decision.refused && d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'refused');
-      });
+      this.outcomes.keepTrying(
+        lane.scheduled,
+        d,
+        e.reason,
+        e.status ?? e.reason,
+        attempt,
+        decision.waitMs,
+        () => {
+          // refused: the referrer, duty and admin channels are told now
+          if (decision.refused && d.kind === 'safeguarding-alert')
+            this.outcomes.alertUndelivered(d, now, 'refused');
+        },
+      );
       return;
     }
     if (decision.action === 'give-up') {
-      this.giveUp(d, e.reason, { status: e.status, attempt });
+      this.outcomes.giveUp(d, e.reason, { status: e.status, attempt });
       return;
     }
     const next = decision.at;
@@ -596,7 +518,7 @@ export class DeliveryWorker {
     this.transaction(() => {
       this.o.outbox.retryAt(d.id, new Date(next), e.reason);
       lane.scheduled.set(d.id, next);
-      this.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
+      this.outcomes.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
     });
     this.o.logger.warn({
       event: 'delivery-retry',
@@ -609,195 +531,7 @@ export class DeliveryWorker {
     });
   }
 
-  /** A delivery never given up (keepsTrying): tried again in `waitMs`, audited, with anything else to do. */
-  private keepTrying(
-    lane: LaneState,
-    d: Delivery,
-    reason: string,
-    status: number | string,
-    attempt: number,
-    waitMs: number,
-    also?: () => void,
-  ): void {
-    const now = this.o.now();
-    const next = now.getTime() + waitMs;
-    this.transaction(() => {
-      this.o.outbox.retryAt(d.id, new Date(next), reason);
-      lane.scheduled.set(d.id, next);
-      this.auditAttempt(d, now, 'retry', status, attempt);
-      also?.();
-    });
-    this.o.logger.warn({
-      event: 'delivery-retry',
-      deliveryId: d.id,
-      kind: d.kind,
-      attempt,
-      outcome: 'retry',
-      reason,
-      keepsTrying: true,
-      nextAttemptAt: new Date(next).toISOString(),
-    });
-  }
-
   private backoff(lane: LaneState, attempt: number): number {
     return backoffMs(lane.retryBaseMs, this.retryMaxMs, attempt, this.random());
-  }
-
-  private waitForTarget(d: Delivery, reason: string): void {
-    const now = this.o.now();
-    const decision = whileTargetWaits(d.kind, now.getTime(), Date.parse(d.giveUpAt), this.targetWaitMs);
-    if (decision.action === 'give-up') {
-      this.giveUp(d, reason, undefined);
-      return;
-    }
-    const next = new Date(decision.at);
-    this.transaction(() => {
-      this.o.outbox.retryAt(d.id, next, reason);
-      if (d.lastError !== reason) {
-        // once per reason, not every look
-        this.o.audit.append({
-          at: now.toISOString(),
-          actorId: 'bot',
-          action: 'delivery-waiting',
-          recordId: d.recordId,
-          outcome: 'waiting',
-          detail: { deliveryId: d.id, kind: d.kind, reason },
-        });
-      }
-    });
-    if (d.lastError !== reason) {
-      this.o.logger.warn({ event: 'delivery-waiting', deliveryId: d.id, kind: d.kind, reason });
-    }
-  }
-
-  /**
-   * Marks the delivery failed, with every delivery waiting on it (the referrer's confirmation waits
-   * for the duty summary), audits it and queues one notice to the admin channel, all in one
-   * transaction. A failed admin notice raises no notice of its own.
-   */
-  private giveUp(
-    d: Delivery,
-    reason: string,
-    post: { status: number | undefined; attempt: number } | undefined,
-  ) {
-    const now = this.o.now();
-    const dependents = this.dependentsOf(d);
-    const noticeId = d.kind === 'delivery-failed' ? undefined : this.o.newId();
-    this.transaction(() => {
-      this.o.outbox.markFailed(d.id, reason);
-      if (post) this.auditAttempt(d, now, 'failed', post.status ?? reason, post.attempt);
-      this.o.audit.append({
-        at: now.toISOString(),
-        actorId: 'bot',
-        action: 'delivery-failed',
-        recordId: d.recordId,
-        outcome: 'failed',
-        detail: {
-          deliveryId: d.id,
-          kind: d.kind,
-          reason,
-          attempts: post?.attempt ?? d.attempts,
-          dependents: dependents.map((x) => x.id),
-          ...(noticeId ? { noticeId } : {}),
-        },
-      });
-      for (const x of dependents) {
-        this.o.outbox.markFailed(x.id, `after ${d.id} failed`);
-        this.o.audit.append({
-          at: now.toISOString(),
-          actorId: 'bot',
-          action: 'delivery-failed',
-          recordId: x.recordId,
-          outcome: 'failed',
-          detail: { deliveryId: x.id, kind: x.kind, reason: 'waited on a failed delivery', after: d.id },
-        });
-      }
-      if (noticeId) {
-        const notice: NewDelivery = {
-          id: noticeId,
-          recordId: d.recordId,
-          kind: 'delivery-failed',
-          target: { type: 'channel', role: 'admin' },
-          payload: {
-            ...(typeof d.payload.draftAlertId === 'string' ? { draftAlertId: d.payload.draftAlertId } : {}),
-            failedId: d.id,
-            failedKind: d.kind,
-            reason,
-            attempts: post?.attempt ?? d.attempts,
-            createdAt: d.createdAt,
-            dependents: dependents.map((x) => ({ id: x.id, kind: x.kind })),
-          },
-        };
-        this.o.outbox.enqueue(notice, now, this.o.giveUpMinutes);
-      }
-      // an alert given up has not reached the leads: the referrer, the duty and admin channels are told
-      // now, whether or not its deadline has come
-      if (d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'failed');
-      // the referrer believes the duty team has the call: tell them it has not, so they phone instead
-      if (d.kind === 'duty-summary' && d.recordId) {
-        this.o.outbox.enqueue(
-          {
-            id: this.o.newId(),
-            recordId: d.recordId,
-            kind: 'summary-undelivered',
-            target: { type: 'referrer' },
-            payload: { failedId: d.id },
-          },
-          now,
-          this.o.giveUpMinutes,
-        );
-      }
-    });
-    this.o.logger.error(
-      {
-        event: 'delivery-failed',
-        deliveryId: d.id,
-        kind: d.kind,
-        recordId: d.recordId,
-        reason,
-        dependents: dependents.map((x) => x.id),
-        noticeId,
-      },
-      'delivery failed',
-    );
-  }
-
-  /**
-   * Pending deliveries that wait, directly or through another, on this one: found by their after_id,
-   * not by record (an alert raised from a call in progress has no record yet, but its followers wait on it).
-   */
-  private dependentsOf(d: Delivery): Delivery[] {
-    const out: Delivery[] = [];
-    const seen = new Set([d.id]);
-    for (let queue = [d.id]; queue.length > 0; ) {
-      const next: string[] = [];
-      for (const id of queue) {
-        for (const x of this.o.outbox.pendingAfter(id)) {
-          if (seen.has(x.id)) continue;
-          seen.add(x.id);
-          out.push(x);
-          next.push(x.id);
-        }
-      }
-      queue = next;
-    }
-    return out;
-  }
-
-  private auditAttempt(
-    d: Delivery,
-    now: Date,
-    outcome: 'delivered' | 'retry' | 'throttled' | 'failed',
-    status: number | string,
-    attempt: number,
-  ): void {
-    this.o.audit.append({
-      at: now.toISOString(),
-      actorId: 'bot',
-      action: 'delivery-attempt',
-      recordId: d.recordId,
-      outcome,
-      detail: { deliveryId: d.id, kind: d.kind, status, attempt },
-    });
   }
 }
