@@ -12,8 +12,9 @@
  * second, and driven over HTTP on /api/messages: whole duty calls (start, every section with the
  * fixture answers, Submit), a typed 'status' after each, and an '@bot open' in the duty channel (the
  * duty team's open calls). The two bots take turns call by call so the machine's drift falls on both
- * alike. Prints turn p50/p99/max for each, the ratio, the turns during which an automatic WAL
- * checkpoint ran, and each bot's scheduler tick time, event-loop delay (perf_hooks.
+ * alike. Prints turn p50/p99/max for each, the ratio, the turns during which a WAL checkpoint ran
+ * (the checkpointer's thread, beside the turn rather than inside its commit, unless that thread has
+ * stopped), and each bot's scheduler tick time, event-loop delay (perf_hooks.
  * monitorEventLoopDelay) and RSS over the measured turns. Not part of npm test.
  *
  * Usage: npx tsx scripts/history-turn-bench.ts [N] [calls per bot]
@@ -66,7 +67,7 @@ interface Target {
   readonly stored: number;
   readonly dir: string;
   readonly file: string;
-  /** checkpointed: an automatic WAL checkpoint ran while the turn was answered (see scripts/lib/wal.ts) */
+  /** checkpointed: a WAL checkpoint ran while the turn was answered (see scripts/lib/wal.ts) */
   readonly turns: { kind: 'duty' | 'submit' | 'status' | 'open'; ms: number; checkpointed: boolean }[];
 }
 
@@ -215,7 +216,7 @@ async function main() {
     const c = stats(t.turns.filter((x) => x.checkpointed).map((x) => x.ms));
     const o = stats(t.turns.filter((x) => !x.checkpointed).map((x) => x.ms));
     console.log(
-      `${String(t.stored).padStart(6)} stored: ${c.n} turns ran an automatic WAL checkpoint, p50 ${ms(c.p50)}, ` +
+      `${String(t.stored).padStart(6)} stored: ${c.n} turns overlapped a WAL checkpoint, p50 ${ms(c.p50)}, ` +
         `max ${ms(c.max)}; the other ${o.n} turns p50 ${ms(o.p50)}, max ${ms(o.max)}`,
     );
   }

@@ -30,7 +30,7 @@ import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { startCheckpointer } from './storage/checkpointer';
-import { openDatabase, scrubWal } from './storage/database';
+import { openDatabase, scrubWalSoon } from './storage/database';
 import { DutyCallRecords } from './storage/duty-call-records';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { StorageUnavailableError } from './storage/storage-errors';
@@ -235,8 +235,8 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     render,
     channelAdmins: config.CHANNEL_ADMINS,
     scrubDeleted: () => {
-      // a reader held the WAL (e.g. a report script): the next discard or retention run truncates it
-      if (!scrubWal(db)) logger.warn({ event: 'wal-scrub-busy' });
+      // held all along (e.g. a report script reading): the next discard or retention run truncates it
+      scrubWalSoon(db, () => logger.warn({ event: 'wal-scrub-busy' }));
     },
     retention,
   };

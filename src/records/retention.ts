@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger';
-import { scrubWal } from '../storage/database';
+import { scrubWalSoon } from '../storage/database';
 import type { Audit } from './audit';
 
 export interface RetentionOptions {
@@ -133,9 +133,9 @@ export class Retention {
     const profiles = this.purgeStates(new Date(now.getTime() - this.o.profileDays * DAY_MS));
     const records = this.purgeRecords(now, yearsBefore(now, this.o.recordYears));
     const alerts = this.purgeAlerts(now, yearsBefore(now, this.o.recordYears));
-    if (drafts + profiles + records + alerts > 0 && !scrubWal(this.db)) {
-      // a reader held the WAL: the next run that deletes anything truncates it
-      this.logger.warn({ event: 'retention-wal-busy' });
+    if (drafts + profiles + records + alerts > 0) {
+      // held all along (a reader): the next run that deletes anything truncates it
+      scrubWalSoon(this.db, () => this.logger.warn({ event: 'retention-wal-busy' }));
     }
     return { drafts, profiles, records, alerts };
   }

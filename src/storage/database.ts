@@ -81,8 +81,35 @@ function upgradeScrub(db: Database.Database, applied: readonly number[]): void {
  */
 export function scrubWal(db: Database.Database): boolean {
   if (db.memory) return true;
-  const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-  return result?.busy === 0;
+  // without waiting: TRUNCATE waits for every reader to leave the WAL, and with the connection's busy
+  // timeout that held the event loop, and every referrer's turn, for up to 5 s (scrubWalSoon tries again)
+  const busyMs = Number(db.pragma('busy_timeout', { simple: true }));
+  db.pragma('busy_timeout = 0');
+  try {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result?.busy === 0;
+  } finally {
+    db.pragma(`busy_timeout = ${busyMs}`);
+  }
+}
+
+/**
+ * scrubWal now, and again a moment later while something holds the WAL: the checkpointer's pass (a few
+ * milliseconds, four times a second) or a reader. Without the retries a discard or a purge that met a
+ * pass left the old versions of its pages in the WAL until the next one. `onBusy` is told if every try
+ * found it held.
+ */
+export function scrubWalSoon(db: Database.Database, onBusy: () => void, tries = 5, gapMs = 40): void {
+  if (scrubWal(db)) return;
+  let left = tries - 1;
+  const again = () => {
+    if (!db.open) return;
+    if (scrubWal(db)) return;
+    if (--left <= 0) onBusy();
+    else setTimeout(again, gapMs).unref();
+  };
+  if (left <= 0) onBusy();
+  else setTimeout(again, gapMs).unref();
 }
 
 /**

@@ -241,4 +241,24 @@ describe('deleted means deleted (the bytes of the file and its WAL)', () => {
     await bot.restart();
     expect(leaked(bot.config.DATABASE_FILE)).toEqual([]);
   });
+
+  test('[HAZ-19] a cancelled draft is scrubbed from the WAL even when something holds the WAL at that moment', async () => {
+    await walkTo(bot, 'relationship', FULL_CALL);
+    const file = bot.config.DATABASE_FILE;
+    // another connection mid-read as the draft is discarded, as the checkpointer's pass can be (four
+    // times a second): the WAL cannot be truncated until it has finished
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM bot_state').get();
+    const confirm = lastCard(await bot.say('cancel'));
+    await bot.submit(press(confirm, 'Discard the draft'));
+    expect(storedState(bot)!.current).toBeNull();
+    expect(leaked(file).length).toBeGreaterThan(0);
+    reader.exec('COMMIT');
+    reader.close();
+    // tried again a moment later, not left for the next discard or purge
+    const end = Date.now() + 2000;
+    while (leaked(file).length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(leaked(file)).toEqual([]);
+  });
 });
