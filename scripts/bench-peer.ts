@@ -54,6 +54,8 @@ const AB =
   process.env.BENCH_BOT2_ENV !== undefined ||
   process.env.BENCH_BOT2_NODE_FLAGS !== undefined;
 const TARGETS: readonly TargetName[] = AB ? ALL_TARGETS : ['bare', 'peer', 'bot'];
+// BENCH_KEEP_DATA=1: the bots' SQLite files stay for inspection (what a run's calls left behind)
+const KEEP_DATA = process.env.BENCH_KEEP_DATA === '1';
 // env/.env.test's tenant: the bot refuses activities from any other
 const SUBMIT = 'Submit the duty call';
 
@@ -248,9 +250,6 @@ function summarise(c: Cell): Summary {
     roundsTps: c.perRound,
   };
 }
-
-// BENCH_KEEP_DATA=1: the bots' SQLite files stay for inspection (what a run's calls left behind)
-const KEEP_DATA = process.env.BENCH_KEEP_DATA === '1';
 
 const pad = (s: string, n: number) => s.padStart(n);
 const f = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '-');

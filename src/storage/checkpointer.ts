@@ -7,9 +7,10 @@ import { WAL_LIMIT_BYTES } from './database';
 const AUTOCHECKPOINT_PAGES = 1000;
 
 /**
- * The worker's whole program: its own connection to the file, a PASSIVE checkpoint (which neither
- * waits for nor blocks writers) every `everyMs`. Plain JavaScript, so that the production bundle and
- * the tests run the same thing without a second entry point.
+ * The worker's whole program: its own connection to the file and, every `everyMs`, a PASSIVE checkpoint
+ * (which neither waits for nor blocks writers) then a RESTART that starts the WAL over (see below).
+ * Plain JavaScript, so that the production bundle and the tests run the same thing without a second
+ * entry point.
  */
 const PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');

@@ -100,16 +100,12 @@ export function scrubWal(db: Database.Database): boolean {
  * found it held.
  */
 export function scrubWalSoon(db: Database.Database, onBusy: () => void, tries = 5, gapMs = 40): void {
-  if (scrubWal(db)) return;
-  let left = tries - 1;
-  const again = () => {
-    if (!db.open) return;
-    if (scrubWal(db)) return;
-    if (--left <= 0) onBusy();
-    else setTimeout(again, gapMs).unref();
+  const attempt = (left: number) => {
+    if (!db.open || scrubWal(db)) return;
+    if (left <= 1) onBusy();
+    else setTimeout(() => attempt(left - 1), gapMs).unref();
   };
-  if (left <= 0) onBusy();
-  else setTimeout(again, gapMs).unref();
+  attempt(tries);
 }
 
 /**
