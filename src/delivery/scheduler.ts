@@ -158,7 +158,11 @@ export class Scheduler {
       }
       // one round per tick: a bot that was down for hours posts once, not once per missed interval
       const round = state.escalations + 1;
-      const after = nextEscalationAt(alert.createdAt, { escalations: round }, this.o.escalationMinutes)!;
+      const after = nextEscalationAt(
+        alert.createdAt,
+        { escalations: round, lastEscalatedAt: now.toISOString() },
+        this.o.escalationMinutes,
+      )!;
       const deliveries = () =>
         escalationDeliveries(
           { id: alert.id, delivered: alert.status === 'delivered' },

@@ -175,13 +175,23 @@ export function nextReminderOn(
 
 /**
  * When an alert nobody has acknowledged is next escalated: at each interval from when it was raised,
- * after the rounds already made. Undefined once acknowledged.
+ * after the rounds already made, and at least half an interval after the last round was made. Rounds
+ * missed while the bot was down are not made up one per tick (an @mention of the on-call lead every 30 s
+ * until caught up, and two at once from two instances): the round made on coming back is followed by the
+ * next slot of the usual schedule. Undefined once acknowledged.
  */
 export function nextEscalationAt(
   raisedAt: string,
-  state: Pick<CallState, 'acknowledged' | 'escalations'>,
+  state: Pick<CallState, 'acknowledged' | 'escalations' | 'lastEscalatedAt'>,
   minutes: number,
 ): Date | undefined {
   if (state.acknowledged) return undefined;
-  return new Date(Date.parse(raisedAt) + (state.escalations + 1) * minutes * 60_000);
+  const interval = minutes * 60_000;
+  const raised = Date.parse(raisedAt);
+  let slot = state.escalations + 1;
+  if (state.lastEscalatedAt !== undefined) {
+    const earliest = Date.parse(state.lastEscalatedAt) + interval / 2;
+    slot = Math.max(slot, Math.ceil((earliest - raised) / interval));
+  }
+  return new Date(raised + slot * interval);
 }

@@ -474,13 +474,20 @@ export class DraftAlerts {
     for (const a of due.map(toAlert)) {
       const raised = Date.parse(a.raisedAt);
       const rounds = Math.floor((now.getTime() - raised) / interval);
-      // when round `round` falls due: the same rule as a record's alert (call-state.ts)
-      const next = (round: number) =>
-        nextEscalationAt(a.raisedAt, { escalations: round - 1 }, minutes)!.toISOString();
+      // when the round after `round` (the last made at `at`, or as stored) falls due: the same rule as a
+      // record's alert (call-state.ts), so rounds missed while the bot was down are not made up one per run
+      const next = (round: number, at: string | null) => {
+        const last = at ?? a.lastEscalatedAt;
+        return nextEscalationAt(
+          a.raisedAt,
+          { escalations: round, ...(last ? { lastEscalatedAt: last } : {}) },
+          minutes,
+        )!.toISOString();
+      };
       this.db.transaction(() => {
         // claimed only as read: a submit or an acknowledgement that landed first wins
         const claim = (round: number, at: string | null) =>
-          this.claimEscalation.run(round, at, next(round + 1), a.id, a.escalations).changes === 1;
+          this.claimEscalation.run(round, at, next(round, at), a.id, a.escalations).changes === 1;
         if (rounds <= a.escalations) {
           // not due yet (e.g. raised by an earlier build, or ALERT_ESCALATION_MINUTES changed): look again then
           claim(a.escalations, null);

@@ -97,6 +97,28 @@ describe('alert escalation', () => {
     expect(escalations('r1')).toHaveLength(1);
   });
 
+  test('[HAZ-23] after a long outage the missed rounds are not made up one per tick: the next round is the schedule’s next slot', () => {
+    alertDelivered('r1', SUBMITTED);
+    // back after 5 h 10 min: one round now
+    const back = SUBMITTED.getTime() + 310 * MIN;
+    clock = new Date(back);
+    expect(scheduler.tick().escalated).toBe(1);
+    // the ticks that follow (every 30 s) post nothing more, though ten slots were missed
+    for (let s = 30; s <= 19 * 60; s += 30) {
+      clock = new Date(back + s * 1000);
+      expect(scheduler.tick().escalated).toBe(0);
+    }
+    // the schedule's next slot, 5 h 30 min, is more than half an interval on: the next round is then
+    clock = new Date(SUBMITTED.getTime() + 330 * MIN);
+    expect(scheduler.tick().escalated).toBe(1);
+    expect(escalations('r1').map((d) => d.payload.round)).toEqual([1, 2]);
+    // and the next at 6 h, as the usual schedule
+    clock = new Date(SUBMITTED.getTime() + 359 * MIN);
+    expect(scheduler.tick().escalated).toBe(0);
+    clock = new Date(SUBMITTED.getTime() + 360 * MIN);
+    expect(scheduler.tick().escalated).toBe(1);
+  });
+
   test('an acknowledgement stops escalation', () => {
     alertDelivered('r1', SUBMITTED);
     clock = new Date(SUBMITTED.getTime() + 31 * MIN);
@@ -273,5 +295,24 @@ describe('alerts raised while a call is in progress (no record)', () => {
       .map((r) => r.detail)
       .join('; ');
     expect(plan).toContain('INDEX draft_alerts_escalation');
+  });
+
+  test('[HAZ-23] an in-progress alert after a long outage: one round on coming back, then the schedule’s next slot, not one per run', () => {
+    const { alerts, raise } = setUp(50);
+    const raised = raise('a');
+    const back = SUBMITTED.getTime() + 310 * MIN;
+    const rounds = () =>
+      (
+        db
+          .prepare(`SELECT payload_json FROM outbox WHERE kind = 'alert-escalation' ORDER BY rowid`)
+          .pluck()
+          .all() as string[]
+      ).map((j) => (JSON.parse(j) as { round: number; draftAlertId: string }).round);
+    expect(alerts.escalateDue(new Date(back), 30)).toBe(1);
+    for (let s = 30; s <= 19 * 60; s += 30) expect(alerts.escalateDue(new Date(back + s * 1000), 30)).toBe(0);
+    expect(alerts.escalateDue(new Date(SUBMITTED.getTime() + 330 * MIN), 30)).toBe(1);
+    // never delivered: each round goes to the duty and admin channels
+    expect(rounds()).toEqual([1, 1, 2, 2]);
+    expect(alerts.get(raised.id)).toMatchObject({ escalations: 2 });
   });
 });
