@@ -8,6 +8,7 @@ import { type Config, ConfigError, frontDoorNumber, listenHost } from './config/
 import { botTokenProvider, ConnectorHttp } from './delivery/connector-http';
 import { type RenderContext, renderDelivery } from './delivery/render';
 import { Scheduler, startScheduler } from './delivery/scheduler';
+import { SharedRateLimiter } from './delivery/shared-rate-limit';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery/worker';
 import { todayInTimeZone } from './domain/age';
 import type { ServiceProfile } from './domain/checklist';
@@ -25,6 +26,7 @@ import { DraftAlerts } from './records/draft-alerts';
 import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
 import { Outbox } from './records/outbox';
+import { PostStamps } from './records/post-stamps';
 import { RecordEvents } from './records/record-events';
 import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
@@ -167,6 +169,9 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     newId,
     tenantId: config.TENANT_ID,
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
+    leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
+    // Teams counts every instance's posts together
+    limiter: new SharedRateLimiter(new PostStamps(db)),
     transaction: (fn) => db.transaction(fn)(),
     // alerts: their own lane; a hung post is left after at most 3 s on the first two tries (later tries
     // take the full timeout), and past the deadline the referrer, the duty and admin channels are told

@@ -149,6 +149,9 @@ const schema = z
       .max(7 * 24 * 60)
       .default(60),
     DELIVERY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(15),
+    // Several instances (README): a post's claim, renewed every third of it while under way. After a
+    // crash its posts wait this long to be taken over; too short, and a stalled instance loses them.
+    DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(3).max(300).default(15),
 
     // Retention (README: "Your data").
     DRAFT_RETENTION_DAYS: z.coerce

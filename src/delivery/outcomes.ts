@@ -19,6 +19,11 @@ export interface OutcomeOptions extends TargetDeps {
   readonly targetWaitMs: number;
   /** New posts are queued (the notices of an undelivered alert): the worker looks now. */
   readonly wake: () => void;
+  /**
+   * The worker's name on its claims: the outcome of a post is recorded only while the worker still holds
+   * its claim (Outbox.claim); one whose lease ran out is another instance's to record.
+   */
+  readonly claimant: string;
 }
 
 const MINUTE = 60_000;
@@ -109,26 +114,25 @@ export class DeliveryOutcomes {
     this.o.wake();
   }
 
-  /** Rows left in flight by a crash or a stop: they will be posted again (at most one duplicate). */
-  noteInterrupted(): void {
-    const now = this.o.now();
-    for (const d of this.o.outbox.due(now, 10_000)) {
-      if (!d.inFlightAt) continue;
-      this.o.logger.warn({
-        event: 'delivery-interrupted',
-        deliveryId: d.id,
-        kind: d.kind,
-        recordId: d.recordId,
-      });
-      this.o.audit.append({
-        at: now.toISOString(),
-        actorId: 'bot',
-        action: 'delivery-interrupted',
-        recordId: d.recordId,
-        outcome: 'will-repost',
-        detail: { deliveryId: d.id, kind: d.kind, inFlightAt: d.inFlightAt, attempt: d.attempts },
-      });
-    }
+  /**
+   * A post left in flight by a crash or a stop, just taken over (claimed) by this worker: it will be
+   * posted again (at most one duplicate per interruption, recognisable by its delivery id).
+   */
+  noteInterrupted(d: Delivery, now: Date): void {
+    this.o.logger.warn({
+      event: 'delivery-interrupted',
+      deliveryId: d.id,
+      kind: d.kind,
+      recordId: d.recordId,
+    });
+    this.o.audit.append({
+      at: now.toISOString(),
+      actorId: 'bot',
+      action: 'delivery-interrupted',
+      recordId: d.recordId,
+      outcome: 'will-repost',
+      detail: { deliveryId: d.id, kind: d.kind, inFlightAt: d.inFlightAt, attempt: d.attempts },
+    });
   }
 
   /** A delivery never given up (keepsTrying): tried again in `waitMs`, audited, with anything else to do. */
@@ -143,12 +147,18 @@ export class DeliveryOutcomes {
   ): void {
     const now = this.o.now();
     const next = now.getTime() + waitMs;
+    let kept = true;
     this.o.transaction(() => {
-      this.o.outbox.retryAt(d.id, new Date(next), reason);
+      kept = this.o.outbox.retryAt(d.id, new Date(next), reason, this.o.claimant);
+      if (!kept) return;
       scheduled.set(d.id, next);
       this.auditAttempt(d, now, 'retry', status, attempt);
       also?.();
     });
+    if (!kept) {
+      this.leaseLost(d);
+      return;
+    }
     this.o.logger.warn({
       event: 'delivery-retry',
       deliveryId: d.id,
@@ -169,8 +179,10 @@ export class DeliveryOutcomes {
       return;
     }
     const next = new Date(decision.at);
+    let kept = true;
     this.o.transaction(() => {
-      this.o.outbox.retryAt(d.id, next, reason);
+      kept = this.o.outbox.retryAt(d.id, next, reason, this.o.claimant);
+      if (!kept) return;
       if (d.lastError !== reason) {
         // once per reason, not every look
         this.o.audit.append({
@@ -183,9 +195,15 @@ export class DeliveryOutcomes {
         });
       }
     });
-    if (d.lastError !== reason) {
+    if (!kept) this.leaseLost(d);
+    else if (d.lastError !== reason) {
       this.o.logger.warn({ event: 'delivery-waiting', deliveryId: d.id, kind: d.kind, reason });
     }
+  }
+
+  /** The worker's claim ran out and another instance took the post over: its outcome is that one's. */
+  private leaseLost(d: Delivery): void {
+    this.o.logger.warn({ event: 'delivery-lease-lost', deliveryId: d.id, kind: d.kind, when: 'at-outcome' });
   }
 
   /**
@@ -197,8 +215,10 @@ export class DeliveryOutcomes {
     const now = this.o.now();
     const dependents = this.dependentsOf(d);
     const noticeId = d.kind === 'delivery-failed' ? undefined : this.o.newId();
+    let kept = true;
     this.o.transaction(() => {
-      this.o.outbox.markFailed(d.id, reason);
+      kept = this.o.outbox.markFailed(d.id, reason, this.o.claimant);
+      if (!kept) return;
       if (post) this.auditAttempt(d, now, 'failed', post.status ?? reason, post.attempt);
       this.o.audit.append({
         at: now.toISOString(),
@@ -262,6 +282,10 @@ export class DeliveryOutcomes {
         );
       }
     });
+    if (!kept) {
+      this.leaseLost(d);
+      return;
+    }
     this.o.logger.error(
       {
         event: 'delivery-failed',

@@ -58,6 +58,16 @@ export interface Permit {
   release(): void;
 }
 
+/** What the delivery worker asks of Teams' rate limits: kept in memory (RateLimiter) or shared (SharedRateLimiter). */
+export interface PostLimiter {
+  /** Counts a post under every bucket if each has room now; otherwise says how long to wait. */
+  acquire(buckets: readonly Bucket[]): Permit;
+  /** Milliseconds until a post under this one bucket may be made (0: now); nothing is counted. */
+  wait(bucket: Bucket): number;
+  /** Holds every post under `key` for `ms` (Teams answered 429 with Retry-After). */
+  block(key: string, ms: number): void;
+}
+
 interface Stamp {
   at: number;
 }
@@ -71,7 +81,7 @@ interface Stamp {
  * it somewhere in between, so measuring the next post's window from the answer keeps every window
  * honest however long the request took or however late the event loop sent it.
  */
-export class RateLimiter {
+export class RateLimiter implements PostLimiter {
   private readonly sent = new Map<string, Stamp[]>();
   private readonly blocked = new Map<string, number>();
   /** How long each key's stamps matter (its longest window and the margin), for the sweep. */

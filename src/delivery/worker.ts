@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { ChannelRole } from '../domain/channel-role';
 import type { Logger } from '../logger';
@@ -15,7 +16,7 @@ import {
 import { ConnectorError, type ConnectorHttp } from './connector-http';
 import { afterFailure, backoffMs, keepsTrying } from './give-up-policy';
 import { DeliveryOutcomes } from './outcomes';
-import { type Bucket, RateLimiter } from './rate-limit';
+import { type Bucket, type PostLimiter, RateLimiter } from './rate-limit';
 import { type Plan, planDelivery } from './targets';
 
 export interface DeliveryWorkerOptions {
@@ -59,8 +60,17 @@ export interface DeliveryWorkerOptions {
    * referrer, the duty channel and the admin channel. Undefined: never (the worker alone in unit tests).
    */
   readonly alertDeadlineMs?: number;
-  readonly limiter?: RateLimiter;
+  /** Teams' rate limits: in memory by default; SharedRateLimiter for several instances on one database. */
+  readonly limiter?: PostLimiter;
   readonly random?: () => number;
+  /** This worker's name on its claims (default: a new random id, so a restarted process is another claimant). */
+  readonly claimant?: string;
+  /**
+   * DELIVERY_LEASE_SECONDS: how long a claim on a post lasts unless renewed (it is renewed every third of
+   * it while the post is under way). After a crash, the posts it had under way wait this long before
+   * another instance, or the restarted one, takes them over.
+   */
+  readonly leaseMs?: number;
 }
 
 /** One loop over the outbox, for some kinds: alerts have their own, so nothing else delays them. */
@@ -95,6 +105,8 @@ const HELD_QUIET_MS = 100;
 const QUEUE_PAGE = 16;
 
 const MINUTE = 60_000;
+/** DELIVERY_LEASE_SECONDS' default. */
+export const DEFAULT_LEASE_MS = 15_000;
 
 /**
  * Makes the outbox's deliveries in two lanes, each its own loop with its own concurrency, polling and
@@ -106,9 +118,13 @@ const MINUTE = 60_000;
  * channel go in parallel, as many as Teams' per-channel limits allow; replies and updates keep one at a
  * time per thread. An alert's first try has a shorter timeout and its retries start sooner.
  *
- * Each attempt is marked in flight before the post and delivered after it, so a crash in between
- * leaves evidence: on the next start the row is posted again, once (at most one duplicate per crash,
- * recognisable by the delivery id in the card's footer). Retryable failures back off exponentially;
+ * Several instances may share the outbox (issue 11): a worker claims a row before it posts it or records
+ * its outcome (Outbox.claim), for a lease renewed while the post is under way, and passes over rows
+ * another instance holds, keeping their conversation's later posts behind them. Each attempt is marked in
+ * flight before the post and delivered after it, so a crash in between leaves evidence: once the dead
+ * instance's claim runs out, a worker (this restarted, or another) takes the row over, notes it
+ * interrupted and posts it again, once (at most one duplicate per crash, recognisable by the delivery id
+ * in the card's footer). Retryable failures back off exponentially;
  * 429 waits for Retry-After; Teams' rate limits are kept by queueing, never by failing. A delivery
  * that cannot be made by its give-up time is marked failed, audited and reported to the admin
  * channel: nothing is dropped silently (outcomes.ts records each of these fates). An alert not delivered by its deadline (or refused) also tells
@@ -118,7 +134,7 @@ export class DeliveryWorker {
   private readonly pollMs: number;
   private readonly retryMaxMs: number;
   private readonly batch: number;
-  private readonly limiter: RateLimiter;
+  private readonly limiter: PostLimiter;
   private readonly random: () => number;
   private readonly transaction: (fn: () => void) => void;
   private readonly outcomes: DeliveryOutcomes;
@@ -127,6 +143,9 @@ export class DeliveryWorker {
   private readonly lanes: Record<Lane, LaneState>;
   /** Conversations (or threads) with a post under way, where posts must keep their order. */
   private readonly busy = new Set<string>();
+  private readonly claimant: string;
+  private readonly leaseMs: number;
+  private renewal: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.pollMs = o.pollMs ?? 1_000;
@@ -135,8 +154,11 @@ export class DeliveryWorker {
     this.limiter = o.limiter ?? new RateLimiter();
     this.random = o.random ?? Math.random;
     this.transaction = o.transaction ?? ((fn) => fn());
+    this.claimant = o.claimant ?? `worker-${randomUUID()}`;
+    this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
     this.outcomes = new DeliveryOutcomes({
       ...o,
+      claimant: this.claimant,
       transaction: this.transaction,
       targetWaitMs: o.targetWaitMs ?? 30_000,
       wake: () => this.wake(),
@@ -165,8 +187,20 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
-    this.outcomes.noteInterrupted();
+    // real time, as the post it keeps alive; the lease itself is on the injected clock, as due times are
+    this.renewal = setInterval(() => this.renewClaims(), Math.max(10, Math.floor(this.leaseMs / 3)));
+    this.renewal.unref();
     for (const lane of Object.values(this.lanes)) lane.loopDone = this.loop(lane);
+  }
+
+  private renewClaims(): void {
+    const now = this.o.now();
+    try {
+      this.o.outbox.renewClaims(this.claimant, now, new Date(now.getTime() + this.leaseMs));
+    } catch (err) {
+      // e.g. the database busy: the next renewal is a third of a lease away, well before it runs out
+      this.o.logger.error({ event: 'delivery-lease-renewal-failed', err }, 'lease renewal failed');
+    }
   }
 
   /**
@@ -187,7 +221,10 @@ export class DeliveryWorker {
     lane.wakeSleeper?.();
   }
 
-  /** Stops at once: a post under way is abandoned and left in flight (posted again on the next start). */
+  /**
+   * Stops at once: a post under way is abandoned and left in flight, its claim given back, so it is taken
+   * over (and posted again) by the next worker to look, here or in another instance.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -196,6 +233,14 @@ export class DeliveryWorker {
     for (const lane of Object.values(this.lanes)) {
       await lane.loopDone;
       await Promise.all(lane.inFlight.values());
+    }
+    clearInterval(this.renewal);
+    try {
+      // posts abandoned under way are another instance's (or the next start's) to take over now, as
+      // interrupted, rather than when their lease runs out
+      this.o.outbox.releaseClaims(this.claimant);
+    } catch (err) {
+      this.o.logger.error({ event: 'delivery-release-failed', err }, 'releasing claims failed');
     }
   }
 
@@ -225,33 +270,50 @@ export class DeliveryWorker {
     const read = { rows: 0 };
     let heldFor = Number.POSITIVE_INFINITY;
     let started = 0;
+    const until = new Date(now.getTime() + this.leaseMs);
     for (const row of this.queue(lane, now, heldTargets, read)) {
       if (!this.running || lane.inFlight.size >= lane.concurrency) break;
       if (lane.inFlight.has(row.id)) continue;
       const plan = planDelivery(row, this.o, channels);
-      if (plan.type === 'wait') {
-        this.outcomes.waitForTarget(row, plan.reason);
-        continue;
-      }
-      if (plan.type === 'fail') {
-        this.outcomes.giveUp(row, plan.reason, undefined);
+      if (plan.type === 'wait' || plan.type === 'fail') {
+        // another instance's to record, if it holds the post
+        if (!this.claim(row, now, until)) continue;
+        if (plan.type === 'wait') this.outcomes.waitForTarget(row, plan.reason);
+        else this.outcomes.giveUp(row, plan.reason, undefined);
         continue;
       }
       const order = this.orderKey(lane, plan);
-      // one post at a time per conversation, in order: a later row waits behind an earlier one
-      if (
-        (order && (this.busy.has(order) || heldOrder.has(order))) ||
-        plan.buckets.some((b) => held.has(b.key))
-      ) {
+      const hold = () => {
         if (order) heldOrder.add(order);
         holdTarget(row);
+      };
+      // one post at a time per conversation, in order: a later row waits behind an earlier one, here or
+      // under way in another instance (its claim is live)
+      if (
+        (order && (this.busy.has(order) || heldOrder.has(order))) ||
+        plan.buckets.some((b) => held.has(b.key)) ||
+        this.claimedElsewhere(row, now)
+      ) {
+        hold();
+        continue;
+      }
+      const waitMs = Math.max(0, ...plan.buckets.map((b) => this.limiter.wait(b)));
+      if (waitMs > 0) {
+        for (const b of plan.buckets) if (this.limiter.wait(b) > 0) held.add(b.key);
+        hold();
+        heldFor = Math.min(heldFor, waitMs);
+        continue;
+      }
+      // claimed before it counts against the limits: a row another instance took in the meantime is held
+      if (!this.claim(row, now, until)) {
+        hold();
         continue;
       }
       const permit = this.limiter.acquire(plan.buckets);
       if (permit.waitMs > 0) {
+        this.o.outbox.unclaim(row.id, this.claimant);
         for (const b of plan.buckets) if (this.limiter.wait(b) > 0) held.add(b.key);
-        if (order) heldOrder.add(order);
-        holdTarget(row);
+        hold();
         heldFor = Math.min(heldFor, permit.waitMs);
         continue;
       }
@@ -277,6 +339,26 @@ export class DeliveryWorker {
     // the poll is the safety net; a retry this lane scheduled, or an alert's deadline, wakes it on time
     const nextRetry = Math.min(...lane.scheduled.values()) - this.o.now().getTime();
     return Math.max(0, Math.min(this.pollMs, heldFor, nextRetry, nextDeadline));
+  }
+
+  /** Someone else's live claim: that instance is making the post now. */
+  private claimedElsewhere(row: Delivery, now: Date): boolean {
+    return (
+      row.claimedBy !== undefined &&
+      row.claimedBy !== this.claimant &&
+      row.claimedUntil !== undefined &&
+      row.claimedUntil > now.toISOString()
+    );
+  }
+
+  /**
+   * Claims the row for this worker (Outbox.claim). Taking over a post another worker left in flight (it
+   * stopped or died mid-post) is noted here: the post may have been made, and is made again once.
+   */
+  private claim(row: Delivery, now: Date, until: Date): boolean {
+    if (!this.o.outbox.claim(row, this.claimant, now, until)) return false;
+    if (row.inFlightAt) this.outcomes.noteInterrupted(row, now);
+    return true;
   }
 
   /**
@@ -403,7 +485,12 @@ export class DeliveryWorker {
     // working connector still gets them through
     const timeoutMs = lane.name === 'alert' && attempt <= 2 ? this.o.alertFirstTimeoutMs : undefined;
     const signal = this.stopping.signal;
-    this.o.outbox.markInFlight(d.id, this.o.now());
+    if (!this.o.outbox.markInFlight(d.id, this.o.now(), this.claimant)) {
+      // the claim ran out before the post (this process stalled longer than the lease) and another
+      // instance took it: that one makes the post
+      this.leaseLost(d, 'before-post');
+      return;
+    }
     let made: { conversationId: string; activityId: string | undefined };
     try {
       switch (plan.type) {
@@ -460,11 +547,18 @@ export class DeliveryWorker {
     // outside the try: if recording fails, the row stays in flight and is posted again once, rather
     // than being treated as a failed post
     const now = this.o.now();
+    let first = true;
     this.transaction(() => {
-      this.o.outbox.markDelivered(d.id, now, made.conversationId, made.activityId);
-      this.outcomes.auditAttempt(d, now, 'delivered', 'ok', attempt);
+      first = this.o.outbox.markDelivered(d.id, now, made.conversationId, made.activityId);
+      this.outcomes.auditAttempt(d, now, 'delivered', first ? 'ok' : 'already-delivered', attempt);
     });
     this.o.logger.info({ event: 'delivered', deliveryId: d.id, kind: d.kind, attempt });
+    // another instance took the post over while this one was making it, and made it first
+    if (!first) this.leaseLost(d, 'after-post');
+  }
+
+  private leaseLost(d: Delivery, when: 'before-post' | 'after-post' | 'at-outcome'): void {
+    this.o.logger.warn({ event: 'delivery-lease-lost', deliveryId: d.id, kind: d.kind, when });
   }
 
   private afterFailure(
@@ -515,11 +609,17 @@ export class DeliveryWorker {
         if (b.key.startsWith('conversation:')) this.limiter.block(b.key, decision.waitMs);
       }
     }
+    let kept = true;
     this.transaction(() => {
-      this.o.outbox.retryAt(d.id, new Date(next), e.reason);
+      kept = this.o.outbox.retryAt(d.id, new Date(next), e.reason, this.claimant);
+      if (!kept) return;
       lane.scheduled.set(d.id, next);
       this.outcomes.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
     });
+    if (!kept) {
+      this.leaseLost(d, 'at-outcome');
+      return;
+    }
     this.o.logger.warn({
       event: 'delivery-retry',
       deliveryId: d.id,

@@ -99,6 +99,9 @@ export interface Delivery extends Required<Omit<NewDelivery, 'afterId' | 'record
   readonly giveUpAt: string;
   /** Set while a post is under way: found set after a crash, the post may have been made. */
   readonly inFlightAt: string | undefined;
+  /** The delivery worker (instance) that has claimed it, until claimedUntil: see Outbox.claim. */
+  readonly claimedBy: string | undefined;
+  readonly claimedUntil: string | undefined;
   readonly deliveredAt: string | undefined;
   readonly conversationId: string | undefined;
   readonly activityId: string | undefined;
@@ -134,6 +137,8 @@ function deliveryOf(r: Row, payloadOf: ((id: string) => string) | undefined): De
     nextAttemptAt: String(r.next_attempt_at),
     giveUpAt: String(r.give_up_at),
     inFlightAt: s('in_flight_at'),
+    claimedBy: s('claimed_by'),
+    claimedUntil: s('claimed_until'),
     deliveredAt: s('delivered_at'),
     conversationId: s('conversation_id'),
     activityId: s('activity_id'),
@@ -158,15 +163,16 @@ export class Outbox {
     at: string,
     conversationId: string,
     activityId: string | null,
-  ) => void;
+  ) => boolean;
 
   constructor(db: Database.Database) {
     const sql = prepare(db);
     this.sql = sql;
     this.delivered = db.transaction(
       (id: string, at: string, conversationId: string, activityId: string | null) => {
-        sql.markDelivered.run(at, conversationId, activityId, id);
+        if (sql.markDelivered().run(at, conversationId, activityId, id).changes === 0) return false;
         sql.followersDue.run(at, id);
+        return true;
       },
     );
   }
@@ -316,21 +322,61 @@ export class Outbox {
     return changes;
   }
 
-  markInFlight(id: string, now: Date): void {
-    this.sql.markInFlight.run(now.toISOString(), id);
+  /**
+   * Claims a due delivery for `by` (a delivery worker) until `until`, if it is still as `d` read it (its
+   * attempts, its next attempt and its in-flight mark: nothing has happened to it since) and nobody else
+   * holds a live claim on it. Only the claimant posts it or records its outcome, so several instances
+   * reading the same queue make each post once. One UPDATE, atomic on either store. A claim that has run
+   * out (its holder stopped renewing: it died) may be taken; `d.inFlightAt` then says the post may have
+   * been made.
+   */
+  claim(d: Delivery, by: string, now: Date, until: Date): boolean {
+    const at = now.toISOString();
+    return (
+      this.sql
+        .claim()
+        .run(by, until.toISOString(), d.id, d.attempts, d.nextAttemptAt, d.inFlightAt ?? null, at, at, by)
+        .changes === 1
+    );
   }
 
-  /** Also makes due, in the same transaction, the posts that waited on this one (WAITING_ON_ANOTHER). */
-  markDelivered(id: string, now: Date, conversationId: string, activityId: string | undefined): void {
-    this.delivered(id, now.toISOString(), conversationId, activityId ?? null);
+  /** A claim given back without an outcome (the post was held after all): anyone may take it now. */
+  unclaim(id: string, by: string): void {
+    this.sql.unclaim().run(id, by);
   }
 
-  retryAt(id: string, at: Date, error: string): void {
-    this.sql.retryAt.run(at.toISOString(), error, id);
+  /** Every live claim of `by` runs until `until`: called while its posts are under way. Returns how many. */
+  renewClaims(by: string, now: Date, until: Date): number {
+    return this.sql.renewClaims().run(until.toISOString(), by, now.toISOString()).changes;
   }
 
-  markFailed(id: string, error: string): void {
-    this.sql.markFailed.run(error, id);
+  /** At a stop: `by`'s posts still under way are anyone's to take over now (as interrupted). */
+  releaseClaims(by: string): number {
+    return this.sql.releaseClaims().run(by).changes;
+  }
+
+  /** The post is about to be made: false if `by` no longer holds the claim (its lease ran out). */
+  markInFlight(id: string, now: Date, by: string): boolean {
+    return this.sql.markInFlight().run(now.toISOString(), id, by).changes === 1;
+  }
+
+  /**
+   * Also makes due, in the same transaction, the posts that waited on this one (WAITING_ON_ANOTHER). Not
+   * fenced by the claim: a post that was made is recorded as made, whoever made it. False if it already was
+   * (another instance took it over and made it too: a duplicate, recognisable by the delivery id).
+   */
+  markDelivered(id: string, now: Date, conversationId: string, activityId: string | undefined): boolean {
+    return this.delivered(id, now.toISOString(), conversationId, activityId ?? null);
+  }
+
+  /** With `by`, only if `by` still holds the claim (false if not: its lease ran out and another took it). */
+  retryAt(id: string, at: Date, error: string, by?: string): boolean {
+    return this.sql.retryAt().run(at.toISOString(), error, id, by ?? null, by ?? null).changes === 1;
+  }
+
+  /** With `by`, only if `by` still holds the claim (as retryAt). */
+  markFailed(id: string, error: string, by?: string): boolean {
+    return this.sql.markFailed().run(error, id, by ?? null, by ?? null).changes === 1;
   }
 
   stats(): OutboxStats {
@@ -356,7 +402,7 @@ function inQueueOrder(a: Row, b: Row): number {
   return x < y ? -1 : x > y ? 1 : Number(a.queue_rowid) - Number(b.queue_rowid);
 }
 
-/** Prepared on first use: a statement naming an index an older schema lacks (a test writing that schema's rows). */
+/** Prepared on first use: a statement naming an index or a column an older schema lacks (a test writing that schema's rows). */
 function once<T>(make: () => T): () => T {
   let made: T | undefined;
   return () => {
@@ -404,7 +450,8 @@ function prepare(db: Database.Database) {
   const duePageOf = once(() =>
     db.prepare<[string, string, string, string, number, number]>(
       `SELECT o.id, o.record_id, o.kind, o.target_json, o.after_id, o.status, o.attempts, o.created_at,
-         o.next_attempt_at, o.give_up_at, o.in_flight_at, o.delivered_at, o.conversation_id, o.activity_id,
+         o.next_attempt_at, o.give_up_at, o.in_flight_at, o.claimed_by, o.claimed_until, o.delivered_at,
+         o.conversation_id, o.activity_id,
          o.last_error, o.rowid AS queue_rowid FROM outbox o INDEXED BY outbox_pending_target
        LEFT JOIN outbox a ON a.id = o.after_id
        WHERE ${PENDING_TARGET_O} AND o.target_json = ?
@@ -488,16 +535,52 @@ function prepare(db: Database.Database) {
       `UPDATE outbox SET next_attempt_at = ? WHERE after_id = ? AND status = 'pending'
          AND next_attempt_at = '${WAITING_ON_ANOTHER}'`,
     ),
-    markInFlight: db.prepare('UPDATE outbox SET in_flight_at = ?, attempts = attempts + 1 WHERE id = ?'),
-    markDelivered: db.prepare(
-      `UPDATE outbox SET status = 'delivered', delivered_at = ?, in_flight_at = NULL, conversation_id = ?, activity_id = ?, last_error = NULL
-       WHERE id = ?`,
+    // IS: in_flight_at may be NULL on both sides
+    claim: once(() =>
+      db.prepare(
+        `UPDATE outbox SET claimed_by = ?, claimed_until = ?
+       WHERE id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at = ? AND in_flight_at IS ?
+         AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)`,
+      ),
     ),
-    retryAt: db.prepare(
-      'UPDATE outbox SET next_attempt_at = ?, in_flight_at = NULL, last_error = ? WHERE id = ?',
+    unclaim: once(() =>
+      db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?'),
     ),
-    markFailed: db.prepare(
-      `UPDATE outbox SET status = 'failed', in_flight_at = NULL, last_error = ? WHERE id = ?`,
+    // by outbox_claimed (migration 11); a claim that ran out is not revived (another may have taken it)
+    renewClaims: once(() =>
+      db.prepare(
+        `UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending' AND claimed_until > ?`,
+      ),
+    ),
+    releaseClaims: once(() =>
+      db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?'),
+    ),
+    markInFlight: once(() =>
+      db.prepare(
+        `UPDATE outbox SET in_flight_at = ?, attempts = attempts + 1
+       WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
+      ),
+    ),
+    markDelivered: once(() =>
+      db.prepare(
+        `UPDATE outbox SET status = 'delivered', delivered_at = ?, in_flight_at = NULL, conversation_id = ?,
+         activity_id = ?, last_error = NULL, claimed_by = NULL, claimed_until = NULL
+       WHERE id = ? AND status <> 'delivered'`,
+      ),
+    ),
+    retryAt: once(() =>
+      db.prepare(
+        `UPDATE outbox SET next_attempt_at = ?, in_flight_at = NULL, last_error = ?, claimed_by = NULL,
+         claimed_until = NULL
+       WHERE id = ? AND (? IS NULL OR claimed_by = ?)`,
+      ),
+    ),
+    markFailed: once(() =>
+      db.prepare(
+        `UPDATE outbox SET status = 'failed', in_flight_at = NULL, last_error = ?, claimed_by = NULL,
+         claimed_until = NULL
+       WHERE id = ? AND (? IS NULL OR claimed_by = ?)`,
+      ),
     ),
     stats: db.prepare(
       `SELECT

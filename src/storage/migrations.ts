@@ -379,4 +379,32 @@ export const migrations: readonly Migration[] = [
         WHERE status = 'pending' AND next_attempt_at <> '9999-12-31T23:59:59.999Z';
     `,
   },
+  {
+    version: 11,
+    sql: `
+      -- Several instances on one database (issue 11): a delivery worker claims a post before it makes
+      -- it, for a lease it renews while the post is under way. Another instance passes over a post
+      -- claimed by a live lease, and takes it over (as interrupted, if it was in flight) once the lease
+      -- has run out: its holder stopped or died. The claim goes with the post's outcome.
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+      ALTER TABLE outbox ADD COLUMN claimed_until TEXT;
+      CREATE INDEX outbox_claimed ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+
+      -- Teams' rate limits across every instance together (issue 11): each post made, by bucket (a
+      -- conversation, the tenant), in wall-clock ms; kept for the longest window (an hour), then swept.
+      -- A 429's Retry-After holds a bucket for everyone.
+      CREATE TABLE post_stamps (
+        id INTEGER PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX post_stamps_bucket ON post_stamps (bucket, at);
+      CREATE INDEX post_stamps_at ON post_stamps (at);
+      CREATE TABLE post_holds (
+        bucket TEXT PRIMARY KEY,
+        until INTEGER NOT NULL
+      );
+      CREATE INDEX post_holds_until ON post_holds (until);
+    `,
+  },
 ];

@@ -391,6 +391,28 @@ export const postgresMigrations: readonly Migration[] = [
         WHERE status = 'pending' AND next_attempt_at <> '9999-12-31T23:59:59.999Z';
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- SQLite 11: a delivery worker's claim on a post, for a lease
+      ALTER TABLE outbox ADD COLUMN claimed_by TEXT COLLATE "C";
+      ALTER TABLE outbox ADD COLUMN claimed_until TEXT COLLATE "C";
+      CREATE INDEX outbox_claimed ON outbox (claimed_by) WHERE claimed_by IS NOT NULL;
+      -- and Teams' rate limits across every instance: posts made, by bucket, in wall-clock ms
+      CREATE TABLE post_stamps (
+        id BIGSERIAL PRIMARY KEY,
+        bucket TEXT COLLATE "C" NOT NULL,
+        at BIGINT NOT NULL
+      );
+      CREATE INDEX post_stamps_bucket ON post_stamps (bucket, at);
+      CREATE INDEX post_stamps_at ON post_stamps (at);
+      CREATE TABLE post_holds (
+        bucket TEXT COLLATE "C" PRIMARY KEY,
+        until BIGINT NOT NULL
+      );
+      CREATE INDEX post_holds_until ON post_holds (until);
+    `,
+  },
 ];
 
 export interface MigratePostgresOptions {

@@ -81,6 +81,8 @@ test('[HAZ-16] killed (SIGKILL) after posting and before marking: posted again o
     LOG_LEVEL: 'silent',
     DATABASE_FILE: path.join(dir, 'bot.sqlite'),
     TEAMS_SERVICE_URL: c.url,
+    // the posts the kill left under way are taken over once their claims run out
+    DELIVERY_LEASE_SECONDS: '3',
     ...CHANNEL_ENV,
   };
   // the duty channel takes the first post but does not answer it: the bot cannot mark it delivered

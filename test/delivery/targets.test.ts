@@ -32,6 +32,8 @@ function delivery(kind: Delivery['kind'], target: DeliveryTarget, more: Partial<
     nextAttemptAt: '2026-11-30T09:00:00.000Z',
     giveUpAt: '2026-11-30T10:00:00.000Z',
     inFlightAt: undefined,
+    claimedBy: undefined,
+    claimedUntil: undefined,
     deliveredAt: undefined,
     conversationId: undefined,
     activityId: undefined,

@@ -32,6 +32,14 @@ function store(db: Db) {
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
   const events = new RecordEvents(db);
+  // a post made, in SQL every schema has: the oldest this file writes (migration 5) has no claim columns
+  // for Outbox.markDelivered to clear
+  const markDelivered = (id: string, at: Date, conversationId: string, activityId: string) =>
+    db
+      .prepare(
+        `UPDATE outbox SET status = 'delivered', delivered_at = ?, conversation_id = ?, activity_id = ? WHERE id = ?`,
+      )
+      .run(at.toISOString(), conversationId, activityId, id);
   return {
     records,
     outbox,
@@ -61,7 +69,7 @@ function store(db: Db) {
         at,
         60,
       );
-      outbox.markDelivered(`summary-${id}`, at, 'duty-thread', `a-${id}`);
+      markDelivered(`summary-${id}`, at, 'duty-thread', `a-${id}`);
       let version = 0;
       events.append(
         id,
@@ -83,7 +91,7 @@ function store(db: Db) {
           at,
           60,
         );
-        outbox.markDelivered(`alert-${id}`, at, 'alert-thread', `b-${id}`);
+        markDelivered(`alert-${id}`, at, 'alert-thread', `b-${id}`);
         if (o.alert === 'acknowledged') {
           events.append(id, version++, { type: 'alert-acknowledged' }, DUTY, at.toISOString());
         }
