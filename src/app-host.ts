@@ -32,7 +32,7 @@ import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { startCheckpointer } from './storage/checkpointer';
-import { openDatabase, scrubWalSoon } from './storage/database';
+import { openDatabase, scrubWalSoon, withoutWaitingForDisk } from './storage/database';
 import { DutyCallRecords } from './storage/duty-call-records';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { StorageUnavailableError } from './storage/storage-errors';
@@ -173,6 +173,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     // Teams counts every instance's posts together
     limiter: new SharedRateLimiter(new PostStamps(db)),
     transaction: (fn) => db.transaction(fn)(),
+    bookkeeping: (fn) => withoutWaitingForDisk(db, () => db.transaction(fn)()),
     // alerts: their own lane; a hung post is left after at most 3 s on the first two tries (later tries
     // take the full timeout), and past the deadline the referrer, the duty and admin channels are told
     alertFirstTimeoutMs: Math.min(3_000, config.DELIVERY_TIMEOUT_SECONDS * 1000),

@@ -34,7 +34,9 @@ const CREATE_ONLY = 'create-only:never-issued';
 
 /** A store that can write a draft and run something else in one transaction (SqliteStorage). */
 export interface WritesTogether {
-  writeTogether<T>(changes: StoreItems, alongside: () => T): Promise<T>;
+  writeTogether<T>(changes: StoreItems, alongside: () => T, durable?: (result: T) => boolean): Promise<T>;
+  /** A write that need not wait for the disk: a step of a draft (SqliteStorage.writeSoon). */
+  writeSoon?(changes: StoreItems): Promise<void>;
 }
 
 /**
@@ -100,10 +102,30 @@ export class DraftStore {
    * Writes only if nobody has written since `loaded` was read. With `closed`, the list of recent calls
    * changes in the same write: the referrer's row and the list are stored together or not at all (one
    * transaction in SQLite and PostgreSQL), and the row's eTag guards both.
+   *
+   * `soon`: in the bot's own SQLite database, committed without waiting for the disk
+   * (SqliteStorage.writeSoon): a power cut can set the draft a step back. For a step of the call in
+   * progress, and for clearing a draft once its call is recorded (lost, the draft comes back and its
+   * Submit answers that the call was already submitted). Never for anything else: "forget me", a discard
+   * and a clear wait for the disk.
    */
-  async save(key: string, loaded: Loaded, next: ReferrerState, closed?: ClosedChange): Promise<void> {
+  async save(
+    key: string,
+    loaded: Loaded,
+    next: ReferrerState,
+    closed?: ClosedChange,
+    durability: 'waits' | 'soon' = 'waits',
+  ): Promise<void> {
     const items = await this.items(key, loaded, next, closed);
-    await this.conflictsAsDraftConflict(() => this.storage.write(items));
+    const soon = durability === 'soon' ? this.together?.writeSoon : undefined;
+    await this.conflictsAsDraftConflict(() =>
+      soon ? soon.call(this.together, items) : this.storage.write(items),
+    );
+  }
+
+  /** save() for a step of the call in progress (Save, Next, Back, Edit, a card sent again). */
+  async saveStep(key: string, loaded: Loaded, next: ReferrerState): Promise<void> {
+    await this.save(key, loaded, next, undefined, 'soon');
   }
 
   /**
@@ -119,10 +141,16 @@ export class DraftStore {
     next: ReferrerState,
     alongside: () => T,
     closed?: ClosedChange,
+    /**
+     * Whether what `alongside` did must be on disk before the turn goes on (default: always). A risk
+     * save that raised or changed nothing is a step like any other (DraftStore.saveStep).
+     */
+    durable?: (result: T) => boolean,
   ): Promise<T> {
     const items = await this.items(key, loaded, next, closed);
     const together = this.together;
-    if (together) return this.conflictsAsDraftConflict(() => together.writeTogether(items, alongside));
+    if (together)
+      return this.conflictsAsDraftConflict(() => together.writeTogether(items, alongside, durable));
     await this.conflictsAsDraftConflict(() => this.storage.write(items));
     return alongside();
   }

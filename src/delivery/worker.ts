@@ -39,6 +39,12 @@ export interface DeliveryWorkerOptions {
   readonly giveUpMinutes: number;
   /** Runs a function in one database transaction (the failure, its audit and its notice together). */
   readonly transaction?: (fn: () => void) => void;
+  /**
+   * As transaction, for an attempt's own record (made, or to be tried again, with its audit): it may be
+   * committed without waiting for the disk (withoutWaitingForDisk), since losing it to a power cut only
+   * makes the post once more. Default: transaction.
+   */
+  readonly bookkeeping?: (fn: () => void) => void;
   /** How often to look for due deliveries when nothing wakes the worker (real time). */
   readonly pollMs?: number;
   /** The first retry delay; it doubles per attempt, with jitter, up to retryMaxMs. */
@@ -137,6 +143,7 @@ export class DeliveryWorker {
   private readonly limiter: PostLimiter;
   private readonly random: () => number;
   private readonly transaction: (fn: () => void) => void;
+  private readonly bookkeeping: (fn: () => void) => void;
   private readonly outcomes: DeliveryOutcomes;
   private running = false;
   private stopping = new AbortController();
@@ -154,6 +161,7 @@ export class DeliveryWorker {
     this.limiter = o.limiter ?? new RateLimiter();
     this.random = o.random ?? Math.random;
     this.transaction = o.transaction ?? ((fn) => fn());
+    this.bookkeeping = o.bookkeeping ?? this.transaction;
     this.claimant = o.claimant ?? `worker-${randomUUID()}`;
     this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
     this.outcomes = new DeliveryOutcomes({
@@ -548,7 +556,7 @@ export class DeliveryWorker {
     // than being treated as a failed post
     const now = this.o.now();
     let first = true;
-    this.transaction(() => {
+    this.bookkeeping(() => {
       first = this.o.outbox.markDelivered(d.id, now, made.conversationId, made.activityId);
       this.outcomes.auditAttempt(d, now, 'delivered', first ? 'ok' : 'already-delivered', attempt);
     });
@@ -610,7 +618,7 @@ export class DeliveryWorker {
       }
     }
     let kept = true;
-    this.transaction(() => {
+    this.bookkeeping(() => {
       kept = this.o.outbox.retryAt(d.id, new Date(next), e.reason, this.claimant);
       if (!kept) return;
       lane.scheduled.set(d.id, next);

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ChannelRole } from '../domain/channel-role';
 import { type DeliveryKind, type DeliveryTarget, isAlertKind, type PressedOn } from '../domain/deliveries';
+import { withoutWaitingForDisk } from '../storage/database';
 
 /** isAlertKind (src/domain/deliveries.ts) in SQL, for a table aliased `o`. */
 const ALERT_SQL = `(o.kind = 'safeguarding-alert' OR o.kind LIKE 'alert-%')`;
@@ -165,7 +166,7 @@ export class Outbox {
     activityId: string | null,
   ) => boolean;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     const sql = prepare(db);
     this.sql = sql;
     this.delivered = db.transaction(
@@ -333,31 +334,32 @@ export class Outbox {
   claim(d: Delivery, by: string, now: Date, until: Date): boolean {
     const at = now.toISOString();
     return (
-      this.sql
-        .claim()
-        .run(by, until.toISOString(), d.id, d.attempts, d.nextAttemptAt, d.inFlightAt ?? null, at, at, by)
-        .changes === 1
+      this.soon(() =>
+        this.sql
+          .claim()
+          .run(by, until.toISOString(), d.id, d.attempts, d.nextAttemptAt, d.inFlightAt ?? null, at, at, by),
+      ).changes === 1
     );
   }
 
   /** A claim given back without an outcome (the post was held after all): anyone may take it now. */
   unclaim(id: string, by: string): void {
-    this.sql.unclaim().run(id, by);
+    this.soon(() => this.sql.unclaim().run(id, by));
   }
 
   /** Every live claim of `by` runs until `until`: called while its posts are under way. Returns how many. */
   renewClaims(by: string, now: Date, until: Date): number {
-    return this.sql.renewClaims().run(until.toISOString(), by, now.toISOString()).changes;
+    return this.soon(() => this.sql.renewClaims().run(until.toISOString(), by, now.toISOString())).changes;
   }
 
   /** At a stop: `by`'s posts still under way are anyone's to take over now (as interrupted). */
   releaseClaims(by: string): number {
-    return this.sql.releaseClaims().run(by).changes;
+    return this.soon(() => this.sql.releaseClaims().run(by)).changes;
   }
 
   /** The post is about to be made: false if `by` no longer holds the claim (its lease ran out). */
   markInFlight(id: string, now: Date, by: string): boolean {
-    return this.sql.markInFlight().run(now.toISOString(), id, by).changes === 1;
+    return this.soon(() => this.sql.markInFlight().run(now.toISOString(), id, by)).changes === 1;
   }
 
   /**
@@ -366,7 +368,16 @@ export class Outbox {
    * (another instance took it over and made it too: a duplicate, recognisable by the delivery id).
    */
   markDelivered(id: string, now: Date, conversationId: string, activityId: string | undefined): boolean {
-    return this.delivered(id, now.toISOString(), conversationId, activityId ?? null);
+    return this.soon(() => this.delivered(id, now.toISOString(), conversationId, activityId ?? null));
+  }
+
+  /**
+   * The delivery worker's bookkeeping (claims, a post under way or made) is committed without waiting for
+   * the disk (withoutWaitingForDisk): a power cut can only make a post once more, recognisably. What
+   * creates a post (enqueue) is committed with what it is about, and waits.
+   */
+  private soon<T>(fn: () => T): T {
+    return withoutWaitingForDisk(this.db, fn);
   }
 
   /** With `by`, only if `by` still holds the claim (false if not: its lease ran out and another took it). */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { withoutWaitingForDisk } from '../storage/database';
 
 /** At most `limit` posts in any `ms` milliseconds (Teams' windows, as src/delivery/rate-limit.ts names them). */
 export interface StampWindow {
@@ -29,16 +30,23 @@ export class PostStamps {
   private readonly sql: ReturnType<typeof prepare>;
   private lastSweep = 0;
 
-  constructor(db: Database.Database) {
+  private readonly answeredAll: (ids: readonly number[], at: number) => void;
+
+  /** Stamps are bookkeeping: committed without waiting for the disk (lost to a power cut, a limit resets). */
+  constructor(private readonly db: Database.Database) {
     const sql = prepare(db);
     this.sql = sql;
+    this.answeredAll = db.transaction((ids: readonly number[], at: number) => {
+      for (const id of ids) sql.answered.run(at, id);
+    });
     const take = db.transaction((buckets: readonly StampBucket[], marginMs: number, now: number) => {
       const waitMs = Math.max(0, ...buckets.map((b) => this.waitAt(b, marginMs, now)));
       if (waitMs > 0) return waitMs;
       return buckets.map((b) => Number(sql.insert.run(b.key, now).lastInsertRowid));
     });
     // IMMEDIATE: the count and the stamp are one step for every instance, or two could both find room
-    this.take = (buckets, marginMs, now) => take.immediate(buckets, marginMs, now);
+    this.take = (buckets, marginMs, now) =>
+      withoutWaitingForDisk(db, () => take.immediate(buckets, marginMs, now));
   }
 
   /** Milliseconds until a post under this bucket may be made at `now` (0: now); nothing is counted. */
@@ -71,20 +79,22 @@ export class PostStamps {
 
   /** The post was answered at `at`: it counts from then, the latest Teams can have seen it. */
   answered(ids: readonly number[], at: number): void {
-    for (const id of ids) this.sql.answered.run(at, id);
+    withoutWaitingForDisk(this.db, () => this.answeredAll(ids, at));
   }
 
   /** Holds every post under `key` until `until` (Teams answered 429 with Retry-After). */
   hold(key: string, until: number): void {
-    this.sql.hold.run(key, until);
+    withoutWaitingForDisk(this.db, () => this.sql.hold.run(key, until));
   }
 
   /** Forgets stamps past the longest window and holds that are over; at most once a minute. */
   private sweep(now: number): void {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;
-    this.sql.sweepStamps.run(now - KEEP_MS);
-    this.sql.sweepHolds.run(now);
+    withoutWaitingForDisk(this.db, () => {
+      this.sql.sweepStamps.run(now - KEEP_MS);
+      this.sql.sweepHolds.run(now);
+    });
   }
 }
 

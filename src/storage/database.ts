@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
+import { WalSync } from './wal-sync';
 
 export const DEFAULT_DATABASE_FILE = path.join('data', 'imh-duty-bot.sqlite');
 
@@ -25,6 +26,12 @@ export function openDatabase(file: string): Database.Database {
     // while a turn is being written.
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
+    // Every commit waits for the disk (a record, an alert, the outbox, the audit survive a power cut).
+    // Said outright: SQLite as better-sqlite3 builds it turns this down to NORMAL on the connection that
+    // first switches a file to WAL, so a fresh install kept records only as durably as the next sync,
+    // and every later start, opening a file already in WAL, waited for the disk. A draft's steps ask for
+    // less, one transaction at a time (SqliteStorage.writeSoon).
+    db.pragma('synchronous = FULL');
     db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
     db.pragma('foreign_keys = ON');
     // Deleted means deleted: freed cells and pages are zeroed instead of lingering in the file.
@@ -72,6 +79,60 @@ function upgradeScrub(db: Database.Database, applied: readonly number[]): void {
   if (all === applied.length) return; // created just now: nothing was ever deleted in it
   db.exec('VACUUM');
   scrubWal(db);
+}
+
+const relaxed = new WeakMap<Database.Database, { normal: Database.Statement; full: Database.Statement }>();
+
+/**
+ * Runs `fn` (a transaction, or statements each their own) with commits that do not wait for the disk
+ * (synchronous = NORMAL), then puts the connection back to waiting (FULL, as openDatabase sets it). For
+ * writes whose loss to a power cut costs a step, not a record: a draft's step, and the delivery worker's
+ * bookkeeping (a claim, a post marked under way or made, the rate limits' stamps: lost, a post is made
+ * once more, recognisably). A crash of the bot loses none of them; the checkpointer's pass syncs the log
+ * a quarter of a second later at most, as does any commit that waits. A commit that waits, on this
+ * machine: 60 µs of CPU and 150 µs with the event loop held; one that does not: 15 and 20. Inside a
+ * transaction already begun it only runs `fn`: that transaction's own commit decides.
+ */
+export function withoutWaitingForDisk<T>(db: Database.Database, fn: () => T): T {
+  if (db.inTransaction) return fn();
+  let sync = relaxed.get(db);
+  if (!sync) {
+    sync = {
+      normal: db.prepare('PRAGMA synchronous = NORMAL'),
+      full: db.prepare('PRAGMA synchronous = FULL'),
+    };
+    relaxed.set(db, sync);
+  }
+  sync.normal.run();
+  try {
+    return fn();
+  } finally {
+    sync.full.run();
+  }
+}
+
+const walSyncs = new WeakMap<Database.Database, WalSync>();
+
+/**
+ * Commits `fn` (a transaction) without holding the event loop for the disk, and resolves once it is on
+ * disk (WalSync): for what must survive a power cut before anyone is told it is done (a submitted
+ * call's record, an alert raised with a draft's save, a draft's clearing or deletion).
+ */
+export async function commitDurably<T>(
+  db: Database.Database,
+  fn: () => T,
+  /** Whether what was committed needs it (a risk save that raised no alert is a draft's step). */
+  durable: (result: T) => boolean = () => true,
+): Promise<T> {
+  const result = withoutWaitingForDisk(db, fn);
+  if (!durable(result)) return result;
+  let sync = walSyncs.get(db);
+  if (!sync) {
+    sync = db.memory ? new WalSync(undefined) : WalSync.of(db.name);
+    walSyncs.set(db, sync);
+  }
+  await sync.flush();
+  return result;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
+import { commitDurably, withoutWaitingForDisk } from './database';
 
 interface StateRow {
   etag: string;
@@ -31,7 +32,7 @@ export class SqliteStorage implements Storage {
 
   /** `now` stamps updated_at, which retention (src/records/retention.ts) reads on the same clock. */
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
   ) {
     const select = db.prepare<[string], StateRow>('SELECT etag, value FROM bot_state WHERE key = ?');
@@ -91,8 +92,21 @@ export class SqliteStorage implements Storage {
     const writes = this.pending(changes);
     if (writes.length === 0) return;
     // IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a deferred
-    // transaction failing with SQLITE_BUSY when it tries to upgrade its read lock.
-    this.writeAll.immediate(writes);
+    // transaction failing with SQLITE_BUSY when it tries to upgrade its read lock. On disk before it
+    // resolves, without holding the event loop meanwhile (commitDurably).
+    await commitDurably(this.db, () => this.writeAll.immediate(writes));
+  }
+
+  /**
+   * write() for a step of the call in progress (a card's Save, Next or Back), committed without waiting
+   * for the disk (withoutWaitingForDisk: a power cut can set the draft a step back). Only for drafts'
+   * steps: anything the bot has told someone is stored (a submit, an alert, "forget me") uses write() or
+   * writeTogether(), whose commits wait.
+   */
+  async writeSoon(changes: StoreItems): Promise<void> {
+    const writes = this.pending(changes);
+    if (writes.length === 0) return;
+    withoutWaitingForDisk(this.db, () => this.writeAll.immediate(writes));
   }
 
   /**
@@ -101,8 +115,17 @@ export class SqliteStorage implements Storage {
    * alert it raises are stored together (DraftStore.saveWith). `alongside` must be synchronous and use
    * this storage's own database connection.
    */
-  async writeTogether<T>(changes: StoreItems, alongside: () => T): Promise<T> {
-    return this.writeWith.immediate(this.pending(changes), alongside) as T;
+  async writeTogether<T>(
+    changes: StoreItems,
+    alongside: () => T,
+    durable: (result: T) => boolean = () => true,
+  ): Promise<T> {
+    const writes = this.pending(changes);
+    return (await commitDurably(
+      this.db,
+      () => this.writeWith.immediate(writes, alongside),
+      durable as (result: unknown) => boolean,
+    )) as T;
   }
 
   private pending(changes: StoreItems): PendingWrite[] {
@@ -120,7 +143,7 @@ export class SqliteStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    this.deleteAll(keys);
+    await commitDurably(this.db, () => this.deleteAll(keys));
   }
 }
 

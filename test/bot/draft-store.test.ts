@@ -33,6 +33,10 @@ function setUp() {
       writes.push(Object.keys(changes));
       return storage.writeTogether(changes, alongside);
     },
+    writeSoon: (changes: StoreItems) => {
+      writes.push(Object.keys(changes).map((k) => `soon:${k}`));
+      return storage.writeSoon(changes);
+    },
   });
   const row = (key: string) =>
     db.prepare('SELECT value FROM bot_state WHERE key = ?').pluck().get(key) as string | undefined;
@@ -117,4 +121,22 @@ test('"forget me" clears the list and keeps the draft; with no draft, both rows 
   await drafts.forget(KEY);
   expect(row(KEY)).toBeUndefined();
   expect(row(DraftStore.closedKey(KEY))).toBeUndefined();
+});
+
+test('a step of the call in progress is written without waiting for the disk; a save not asked to (a discard, a clear) waits', async () => {
+  const { drafts, writes, row } = setUp();
+  await drafts.saveStep(KEY, await drafts.load(KEY), { current: draft('draft-1') });
+  expect(writes).toEqual([[`soon:${KEY}`]]);
+  expect(JSON.parse(row(KEY)!).current.id).toBe('draft-1');
+  // a stale step is refused as save() refuses it
+  const stale = await drafts.load(KEY);
+  await drafts.saveStep(KEY, stale, { current: draft('draft-1') });
+  await expect(drafts.saveStep(KEY, stale, { current: draft('draft-1') })).rejects.toBeInstanceOf(
+    DraftConflictError,
+  );
+  writes.length = 0;
+  // a call discarded (the list of recent calls changes with it), then "forget me"'s clear: both wait
+  await drafts.save(KEY, await drafts.load(KEY), { current: null }, { add: submitted(1) });
+  await drafts.save(KEY, await drafts.load(KEY), { current: null }, 'clear');
+  expect(writes.flat().some((k) => k.startsWith('soon:'))).toBe(false);
 });

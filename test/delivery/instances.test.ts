@@ -407,7 +407,11 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
   expect(posts('alert-escalation').map((d) => d.payload.round)).toEqual([1, 2]);
   expect(foldEvents(a.events.list('alerted')).escalations).toBe(2);
   // both calls await their formal referral: one reminder each
-  expect(posts('referral-reminder').map((d) => d.recordId).sort()).toEqual(['alerted', 'late']);
+  expect(
+    posts('referral-reminder')
+      .map((d) => d.recordId)
+      .sort(),
+  ).toEqual(['alerted', 'late']);
   expect(foldEvents(a.events.list('late')).remindersSent).toBe(1);
   expect(foldEvents(a.events.list('alerted')).remindersSent).toBe(1);
 });

@@ -50,3 +50,57 @@ describe('SqliteStorage with two connections to one file', () => {
     }
   });
 });
+
+describe('SqliteStorage.writeSoon (a draft’s step, not waiting for the disk)', () => {
+  const synchronous = (db: ReturnType<typeof openDatabase>) => db.pragma('synchronous', { simple: true });
+
+  it('[HAZ-16] every other commit waits for the disk, on a file the bot creates as on one it opens again', () => {
+    const file = newFile();
+    const fresh = openDatabase(file);
+    // better-sqlite3's SQLite sets NORMAL on the connection that switches a new file to WAL
+    expect(synchronous(fresh)).toBe(2);
+    fresh.close();
+    const again = openDatabase(file);
+    expect(synchronous(again)).toBe(2);
+    again.close();
+  });
+
+  it('writes as write() does, eTag checked, and leaves the connection waiting for the disk again', async () => {
+    const db = openDatabase(newFile());
+    try {
+      const storage = new SqliteStorage(db);
+      // FULL: every other commit (records, alerts, the outbox, the audit) waits for the disk
+      expect(synchronous(db)).toBe(2);
+      await storage.writeSoon({ k: { v: 1 } });
+      const read = (await storage.read(['k'])).k;
+      expect(read.v).toBe(1);
+      expect(synchronous(db)).toBe(2);
+
+      await storage.writeSoon({ k: { ...read, v: 2 } });
+      // refused (the eTag read is stale): nothing written, and the setting is still put back
+      await expect(storage.writeSoon({ k: { ...read, v: 3 } })).rejects.toThrow(/eTag conflict/);
+      expect((await storage.read(['k'])).k.v).toBe(2);
+      expect(synchronous(db)).toBe(2);
+      // what is written with something alongside (an alert with a risk save) is on disk when it resolves:
+      // committed without holding the event loop, then synced off it (commitDurably)
+      const during = await storage.writeTogether({ j: { v: 1 } }, () => synchronous(db));
+      expect(during).toBe(1);
+      expect(synchronous(db)).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('is seen at once by another connection, as any commit is', async () => {
+    const file = newFile();
+    const dbA = openDatabase(file);
+    const dbB = openDatabase(file);
+    try {
+      await new SqliteStorage(dbA).writeSoon({ k: { v: 7 } });
+      expect((await new SqliteStorage(dbB).read(['k'])).k.v).toBe(7);
+    } finally {
+      dbA.close();
+      dbB.close();
+    }
+  });
+});

@@ -224,8 +224,19 @@ export async function commit(
   try {
     const key = referrerOf(context).key;
     const state = { ...loaded.state, current: draft };
-    if (alongside) more = await deps.drafts.saveWith(key, loaded, state, alongside);
-    else await deps.drafts.save(key, loaded, state);
+    // what was queued alongside (an alert raised, a note to the leads) is on disk before the reply; a
+    // save that queued nothing is a step
+    if (alongside)
+      more = await deps.drafts.saveWith(
+        key,
+        loaded,
+        state,
+        alongside,
+        undefined,
+        (r) => r.wake === true || r.log !== undefined,
+      );
+    // a step of the call: the record, any alert and any deletion are written to wait for the disk
+    else await deps.drafts.saveStep(key, loaded, state);
   } catch (err) {
     if (!(err instanceof DraftConflictError)) throw err;
     deps.logger.warn({ event: 'draft-conflict' });

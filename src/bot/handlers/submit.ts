@@ -56,23 +56,32 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
     // the record and its deliveries go in first, keyed by the draft id: a repeated submit cannot
     // create a second record, and a crash cannot leave a record that nobody is told about
     alerted =
-      deps.submissions.record(
-        {
-          id: call.id,
-          kind: call.kind,
-          tenantId: who.tenantId,
-          referrerAadId: who.userId,
-          conversationId: context.activity.conversation.id,
-          startedAt: call.startedAt,
-          submittedAt: call.submittedAt,
-          record: call,
-        },
-        { recordId: call.id, ...replyContact(context) },
-        now,
+      (
+        await deps.submissions.record(
+          {
+            id: call.id,
+            kind: call.kind,
+            tenantId: who.tenantId,
+            referrerAadId: who.userId,
+            conversationId: context.activity.conversation.id,
+            startedAt: call.startedAt,
+            submittedAt: call.submittedAt,
+            record: call,
+          },
+          { recordId: call.id, ...replyContact(context) },
+          now,
+        )
       ).alertDeliveryId !== undefined;
   } catch (err) {
     if (!(err instanceof DuplicateDutyCallError)) throw err;
-    return answerProblem(context, deps, loaded, 'submitted');
+    // the draft is that call, recorded: never sent again (the card would be saved as a fresh step, over
+    // the clearing the first Submit is about to write)
+    return answerProblem(
+      context,
+      deps,
+      { ...loaded, state: { ...loaded.state, current: null } },
+      'submitted',
+    );
   }
   deps.logger.info({ event: 'call-submitted', draft: call.id, kind: call.kind, risk: call.risk.level });
   deps.wakeDelivery();
@@ -83,6 +92,9 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
       loaded,
       { current: null, lastReferrer: draft.answers.referrer ?? loaded.state.lastReferrer },
       { add: { id: draft.id, status: 'submitted', reference: call.reference, at: call.submittedAt } },
+      // the record is stored, and waited for: this clear, lost to a power cut, brings the draft back,
+      // and its Submit then answers that the call was already submitted
+      'soon',
     );
   } catch (err) {
     // the record is stored; a clash here only means the draft is cleared on the next attempt
