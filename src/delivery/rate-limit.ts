@@ -58,6 +58,19 @@ export interface Permit {
   release(): void;
 }
 
+/** A post that may be made now; `answered` runs once, at its first release. */
+export function grantedPermit(answered: () => void): Permit {
+  let released = false;
+  return {
+    waitMs: 0,
+    release: () => {
+      if (released) return;
+      released = true;
+      answered();
+    },
+  };
+}
+
 /** What the delivery worker asks of Teams' rate limits: kept in memory (RateLimiter) or shared (SharedRateLimiter). */
 export interface PostLimiter {
   /** Counts a post under every bucket if each has room now; otherwise says how long to wait. */
@@ -107,16 +120,10 @@ export class RateLimiter implements PostLimiter {
       this.spans.set(b.key, longestSpan(b, this.marginMs));
       return stamps;
     });
-    let released = false;
-    return {
-      waitMs: 0,
-      release: () => {
-        if (released) return;
-        released = true;
-        stamp.at = Math.max(stamp.at, this.clock());
-        for (const stamps of lists) stamps.sort((a, b) => a.at - b.at);
-      },
-    };
+    return grantedPermit(() => {
+      stamp.at = Math.max(stamp.at, this.clock());
+      for (const stamps of lists) stamps.sort((a, b) => a.at - b.at);
+    });
   }
 
   /** Keys with posts still in a window or a hold not yet over (what the limiter keeps in memory). */

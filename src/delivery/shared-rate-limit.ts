@@ -1,5 +1,5 @@
 import type { PostStamps } from '../records/post-stamps';
-import type { Bucket, Permit, PostLimiter } from './rate-limit';
+import { type Bucket, grantedPermit, type Permit, type PostLimiter } from './rate-limit';
 
 /**
  * Teams' rate limits kept for every instance of the bot together (issue 11): Teams counts the bot's posts
@@ -20,15 +20,7 @@ export class SharedRateLimiter implements PostLimiter {
   acquire(buckets: readonly Bucket[]): Permit {
     const r = this.stamps.stamp(buckets, this.marginMs, this.clock());
     if ('waitMs' in r) return { waitMs: r.waitMs, release: () => {} };
-    let released = false;
-    return {
-      waitMs: 0,
-      release: () => {
-        if (released) return;
-        released = true;
-        this.stamps.answered(r.ids, this.clock());
-      },
-    };
+    return grantedPermit(() => this.stamps.answered(r.ids, this.clock()));
   }
 
   wait(bucket: Bucket): number {
