@@ -1,12 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import {
-  BOT_ACTOR,
-  foldEvents,
-  nextEscalationAt,
-  nextReminderOn,
-  referralOverdue,
-} from '../domain/call-state';
+import { BOT_ACTOR, foldEvents, nextEscalationAt, nextReminderOn } from '../domain/call-state';
 import { escalationDeliveries } from '../domain/deliveries';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
@@ -190,20 +184,21 @@ export class Scheduler {
       }
       const state = foldEvents(this.o.events.list(row.recordId));
       const submittedOn = this.o.today(new Date(call.submittedAt));
-      const dueOn = nextReminderOn(call.kind, state, submittedOn, this.o.reminderDays);
+      const lastOn = state.lastReminderAt ? this.o.today(new Date(state.lastReminderAt)) : undefined;
+      // a reminder each full period the referral is late (after N days, 2N days, ...), none sooner than
+      // half a period after the last
+      const dueOn = nextReminderOn(call.kind, state, submittedOn, this.o.reminderDays, lastOn);
       if (dueOn === undefined) {
         // received, an advice call, or found not eligible: a later indication puts it back (migration 6)
         this.schedule.remove(row);
         return false;
       }
-      // a reminder each full period the referral is late: after N days, 2N days, ...
-      const days = this.o.reminderDays * (state.remindersSent + 1);
-      if (!referralOverdue(call.kind, state, submittedOn, today, days)) {
+      if (today < dueOn) {
         this.schedule.set(row, later(this.startOf(dueOn), now));
         return false;
       }
       const sent = { ...state, remindersSent: state.remindersSent + 1 };
-      const nextOn = nextReminderOn(call.kind, sent, submittedOn, this.o.reminderDays)!;
+      const nextOn = nextReminderOn(call.kind, sent, submittedOn, this.o.reminderDays, today)!;
       return this.record(
         row.recordId,
         state.version,

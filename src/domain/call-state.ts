@@ -161,16 +161,25 @@ export function referralOverdue(
 /**
  * The date a full call's next referral reminder falls due: one each full period the referral is late
  * (after N days, 2N days, ...), so that referralOverdue(kind, state, submittedOn, today, N * (sent + 1))
- * is true exactly from this date on. Undefined while the call awaits no referral.
+ * is true exactly from this date on; and at least half a period after the last reminder was sent
+ * (`lastReminderOn`, in the service's time zone), so that periods missed while the bot was down are
+ * not made up one per tick (HAZ-23, as nextEscalationAt). Undefined while the call awaits no referral.
  */
 export function nextReminderOn(
   kind: 'full' | 'advice',
   state: CallState,
   submittedOn: string,
   days: number,
+  lastReminderOn?: string,
 ): string | undefined {
   if (!awaitsReferral(kind, state)) return undefined;
-  return addDays(submittedOn, days * (state.remindersSent + 1));
+  let period = state.remindersSent + 1;
+  let due = addDays(submittedOn, days * period);
+  if (lastReminderOn !== undefined) {
+    const earliest = addDays(lastReminderOn, Math.ceil(days / 2));
+    while (due < earliest) due = addDays(submittedOn, days * ++period);
+  }
+  return due;
 }
 
 /**

@@ -220,6 +220,24 @@ describe('formal referral reminders', () => {
     clock = new Date(SUBMITTED.getTime() + 30 * DAY);
     expect(scheduler.tick().reminded).toBe(0);
   });
+
+  test('[HAZ-23] after a long outage the missed periods are not made up one per tick: one reminder, then the next period at least half a period on', () => {
+    storeCall('r1', submitted('full', FULL_CALL));
+    // back after 30 days (four periods missed): one reminder now
+    const back = SUBMITTED.getTime() + 30 * DAY;
+    clock = new Date(back);
+    expect(scheduler.tick().reminded).toBe(1);
+    for (let m = 1; m <= 10; m++) {
+      clock = new Date(back + m * MIN);
+      expect(scheduler.tick().reminded).toBe(0);
+    }
+    // the period ending on day 35 is only 5 days on (at least half of 7 days: due then)
+    clock = new Date(SUBMITTED.getTime() + 34 * DAY);
+    expect(scheduler.tick().reminded).toBe(0);
+    clock = new Date(SUBMITTED.getTime() + 35 * DAY);
+    expect(scheduler.tick().reminded).toBe(1);
+    expect(reminders('r1').map((d) => d.payload.reminder)).toEqual([1, 2]);
+  });
 });
 
 describe('alerts raised while a call is in progress (no record)', () => {
