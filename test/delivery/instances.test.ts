@@ -239,10 +239,11 @@ test('[HAZ-16] a post left under way by an instance that died is taken over once
 
 test('a post that takes longer than the lease keeps its claim (renewed while under way): the other instance never takes it over', async () => {
   const file = tempFile();
-  // each post takes 3 leases
-  const { posts, connector } = standIn(() => 900);
-  const a = instance(file, connector('a'), { leaseMs: 300 });
-  const b = instance(file, connector('b'), { leaseMs: 300 });
+  // each post takes 2.5 leases; renewed every third of one, so only a stall of two thirds of a lease
+  // (a loaded CI machine's worst) could lose it
+  const { posts, connector } = standIn(() => 2_500);
+  const a = instance(file, connector('a'), { leaseMs: 1_000 });
+  const b = instance(file, connector('b'), { leaseMs: 1_000 });
   const queued = enqueue(a.outbox, 3);
   a.worker.start();
   b.worker.start();
