@@ -1,0 +1,339 @@
+/**
+ * Several instances on one database, under faults and kills (issue 11, item 3; the SQLite precursor of
+ * item 4's PostgreSQL scale test). Starts INSTANCES bots as their own processes (test/delivery/crash-child.ts:
+ * startBot from the environment) on one SQLite file, behind a round-robin proxy on loopback, so that
+ * every turn of a call lands on another instance than the last. A stand-in Bot Connector takes the posts
+ * with 30% faults (500, 429 with Retry-After, hangs past the timeout, posts taken but answered late).
+ * A burst of CALLS duty calls is submitted (a third of them raising an alert at submit), and one instance
+ * is killed (SIGKILL) and started again twice during it. A turn that an instance dies in is pressed again,
+ * as the referrer would, and lands on another.
+ *
+ * Prints: calls recorded (each once), deliveries lost (must be 0), duplicates (each should be a post taken
+ * over from an instance that died, or one taken but answered after the timeout), the most posts into one
+ * conversation in any 1 s and 30 s across all instances (Teams allows 7 and 60), and submit -> alert.
+ *
+ * Exits 1 if any of those fails (test/delivery/instances-report.test.ts runs it small in npm test).
+ *
+ * Usage: npx tsx scripts/instances-report.ts [CALLS, default 60] [INSTANCES, default 3] [SEED]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { CHANNEL_ENV, chatClient, DUTY, type OutboxRow } from '../test/delivery/support';
+import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
+import type { Card } from '../test/helpers/bot';
+import {
+  channelOf,
+  conversationOf,
+  deliveryIdOf,
+  type Fault,
+  type Posted,
+  startConnector,
+} from '../test/helpers/connector';
+
+const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 60), 200));
+const INSTANCES = Math.max(2, Math.min(Number(process.argv[3] ?? 3), 5));
+const SEED = Number(process.argv[4] ?? 20261201);
+const TIMEOUT_S = 5;
+const LEASE_S = 5;
+const DEADLINE_MS = 300_000;
+const ROOT = path.resolve(__dirname, '..');
+const CHILD = path.join(ROOT, 'test/delivery/crash-child.ts');
+
+/** mulberry32, so a run can be repeated. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FAULTS: readonly [share: number, name: string, fault: Fault][] = [
+  [0.12, '500', { status: 500 }],
+  [0.08, '429 Retry-After: 1', { status: 429, retryAfter: '1' }],
+  [0.06, 'hang past the timeout', { hang: true }],
+  [0.04, 'taken, answered after the timeout', { delayMs: (TIMEOUT_S + 1) * 1000 }],
+];
+
+interface Instance {
+  proc: ChildProcess;
+  url: string;
+}
+
+function start(env: NodeJS.ProcessEnv): Promise<Instance> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    proc.stderr!.on('data', (d) => {
+      err += d;
+    });
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ proc, url: (JSON.parse(line) as { url: string }).url });
+    });
+    proc.once('exit', (code) => reject(new Error(`instance exited with ${code}: ${err.slice(0, 300)}`)));
+  });
+}
+
+/** Round-robin over the live instances; a request an instance cannot take goes to the next. */
+function roundRobin(targets: () => string[]) {
+  let next = 0;
+  let retried = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      // as a load balancer would: another instance, and after a moment another again (one may be starting)
+      for (let tries = 0; tries < 40; tries++) {
+        if (tries >= targets().length) await new Promise((r) => setTimeout(r, 250));
+        const list = targets();
+        const url = list[next++ % list.length]!;
+        try {
+          const r = await fetch(`${url}${req.url}`, {
+            method: req.method,
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          res.writeHead(r.status, { 'content-type': 'application/json' });
+          res.end(await r.text());
+          return;
+        } catch {
+          // the instance died under this turn, or is not listening: the referrer presses again
+          retried++;
+        }
+      }
+      res.writeHead(502);
+      res.end();
+    });
+  });
+  return new Promise<{ url: string; retried: () => number; close: () => void }>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        retried: () => retried,
+        close: () => server.close(),
+      }),
+    ),
+  );
+}
+
+function mostIn(ats: number[], ms: number): number {
+  const s = [...ats].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; j < s.length; j++) {
+    while (s[j]! - s[i]! >= ms) i++;
+    most = Math.max(most, j - i + 1);
+  }
+  return most;
+}
+
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-instances-'));
+  const file = path.join(dir, 'bot.sqlite');
+  const connector = await startConnector();
+  const random = seeded(SEED);
+  const injected = new Map<string, number>();
+  // posts taken but answered after the timeout: made again by design, a recognisable duplicate
+  const answeredLate = new Set<string | undefined>();
+  let armed = false;
+  connector.faultWhen((p) => {
+    if (!armed) return undefined;
+    let r = random();
+    for (const [share, name, fault] of FAULTS) {
+      if (r < share) {
+        injected.set(name, (injected.get(name) ?? 0) + 1);
+        if ('delayMs' in fault) answeredLate.add(deliveryIdOf(p as Posted));
+        return fault;
+      }
+      r -= share;
+    }
+    return undefined;
+  });
+  const env = {
+    APP_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_FILE: file,
+    TEAMS_SERVICE_URL: connector.url,
+    DELIVERY_TIMEOUT_SECONDS: String(TIMEOUT_S),
+    DELIVERY_LEASE_SECONDS: String(LEASE_S),
+    DELIVERY_GIVE_UP_MINUTES: '30',
+    ...CHANNEL_ENV,
+  };
+  // the first alone, so the schema is migrated once before the others open the file
+  const instances: Instance[] = [await start(env)];
+  for (let i = 1; i < INSTANCES; i++) instances.push(await start(env));
+  const proxy = await roundRobin(() => instances.map((i) => i.url));
+  const chat = chatClient(() => proxy.url, connector.url);
+  const sql = <T>(q: string): T[] => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare(q).all() as T[];
+    } finally {
+      db.close();
+    }
+  };
+
+  const users = Array.from({ length: CALLS }, (_, i) => `inst-${i}`);
+  const flagged = new Set(users.filter((_, i) => i % 3 === 0));
+  const reviews: Card[] = [];
+  for (let i = 0; i < users.length; i += 10) {
+    const batch = users.slice(i, i + 10);
+    reviews.push(
+      ...(await Promise.all(batch.map((u) => chat.walkToReview(u, flagged.has(u) ? ALERT_CALL : FULL_CALL)))),
+    );
+  }
+
+  // the burst, with an instance killed and started again at a third and at two thirds of it
+  armed = true;
+  const kills: string[] = [];
+  const submittedAt = new Map<string, number>();
+  const restarts: Promise<void>[] = [];
+  const kill = async (n: number) => {
+    const victim = instances[n]!;
+    const exited = new Promise((r) => victim.proc.once('exit', r));
+    victim.proc.kill('SIGKILL');
+    await exited;
+    kills.push(`instance ${n + 1} at ${new Date().toISOString().slice(11, 23)}`);
+    instances[n] = await start(env);
+  };
+  let submittedCount = 0;
+  const t0 = Date.now();
+  await Promise.all(
+    users.map(async (u, i) => {
+      // a spread of about two seconds, so that the kills land inside it
+      await new Promise((r) => setTimeout(r, Math.floor((i / users.length) * 2_000)));
+      submittedAt.set(u, Date.now());
+      await chat.submit(u, reviews[i]!).catch(async () => {
+        // no answer (the instance died under it): pressed again, as the referrer would; if the first had
+        // been recorded, this one is told "already submitted"
+        await chat.submit(u, reviews[i]!).catch(() => {});
+      });
+      submittedCount++;
+      // one at a time: the second once the first is back (with two instances, both down is an outage)
+      if (submittedCount === Math.floor(CALLS / 3)) restarts.push(kill(1 % INSTANCES));
+      if (submittedCount === Math.floor((2 * CALLS) / 3))
+        restarts.push(Promise.all(restarts).then(() => kill(2 % INSTANCES)));
+    }),
+  );
+
+  await Promise.all(restarts);
+  const rows = () => sql<OutboxRow>('SELECT * FROM outbox');
+  const deadline = Date.now() + DEADLINE_MS;
+  while (rows().some((r) => r.status === 'pending') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const settledS = (Date.now() - t0) / 1000;
+  const final = rows();
+  const taken = new Map<string, number[]>();
+  for (const p of connector.posted) {
+    if (!p.accepted || p.method === 'PUT') continue;
+    const id = deliveryIdOf(p);
+    if (id) taken.set(id, [...(taken.get(id) ?? []), p.at]);
+  }
+  const interrupted = new Set(
+    sql<{ detail_json: string }>(`SELECT detail_json FROM audit WHERE action = 'delivery-interrupted'`).map(
+      (a) => (JSON.parse(a.detail_json) as { deliveryId: string }).deliveryId,
+    ),
+  );
+  const duplicates = [...taken.entries()].filter(([, ats]) => ats.length > 1);
+  const unexplained = duplicates.filter(([id]) => !interrupted.has(id) && !answeredLate.has(id));
+  const pending = final.filter((r) => r.status === 'pending');
+  const failed = final.filter((r) => r.status === 'failed');
+  const delivered = final.filter((r) => r.status === 'delivered');
+  const lost = pending.length + delivered.filter((r) => !taken.has(r.id)).length;
+  const calls = sql<{ id: string; conversation_id: string }>('SELECT id, conversation_id FROM duty_calls');
+  const byConversation = new Map<string, number[]>();
+  for (const p of connector.posted) {
+    if (p.method === 'PUT' || p.status === 'hang') continue;
+    const c = channelOf(p) ?? conversationOf(p);
+    if (c) byConversation.set(c, [...(byConversation.get(c) ?? []), p.at]);
+  }
+  const most = (ms: number) => Math.max(0, ...[...byConversation.values()].map((ats) => mostIn(ats, ms)));
+  const userOf = new Map(calls.map((c) => [c.id, c.conversation_id.replace('a:personal-', '')]));
+  const alertLatency = final
+    .filter(
+      (r) => r.kind === 'safeguarding-alert' && taken.has(r.id) && r.record_id && userOf.has(r.record_id),
+    )
+    .map((r) => Math.max(0, Math.min(...taken.get(r.id)!) - submittedAt.get(userOf.get(r.record_id!)!)!))
+    .sort((a, b) => a - b);
+  const escalations = final.filter((r) => r.kind === 'alert-escalation').length;
+
+  const line = (l: string, value: string | number) => console.log(`  ${l.padEnd(54)}${value}`);
+  console.log(`\n${INSTANCES} instances on one SQLite file, round-robin, 30% faults, seed ${SEED}`);
+  line('instances killed (SIGKILL) and started again:', kills.join('; ') || 'none');
+  line('turns retried on another instance (the proxy):', proxy.retried());
+  line('faults injected:', [...injected].map(([n, k]) => `${n} x${k}`).join(', '));
+  line(
+    'calls submitted / recorded (each once):',
+    `${CALLS} / ${calls.length} (${new Set(calls.map((c) => c.id)).size} distinct)`,
+  );
+  line('deliveries queued / delivered / failed:', `${final.length} / ${delivered.length} / ${failed.length}`);
+  const kinds = new Map<string, number>();
+  for (const r of final) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+  line('  by kind:', [...kinds].map(([k, n]) => `${k} ${n}`).join(', '));
+  line('deliveries lost:', lost);
+  line(
+    'duplicates (extra copies taken):',
+    duplicates.reduce((n, [, ats]) => n + ats.length - 1, 0),
+  );
+  line(
+    '  taken over from a killed instance (audited):',
+    duplicates.filter(([id]) => interrupted.has(id)).length,
+  );
+  line(
+    '  answered after the timeout, so made again:',
+    duplicates.filter(([id]) => answeredLate.has(id)).length,
+  );
+  line('  not explained by a kill or a late answer:', unexplained.length);
+  line('most requests into one conversation in any 1 s:', `${most(1_000)} (Teams: 7)`);
+  line('most requests into one conversation in any 30 s:', `${most(30_000)} (Teams: 60)`);
+  line('requests to the duty channel (faulted ones too):', byConversation.get(DUTY)?.length ?? 0);
+  line('escalations queued:', escalations);
+  line(
+    'submit -> alert at the connector, p50/p99/max:',
+    alertLatency.length
+      ? `${(pct(alertLatency, 50)! / 1000).toFixed(2)} s / ${(pct(alertLatency, 99)! / 1000).toFixed(2)} s / ${(alertLatency.at(-1)! / 1000).toFixed(2)} s (${alertLatency.length} of ${flagged.size})`
+      : 'none',
+  );
+  line('all settled after the burst:', `${settledS.toFixed(1)} s`);
+  proxy.close();
+  for (const i of instances) i.proc.kill('SIGKILL');
+  await connector.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const failures = [
+    lost > 0 && `${lost} deliveries lost`,
+    calls.length !== CALLS && `${calls.length} calls recorded of ${CALLS}`,
+    new Set(calls.map((c) => c.id)).size !== calls.length && 'a call recorded twice',
+    unexplained.length > 0 && `${unexplained.length} duplicates not explained`,
+    most(1_000) > 7 && 'over 7 requests into one conversation in 1 s',
+    most(30_000) > 60 && 'over 60 requests into one conversation in 30 s',
+    alertLatency.length !== flagged.size && 'an alert not at the connector',
+  ].filter(Boolean);
+  if (failures.length > 0) {
+    console.log(`FAILED: ${failures.join('; ')}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
