@@ -14,7 +14,8 @@ import { CHANNEL_ENV, chatClient, type OutboxRow } from '../test/delivery/suppor
 import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
 import type { Card } from '../test/helpers/bot';
 import { startTestBot } from '../test/helpers/bot';
-import { deliveryIdOf, type Fault } from '../test/helpers/connector';
+import { deliveryIdOf } from '../test/helpers/connector';
+import { seeded, thirtyPercentFaults } from '../test/helpers/faults';
 
 const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 40), 200));
 const SEED = Number(process.argv[3] ?? 20261123);
@@ -22,28 +23,11 @@ const DEADLINE_MS = 300_000;
 /** DELIVERY_TIMEOUT_SECONDS as in production. */
 const TIMEOUT_S = 15;
 
-/** mulberry32: a small seeded generator, so a run can be repeated exactly. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // a call whose alert is queued by its submit (domestic abuse), so the burst of submits is a burst of
 // alerts too: possible harm to the baby raises its alert earlier, at the risk save, one call at a time
 
 /** 30% of requests in all. */
-const FAULTS: readonly [share: number, name: string, fault: Fault][] = [
-  [0.12, '500', { status: 500 }],
-  [0.08, '429 Retry-After: 1', { status: 429, retryAfter: '1' }],
-  [0.06, 'hang past the timeout (not taken)', { hang: true }],
-  [0.04, 'taken, answered after the timeout', { delayMs: (TIMEOUT_S + 1) * 1000 }],
-];
+const FAULTS = thirtyPercentFaults(TIMEOUT_S);
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

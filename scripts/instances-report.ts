@@ -16,7 +16,6 @@
  *
  * Usage: npx tsx scripts/instances-report.ts [CALLS, default 60] [INSTANCES, default 3] [SEED]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,14 +25,15 @@ import Database from 'better-sqlite3';
 import { CHANNEL_ENV, chatClient, DUTY, type OutboxRow } from '../test/delivery/support';
 import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
 import type { Card } from '../test/helpers/bot';
+import { startBotProcess } from '../test/helpers/bot-process';
 import {
   channelOf,
   conversationOf,
   deliveryIdOf,
-  type Fault,
   type Posted,
   startConnector,
 } from '../test/helpers/connector';
+import { mostIn, seeded, thirtyPercentFaults } from '../test/helpers/faults';
 
 const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 60), 200));
 const INSTANCES = Math.max(2, Math.min(Number(process.argv[3] ?? 3), 5));
@@ -41,53 +41,12 @@ const SEED = Number(process.argv[4] ?? 20261201);
 const TIMEOUT_S = 5;
 const LEASE_S = 5;
 const DEADLINE_MS = 300_000;
-const ROOT = path.resolve(__dirname, '..');
-const CHILD = path.join(ROOT, 'test/delivery/crash-child.ts');
 
-/** mulberry32, so a run can be repeated. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const FAULTS = thirtyPercentFaults(TIMEOUT_S);
 
-const FAULTS: readonly [share: number, name: string, fault: Fault][] = [
-  [0.12, '500', { status: 500 }],
-  [0.08, '429 Retry-After: 1', { status: 429, retryAfter: '1' }],
-  [0.06, 'hang past the timeout', { hang: true }],
-  [0.04, 'taken, answered after the timeout', { delayMs: (TIMEOUT_S + 1) * 1000 }],
-];
+type Instance = Awaited<ReturnType<typeof startBotProcess>>;
 
-interface Instance {
-  proc: ChildProcess;
-  url: string;
-}
-
-function start(env: NodeJS.ProcessEnv): Promise<Instance> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    proc.stderr!.on('data', (d) => {
-      err += d;
-    });
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) resolve({ proc, url: (JSON.parse(line) as { url: string }).url });
-    });
-    proc.once('exit', (code) => reject(new Error(`instance exited with ${code}: ${err.slice(0, 300)}`)));
-  });
-}
+const start = (env: Record<string, string>) => startBotProcess(env);
 
 /** Round-robin over the live instances; a request an instance cannot take goes to the next. */
 function roundRobin(targets: () => string[]) {
@@ -130,16 +89,6 @@ function roundRobin(targets: () => string[]) {
       }),
     ),
   );
-}
-
-function mostIn(ats: number[], ms: number): number {
-  const s = [...ats].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; j < s.length; j++) {
-    while (s[j]! - s[i]! >= ms) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
 }
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test } from 'vitest';
+import { startBotProcess } from '../helpers/bot-process';
 import { type StandInConnector, startConnector } from '../helpers/connector';
 import {
   type AuditRowRaw,
@@ -18,9 +19,6 @@ import {
   until,
 } from './support';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CHILD = path.join(__dirname, 'crash-child.ts');
-
 let child: ChildProcess | undefined;
 let connector: StandInConnector | undefined;
 let dir: string | undefined;
@@ -32,35 +30,6 @@ afterEach(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-/** Starts the bot as a separate process and resolves with its URL once it listens. */
-function startChild(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`child did not start: ${err.slice(0, 500)}`)), 20_000);
-    proc.stderr!.on('data', (d) => {
-      err += d;
-    });
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve({ proc, url: (JSON.parse(line) as { url: string }).url });
-      }
-    });
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`child exited with ${code}: ${err.slice(0, 500)}`));
-    });
-  });
-}
 
 function query<T>(file: string, sql: string): T[] {
   const db = new Database(file, { readonly: true });
@@ -95,7 +64,7 @@ test('[HAZ-16] killed (SIGKILL) after posting and before marking: posted again o
     return f;
   });
 
-  const first = await startChild(env);
+  const first = await startBotProcess(env);
   child = first.proc;
   const chat = chatClient(() => first.url, c.url);
   await chat.call('user-1', FLAGGED_CALL);
@@ -123,7 +92,7 @@ test('[HAZ-16] killed (SIGKILL) after posting and before marking: posted again o
   expect(c.posted.filter((p) => p.accepted && threadsIn([p], DUTY).length === 1)).toEqual([taken]);
 
   // the same database, a new process
-  const second = await startChild(env);
+  const second = await startBotProcess(env);
   child = second.proc;
   const rows = await until(
     'every delivery made after the restart',

@@ -25,6 +25,7 @@ import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { mostIn } from '../helpers/faults';
 import { alertDelivered, storeCall } from '../scheduler/support';
 import { ADMIN, CHANNEL_ENV, DUTY, SAFEGUARDING, until } from './support';
 
@@ -317,17 +318,6 @@ test('an instance whose claim was taken over does not record its post’s failur
   });
   expect(auditOf(a.db, 'delivery-attempt')).toEqual([]);
 }, 15_000);
-
-/** The most posts in any `ms` window, from when each post was answered (when the limiter counts it). */
-function mostIn(ends: readonly number[], ms: number): number {
-  const sorted = [...ends].sort((x, y) => x - y);
-  let most = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j]! - sorted[i]! >= ms) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
-}
 
 test('Teams’ per-conversation limits hold across two instances together, not per instance', async () => {
   const file = tempFile();
