@@ -15,7 +15,7 @@ import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
 import type { Card } from '../test/helpers/bot';
 import { startTestBot } from '../test/helpers/bot';
 import { deliveryIdOf } from '../test/helpers/connector';
-import { seeded, thirtyPercentFaults } from '../test/helpers/faults';
+import { faultRule, seeded, thirtyPercentFaults } from '../test/helpers/faults';
 
 const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 40), 200));
 const SEED = Number(process.argv[3] ?? 20261123);
@@ -46,18 +46,7 @@ async function run(label: string, faults: boolean): Promise<RunResult> {
   const injected = new Map<string, number>();
   // the walk to the review card is not what is measured: faults start with the burst
   let armed = false;
-  bot.connector.faultWhen(() => {
-    if (!armed || !faults) return undefined;
-    let r = random();
-    for (const [share, name, fault] of FAULTS) {
-      if (r < share) {
-        injected.set(name, (injected.get(name) ?? 0) + 1);
-        return fault;
-      }
-      r -= share;
-    }
-    return undefined;
-  });
+  bot.connector.faultWhen(faultRule(random, FAULTS, () => armed && faults, injected));
   const chat = chatClient(() => bot.url, bot.connector.url);
   const users = Array.from({ length: CALLS }, (_, i) => `report-${i}`);
   const flagged = new Set(users.filter((_, i) => i % 3 === 0));

@@ -33,7 +33,7 @@ import {
   type Posted,
   startConnector,
 } from '../test/helpers/connector';
-import { mostIn, seeded, thirtyPercentFaults } from '../test/helpers/faults';
+import { faultRule, mostIn, seeded, thirtyPercentFaults } from '../test/helpers/faults';
 
 const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 60), 200));
 const INSTANCES = Math.max(2, Math.min(Number(process.argv[3] ?? 3), 5));
@@ -102,19 +102,17 @@ async function main() {
   // posts taken but answered after the timeout: made again by design, a recognisable duplicate
   const answeredLate = new Set<string | undefined>();
   let armed = false;
-  connector.faultWhen((p) => {
-    if (!armed) return undefined;
-    let r = random();
-    for (const [share, name, fault] of FAULTS) {
-      if (r < share) {
-        injected.set(name, (injected.get(name) ?? 0) + 1);
+  connector.faultWhen(
+    faultRule(
+      random,
+      FAULTS,
+      () => armed,
+      injected,
+      (p, fault) => {
         if ('delayMs' in fault) answeredLate.add(deliveryIdOf(p as Posted));
-        return fault;
-      }
-      r -= share;
-    }
-    return undefined;
-  });
+      },
+    ),
+  );
   const env = {
     APP_ENV: 'test',
     PORT: '0',

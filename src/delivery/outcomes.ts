@@ -201,9 +201,12 @@ export class DeliveryOutcomes {
     }
   }
 
-  /** The worker's claim ran out and another instance took the post over: its outcome is that one's. */
-  private leaseLost(d: Delivery): void {
-    this.o.logger.warn({ event: 'delivery-lease-lost', deliveryId: d.id, kind: d.kind, when: 'at-outcome' });
+  /**
+   * The worker's claim ran out and another instance took the post over: its outcome is that one's. `when`:
+   * found before the post was made, after it (the other made it first), or recording its outcome.
+   */
+  leaseLost(d: Delivery, when: 'before-post' | 'after-post' | 'at-outcome' = 'at-outcome'): void {
+    this.o.logger.warn({ event: 'delivery-lease-lost', deliveryId: d.id, kind: d.kind, when });
   }
 
   /**

@@ -305,9 +305,11 @@ export class DeliveryWorker {
         hold();
         continue;
       }
-      const waitMs = Math.max(0, ...plan.buckets.map((b) => this.limiter.wait(b)));
+      // each bucket asked once: with the shared limiter every answer is a few queries
+      const waits = plan.buckets.map((b) => [b.key, this.limiter.wait(b)] as const);
+      const waitMs = Math.max(0, ...waits.map(([, ms]) => ms));
       if (waitMs > 0) {
-        for (const b of plan.buckets) if (this.limiter.wait(b) > 0) held.add(b.key);
+        for (const [key, ms] of waits) if (ms > 0) held.add(key);
         hold();
         heldFor = Math.min(heldFor, waitMs);
         continue;
@@ -496,7 +498,7 @@ export class DeliveryWorker {
     if (!this.o.outbox.markInFlight(d.id, this.o.now(), this.claimant)) {
       // the claim ran out before the post (this process stalled longer than the lease) and another
       // instance took it: that one makes the post
-      this.leaseLost(d, 'before-post');
+      this.outcomes.leaseLost(d, 'before-post');
       return;
     }
     let made: { conversationId: string; activityId: string | undefined };
@@ -562,11 +564,7 @@ export class DeliveryWorker {
     });
     this.o.logger.info({ event: 'delivered', deliveryId: d.id, kind: d.kind, attempt });
     // another instance took the post over while this one was making it, and made it first
-    if (!first) this.leaseLost(d, 'after-post');
-  }
-
-  private leaseLost(d: Delivery, when: 'before-post' | 'after-post' | 'at-outcome'): void {
-    this.o.logger.warn({ event: 'delivery-lease-lost', deliveryId: d.id, kind: d.kind, when });
+    if (!first) this.outcomes.leaseLost(d, 'after-post');
   }
 
   private afterFailure(
@@ -625,7 +623,7 @@ export class DeliveryWorker {
       this.outcomes.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
     });
     if (!kept) {
-      this.leaseLost(d, 'at-outcome');
+      this.outcomes.leaseLost(d, 'at-outcome');
       return;
     }
     this.o.logger.warn({

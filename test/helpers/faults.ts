@@ -37,3 +37,29 @@ export function mostIn(ats: readonly number[], ms: number): number {
   }
   return most;
 }
+
+/**
+ * A connector rule (StandInConnector.faultWhen) drawing from `faults` with `random` while `armed()`,
+ * counting each fault by name in `injected` and telling `picked` which request got which.
+ */
+export function faultRule<P>(
+  random: () => number,
+  faults: readonly [share: number, name: string, fault: Fault][],
+  armed: () => boolean,
+  injected: Map<string, number>,
+  picked: (request: P, fault: Fault) => void = () => {},
+): (request: P) => Fault | undefined {
+  return (request) => {
+    if (!armed()) return undefined;
+    let r = random();
+    for (const [share, name, fault] of faults) {
+      if (r < share) {
+        injected.set(name, (injected.get(name) ?? 0) + 1);
+        picked(request, fault);
+        return fault;
+      }
+      r -= share;
+    }
+    return undefined;
+  };
+}
