@@ -77,8 +77,12 @@ interface Cell {
   genCpuMs: number;
   rssPeak: number;
   latencies: number[];
+  /** The bot's duty-call latencies by turn (start, a section's step, Submit): where its p99 comes from. */
+  byTurn: Record<TurnKind, number[]>;
   perRound: number[];
 }
+
+type TurnKind = 'start' | 'step' | 'submit';
 
 const client = benchClient(128);
 const postJson = client.post;
@@ -121,6 +125,7 @@ async function runCell(
     ),
   );
   const latencies: number[] = [];
+  const byTurn: Record<TurnKind, number[]> = { start: [], step: [], submit: [] };
   let errors = 0;
   let calls = 0;
   let rssPeak = rssBytes(target.child.pid);
@@ -132,11 +137,13 @@ async function runCell(
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
 
-  const turn = async (activity: Activity, user: string): Promise<Reply[]> => {
+  const turn = async (activity: Activity, user: string, kind?: TurnKind): Promise<Reply[]> => {
     const body = envelope(activity, user, serviceUrl);
     const start = performance.now();
     const res = await postJson(target.endpoint, body);
-    latencies.push(performance.now() - start);
+    const ms = performance.now() - start;
+    latencies.push(ms);
+    if (kind) byTurn[kind].push(ms);
     if (res.status !== 200) throw new TurnError(`${target.name} answered ${res.status}`);
     return res.replies;
   };
@@ -155,15 +162,15 @@ async function runCell(
           if (k % script.length === 0) calls += 1;
         } else {
           // a whole call: start, every section with the fixture's answers, then Submit
-          let card: Card = lastCard(await turn({ text: 'start' }, user));
+          let card: Card = lastCard(await turn({ text: 'start' }, user, 'start'));
           for (let p = 0; p < 20 && sectionOf(card) !== 'review'; p++) {
             if (performance.now() >= deadline) return;
             const value = press(card, nextTitle(card), cardAnswers(card, FULL_CALL));
-            card = lastCard(await turn({ value }, user));
+            card = lastCard(await turn({ value }, user, 'step'));
           }
           if (sectionOf(card) !== 'review') throw new TurnError('did not reach the review card');
           if (performance.now() >= deadline) return;
-          const done = await turn({ value: press(card, SUBMIT) }, user);
+          const done = await turn({ value: press(card, SUBMIT) }, user, 'submit');
           if (!JSON.stringify(done).includes('Duty call submitted')) throw new TurnError('not submitted');
           calls += 1;
         }
@@ -188,6 +195,7 @@ async function runCell(
     genCpuMs: cpuMs('self') - gen0,
     rssPeak,
     latencies,
+    byTurn,
   };
 }
 
@@ -389,6 +397,7 @@ async function main(): Promise<void> {
               genCpuMs: 0,
               rssPeak: 0,
               latencies: [],
+              byTurn: { start: [], step: [], submit: [] },
               perRound: [],
             };
             cell.turns += r.turns;
@@ -399,6 +408,7 @@ async function main(): Promise<void> {
             cell.genCpuMs += r.genCpuMs;
             cell.rssPeak = Math.max(cell.rssPeak, r.rssPeak);
             for (const l of r.latencies) cell.latencies.push(l);
+            for (const k of Object.keys(r.byTurn) as TurnKind[]) cell.byTurn[k].push(...r.byTurn[k]);
             cell.perRound.push(r.turns / (r.ms / 1000));
             cells.set(key(mode, conc, t), cell);
             await new Promise((res) => setTimeout(res, 200));
@@ -487,6 +497,20 @@ async function main(): Promise<void> {
       `CPU outside its own cells, ms (posts made later at the rate limits' pace, timers): ` +
         TARGETS.map((t) => `${t} ${f(outside[t], 0)}`).join(', '),
     );
+    if (MODES.includes('duty')) {
+      // a Submit is one turn in nine: the p99 of a cell is set by whichever kind of turn is slowest
+      console.log("the bot's duty-call turns by kind, p50/p99 ms (count):");
+      for (const conc of CONCURRENCY) {
+        for (const t of TARGETS.filter((n) => n === 'bot' || n === 'bot2')) {
+          const by = cells.get(key('duty', conc, t))!.byTurn;
+          const parts = (Object.keys(by) as TurnKind[]).map((k) => {
+            const sorted = Float64Array.from(by[k]).sort();
+            return `${k} ${f(pct(sorted, 50))}/${f(pct(sorted, 99))} (${sorted.length})`;
+          });
+          console.log(`  duty ${pad(String(conc), 4)} ${t.padEnd(6)} ${parts.join(', ')}`);
+        }
+      }
+    }
 
     // the ratios last, beside the issue's targets
     console.log('');

@@ -32,7 +32,7 @@ import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { startCheckpointer } from './storage/checkpointer';
-import { openDatabase, scrubWalSoon, withoutWaitingForDisk } from './storage/database';
+import { closeDatabase, openDatabase, scrubWalSoon, withoutWaitingForDisk } from './storage/database';
 import { DutyCallRecords } from './storage/duty-call-records';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { StorageUnavailableError } from './storage/storage-errors';
@@ -347,7 +347,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
       await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await checkpointer?.stop();
-      db.close();
+      closeDatabase(db);
     },
   };
 }

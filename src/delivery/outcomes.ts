@@ -15,6 +15,11 @@ export interface OutcomeOptions extends TargetDeps {
   readonly giveUpMinutes: number;
   /** Runs a function in one database transaction (the failure, its audit and its notice together). */
   readonly transaction: (fn: () => void) => void;
+  /**
+   * As transaction, for a mark whose loss to a power cut only means looking again (a delivery waiting
+   * for its channel): committed without holding the event loop for the disk (WorkerOptions.bookkeeping).
+   */
+  readonly bookkeeping: (fn: () => void) => void;
   /** How long to wait before looking again for a channel that has not been set. */
   readonly targetWaitMs: number;
   /** New posts are queued (the notices of an undelivered alert): the worker looks now. */
@@ -180,7 +185,7 @@ export class DeliveryOutcomes {
     }
     const next = new Date(decision.at);
     let kept = true;
-    this.o.transaction(() => {
+    this.o.bookkeeping(() => {
       kept = this.o.outbox.retryAt(d.id, next, reason, this.o.claimant);
       if (!kept) return;
       if (d.lastError !== reason) {

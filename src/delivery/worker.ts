@@ -168,6 +168,7 @@ export class DeliveryWorker {
       ...o,
       claimant: this.claimant,
       transaction: this.transaction,
+      bookkeeping: this.bookkeeping,
       targetWaitMs: o.targetWaitMs ?? 30_000,
       wake: () => this.wake(),
     });

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { withoutWaitingForDisk } from '../storage/database';
 
 /** Tries before giving up: with 32^6 references, even a million issued makes a second try rare. */
 const TRIES = 20;
@@ -13,7 +14,7 @@ export class CallReferences {
   private readonly reserve: Database.Statement<[string, string]>;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly make: () => string,
     private readonly now: () => Date = () => new Date(),
   ) {
@@ -22,13 +23,20 @@ export class CallReferences {
     );
   }
 
-  /** A reference never issued before; reserved at once, so another call or instance cannot take it. */
+  /**
+   * A reference never issued before; reserved at once, so another call or instance cannot take it.
+   * The reservation does not wait for the disk (it held the event loop once a Submit): whatever gives
+   * the reference to anyone, the record or the alert, commits after it and waits for the disk itself,
+   * and the log is kept in order, so no reference reaches anybody without its reservation.
+   */
   issue(): string {
     const at = this.now().toISOString();
-    for (let i = 0; i < TRIES; i++) {
-      const reference = this.make();
-      if (this.reserve.run(reference, at).changes === 1) return reference;
-    }
-    throw new Error(`no unused call reference found in ${TRIES} tries`);
+    return withoutWaitingForDisk(this.db, () => {
+      for (let i = 0; i < TRIES; i++) {
+        const reference = this.make();
+        if (this.reserve.run(reference, at).changes === 1) return reference;
+      }
+      throw new Error(`no unused call reference found in ${TRIES} tries`);
+    });
   }
 }

@@ -81,8 +81,6 @@ function upgradeScrub(db: Database.Database, applied: readonly number[]): void {
   scrubWal(db);
 }
 
-const relaxed = new WeakMap<Database.Database, { normal: Database.Statement; full: Database.Statement }>();
-
 /**
  * Runs `fn` (a transaction, or statements each their own) with commits that do not wait for the disk
  * (synchronous = NORMAL), then puts the connection back to waiting (FULL, as openDatabase sets it). For
@@ -92,22 +90,18 @@ const relaxed = new WeakMap<Database.Database, { normal: Database.Statement; ful
  * a quarter of a second later at most, as does any commit that waits. A commit that waits, on this
  * machine: 60 µs of CPU and 150 µs with the event loop held; one that does not: 15 and 20. Inside a
  * transaction already begun it only runs `fn`: that transaction's own commit decides.
+ *
+ * Each switch is its own exec, not a prepared statement run again: SQLite applies PRAGMA synchronous
+ * when the statement is compiled, so a prepared one did nothing on its first run (the first step of
+ * every start waited for the disk) and worked afterwards only because it expires itself.
  */
 export function withoutWaitingForDisk<T>(db: Database.Database, fn: () => T): T {
   if (db.inTransaction) return fn();
-  let sync = relaxed.get(db);
-  if (!sync) {
-    sync = {
-      normal: db.prepare('PRAGMA synchronous = NORMAL'),
-      full: db.prepare('PRAGMA synchronous = FULL'),
-    };
-    relaxed.set(db, sync);
-  }
-  sync.normal.run();
+  db.exec('PRAGMA synchronous = NORMAL');
   try {
     return fn();
   } finally {
-    sync.full.run();
+    db.exec('PRAGMA synchronous = FULL');
   }
 }
 
@@ -133,6 +127,13 @@ export async function commitDurably<T>(
   }
   await sync.flush();
   return result;
+}
+
+/** Closes the database and the WAL descriptor commitDurably keeps for it. */
+export function closeDatabase(db: Database.Database): void {
+  walSyncs.get(db)?.close();
+  walSyncs.delete(db);
+  db.close();
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/storage/database';
+import { openDatabase, withoutWaitingForDisk } from '../../src/storage/database';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 import { type MakeStorage, storageContract, transactionalStorageContract } from './storage-contract';
 
@@ -85,6 +85,26 @@ describe('SqliteStorage.writeSoon (a draft’s step, not waiting for the disk)',
       // committed without holding the event loop, then synced off it (commitDurably)
       const during = await storage.writeTogether({ j: { v: 1 } }, () => synchronous(db));
       expect(during).toBe(1);
+      expect(synchronous(db)).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('does not wait from the first call on a connection, and every call after (issue 10)', () => {
+    // SQLite applies PRAGMA synchronous when the statement is compiled: a prepared switch, run later,
+    // did nothing the first time, so each start's first step waited for the disk
+    const db = openDatabase(newFile());
+    try {
+      const seen = [1, 2, 3].map(() => withoutWaitingForDisk(db, () => synchronous(db)));
+      expect(seen).toEqual([1, 1, 1]);
+      expect(synchronous(db)).toBe(2);
+      // a throw puts the setting back too
+      expect(() =>
+        withoutWaitingForDisk(db, () => {
+          throw new Error('refused');
+        }),
+      ).toThrow('refused');
       expect(synchronous(db)).toBe(2);
     } finally {
       db.close();
