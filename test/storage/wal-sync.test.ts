@@ -123,7 +123,7 @@ describe.runIf(process.platform === 'linux')('the WAL synced through one kept de
     }
   });
 
-  test('a WAL removed and made again is opened again by name, never synced through the old file', async () => {
+  test('[HAZ-16] a WAL removed and made again is opened again by name, never synced through the old file', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-walsync-'));
     const wal = path.join(dir, 'bot.sqlite-wal');
     try {
