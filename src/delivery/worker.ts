@@ -6,18 +6,15 @@ import type { Audit } from '../records/audit';
 import type { CallContacts } from '../records/call-contacts';
 import type { ChannelRegistry, ChannelTarget } from '../records/channels';
 import type { DraftAlerts } from '../records/draft-alerts';
-import {
-  alertLaneVersion,
-  type Delivery,
-  type Lane,
-  type Outbox,
-  type QueuePosition,
-} from '../records/outbox';
-import { ConnectorError, type ConnectorHttp } from './connector-http';
-import { afterFailure, backoffMs, keepsTrying } from './give-up-policy';
+import { alertLaneVersion, type Delivery, type Lane, type Outbox } from '../records/outbox';
+import { DeliveryAttempts } from './attempt';
+import { Claims } from './claims';
+import type { ConnectorHttp } from './connector-http';
+import { dueQueue, orderKey } from './due-queue';
+import { type LaneState, newLane, sleepLane, wakeLane } from './lane';
 import { DeliveryOutcomes } from './outcomes';
-import { type Bucket, type PostLimiter, RateLimiter } from './rate-limit';
-import { type Plan, planDelivery } from './targets';
+import { type PostLimiter, RateLimiter } from './rate-limit';
+import { planDelivery } from './targets';
 
 export interface DeliveryWorkerOptions {
   readonly outbox: Outbox;
@@ -79,26 +76,6 @@ export interface DeliveryWorkerOptions {
   readonly leaseMs?: number;
 }
 
-/** One loop over the outbox, for some kinds: alerts have their own, so nothing else delays them. */
-interface LaneState {
-  readonly name: Lane;
-  readonly concurrency: number;
-  readonly retryBaseMs: number;
-  /** Retries this lane has scheduled and not yet reached (injected-clock ms), to wake for them. */
-  readonly scheduled: Map<string, number>;
-  /** Attempts under way, by delivery id. */
-  readonly inFlight: Map<string, Promise<void>>;
-  woken: boolean;
-  wakeSleeper: (() => void) | undefined;
-  loopDone: Promise<void> | undefined;
-  /** After a pass that left a due post for later: how long new posts' wakes wait before the next pass. */
-  quietMs: number;
-  /** A post of the lane finished since the last pass: the next pass is not kept waiting. */
-  finishedSince: boolean;
-  /** alertLaneVersion() when the alert lane last looked (its wake() is skipped while unchanged). */
-  seenVersion: number;
-}
-
 /**
  * How long a new post's wake waits after a general-lane pass that had to leave a due post for later (the
  * rate limits, or its conversation's previous post still under way). Without it each Submit in a burst
@@ -107,8 +84,6 @@ interface LaneState {
  * in their own lane, never wait.
  */
 const HELD_QUIET_MS = 100;
-/** Rows of the general lane's queue read at once: a pass usually starts a few posts, not a batch. */
-const QUEUE_PAGE = 16;
 
 const MINUTE = 60_000;
 /** DELIVERY_LEASE_SECONDS' default. */
@@ -133,62 +108,58 @@ export const DEFAULT_LEASE_MS = 15_000;
  * in the card's footer). Retryable failures back off exponentially;
  * 429 waits for Retry-After; Teams' rate limits are kept by queueing, never by failing. A delivery
  * that cannot be made by its give-up time is marked failed, audited and reported to the admin
- * channel: nothing is dropped silently (outcomes.ts records each of these fates). An alert not delivered by its deadline (or refused) also tells
+ * channel: nothing is dropped silently (outcomes.ts records each of these fates). Here: the lanes' loops
+ * and which due posts a pass starts; elsewhere: the queue read (due-queue.ts), the claims (claims.ts), one
+ * attempt at a post (attempt.ts), when to retry or give up (give-up-policy.ts), where a post goes (targets.ts). An alert not delivered by its deadline (or refused) also tells
  * the referrer to phone, and is copied to the duty and admin channels; it is tried until delivered (keepsTrying).
  */
 export class DeliveryWorker {
   private readonly pollMs: number;
-  private readonly retryMaxMs: number;
   private readonly batch: number;
   private readonly limiter: PostLimiter;
-  private readonly random: () => number;
-  private readonly transaction: (fn: () => void) => void;
-  private readonly bookkeeping: (fn: () => void) => void;
   private readonly outcomes: DeliveryOutcomes;
+  private readonly claims: Claims;
+  private readonly attempts: DeliveryAttempts;
   private running = false;
   private stopping = new AbortController();
   private readonly lanes: Record<Lane, LaneState>;
   /** Conversations (or threads) with a post under way, where posts must keep their order. */
   private readonly busy = new Set<string>();
-  private readonly claimant: string;
   private readonly leaseMs: number;
   private renewal: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: DeliveryWorkerOptions) {
     this.pollMs = o.pollMs ?? 1_000;
-    this.retryMaxMs = o.retryMaxMs ?? 5 * MINUTE;
     this.batch = o.batch ?? 500;
     this.limiter = o.limiter ?? new RateLimiter();
-    this.random = o.random ?? Math.random;
-    this.transaction = o.transaction ?? ((fn) => fn());
-    this.bookkeeping = o.bookkeeping ?? this.transaction;
-    this.claimant = o.claimant ?? `worker-${randomUUID()}`;
+    const transaction = o.transaction ?? ((fn: () => void) => fn());
+    const bookkeeping = o.bookkeeping ?? transaction;
+    const claimant = o.claimant ?? `worker-${randomUUID()}`;
     this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
     this.outcomes = new DeliveryOutcomes({
       ...o,
-      claimant: this.claimant,
-      transaction: this.transaction,
-      bookkeeping: this.bookkeeping,
+      claimant,
+      transaction,
+      bookkeeping,
       targetWaitMs: o.targetWaitMs ?? 30_000,
       wake: () => this.wake(),
     });
-    const retryBaseMs = o.retryBaseMs ?? 1_000;
-    const lane = (name: Lane, concurrency: number, base: number): LaneState => ({
-      name,
-      concurrency,
-      retryBaseMs: base,
-      scheduled: new Map(),
-      inFlight: new Map(),
-      woken: false,
-      wakeSleeper: undefined,
-      loopDone: undefined,
-      quietMs: 0,
-      finishedSince: false,
-      seenVersion: -1,
+    this.claims = new Claims({ ...o, outcomes: this.outcomes, claimant, leaseMs: this.leaseMs });
+    this.attempts = new DeliveryAttempts({
+      ...o,
+      outcomes: this.outcomes,
+      limiter: this.limiter,
+      claimant,
+      bookkeeping,
+      retryMaxMs: o.retryMaxMs ?? 5 * MINUTE,
+      random: o.random ?? Math.random,
+      alertFirstTimeoutMs: o.alertFirstTimeoutMs,
+      stopping: () => this.stopping.signal,
     });
+    const retryBaseMs = o.retryBaseMs ?? 1_000;
     this.lanes = {
-      alert: lane('alert', o.alertConcurrency ?? 8, Math.min(retryBaseMs, o.alertRetryBaseMs ?? 250)),
-      general: lane('general', o.concurrency ?? 4, retryBaseMs),
+      alert: newLane('alert', o.alertConcurrency ?? 8, Math.min(retryBaseMs, o.alertRetryBaseMs ?? 250)),
+      general: newLane('general', o.concurrency ?? 4, retryBaseMs),
     };
   }
 
@@ -197,19 +168,12 @@ export class DeliveryWorker {
     this.running = true;
     this.stopping = new AbortController();
     // real time, as the post it keeps alive; the lease itself is on the injected clock, as due times are
-    this.renewal = setInterval(() => this.renewClaims(), Math.max(10, Math.floor(this.leaseMs / 3)));
+    this.renewal = setInterval(
+      () => this.claims.renew(this.o.now()),
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
     this.renewal.unref();
     for (const lane of Object.values(this.lanes)) lane.loopDone = this.loop(lane);
-  }
-
-  private renewClaims(): void {
-    const now = this.o.now();
-    try {
-      this.o.outbox.renewClaims(this.claimant, now, new Date(now.getTime() + this.leaseMs));
-    } catch (err) {
-      // e.g. the database busy: the next renewal is a third of a lease away, well before it runs out
-      this.o.logger.error({ event: 'delivery-lease-renewal-failed', err }, 'lease renewal failed');
-    }
   }
 
   /**
@@ -219,15 +183,8 @@ export class DeliveryWorker {
    * the safety net.
    */
   wake(): void {
-    this.wakeLane(this.lanes.general);
-    if (alertLaneVersion() !== this.lanes.alert.seenVersion) this.wakeLane(this.lanes.alert);
-  }
-
-  /** `finished`: a post of this lane finished, so its conversation may take the next now (ends a quiet). */
-  private wakeLane(lane: LaneState, finished = false): void {
-    lane.woken = true;
-    if (finished) lane.finishedSince = true;
-    lane.wakeSleeper?.();
+    wakeLane(this.lanes.general);
+    if (alertLaneVersion() !== this.lanes.alert.seenVersion) wakeLane(this.lanes.alert);
   }
 
   /**
@@ -244,13 +201,8 @@ export class DeliveryWorker {
       await Promise.all(lane.inFlight.values());
     }
     clearInterval(this.renewal);
-    try {
-      // posts abandoned under way are another instance's (or the next start's) to take over now, as
-      // interrupted, rather than when their lease runs out
-      this.o.outbox.releaseClaims(this.claimant);
-    } catch (err) {
-      this.o.logger.error({ event: 'delivery-release-failed', err }, 'releasing claims failed');
-    }
+    // taken over now, as interrupted, rather than when their lease runs out
+    this.claims.release();
   }
 
   /**
@@ -279,19 +231,19 @@ export class DeliveryWorker {
     const read = { rows: 0 };
     let heldFor = Number.POSITIVE_INFINITY;
     let started = 0;
-    const until = new Date(now.getTime() + this.leaseMs);
-    for (const row of this.queue(lane, now, heldTargets, read)) {
+    const until = this.claims.until(now);
+    for (const row of dueQueue(this.o.outbox, lane, now, this.batch, heldTargets, read)) {
       if (!this.running || lane.inFlight.size >= lane.concurrency) break;
       if (lane.inFlight.has(row.id)) continue;
       const plan = planDelivery(row, this.o, channels);
       if (plan.type === 'wait' || plan.type === 'fail') {
         // another instance's to record, if it holds the post
-        if (!this.claim(row, now, until)) continue;
+        if (!this.claims.claim(row, now, until)) continue;
         if (plan.type === 'wait') this.outcomes.waitForTarget(row, plan.reason);
         else this.outcomes.giveUp(row, plan.reason, undefined);
         continue;
       }
-      const order = this.orderKey(lane, plan);
+      const order = orderKey(lane, plan);
       const hold = () => {
         if (order) heldOrder.add(order);
         holdTarget(row);
@@ -301,7 +253,7 @@ export class DeliveryWorker {
       if (
         (order && (this.busy.has(order) || heldOrder.has(order))) ||
         plan.buckets.some((b) => held.has(b.key)) ||
-        this.claimedElsewhere(row, now)
+        this.claims.heldElsewhere(row, now)
       ) {
         hold();
         continue;
@@ -316,13 +268,13 @@ export class DeliveryWorker {
         continue;
       }
       // claimed before it counts against the limits: a row another instance took in the meantime is held
-      if (!this.claim(row, now, until)) {
+      if (!this.claims.claim(row, now, until)) {
         hold();
         continue;
       }
       const permit = this.limiter.acquire(plan.buckets);
       if (permit.waitMs > 0) {
-        this.o.outbox.unclaim(row.id, this.claimant);
+        this.claims.unclaim(row.id);
         for (const b of plan.buckets) if (this.limiter.wait(b) > 0) held.add(b.key);
         hold();
         heldFor = Math.min(heldFor, permit.waitMs);
@@ -330,7 +282,8 @@ export class DeliveryWorker {
       }
       started++;
       if (order) this.busy.add(order);
-      const attempt = this.attempt(lane, row, plan)
+      const attempt = this.attempts
+        .attempt(lane, row, plan)
         .catch((err: unknown) => {
           // e.g. the database busy while recording: the row stays in flight and is posted again
           this.o.logger.error({ event: 'delivery-attempt-error', deliveryId: row.id, err }, 'attempt error');
@@ -339,7 +292,7 @@ export class DeliveryWorker {
           permit.release();
           lane.inFlight.delete(row.id);
           if (order) this.busy.delete(order);
-          this.wakeLane(lane, true);
+          wakeLane(lane, true);
         });
       lane.inFlight.set(row.id, attempt);
     }
@@ -352,64 +305,6 @@ export class DeliveryWorker {
     return Math.max(0, Math.min(this.pollMs, heldFor, nextRetry, nextDeadline));
   }
 
-  /** Someone else's live claim: that instance is making the post now. */
-  private claimedElsewhere(row: Delivery, now: Date): boolean {
-    return (
-      row.claimedBy !== undefined &&
-      row.claimedBy !== this.claimant &&
-      row.claimedUntil !== undefined &&
-      row.claimedUntil > now.toISOString()
-    );
-  }
-
-  /**
-   * Claims the row for this worker (Outbox.claim). Taking over a post another worker left in flight (it
-   * stopped or died mid-post) is noted here: the post may have been made, and is made again once.
-   */
-  private claim(row: Delivery, now: Date, until: Date): boolean {
-    if (!this.o.outbox.claim(row, this.claimant, now, until)) return false;
-    if (row.inFlightAt) this.outcomes.noteInterrupted(row, now);
-    return true;
-  }
-
-  /**
-   * The lane's due rows in queue order, up to a batch. The general lane reads a page at a time, each page
-   * without the channels this pass has found held so far (`heldTargets`): all of a channel's posts share
-   * its order and its rate limits, so once one is held every later one would be too. A burst of summaries
-   * into the duty channel is then read once a pass, not row by row up to the batch on every pass.
-   */
-  private *queue(
-    lane: LaneState,
-    now: Date,
-    heldTargets: ReadonlySet<string>,
-    read: { rows: number },
-  ): Generator<Delivery> {
-    if (lane.name === 'alert') {
-      const rows = this.o.outbox.due(now, this.batch, 'alert');
-      read.rows = rows.length;
-      yield* rows;
-      return;
-    }
-    let after: QueuePosition | undefined;
-    while (read.rows < this.batch) {
-      const limit = Math.min(QUEUE_PAGE, this.batch - read.rows);
-      const page = this.o.outbox.duePage(now, limit, after, [...heldTargets]);
-      read.rows += page.rows.length;
-      yield* page.rows;
-      if (page.rows.length < limit) return;
-      after = page.last;
-    }
-  }
-
-  /**
-   * What keeps posts in order: outside the alert lane, the conversation (a channel's threads count as
-   * the channel, as before); in the alert lane a new thread needs no order, a reply or update its thread.
-   */
-  private orderKey(lane: LaneState, plan: Extract<Plan, { buckets: readonly Bucket[] }>): string | undefined {
-    if (lane.name === 'general') return plan.buckets[0]!.key;
-    return plan.type === 'thread' ? undefined : `thread:${plan.conversationId}`;
-  }
-
   private async loop(lane: LaneState): Promise<void> {
     while (this.running) {
       let delay = this.pollMs;
@@ -420,225 +315,7 @@ export class DeliveryWorker {
         this.o.logger.error({ event: 'delivery-pass-failed', lane: lane.name, err }, 'delivery pass failed');
       }
       if (!this.running) break;
-      await this.sleep(lane, delay);
+      await sleepLane(lane, delay, () => this.running);
     }
-  }
-
-  private async sleep(lane: LaneState, ms: number): Promise<void> {
-    const quiet = lane.finishedSince ? 0 : Math.min(lane.quietMs, ms);
-    lane.quietMs = 0;
-    if (quiet > 0) {
-      // new posts' wakes are kept (lane.woken) for when the quiet ends; a finished post, whose
-      // conversation may now take its next, and stop() end it at once
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          lane.wakeSleeper = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, quiet);
-        lane.wakeSleeper = () => {
-          if (!this.running || lane.finishedSince) done();
-        };
-      });
-      if (!this.running) return;
-      ms -= quiet;
-    }
-    return this.sleepOrWake(lane, ms);
-  }
-
-  private sleepOrWake(lane: LaneState, ms: number): Promise<void> {
-    if (lane.woken || ms <= 0) {
-      lane.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        lane.wakeSleeper = undefined;
-        lane.woken = false;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      lane.wakeSleeper = done;
-    });
-  }
-
-  private async attempt(
-    lane: LaneState,
-    d: Delivery,
-    plan: Extract<Plan, { type: 'thread' | 'send' | 'update' }>,
-  ): Promise<void> {
-    let activity: Partial<Activity>;
-    try {
-      activity = this.o.render(d);
-    } catch (err) {
-      // a bug, not a passing fault: trying again renders the same way
-      this.o.logger.error({ event: 'delivery-render-failed', deliveryId: d.id, kind: d.kind, err }, 'render');
-      if (keepsTrying(d.kind)) {
-        // never given up: at the cap, so a fixed build (or the record it waits for) gets it through
-        this.outcomes.keepTrying(
-          lane.scheduled,
-          d,
-          'render failed',
-          'render failed',
-          d.attempts,
-          this.retryMaxMs,
-        );
-        return;
-      }
-      this.outcomes.giveUp(d, 'render failed', undefined);
-      return;
-    }
-    const attempt = d.attempts + 1;
-    // an alert's first two tries give up on a hung post sooner (a post taken but answered late is a
-    // recognisable duplicate: better than a late alert); later tries wait the full timeout, so a slow but
-    // working connector still gets them through
-    const timeoutMs = lane.name === 'alert' && attempt <= 2 ? this.o.alertFirstTimeoutMs : undefined;
-    const signal = this.stopping.signal;
-    if (!this.o.outbox.markInFlight(d.id, this.o.now(), this.claimant)) {
-      // the claim ran out before the post (this process stalled longer than the lease) and another
-      // instance took it: that one makes the post
-      this.outcomes.leaseLost(d, 'before-post');
-      return;
-    }
-    let made: { conversationId: string; activityId: string | undefined };
-    try {
-      switch (plan.type) {
-        case 'thread':
-          made = await this.o.connector.createThread(
-            plan.serviceUrl,
-            plan.channelId,
-            plan.tenantId,
-            activity,
-            signal,
-            timeoutMs,
-          );
-          break;
-        case 'send':
-          made = {
-            conversationId: plan.conversationId,
-            ...(await this.o.connector.send(
-              plan.serviceUrl,
-              plan.conversationId,
-              activity,
-              signal,
-              timeoutMs,
-            )),
-          };
-          break;
-        case 'update': {
-          if (!this.o.connector.update) throw new ConnectorError('permanent', undefined, 'no update support');
-          await this.o.connector.update(
-            plan.serviceUrl,
-            plan.conversationId,
-            plan.activityId,
-            activity,
-            signal,
-            timeoutMs,
-          );
-          made = { conversationId: plan.conversationId, activityId: plan.activityId };
-          break;
-        }
-      }
-    } catch (err) {
-      if (!(err instanceof ConnectorError)) {
-        this.o.logger.error({ event: 'delivery-post-error', deliveryId: d.id, err }, 'post error');
-      }
-      const e =
-        err instanceof ConnectorError ? err : new ConnectorError('retryable', undefined, 'client error');
-      if (e.reason === 'stopped') {
-        // shutting down mid-post: the post may have been made; leave it in flight for the next start
-        this.o.logger.warn({ event: 'delivery-abandoned', deliveryId: d.id, kind: d.kind, attempt });
-        return;
-      }
-      this.afterFailure(lane, d, e, attempt, plan);
-      return;
-    }
-    // outside the try: if recording fails, the row stays in flight and is posted again once, rather
-    // than being treated as a failed post
-    const now = this.o.now();
-    let first = true;
-    this.bookkeeping(() => {
-      first = this.o.outbox.markDelivered(d.id, now, made.conversationId, made.activityId);
-      this.outcomes.auditAttempt(d, now, 'delivered', first ? 'ok' : 'already-delivered', attempt);
-    });
-    this.o.logger.info({ event: 'delivered', deliveryId: d.id, kind: d.kind, attempt });
-    // another instance took the post over while this one was making it, and made it first
-    if (!first) this.outcomes.leaseLost(d, 'after-post');
-  }
-
-  private afterFailure(
-    lane: LaneState,
-    d: Delivery,
-    e: ConnectorError,
-    attempt: number,
-    plan: Extract<Plan, { type: 'thread' | 'send' | 'update' }>,
-  ) {
-    const now = this.o.now();
-    const decision = afterFailure({
-      kind: d.kind,
-      error: e,
-      now: now.getTime(),
-      giveUpAt: Date.parse(d.giveUpAt),
-      backoffMs: () => this.backoff(lane, attempt),
-      retryMaxMs: this.retryMaxMs,
-      channelMovedOn: () =>
-        plan.type === 'thread' &&
-        d.target.type === 'channel' &&
-        this.o.channels.get(d.target.role)?.channelId !== plan.channelId,
-    });
-    if (decision.action === 'keep-trying') {
-      this.outcomes.keepTrying(
-        lane.scheduled,
-        d,
-        e.reason,
-        e.status ?? e.reason,
-        attempt,
-        decision.waitMs,
-        () => {
-          // refused: the referrer, duty and admin channels are told now
-          if (decision.refused && d.kind === 'safeguarding-alert')
-            this.outcomes.alertUndelivered(d, now, 'refused');
-        },
-      );
-      return;
-    }
-    if (decision.action === 'give-up') {
-      this.outcomes.giveUp(d, e.reason, { status: e.status, attempt });
-      return;
-    }
-    const next = decision.at;
-    const outcome = decision.throttled ? 'throttled' : 'retry';
-    // other posts to the same conversation hold back too
-    if (decision.throttled) {
-      for (const b of plan.buckets) {
-        if (b.key.startsWith('conversation:')) this.limiter.block(b.key, decision.waitMs);
-      }
-    }
-    let kept = true;
-    this.bookkeeping(() => {
-      kept = this.o.outbox.retryAt(d.id, new Date(next), e.reason, this.claimant);
-      if (!kept) return;
-      lane.scheduled.set(d.id, next);
-      this.outcomes.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
-    });
-    if (!kept) {
-      this.outcomes.leaseLost(d, 'at-outcome');
-      return;
-    }
-    this.o.logger.warn({
-      event: 'delivery-retry',
-      deliveryId: d.id,
-      kind: d.kind,
-      attempt,
-      outcome,
-      reason: e.reason,
-      nextAttemptAt: new Date(next).toISOString(),
-    });
-  }
-
-  private backoff(lane: LaneState, attempt: number): number {
-    return backoffMs(lane.retryBaseMs, this.retryMaxMs, attempt, this.random());
   }
 }

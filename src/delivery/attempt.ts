@@ -1,0 +1,208 @@
+import type { Activity } from 'botbuilder';
+import type { Logger } from '../logger';
+import type { ChannelRegistry } from '../records/channels';
+import type { Delivery, Outbox } from '../records/outbox';
+import { ConnectorError, type ConnectorHttp } from './connector-http';
+import { afterFailure, backoffMs, keepsTrying } from './give-up-policy';
+import type { LaneState } from './lane';
+import type { DeliveryOutcomes } from './outcomes';
+import type { PostLimiter } from './rate-limit';
+import type { Plan } from './targets';
+
+/** A post the worker has claimed and may make now (its plan names where). */
+export type PostPlan = Extract<Plan, { type: 'thread' | 'send' | 'update' }>;
+
+export interface AttemptOptions {
+  readonly outbox: Pick<Outbox, 'markInFlight' | 'markDelivered' | 'retryAt'>;
+  readonly channels: Pick<ChannelRegistry, 'get'>;
+  readonly render: (d: Delivery) => Partial<Activity>;
+  readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'> & Partial<Pick<ConnectorHttp, 'update'>>;
+  readonly now: () => Date;
+  readonly logger: Logger;
+  readonly outcomes: DeliveryOutcomes;
+  readonly limiter: PostLimiter;
+  /** The worker's name on its claims. */
+  readonly claimant: string;
+  /** An attempt's own record: committed without waiting for the disk (DeliveryWorkerOptions.bookkeeping). */
+  readonly bookkeeping: (fn: () => void) => void;
+  readonly retryMaxMs: number;
+  readonly random: () => number;
+  /** The timeout of an alert's first two tries (later ones use the client's own). */
+  readonly alertFirstTimeoutMs: number | undefined;
+  /** Aborted when the worker stops: a post under way is abandoned, left in flight. */
+  readonly stopping: () => AbortSignal;
+}
+
+/**
+ * One attempt at a post the worker has claimed: render it, mark it in flight, make it, and record what
+ * happened: made (delivered), or failed, then tried again, held for Retry-After, kept trying or given up
+ * as the give-up policy says (give-up-policy.ts), each recorded only under this worker's claim.
+ */
+export class DeliveryAttempts {
+  constructor(private readonly o: AttemptOptions) {}
+
+  async attempt(lane: LaneState, d: Delivery, plan: PostPlan): Promise<void> {
+    let activity: Partial<Activity>;
+    try {
+      activity = this.o.render(d);
+    } catch (err) {
+      // a bug, not a passing fault: trying again renders the same way
+      this.o.logger.error({ event: 'delivery-render-failed', deliveryId: d.id, kind: d.kind, err }, 'render');
+      if (keepsTrying(d.kind)) {
+        // never given up: at the cap, so a fixed build (or the record it waits for) gets it through
+        this.o.outcomes.keepTrying(
+          lane.scheduled,
+          d,
+          'render failed',
+          'render failed',
+          d.attempts,
+          this.o.retryMaxMs,
+        );
+        return;
+      }
+      this.o.outcomes.giveUp(d, 'render failed', undefined);
+      return;
+    }
+    const attempt = d.attempts + 1;
+    // an alert's first two tries give up on a hung post sooner (a post taken but answered late is a
+    // recognisable duplicate: better than a late alert); later tries wait the full timeout, so a slow but
+    // working connector still gets them through
+    const timeoutMs = lane.name === 'alert' && attempt <= 2 ? this.o.alertFirstTimeoutMs : undefined;
+    const signal = this.o.stopping();
+    if (!this.o.outbox.markInFlight(d.id, this.o.now(), this.o.claimant)) {
+      // the claim ran out before the post (this process stalled longer than the lease) and another
+      // instance took it: that one makes the post
+      this.o.outcomes.leaseLost(d, 'before-post');
+      return;
+    }
+    let made: { conversationId: string; activityId: string | undefined };
+    try {
+      made = await this.post(plan, activity, signal, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof ConnectorError)) {
+        this.o.logger.error({ event: 'delivery-post-error', deliveryId: d.id, err }, 'post error');
+      }
+      const e =
+        err instanceof ConnectorError ? err : new ConnectorError('retryable', undefined, 'client error');
+      if (e.reason === 'stopped') {
+        // shutting down mid-post: the post may have been made; leave it in flight for the next start
+        this.o.logger.warn({ event: 'delivery-abandoned', deliveryId: d.id, kind: d.kind, attempt });
+        return;
+      }
+      this.afterFailure(lane, d, e, attempt, plan);
+      return;
+    }
+    // outside the try: if recording fails, the row stays in flight and is posted again once, rather
+    // than being treated as a failed post
+    const now = this.o.now();
+    let first = true;
+    this.o.bookkeeping(() => {
+      first = this.o.outbox.markDelivered(d.id, now, made.conversationId, made.activityId);
+      this.o.outcomes.auditAttempt(d, now, 'delivered', first ? 'ok' : 'already-delivered', attempt);
+    });
+    this.o.logger.info({ event: 'delivered', deliveryId: d.id, kind: d.kind, attempt });
+    // another instance took the post over while this one was making it, and made it first
+    if (!first) this.o.outcomes.leaseLost(d, 'after-post');
+  }
+
+  private async post(
+    plan: PostPlan,
+    activity: Partial<Activity>,
+    signal: AbortSignal,
+    timeoutMs: number | undefined,
+  ): Promise<{ conversationId: string; activityId: string | undefined }> {
+    const connector = this.o.connector;
+    switch (plan.type) {
+      case 'thread':
+        return connector.createThread(
+          plan.serviceUrl,
+          plan.channelId,
+          plan.tenantId,
+          activity,
+          signal,
+          timeoutMs,
+        );
+      case 'send':
+        return {
+          conversationId: plan.conversationId,
+          ...(await connector.send(plan.serviceUrl, plan.conversationId, activity, signal, timeoutMs)),
+        };
+      case 'update': {
+        if (!connector.update) throw new ConnectorError('permanent', undefined, 'no update support');
+        await connector.update(
+          plan.serviceUrl,
+          plan.conversationId,
+          plan.activityId,
+          activity,
+          signal,
+          timeoutMs,
+        );
+        return { conversationId: plan.conversationId, activityId: plan.activityId };
+      }
+    }
+  }
+
+  private afterFailure(lane: LaneState, d: Delivery, e: ConnectorError, attempt: number, plan: PostPlan) {
+    const now = this.o.now();
+    const decision = afterFailure({
+      kind: d.kind,
+      error: e,
+      now: now.getTime(),
+      giveUpAt: Date.parse(d.giveUpAt),
+      backoffMs: () => backoffMs(lane.retryBaseMs, this.o.retryMaxMs, attempt, this.o.random()),
+      retryMaxMs: this.o.retryMaxMs,
+      channelMovedOn: () =>
+        plan.type === 'thread' &&
+        d.target.type === 'channel' &&
+        this.o.channels.get(d.target.role)?.channelId !== plan.channelId,
+    });
+    if (decision.action === 'keep-trying') {
+      this.o.outcomes.keepTrying(
+        lane.scheduled,
+        d,
+        e.reason,
+        e.status ?? e.reason,
+        attempt,
+        decision.waitMs,
+        () => {
+          // refused: the referrer, duty and admin channels are told now
+          if (decision.refused && d.kind === 'safeguarding-alert')
+            this.o.outcomes.alertUndelivered(d, now, 'refused');
+        },
+      );
+      return;
+    }
+    if (decision.action === 'give-up') {
+      this.o.outcomes.giveUp(d, e.reason, { status: e.status, attempt });
+      return;
+    }
+    const next = decision.at;
+    const outcome = decision.throttled ? 'throttled' : 'retry';
+    // other posts to the same conversation hold back too
+    if (decision.throttled) {
+      for (const b of plan.buckets) {
+        if (b.key.startsWith('conversation:')) this.o.limiter.block(b.key, decision.waitMs);
+      }
+    }
+    let kept = true;
+    this.o.bookkeeping(() => {
+      kept = this.o.outbox.retryAt(d.id, new Date(next), e.reason, this.o.claimant);
+      if (!kept) return;
+      lane.scheduled.set(d.id, next);
+      this.o.outcomes.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
+    });
+    if (!kept) {
+      this.o.outcomes.leaseLost(d, 'at-outcome');
+      return;
+    }
+    this.o.logger.warn({
+      event: 'delivery-retry',
+      deliveryId: d.id,
+      kind: d.kind,
+      attempt,
+      outcome,
+      reason: e.reason,
+      nextAttemptAt: new Date(next).toISOString(),
+    });
+  }
+}
