@@ -11,8 +11,8 @@ export default defineConfig({
     // bot tests start real servers and SQLite files; two workers fit the 2-core machines
     maxWorkers: 2,
     // probes PostgreSQL once: its suites skip with a reason where no server answers (REQUIRE_POSTGRES=1 fails)
-    globalSetup: ['test/helpers/postgres-probe.ts'],
+    globalSetup: ['test/harness/postgres-probe.ts'],
     // every card rendered in a test is checked against adaptivecards-templating (src/bot/card-template.ts)
-    setupFiles: ['test/helpers/card-cross-check.ts'],
+    setupFiles: ['test/harness/card-cross-check.ts'],
   },
 });

@@ -30,9 +30,9 @@ import {
   type Reply,
   sectionOf,
   TENANT,
-} from '../test/helpers/bot';
+} from '../test/harness/cards';
 import { startStubConnector } from './bench/connector';
-import { benchClient } from './bench/http';
+import { activityClient } from '../test/harness/chat';
 import { type Child, cpuMs, killAll, rssBytes, startChild } from './bench/proc';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -84,7 +84,7 @@ interface Cell {
 
 type TurnKind = 'start' | 'step' | 'submit';
 
-const client = benchClient(128);
+const client = activityClient(128);
 const postJson = client.post;
 
 let seq = 0;

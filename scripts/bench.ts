@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { FULL_CALL } from '../test/fixtures/answers';
-import { cardAnswers, lastCard, press, startTestBot } from '../test/helpers/bot';
+import { cardAnswers, lastCard, press, startTestBot } from '../test/harness/bot';
 
 const CALLS = Math.min(Number(process.argv[2] ?? 50), 500);
 

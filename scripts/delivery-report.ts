@@ -10,12 +10,13 @@
  * Usage: npm run delivery-report [-- CALLS [SEED]]   (CALLS at most 200; loopback only)
  */
 import { performance } from 'node:perf_hooks';
-import { CHANNEL_ENV, chatClient, type OutboxRow } from '../test/delivery/support';
 import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
-import type { Card } from '../test/helpers/bot';
-import { startTestBot } from '../test/helpers/bot';
-import { deliveryIdOf } from '../test/helpers/connector';
-import { faultRule, seeded, thirtyPercentFaults } from '../test/helpers/faults';
+import type { Card } from '../test/harness/cards';
+import { startTestBot } from '../test/harness/bot';
+import { chatClient } from '../test/harness/chat';
+import { deliveryIdOf } from '../test/harness/connector';
+import { faultRule, seeded, thirtyPercentFaults } from '../test/harness/faults';
+import { CHANNEL_ENV, type OutboxRow } from '../test/harness/service';
 
 const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 40), 200));
 const SEED = Number(process.argv[3] ?? 20261123);

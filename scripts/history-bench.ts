@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { submitted } from '../test/domain/support';
 import { FULL_CALL } from '../test/fixtures/answers';
+import { submitted } from '../test/fixtures/calls';
 import { checkpointedBetween, walProgress } from './lib/wal';
 
 const N = Number(process.argv[2] ?? 100_000);

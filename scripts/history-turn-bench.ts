@@ -1,6 +1,6 @@
 /**
  * What a long history costs a turn (issue 10, item 3). Two SQLite files, one with 10 stored calls and
- * one with N (default 100,000), seeded through the project's own classes (test/helpers/history-seed.ts)
+ * one with N (default 100,000), seeded through the project's own classes (test/harness/history-seed.ts)
  * with the same 10 calls in the open (8 awaiting their indication, 2 with an alert nobody
  * acknowledged) and, in the long one, the rest old and done with. Half of every history is the bench's
  * own referrers' (the Entra ids its turns carry), so anything a referrer's turn looks up by referrer
@@ -38,11 +38,11 @@ import {
   type Reply,
   sectionOf,
   TENANT,
-} from '../test/helpers/bot';
-import { seedHistory, settleSchedule } from '../test/helpers/history-seed';
+} from '../test/harness/cards';
+import { seedHistory, settleSchedule } from '../test/harness/history-seed';
 import { startStubConnector } from './bench/connector';
 import { buildCompiled, type HistoryBot, startHistoryBot } from './bench/history-bot';
-import { benchClient } from './bench/http';
+import { activityClient } from '../test/harness/chat';
 import { checkpointedBetween, walProgress } from './lib/wal';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -59,7 +59,7 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 
-const client = benchClient(8);
+const client = activityClient(8);
 const postJson = client.post;
 
 interface Target {

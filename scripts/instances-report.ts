@@ -22,18 +22,19 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CHANNEL_ENV, chatClient, DUTY, type OutboxRow } from '../test/delivery/support';
 import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
-import type { Card } from '../test/helpers/bot';
-import { startBotProcess } from '../test/helpers/bot-process';
+import type { Card } from '../test/harness/cards';
+import { startBotProcess } from '../test/harness/bot-process';
+import { chatClient } from '../test/harness/chat';
 import {
   channelOf,
   conversationOf,
   deliveryIdOf,
   type Posted,
   startConnector,
-} from '../test/helpers/connector';
-import { faultRule, mostIn, seeded, thirtyPercentFaults } from '../test/helpers/faults';
+} from '../test/harness/connector';
+import { faultRule, mostIn, seeded, thirtyPercentFaults } from '../test/harness/faults';
+import { CHANNEL_ENV, DUTY, type OutboxRow } from '../test/harness/service';
 
 const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 60), 200));
 const INSTANCES = Math.max(2, Math.min(Number(process.argv[3] ?? 3), 5));

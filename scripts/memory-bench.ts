@@ -37,10 +37,10 @@ import {
   type Reply,
   sectionOf,
   TENANT,
-} from '../test/helpers/bot';
+} from '../test/harness/cards';
 import { startStubConnector } from './bench/connector';
 import { buildCompiled, startHistoryBot } from './bench/history-bot';
-import { benchClient } from './bench/http';
+import { activityClient } from '../test/harness/chat';
 import { rssBytes } from './bench/proc';
 
 const CHECKPOINTS = (process.argv[2] ?? '0,200,400,800').split(',').map(Number);
@@ -52,7 +52,7 @@ const SNAPSHOTS = process.env.BENCH_SNAPSHOT_DIR;
 const ALLOC_PROFILES = process.env.BENCH_ALLOC_DIR;
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-const client = benchClient(16);
+const client = activityClient(16);
 const postJson = client.post;
 
 interface Heap {

@@ -7,14 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { callCards } from '../test/cards/catalogue';
+import { callCards } from '../test/fixtures/card-catalogue';
 import {
   buildDraft,
   FIXTURE_ANSWERS,
   TEST_PROFILE,
   WORST_PROFILE,
   worstAnswers,
-} from '../test/cards/scenarios';
+} from '../test/fixtures/card-scenarios';
 
 const OUT = path.resolve('test-results/cards');
 const worst = process.argv[2] === 'worst';

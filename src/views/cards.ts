@@ -60,7 +60,7 @@ export function bindCard(name: CardName, data: object): Record<string, unknown> 
 }
 
 /**
- * Tests turn this on (test/helpers/card-cross-check.ts): every card any test renders is bound by
+ * Tests turn this on (test/harness/card-cross-check.ts): every card any test renders is bound by
  * adaptivecards-templating as well, and a difference fails that test.
  */
 export function crossCheckCardTemplates(on: boolean): void {

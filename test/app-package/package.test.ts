@@ -19,7 +19,7 @@ import { crc32 as ourCrc32, zip } from '../../scripts/lib/zip';
 import { serviceProfile } from '../../src/app-host';
 import { loadConfig } from '../../src/config/config';
 import { helpCard } from '../../src/views/notice-view';
-import { cardText, lastCard, startTestBot } from '../helpers/bot';
+import { cardText, lastCard, startTestBot } from '../harness/bot';
 import { decodePng } from './png';
 import { unzip } from './unzip';
 

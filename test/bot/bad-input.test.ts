@@ -15,7 +15,7 @@ import {
   type TestBot,
   values,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 let bot: TestBot;
 const fixedNow = () => new Date('2026-11-23T10:00:00Z');

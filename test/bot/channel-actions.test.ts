@@ -8,8 +8,8 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
-import { type Card, cardText, type TestBot } from '../helpers/bot';
-import { conversationOf } from '../helpers/connector';
+import { type Card, cardText, type TestBot } from '../harness/bot';
+import { conversationOf } from '../harness/connector';
 import {
   ALERT_CALL,
   auditRows,

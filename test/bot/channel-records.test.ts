@@ -13,7 +13,7 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { buildDraft, FIXTURE_ANSWERS, submitted, TEST_PROFILE } from '../cards/scenarios';
+import { buildDraft, FIXTURE_ANSWERS, submitted, TEST_PROFILE } from '../fixtures/card-scenarios';
 
 let db: Database.Database;
 let events: RecordEvents;

@@ -4,7 +4,7 @@
  * the channel; "@bot status" says what a channel is; everyone else is refused, and all of it is audited.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { cardText, lastCard, TENANT, type TestBot } from '../helpers/bot';
+import { cardText, lastCard, TENANT, type TestBot } from '../harness/bot';
 import {
   ADMIN_CHANNEL,
   ALERT_CALL,

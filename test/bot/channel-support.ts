@@ -8,8 +8,8 @@ import { ALERT_CALL, FULL_CALL } from '../fixtures/answers';
 
 export { ALERT_CALL };
 
-import { type Card, lastCard, press, startTestBot, TENANT, type TestBot, walkTo } from '../helpers/bot';
-import { channelOf, deliveryIdOf, type Posted } from '../helpers/connector';
+import { type Card, lastCard, press, startTestBot, TENANT, type TestBot, walkTo } from '../harness/bot';
+import { channelOf, deliveryIdOf, type Posted } from '../harness/connector';
 
 export const DUTY_TEAM = '19:duty-team@thread.tacv2';
 export const DUTY_CHANNEL = '19:duty-channel@thread.tacv2';

@@ -16,7 +16,7 @@ import {
   values,
   visibleInputs,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 let bot: TestBot;
 beforeEach(async () => {

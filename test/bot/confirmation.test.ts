@@ -15,7 +15,7 @@ import {
   startTestBot,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

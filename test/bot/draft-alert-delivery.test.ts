@@ -4,7 +4,6 @@
  * stand-in connector, a fake clock.
  */
 import { afterEach, expect, test } from 'vitest';
-import { writeSql } from '../delivery/support';
 import { FULL_CALL } from '../fixtures/answers';
 import {
   type Card,
@@ -15,8 +14,9 @@ import {
   sectionOf,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
-import { channelOf, conversationOf, deliveryIdOf, type Posted } from '../helpers/connector';
+} from '../harness/bot';
+import { channelOf, conversationOf, deliveryIdOf, type Posted } from '../harness/connector';
+import { writeSql } from '../harness/service';
 import {
   ADMIN_CHANNEL,
   auditRows,

@@ -10,7 +10,7 @@ import {
   startTestBot,
   type TestBot,
   visibleInputs,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 let bot: TestBot;
 const fixedNow = () => new Date('2026-11-23T10:00:00Z');

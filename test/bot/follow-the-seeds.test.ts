@@ -18,8 +18,8 @@ import {
   startTestBot,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
-import { conversationOf } from '../helpers/connector';
+} from '../harness/bot';
+import { conversationOf } from '../harness/connector';
 import {
   auditRows,
   DUTY_CHANNEL,

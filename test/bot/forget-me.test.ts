@@ -12,7 +12,7 @@ import {
   type TestBot,
   values,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 const REFERRER = { ...FULL_CALL.referrer!, organisation: 'North team', phone: '0116 555 0777' };
 

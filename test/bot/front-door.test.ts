@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createLogger } from '../../src/logger';
 import { createServer, HTTP_TIMEOUTS, listen } from '../../src/server';
-import { startTestBot, TENANT, type TestBot } from '../helpers/bot';
-import { rawRequest } from '../helpers/raw-http';
+import { startTestBot, TENANT, type TestBot } from '../harness/bot';
+import { rawRequest } from '../harness/raw-http';
 
 /**
  * The HTTP front door: what is refused before a byte of the body is parsed, and how. Each of these

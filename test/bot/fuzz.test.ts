@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CARD_VERBS } from '../../src/bot/handlers/card-actions';
 import { VERBS } from '../../src/bot/submission';
 import { FULL_CALL } from '../fixtures/answers';
-import { startTestBot, storedState, TENANT, type TestBot, walkTo } from '../helpers/bot';
+import { startTestBot, storedState, TENANT, type TestBot, walkTo } from '../harness/bot';
 
 /**
  * Property-based fuzzing of the real HTTP endpoint: generated activities, card payloads and raw

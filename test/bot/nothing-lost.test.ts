@@ -19,7 +19,7 @@ import {
   type TestBot,
   values,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 let bot: TestBot;
 beforeEach(async () => {

@@ -10,7 +10,7 @@ import {
   storedState,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 let bot: TestBot;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { loadConfig } from '../../src/config/config';
-import { cardText, lastCard, startTestBot, TENANT, type TestBot } from '../helpers/bot';
-import { BOT_APP_ID, type ChannelTokenOptions, startOpenIdServer } from '../helpers/bot-framework-tokens';
+import { cardText, lastCard, startTestBot, TENANT, type TestBot } from '../harness/bot';
+import { BOT_APP_ID, type ChannelTokenOptions, startOpenIdServer } from '../harness/bot-framework-tokens';
 
 /**
  * Production-mode Bot Framework authentication, end to end: botbuilder's own token validation against

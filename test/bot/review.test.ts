@@ -13,7 +13,7 @@ import {
   startTestBot,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 let bot: TestBot;
 beforeEach(async () => {

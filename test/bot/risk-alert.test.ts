@@ -18,8 +18,8 @@ import {
   sectionOf,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
-import { channelOf, conversationOf, type Posted } from '../helpers/connector';
+} from '../harness/bot';
+import { channelOf, conversationOf, type Posted } from '../harness/connector';
 import {
   ADMIN_CHANNEL,
   auditRows,

@@ -16,7 +16,7 @@ import {
   startTestBot,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 import { postedCard, startChannelBot, submitCall } from './channel-support';
 
 const FRONT_DOOR = '0116 454 1004';

@@ -14,7 +14,7 @@ import {
   TENANT,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
+} from '../harness/bot';
 
 const OTHER_TENANT = '99999999-8888-7777-6666-555555555555';
 

@@ -4,7 +4,7 @@
  * formal referral is reminded and shows as overdue, and "@bot open" lists what the duty team has to do.
  */
 import { afterEach, expect, test } from 'vitest';
-import { cardText, type TestBot } from '../helpers/bot';
+import { cardText, type TestBot } from '../harness/bot';
 import {
   ALERT_CALL,
   DUTY_CHANNEL,

@@ -7,7 +7,7 @@ import {
   startTestBot,
   storedState,
   type TestBot,
-} from '../helpers/bot';
+} from '../harness/bot';
 import { DUTY_CHANNEL, DUTY_TEAM, from, inChannel, mentioning } from './channel-support';
 
 // Words people type (issue 9, build item 6): free text in the personal chat, through the real bot.

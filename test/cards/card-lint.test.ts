@@ -5,8 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { welcomeCard } from '../../src/views/notice-view';
+import { TEST_PROFILE } from '../fixtures/card-scenarios';
 import { cardProblems, officialEvents, schemaProblems, unexpanded } from './card-lint';
-import { TEST_PROFILE } from './scenarios';
 
 type Mutable = Record<string, unknown> & { body: Record<string, unknown>[] };
 

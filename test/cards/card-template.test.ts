@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compileTemplate } from '../../src/views/card-template';
 
 // The compiled templates must bind every card exactly as adaptivecards-templating does (the reference).
-// Besides these tests, every card any test renders is cross-checked (test/helpers/card-cross-check.ts).
+// Besides these tests, every card any test renders is cross-checked (test/harness/card-cross-check.ts).
 
 const reference = (template: unknown, data: object) => new Template(template).expand({ $root: data });
 const json = (v: unknown) => JSON.parse(JSON.stringify(v ?? null));

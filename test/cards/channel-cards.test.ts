@@ -20,17 +20,6 @@ import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/views/c
 import { truncate } from '../../src/views/common';
 import { REASON_MAX_LENGTH } from '../../src/views/duty-view';
 import {
-  activityBytes,
-  type Card,
-  cardJsonBytes,
-  cardProblems,
-  elements,
-  markdownTexts,
-  strings,
-  TEAMS_MESSAGE_BYTES,
-  textRuns,
-} from './card-lint';
-import {
   buildDraft,
   everyTextIs,
   FILL_NAMES,
@@ -43,7 +32,18 @@ import {
   TEST_PROFILE,
   WORST_PROFILE,
   worstAnswers,
-} from './scenarios';
+} from '../fixtures/card-scenarios';
+import {
+  activityBytes,
+  type Card,
+  cardJsonBytes,
+  cardProblems,
+  elements,
+  markdownTexts,
+  strings,
+  TEAMS_MESSAGE_BYTES,
+  textRuns,
+} from './card-lint';
 
 const LEAD = { id: 'aad-oncall-lead', name: 'Sam Oncall' };
 const dbs: Database.Database[] = [];

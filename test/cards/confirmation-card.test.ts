@@ -12,7 +12,6 @@ import {
   confirmationCard,
   RECORD_LINE_CHARS,
 } from '../../src/views/confirmation-view';
-import { type Card, cardJsonBytes, cardProblems, elements } from './card-lint';
 import {
   buildDraft,
   FILL_NAMES,
@@ -22,7 +21,8 @@ import {
   TEST_PROFILE,
   WORST_PROFILE,
   worstAnswers,
-} from './scenarios';
+} from '../fixtures/card-scenarios';
+import { type Card, cardJsonBytes, cardProblems, elements } from './card-lint';
 
 function input(kind: 'full' | 'advice', worst?: string): ConfirmationInput {
   const profile = worst ? WORST_PROFILE : TEST_PROFILE;

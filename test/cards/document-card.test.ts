@@ -8,7 +8,6 @@ import { referralDoc } from '../../src/domain/referral';
 import { summaryDoc } from '../../src/domain/summary';
 import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/views/cards';
 import { documentCard, plainTextChunks, SHORTENED } from '../../src/views/document-view';
-import { cardJsonBytes, cardProblems, factValues, textRuns } from './card-lint';
 import {
   buildDraft,
   FIXTURE_ANSWERS,
@@ -17,7 +16,8 @@ import {
   TEST_PROFILE,
   WORST_PROFILE,
   worstAnswers,
-} from './scenarios';
+} from '../fixtures/card-scenarios';
+import { cardJsonBytes, cardProblems, factValues, textRuns } from './card-lint';
 
 function freeTexts(doc: Doc): string[] {
   return doc.blocks.flatMap((b) => [...b.paragraphs.map((p) => p.text), ...b.bullets]);

@@ -23,9 +23,9 @@ import {
   welcomeCard,
 } from '../../src/views/notice-view';
 import { sectionCard } from '../../src/views/section-view';
+import { type BuiltCard, callCards } from '../fixtures/card-catalogue';
+import { buildDraft, FIXTURE_ANSWERS, KINDS, TEST_PROFILE, TODAY } from '../fixtures/card-scenarios';
 import { type Card, cardJsonBytes, cardProblems, elements, inputs } from './card-lint';
-import { type BuiltCard, callCards } from './catalogue';
-import { buildDraft, FIXTURE_ANSWERS, KINDS, TEST_PROFILE, TODAY } from './scenarios';
 
 function expectGood(card: Card): void {
   expect(cardProblems(card)).toEqual([]);

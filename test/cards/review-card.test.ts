@@ -9,7 +9,6 @@ import { goTo, sectionsOf } from '../../src/domain/draft';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
 import { escapeMarkdown, MAX_CARD_BYTES } from '../../src/views/cards';
 import { REVIEW_BUDGET_BYTES, reviewCard } from '../../src/views/review-view';
-import { type Card, cardJsonBytes, cardProblems, elements, factValues } from './card-lint';
 import {
   buildDraft,
   FILL_NAMES,
@@ -19,7 +18,8 @@ import {
   TEST_PROFILE,
   WORST_PROFILE,
   worstAnswers,
-} from './scenarios';
+} from '../fixtures/card-scenarios';
+import { type Card, cardJsonBytes, cardProblems, elements, factValues } from './card-lint';
 
 /** What a fact shows once Markdown has taken out the escapes. */
 const shown = (v: string) => v.replace(/\\([!-/:-@[-`{-~])/g, '$1').replaceAll('\u200B', '');

@@ -12,7 +12,6 @@ import { MAX_CARD_BYTES } from '../../src/views/cards';
 import { documentCard } from '../../src/views/document-view';
 import { reviewCard } from '../../src/views/review-view';
 import { riskNoticeCard } from '../../src/views/risk-notice-view';
-import { type Card, cardJsonBytes, cardProblems } from './card-lint';
 import {
   type AnswerSource,
   buildDraft,
@@ -23,7 +22,8 @@ import {
   NOW,
   submitted,
   WORST_PROFILE,
-} from './scenarios';
+} from '../fixtures/card-scenarios';
+import { type Card, cardJsonBytes, cardProblems } from './card-lint';
 
 /** The worst case's answers, with the choices that give the most contradictions and "not known" harm. */
 const contradictory =

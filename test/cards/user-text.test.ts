@@ -10,9 +10,9 @@ import { inputId, pagesOf, partsOf } from '../../src/domain/pages';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
 import { askedFields } from '../../src/domain/section-validation';
 import { escapeMarkdown, escapeTextRun } from '../../src/views/cards';
+import { callCards } from '../fixtures/card-catalogue';
+import { buildDraft, everyTextIs, KINDS, WORST_PROFILE } from '../fixtures/card-scenarios';
 import { cardProblems, factValues, inputs, markdownTexts, strings, textRuns } from './card-lint';
-import { callCards } from './catalogue';
-import { buildDraft, everyTextIs, KINDS, WORST_PROFILE } from './scenarios';
 
 const ZWSP = '\u200B';
 

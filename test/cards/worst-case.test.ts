@@ -21,8 +21,7 @@ import {
   statusCard,
   welcomeCard,
 } from '../../src/views/notice-view';
-import { activityBytes, type Card, cardJsonBytes, cardProblems, TEAMS_MESSAGE_BYTES } from './card-lint';
-import { type BuiltCard, callCards, sectionCards } from './catalogue';
+import { type BuiltCard, callCards, sectionCards } from '../fixtures/card-catalogue';
 import {
   buildDraft,
   FILL_NAMES,
@@ -31,7 +30,8 @@ import {
   KINDS,
   WORST_PROFILE,
   worstAnswers,
-} from './scenarios';
+} from '../fixtures/card-scenarios';
+import { activityBytes, type Card, cardJsonBytes, cardProblems, TEAMS_MESSAGE_BYTES } from './card-lint';
 
 const largest = new Map<CardName, { bytes: number; label: string }>();
 

@@ -16,12 +16,12 @@ import {
   USERS,
   updatesOf,
 } from '../bot/channel-support';
-import { type Card, cardText, startTestBot, type TestBot } from '../helpers/bot';
-import { channelOf, conversationOf, deliveryIdOf, type Posted } from '../helpers/connector';
+import { type Card, cardText, startTestBot, type TestBot } from '../harness/bot';
+import { chatClient } from '../harness/chat';
+import { channelOf, conversationOf, deliveryIdOf, type Posted } from '../harness/connector';
 import {
   ADMIN,
   CHANNEL_ENV,
-  chatClient,
   chatPosts,
   DUTY,
   FLAGGED_CALL,
@@ -32,7 +32,7 @@ import {
   takenCounts,
   threadsIn,
   until,
-} from './support';
+} from '../harness/service';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

@@ -1,10 +1,10 @@
 import { afterEach, expect, test } from 'vitest';
-import { startTestBot, type TestBot } from '../helpers/bot';
-import { channelOf, conversationOf, deliveryIdOf } from '../helpers/connector';
+import { startTestBot, type TestBot } from '../harness/bot';
+import { chatClient } from '../harness/chat';
+import { channelOf, conversationOf, deliveryIdOf } from '../harness/connector';
 import {
   type AuditRowRaw,
   CHANNEL_ENV,
-  chatClient,
   chatPosts,
   DUTY,
   FLAGGED_CALL,
@@ -15,7 +15,7 @@ import {
   threadsIn,
   until,
   writeSql,
-} from './support';
+} from '../harness/service';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

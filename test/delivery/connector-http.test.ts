@@ -7,7 +7,7 @@ import {
   ConnectorHttp,
   retryAfterMs,
 } from '../../src/delivery/connector-http';
-import { type StandInConnector, startConnector } from '../helpers/connector';
+import { type StandInConnector, startConnector } from '../harness/connector';
 
 let c: StandInConnector;
 beforeEach(async () => {

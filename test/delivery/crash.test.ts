@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test } from 'vitest';
-import { startBotProcess } from '../helpers/bot-process';
-import { type StandInConnector, startConnector } from '../helpers/connector';
+import { startBotProcess } from '../harness/bot-process';
+import { chatClient } from '../harness/chat';
+import { type StandInConnector, startConnector } from '../harness/connector';
 import {
   type AuditRowRaw,
   CHANNEL_ENV,
-  chatClient,
   DUTY,
   FLAGGED_CALL,
   faultIn,
@@ -17,7 +17,7 @@ import {
   takenCounts,
   threadsIn,
   until,
-} from './support';
+} from '../harness/service';
 
 let child: ChildProcess | undefined;
 let connector: StandInConnector | undefined;

@@ -1,10 +1,10 @@
 import { afterEach, expect, test } from 'vitest';
-import { type Card, startTestBot, type TestBot } from '../helpers/bot';
-import { channelOf, deliveryIdOf } from '../helpers/connector';
+import { type Card, startTestBot, type TestBot } from '../harness/bot';
+import { chatClient } from '../harness/chat';
+import { channelOf, deliveryIdOf } from '../harness/connector';
 import {
   type AuditRowRaw,
   CHANNEL_ENV,
-  chatClient,
   DUTY,
   FLAGGED_CALL,
   faultIn,
@@ -13,7 +13,7 @@ import {
   SAFEGUARDING,
   takenCounts,
   until,
-} from './support';
+} from '../harness/service';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

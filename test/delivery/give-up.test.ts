@@ -1,11 +1,11 @@
 import { afterEach, expect, test } from 'vitest';
-import { startTestBot, type TestBot } from '../helpers/bot';
-import { deliveryIdOf } from '../helpers/connector';
+import { startTestBot, type TestBot } from '../harness/bot';
+import { chatClient } from '../harness/chat';
+import { deliveryIdOf } from '../harness/connector';
 import {
   ADMIN,
   type AuditRowRaw,
   CHANNEL_ENV,
-  chatClient,
   DUTY,
   FLAGGED_CALL,
   faultIn,
@@ -14,7 +14,7 @@ import {
   SAFEGUARDING,
   threadsIn,
   until,
-} from './support';
+} from '../harness/service';
 
 let bot: TestBot | undefined;
 afterEach(async () => {

@@ -23,11 +23,11 @@ import { RecordEvents } from '../../src/records/record-events';
 import { RecordSchedule } from '../../src/records/record-schedule';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
-import { mostIn } from '../helpers/faults';
+import { submitted } from '../fixtures/calls';
+import { mostIn } from '../harness/faults';
+import { ADMIN, CHANNEL_ENV, DUTY, SAFEGUARDING, until } from '../harness/service';
 import { alertDelivered, storeCall } from '../scheduler/support';
-import { ADMIN, CHANNEL_ENV, DUTY, SAFEGUARDING, until } from './support';
 
 /**
  * Several instances of the bot on one database (issue 11): each delivery worker claims a row before it

@@ -9,7 +9,7 @@ import { CallContacts } from '../../src/records/call-contacts';
 import { ChannelRegistry } from '../../src/records/channels';
 import { Outbox } from '../../src/records/outbox';
 import { openDatabase } from '../../src/storage/database';
-import { CHANNEL_ENV, until } from './support';
+import { CHANNEL_ENV, until } from '../harness/service';
 
 /** The worker alone, on an in-memory database, a fake clock and a scripted connector. */
 function setup(

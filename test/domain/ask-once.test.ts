@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { suggestedAnswer } from '../../src/domain/answers';
 import { withStandardPostcode } from '../../src/domain/postcode';
 import { FULL_CALL } from '../fixtures/answers';
-import { patch, validated } from './support';
+import { patch, validated } from '../fixtures/calls';
 
 test('a perinatal mental health referrer’s own team is offered as a service involved; a health visitor’s is not', () => {
   const pmh = validated(

@@ -3,9 +3,9 @@ import { goBack, keepTypedOnBack } from '../../src/domain/back';
 import { goTo, pageCount, sectionTyped } from '../../src/domain/draft';
 import { pagesOf } from '../../src/domain/pages';
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
-import { buildDraft, WORST_PROFILE, worstAnswers } from '../cards/scenarios';
 import { FULL_CALL } from '../fixtures/answers';
-import { completedDraft, PROFILE } from './support';
+import { completedDraft, PROFILE } from '../fixtures/calls';
+import { buildDraft, WORST_PROFILE, worstAnswers } from '../fixtures/card-scenarios';
 
 // Back on a card (src/domain/back.ts): where it goes and what typed text stays. The bot's tests press
 // Back through whole calls; these pin the rule itself.

@@ -19,7 +19,7 @@ import {
   startDraft,
 } from '../../src/domain/draft';
 import { type PageId, pagesOf } from '../../src/domain/pages';
-import { PROFILE, TODAY } from './support';
+import { PROFILE, TODAY } from '../fixtures/calls';
 
 const T0 = new Date('2026-11-20T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);

@@ -9,7 +9,7 @@ import {
   practitionerWillConsider,
 } from '../../src/domain/eligibility';
 import { FULL_CALL } from '../fixtures/answers';
-import { PROFILE, patch, TODAY, validated } from './support';
+import { PROFILE, patch, TODAY, validated } from '../fixtures/calls';
 
 /** The fixture call, validated: born 10 May 2026, LE1, consent, problem types, relationship concerns with some readiness, no exclusion. */
 const BASE = validated('full', FULL_CALL);

@@ -9,7 +9,7 @@ import {
   listTerms,
   lookupTerm,
 } from '../../src/domain/glossary';
-import { describeWithSources, seedPath } from '../helpers/source-documents';
+import { describeWithSources, seedPath } from '../harness/source-documents';
 
 const TEST_PROFILE: ServiceProfile = {
   serviceName: 'Test IMH Service',

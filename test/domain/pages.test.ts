@@ -21,7 +21,7 @@ import {
 import { phonePrompts } from '../../src/domain/pick-up-the-phone';
 import { askedFields, askedInputs, sectionFields, validatePage } from '../../src/domain/section-validation';
 import { FULL_CALL } from '../fixtures/answers';
-import { PROFILE, patch, TODAY, validated } from './support';
+import { PROFILE, patch, TODAY, validated } from '../fixtures/calls';
 
 const KINDS: readonly CallKind[] = ['full', 'advice'];
 const page = (kind: CallKind, id: string): PageDef => pagesOf(kind).find((p) => p.id === id)!;

@@ -10,7 +10,7 @@ import {
   promptFields,
   promptNumbers,
 } from '../../src/domain/pick-up-the-phone';
-import { PROFILE } from './support';
+import { PROFILE } from '../fixtures/calls';
 
 /** Answers that raise no information-sharing prompt. */
 const QUIET: Answers = {

@@ -11,7 +11,7 @@ import {
 } from '../../src/domain/postcode';
 import { askedFields, validateSection } from '../../src/domain/section-validation';
 import { FULL_CALL } from '../fixtures/answers';
-import { PROFILE, TODAY } from './support';
+import { PROFILE, TODAY } from '../fixtures/calls';
 
 test.each([
   ['le11ab', 'LE1 1AB'],

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { type Block, type Doc, toPlainText } from '../../src/domain/document';
 import { referralDoc } from '../../src/domain/referral';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
-import { PROFILE, patch, submitted } from './support';
+import { PROFILE, patch, submitted } from '../fixtures/calls';
 
 const blockNamed = (doc: Doc, heading: string): Block => {
   const b = doc.blocks.find((x) => x.heading === heading);

@@ -5,7 +5,7 @@ import { pagesOf } from '../../src/domain/pages';
 import { assessRisk, possibleHarmFlagged } from '../../src/domain/risk';
 import { askedInputs, validatePage, validateSection } from '../../src/domain/section-validation';
 import { FULL_CALL } from '../fixtures/answers';
-import { PROFILE, TODAY, validated } from './support';
+import { PROFILE, TODAY, validated } from '../fixtures/calls';
 
 const risk = checklist('full', PROFILE).find((s) => s.id === 'risk')!;
 const QUESTIONS = SCREENING_LIST.map((q) => q.value);

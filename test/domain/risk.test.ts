@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Answers } from '../../src/domain/answers';
 import { assessRisk } from '../../src/domain/risk';
-import { PROFILE } from './support';
+import { PROFILE } from '../fixtures/calls';
 
 /** A screening with nothing of concern and the referrer's view "no or low risk". */
 const CALM: Record<string, string> = {

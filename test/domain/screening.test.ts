@@ -18,7 +18,7 @@ import {
   tickedTwice,
 } from '../../src/domain/screening';
 import { cardValues, validateSection } from '../../src/domain/section-validation';
-import { PROFILE, TODAY } from './support';
+import { PROFILE, TODAY } from '../fixtures/calls';
 
 const QUESTIONS = SCREENING_LIST.map((q) => q.value);
 const RISK: SectionDef = checklist('full', PROFILE).find((s) => s.id === 'risk')!;

@@ -13,7 +13,7 @@ import {
   validateSection,
 } from '../../src/domain/section-validation';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
-import { PROFILE, patch, TODAY, validated } from './support';
+import { PROFILE, patch, TODAY, validated } from '../fixtures/calls';
 
 const SECTIONS = checklist('full', PROFILE);
 const section = (id: SectionId): SectionDef => SECTIONS.find((s) => s.id === id)!;

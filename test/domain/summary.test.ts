@@ -7,7 +7,7 @@ import { applies } from '../../src/domain/fields';
 import { referralDoc } from '../../src/domain/referral';
 import { infantFacts, phoneLine, summaryDoc } from '../../src/domain/summary';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
-import { PROFILE, patch, submitted } from './support';
+import { PROFILE, patch, submitted } from '../fixtures/calls';
 
 const blockNamed = (doc: Doc, heading: string | RegExp): Block => {
   const b = doc.blocks.find((x) =>

@@ -11,7 +11,7 @@ import { assessEligibility } from '../../src/domain/eligibility';
 import { assessRisk, possibleHarmFlagged } from '../../src/domain/risk';
 import { alertReasons, DEFAULT_ALERT_RULES } from '../../src/domain/safeguarding';
 import { FULL_CALL } from '../fixtures/answers';
-import { PROFILE, submitted, TODAY } from './support';
+import { PROFILE, submitted, TODAY } from '../fixtures/calls';
 
 const CALM: Record<string, string> = {
   harmToBaby: 'no',

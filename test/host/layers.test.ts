@@ -91,3 +91,67 @@ describe('layers', () => {
     ).toEqual(['domain/draft.ts imports bot/turn', 'records/submissions.ts imports delivery/worker']);
   });
 });
+
+const ROOT = path.resolve(__dirname, '../..');
+const TEST = path.join(ROOT, 'test');
+
+/**
+ * What of test/ the scripts (benchmarks, reports) may use (issue 11): the harness, the one way to drive
+ * the bot, and the fixtures. Reaching into a suite's own support ties a benchmark to that suite's
+ * shortcuts and lets two ways of driving the bot grow apart again (there were three HTTP clients).
+ */
+function scriptsReachingIntoTests(list: readonly Import[]): string[] {
+  const allowed = ['harness', 'fixtures'].map((d) => path.join(TEST, d) + path.sep);
+  return list
+    .filter((i) => i.to.startsWith(TEST + path.sep) && !allowed.some((a) => i.to.startsWith(a)))
+    .map((i) => `${path.relative(ROOT, i.from)} imports ${path.relative(ROOT, i.to)}`);
+}
+
+function scriptImports(): Import[] {
+  return sources(path.join(ROOT, 'scripts')).flatMap((file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)].map((m) => ({
+      from: file,
+      to: path.resolve(path.dirname(file), m[1]!),
+    }));
+  });
+}
+
+describe('scripts and the test harness', () => {
+  it('scripts use only test/harness and test/fixtures of test/', () => {
+    const list = scriptImports();
+    // the scan reads what it should: the benchmarks do use the harness
+    expect(list.filter((i) => i.to.includes(`${path.sep}harness${path.sep}`)).length).toBeGreaterThan(10);
+    expect(scriptsReachingIntoTests(list)).toEqual([]);
+  });
+
+  it('finds a script reaching into a suite', () => {
+    const at = (p: string) => path.join(ROOT, p);
+    expect(
+      scriptsReachingIntoTests([
+        { from: at('scripts/bench.ts'), to: at('test/delivery/support') },
+        { from: at('scripts/bench.ts'), to: at('test/harness/chat') },
+        { from: at('scripts/bench.ts'), to: at('test/fixtures/answers') },
+        { from: at('scripts/bench.ts'), to: at('src/app-host') },
+      ]),
+    ).toEqual(['scripts/bench.ts imports test/delivery/support']);
+  });
+
+  it('drives the bot over HTTP through one client (test/harness/chat.ts)', () => {
+    // fetch or http.request aimed at /api/messages anywhere else in the harness, the suites or scripts is
+    // a second client. The exceptions send what no client would: raw-http.ts (a declared length, a body in
+    // slow chunks) and the fuzz test (arbitrary bytes and headers, each with a deadline)
+    const exceptions = [
+      ['harness', 'chat.ts'],
+      ['harness', 'raw-http.ts'],
+      ['bot', 'fuzz.test.ts'],
+    ].map((p) => path.join(...p));
+    const files = [...sources(TEST), ...sources(path.join(ROOT, 'scripts'))].filter(
+      (f) => !exceptions.some((e) => f.endsWith(path.sep + e)),
+    );
+    const clients = files.filter((f) =>
+      /(?:fetch|http\.request)\([^)]*api\/messages/.test(fs.readFileSync(f, 'utf8')),
+    );
+    expect(clients.map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
+});

@@ -14,9 +14,10 @@ import dotenv from 'dotenv';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildBundle, stubPlugin } from '../../scripts/build-bundle';
-import { cardText, lastCard, personalChatActivity, type Reply } from '../helpers/bot';
-import { BOT_APP_ID, startOpenIdServer } from '../helpers/bot-framework-tokens';
-import { startConnector } from '../helpers/connector';
+import { BOT_APP_ID, startOpenIdServer } from '../harness/bot-framework-tokens';
+import { cardText, lastCard, personalChatActivity } from '../harness/cards';
+import { activityClient } from '../harness/chat';
+import { startConnector } from '../harness/connector';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BUNDLE = path.join(ROOT, 'dist', 'bot.cjs');
@@ -78,15 +79,11 @@ async function startBundle(env: Record<string, string>): Promise<{ url: string; 
   }
 }
 
+const client = activityClient(2);
+
 async function sayHelp(url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(personalChatActivity({ text: 'help' }, 'bundle-user', connector!.url, 'act-1')),
-  });
-  const raw = await res.text();
-  const replies = res.status === 200 ? ((JSON.parse(raw) as { activities?: Reply[] }).activities ?? []) : [];
-  return { status: res.status, raw, replies };
+  const body = JSON.stringify(personalChatActivity({ text: 'help' }, 'bundle-user', connector!.url, 'act-1'));
+  return client.post(`${url}/api/messages`, body, headers);
 }
 
 beforeAll(async () => {
@@ -105,6 +102,7 @@ afterAll(async () => {
       await exited;
     }),
   );
+  client.close();
   await connector?.close();
   await idp?.close();
   fs.rmSync(dir, { recursive: true, force: true });

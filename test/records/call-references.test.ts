@@ -6,8 +6,8 @@ import { makeReference } from '../../src/domain/submitted-call';
 import { CallReferences } from '../../src/records/call-references';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { submitted } from '../fixtures/calls';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -11,8 +11,8 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
-import { PROFILE } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { PROFILE } from '../fixtures/calls';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 

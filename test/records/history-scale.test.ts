@@ -15,8 +15,8 @@ import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { FULL_CALL } from '../fixtures/answers';
-import { cardText, lastCard, press, startTestBot, TENANT, walkTo } from '../helpers/bot';
-import { seedHistory, settleSchedule } from '../helpers/history-seed';
+import { cardText, lastCard, press, startTestBot, TENANT, walkTo } from '../harness/bot';
+import { seedHistory, settleSchedule } from '../harness/history-seed';
 
 const STORED = 10_000;
 const DUTY_TEAM = '19:duty-team@thread.tacv2';

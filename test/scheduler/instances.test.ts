@@ -12,8 +12,8 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents, VersionConflictError } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { submitted } from '../fixtures/calls';
 import { alertDelivered, storeCall as storeSubmitted } from './support';
 
 // Issue 11: with several instances on one store, each escalation and each reminder happens once, whichever

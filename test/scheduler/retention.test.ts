@@ -19,9 +19,9 @@ import { Submissions } from '../../src/records/submissions';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
-import { PROFILE, submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
-import { lastCard, press, startTestBot, storedState, walkTo } from '../helpers/bot';
+import { PROFILE, submitted } from '../fixtures/calls';
+import { lastCard, press, startTestBot, storedState, walkTo } from '../harness/bot';
 
 const DAY = 24 * 60 * 60_000;
 const START = new Date('2026-11-20T11:00:00Z');

@@ -16,8 +16,8 @@ import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { migrations } from '../../src/storage/migrations';
-import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { submitted } from '../fixtures/calls';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;

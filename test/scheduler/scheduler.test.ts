@@ -12,8 +12,8 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { PROFILE, submitted } from '../domain/support';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
+import { PROFILE, submitted } from '../fixtures/calls';
 import { alertDelivered as delivered, storeCall as storeSubmitted } from './support';
 
 const MIN = 60_000;

@@ -1,8 +1,8 @@
 import type { SubmittedCall } from '../../src/domain/submitted-call';
 import type { Outbox } from '../../src/records/outbox';
 import type { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { submitted } from '../fixtures/calls';
 
 /** A submitted call stored as a Submit stores it, for the scheduler to find. */
 export function storeCall(

@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/storage/database';
 import { DuplicateDutyCallError, DutyCallRecords } from '../../src/storage/duty-call-records';
 import { migrations } from '../../src/storage/migrations';
 import { FULL_CALL } from '../fixtures/answers';
-import { lastCard, press, startTestBot, storedState, type TestBot, walkTo } from '../helpers/bot';
+import { lastCard, press, startTestBot, storedState, type TestBot, walkTo } from '../harness/bot';
 
 const INFANT = FULL_CALL.family!.infantName!;
 const NHS = FULL_CALL.family!.nhsNumber!;

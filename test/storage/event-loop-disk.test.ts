@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_CALL, FULL_CALL } from '../fixtures/answers';
-import { press, startTestBot, type TestBot, walkTo } from '../helpers/bot';
+import { press, startTestBot, type TestBot, walkTo } from '../harness/bot';
 
 /**
  * Which commits a referrer's turns make that hold the event loop while the disk syncs (synchronous =

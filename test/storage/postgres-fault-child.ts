@@ -5,8 +5,8 @@
  */
 import pg from 'pg';
 import { PostgresStorage } from '../../src/storage/postgres-storage';
-import { serverAddress, TEST_DATABASE_URL, urlVia } from '../helpers/postgres-env';
-import { startTcpProxy } from '../helpers/tcp-proxy';
+import { serverAddress, TEST_DATABASE_URL, urlVia } from '../harness/postgres-env';
+import { startTcpProxy } from '../harness/tcp-proxy';
 
 const schema = process.argv[2];
 if (!schema) throw new Error('usage: postgres-fault-child <schema>');

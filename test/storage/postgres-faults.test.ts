@@ -10,8 +10,8 @@ import {
   TEST_DATABASE_URL,
   tableNames,
   urlVia,
-} from '../helpers/postgres';
-import { startBlackHole, startTcpProxy } from '../helpers/tcp-proxy';
+} from '../harness/postgres';
+import { startBlackHole, startTcpProxy } from '../harness/tcp-proxy';
 
 const CHILD = path.join(__dirname, 'postgres-fault-child.ts');
 const nextSchema = tableNames('faults_pg');

@@ -5,7 +5,7 @@ import { openDatabase } from '../../src/storage/database';
 import type { Migration } from '../../src/storage/migrations';
 import { migratePostgres, postgresMigrations } from '../../src/storage/postgres-migrations';
 import { StorageError } from '../../src/storage/storage-errors';
-import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../helpers/postgres';
+import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../harness/postgres';
 
 // A schema of its own for each test, named for this run: test files running at the same time on one
 // server never see each other's tables.

@@ -16,9 +16,9 @@ import {
   startTestBot,
   type TestBot,
   walkTo,
-} from '../helpers/bot';
-import { adminPool, describePostgres, serverAddress, tableNames, urlVia } from '../helpers/postgres';
-import { startBlackHole, startTcpProxy } from '../helpers/tcp-proxy';
+} from '../harness/bot';
+import { adminPool, describePostgres, serverAddress, tableNames, urlVia } from '../harness/postgres';
+import { startBlackHole, startTcpProxy } from '../harness/tcp-proxy';
 
 const nextSchema = tableNames('outage_pg');
 // a turn must be answered well inside the 15 s Teams waits, with the 1 s connect timeout used here

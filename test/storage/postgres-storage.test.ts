@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { postgresMigrations } from '../../src/storage/postgres-migrations';
 import { PostgresStorage } from '../../src/storage/postgres-storage';
-import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../helpers/postgres';
+import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../harness/postgres';
 import { type MakeStorage, storageContract, transactionalStorageContract } from './storage-contract';
 
 const connectionString = TEST_DATABASE_URL;

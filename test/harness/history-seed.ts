@@ -13,8 +13,8 @@ import { CallContacts } from '../../src/records/call-contacts';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
-import { submitted } from '../domain/support';
 import { FULL_CALL } from '../fixtures/answers';
+import { submitted } from '../fixtures/calls';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;

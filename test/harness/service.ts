@@ -1,15 +1,10 @@
+/**
+ * A service as the delivery tests set it up: its three channels named in configuration, a call that
+ * raises an alert, what the stand-in connector was posted (threads, chats, copies taken), the outbox as
+ * rows, waiting for a condition, and faults by channel.
+ */
 import Database from 'better-sqlite3';
 import { FULL_CALL } from '../fixtures/answers';
-import {
-  type Card,
-  cardAnswers,
-  lastCard,
-  nextTitle,
-  personalChatActivity,
-  press,
-  type Reply,
-  sectionOf,
-} from '../helpers/bot';
 import {
   channelOf,
   conversationOf,
@@ -17,7 +12,7 @@ import {
   type Fault,
   type Posted,
   type PostRequest,
-} from '../helpers/connector';
+} from './connector';
 
 export const DUTY = '19:duty@thread.tacv2';
 export const SAFEGUARDING = '19:safeguarding@thread.tacv2';
@@ -45,47 +40,6 @@ export const FLAGGED_CALL: Record<string, Record<string, string>> = {
       'Sol Social, social worker, Children’s social care front door, 0116 555 0300. Referral made by phone.',
   },
 };
-
-/** Talks to a bot over HTTP as Teams would, from a referrer's personal chat. */
-export function chatClient(botUrl: () => string, serviceUrl: string) {
-  let seq = 0;
-  const post = async (activity: Record<string, unknown>, user: string): Promise<Reply[]> => {
-    seq += 1;
-    const res = await fetch(`${botUrl()}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(personalChatActivity(activity, user, serviceUrl, `act-${user}-${seq}`)),
-    });
-    const raw = await res.text();
-    if (res.status !== 200) throw new Error(`bot answered ${res.status}`);
-    return raw ? ((JSON.parse(raw) as { activities?: Reply[] }).activities ?? []) : [];
-  };
-
-  /** Answers every section and stops at the review card. */
-  const walkToReview = async (user: string, answers = FULL_CALL): Promise<Card> => {
-    let card = lastCard(await post({ text: 'start' }, user));
-    for (let i = 0; i < 20 && sectionOf(card) !== 'review'; i++) {
-      card = lastCard(await post({ value: press(card, nextTitle(card), cardAnswers(card, answers)) }, user));
-    }
-    if (sectionOf(card) !== 'review') throw new Error('did not reach the review card');
-    return card;
-  };
-
-  const submit = async (user: string, review: Card): Promise<void> => {
-    const replies = await post({ value: press(review, 'Submit the duty call') }, user);
-    if (!JSON.stringify(replies).includes('Duty call submitted')) {
-      throw new Error(`not submitted: ${JSON.stringify(replies).slice(0, 300)}`);
-    }
-  };
-
-  return {
-    post,
-    walkToReview,
-    submit,
-    /** A whole duty call, submitted. */
-    call: async (user: string, answers = FULL_CALL) => submit(user, await walkToReview(user, answers)),
-  };
-}
 
 export const threadsIn = (posted: readonly Posted[], channel: string) =>
   posted.filter((p) => channelOf(p) === channel);

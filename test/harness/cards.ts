@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { type HostOptions, type RunningBot, startBot } from '../../src/app-host';
-import { loadConfig } from '../../src/config/config';
 import { SCREENING_LIST } from '../../src/domain/checklist';
-import { pageOfSection, pagesOf } from '../../src/domain/pages';
-import { createLogger } from '../../src/logger';
-import { startConnector } from './connector';
+
+/*
+ * What the harness reads and presses on the bot's cards, and the activity a referrer's chat sends: shared
+ * by the bot in-process (bot.ts), the chat client (chat.ts) and the scripts.
+ */
 
 export const TENANT = '11111111-2222-3333-4444-555555555555';
 
@@ -22,8 +18,6 @@ export interface Reply {
   readonly text?: string;
   readonly attachments?: { contentType: string; content: Card }[];
 }
-
-export type TestBot = Awaited<ReturnType<typeof startTestBot>>;
 
 /** What Teams posts from a referrer's personal chat, asking for the replies in the answer (expectReplies). */
 export function personalChatActivity(
@@ -45,106 +39,6 @@ export function personalChatActivity(
     channelData: { tenant: { id: TENANT } },
     locale: 'en-GB',
     ...activity,
-  };
-}
-
-/**
- * A real server on a free port with its own SQLite file, as `npm start` runs it. With `captureLogs`,
- * every log line the bot writes (at trace level, through the production logger and its redaction)
- * is kept in `logs`.
- */
-export async function startTestBot(
-  opts: {
-    dir?: string;
-    now?: () => Date;
-    env?: Record<string, string>;
-    captureLogs?: boolean;
-    /** Other host options (e.g. the delivery worker's poll and retry timings). */
-    host?: Omit<HostOptions, 'now' | 'logger'>;
-  } = {},
-) {
-  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'imh-bot-'));
-  // channel posts go to the same stand-in as the personal chat's serviceUrl
-  const connector = await startConnector();
-  const config = loadConfig({
-    APP_ENV: 'test',
-    DATABASE_FILE: path.join(dir, 'bot.sqlite'),
-    PORT: '0',
-    TEAMS_SERVICE_URL: connector.url,
-    ...opts.env,
-  });
-  const logs: string[] = [];
-  const host: HostOptions = {
-    ...opts.host,
-    ...(opts.now ? { now: opts.now } : {}),
-    ...(opts.captureLogs
-      ? { logger: createLogger('trace', { write: (line: string) => void logs.push(line) }) }
-      : {}),
-  };
-  let bot: RunningBot = await startBot(config, host);
-  let seq = 0;
-
-  async function post(
-    activity: Record<string, unknown>,
-    user = 'user-1',
-    headers: Record<string, string> = {},
-  ): Promise<{ status: number; replies: Reply[]; raw: string }> {
-    seq += 1;
-    const body = personalChatActivity(activity, user, connector.url, `act-${seq}`);
-    const res = await fetch(`${bot.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    const raw = await res.text();
-    let replies: Reply[] = [];
-    if (raw && res.headers.get('content-type')?.includes('json')) {
-      const parsed = JSON.parse(raw) as { activities?: Reply[] };
-      replies = parsed.activities ?? [];
-    }
-    return { status: res.status, replies, raw };
-  }
-
-  /** A POST with a body exactly as given, for requests Teams would never send. */
-  async function postRaw(
-    body: string,
-    headers: Record<string, string> = { 'content-type': 'application/json' },
-  ): Promise<{ status: number; raw: string }> {
-    const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers, body });
-    return { status: res.status, raw: await res.text() };
-  }
-
-  return {
-    dir,
-    config,
-    connector,
-    get url() {
-      return bot.url;
-    },
-    post,
-    postRaw,
-    say: async (text: string, user?: string) => (await post({ text }, user)).replies,
-    submit: async (value: Record<string, unknown>, user?: string) => (await post({ value }, user)).replies,
-    /** Stops and starts the server on the same database file, as a deploy or crash would. */
-    restart: async () => {
-      await bot.close();
-      bot = await startBot(config, host);
-    },
-    logs,
-    /** Runs a query on the bot's SQLite file through a connection of its own. */
-    sql: <T = Record<string, unknown>>(query: string, ...params: unknown[]): T[] => {
-      const db = new Database(config.DATABASE_FILE, { readonly: true });
-      try {
-        return db.prepare(query).all(...params) as T[];
-      } finally {
-        db.close();
-      }
-    },
-    close: async () => {
-      await bot.close();
-      await connector.close();
-      if (!opts.dir) fs.rmSync(dir, { recursive: true, force: true });
-    },
   };
 }
 
@@ -305,58 +199,6 @@ export function sectionOf(card: Card): string {
 /** Next, or Save and review on the last section. */
 export function nextTitle(card: Card): string {
   return findAction(card, 'Save and review') ? 'Save and review' : 'Next';
-}
-
-/**
- * Starts a call and answers cards from `answers` (by section) until the card on screen is the one that
- * asks `target` (a section id, or 'review'). Returns that card.
- */
-export async function walkTo(
-  bot: TestBot,
-  target: string,
-  answers: Record<string, Record<string, string>>,
-  opts: { user?: string; kind?: 'start' | 'advice' } = {},
-): Promise<Card> {
-  const kind = opts.kind === 'advice' ? 'advice' : 'full';
-  const page =
-    target === 'review'
-      ? 'review'
-      : (pagesOf(kind).find((p) => p.id === target) ?? pageOfSection(kind, target))?.id;
-  if (!page) throw new Error(`no card asks ${target} in a ${kind} call`);
-  let card = lastCard(await bot.say(opts.kind ?? 'start', opts.user));
-  for (let i = 0; i < 20 && sectionOf(card) !== page; i++) {
-    card = lastCard(await bot.submit(press(card, nextTitle(card), cardAnswers(card, answers)), opts.user));
-  }
-  if (sectionOf(card) !== page) throw new Error(`did not reach ${target}: ${cardText(card).slice(0, 300)}`);
-  return card;
-}
-
-/** The referrer's stored state (draft and closed calls) as the bot saved it in bot_state. */
-/** The referrer's stored state, with their recent calls from the row that keeps them (DraftStore.closedKey). */
-export function storedState(bot: TestBot, user = 'user-1'): StoredState | undefined {
-  const row = (key: string) =>
-    bot.sql<{ value: string }>('SELECT value FROM bot_state WHERE key = ?', key)[0]?.value;
-  const main = row(draftKey(user));
-  if (!main) return undefined;
-  const list = row(`${draftKey(user)}/closed`);
-  const closed = list ? (JSON.parse(list) as Pick<StoredState, 'closed'>).closed : [];
-  return { closed, ...(JSON.parse(main) as Omit<StoredState, 'closed'>) };
-}
-
-export function draftKey(user = 'user-1'): string {
-  return `duty-call/${TENANT}/aad-${user}`;
-}
-
-export interface StoredState {
-  current: {
-    id: string;
-    kind: string;
-    at: string;
-    step: number;
-    answers: Record<string, Record<string, string | string[]>>;
-    saved: string[];
-  } | null;
-  closed: { id: string; status: string; reference?: string }[];
 }
 
 /** Input values of a card by id, as a person would see them. */
