@@ -42,7 +42,10 @@ export class Retention {
   private readonly staleStates: Database.Statement<[string, number], { key: string }>;
   private readonly deleteState: Database.Statement<[string, string]>;
   private readonly dueRecords: Database.Statement<[string, number], { id: string }>;
-  private readonly purgeRecord: (id: string, at: string) => { events: number; deliveries: number };
+  private readonly purgeRecord: (
+    id: string,
+    at: string,
+  ) => { events: number; deliveries: number } | undefined;
   private readonly dueAlerts: Database.Statement<[string, number], { id: string; draft_id: string }>;
   private readonly purgeAlert: (id: string, draftId: string, at: string) => number | undefined;
   private readonly batch: number;
@@ -81,7 +84,10 @@ export class Retention {
     // what the scheduler would next have done for it (migration 6)
     const schedule = db.prepare('DELETE FROM record_schedule WHERE record_id = ?');
     const record = db.prepare('DELETE FROM duty_calls WHERE id = ?');
-    this.purgeRecord = db.transaction((id: string, at: string) => {
+    const present = db.prepare('SELECT 1 FROM duty_calls WHERE id = ?').pluck();
+    const purgeRecord = db.transaction((id: string, at: string) => {
+      // another instance may have purged it since this one read its due list: purged (and audited) once
+      if (!present.get(id)) return undefined;
       permit.run(id);
       const counts = { events: events.run(id).changes, deliveries: deliveries.run(id).changes };
       contacts.run(id);
@@ -100,6 +106,8 @@ export class Retention {
       });
       return counts;
     });
+    // the write lock first, so that the check above and the deletes see the same file
+    this.purgeRecord = (id, at) => purgeRecord.immediate(id, at);
 
     // An alert raised while a call was in progress whose call was discarded or never submitted is a
     // safeguarding record of its own (the leads were told about this infant): kept RECORD_RETENTION_YEARS
@@ -184,6 +192,7 @@ export class Retention {
     let count = 0;
     for (const { id } of this.dueRecords.all(before.toISOString(), this.batch)) {
       const counts = this.purgeRecord(id, at);
+      if (counts === undefined) continue;
       count += 1;
       this.logger.info({ event: 'record-purged', record: id, ...counts });
     }

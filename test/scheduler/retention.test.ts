@@ -257,6 +257,39 @@ describe('submitted records', () => {
     expect(() => db.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
   });
 
+  test('two instances: a record the other purged after this one read its due list is neither purged nor audited again (issue 11)', () => {
+    submit('r1', START);
+    clock = yearsBefore(START, -27);
+    const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+    const other = openDatabase(file);
+    try {
+      // the second instance read the due list before the first purged: its list still names r1
+      const staleList = new Proxy(other, {
+        get(target, prop) {
+          if (prop === 'prepare') {
+            return (sql: string) =>
+              sql.includes('FROM duty_calls WHERE submitted_at')
+                ? { all: () => [{ id: 'r1' }] }
+                : target.prepare(sql);
+          }
+          const v = Reflect.get(target, prop, target) as unknown;
+          return typeof v === 'function' ? v.bind(target) : v;
+        },
+      });
+      const second = new Retention(staleList, new Audit(other), logger, {
+        draftDays: 30,
+        profileDays: 180,
+        recordYears: 26,
+      });
+      expect(scheduler.tick().purged.records).toBe(1);
+      expect(second.run(clock).records).toBe(0);
+      expect(audit.forRecord('r1').map((a) => a.action)).toEqual(['call-submitted', 'record-purged']);
+      expect(db.prepare('SELECT count(*) FROM purge_permits').pluck().get()).toBe(0);
+    } finally {
+      other.close();
+    }
+  });
+
   test('works in bounded batches', () => {
     for (let i = 0; i < 5; i++) submit(`r${i}`, new Date(START.getTime() + i * 1000));
     scheduler = makeScheduler(2);
