@@ -31,8 +31,8 @@ import {
   sectionOf,
   TENANT,
 } from '../test/harness/cards';
-import { startStubConnector } from './bench/connector';
 import { activityClient } from '../test/harness/chat';
+import { startStubConnector } from './bench/connector';
 import { type Child, cpuMs, killAll, rssBytes, startChild } from './bench/proc';
 
 const ROOT = path.resolve(__dirname, '..');

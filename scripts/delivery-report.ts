@@ -11,8 +11,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
-import type { Card } from '../test/harness/cards';
 import { startTestBot } from '../test/harness/bot';
+import type { Card } from '../test/harness/cards';
 import { chatClient } from '../test/harness/chat';
 import { deliveryIdOf } from '../test/harness/connector';
 import { faultRule, seeded, thirtyPercentFaults } from '../test/harness/faults';

@@ -39,10 +39,10 @@ import {
   sectionOf,
   TENANT,
 } from '../test/harness/cards';
+import { activityClient } from '../test/harness/chat';
 import { seedHistory, settleSchedule } from '../test/harness/history-seed';
 import { startStubConnector } from './bench/connector';
 import { buildCompiled, type HistoryBot, startHistoryBot } from './bench/history-bot';
-import { activityClient } from '../test/harness/chat';
 import { checkpointedBetween, walProgress } from './lib/wal';
 
 const N = Number(process.argv[2] ?? 100_000);

@@ -23,8 +23,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
-import type { Card } from '../test/harness/cards';
 import { startBotProcess } from '../test/harness/bot-process';
+import type { Card } from '../test/harness/cards';
 import { chatClient } from '../test/harness/chat';
 import {
   channelOf,

@@ -38,9 +38,9 @@ import {
   sectionOf,
   TENANT,
 } from '../test/harness/cards';
+import { activityClient } from '../test/harness/chat';
 import { startStubConnector } from './bench/connector';
 import { buildCompiled, startHistoryBot } from './bench/history-bot';
-import { activityClient } from '../test/harness/chat';
 import { rssBytes } from './bench/proc';
 
 const CHECKPOINTS = (process.argv[2] ?? '0,200,400,800').split(',').map(Number);
