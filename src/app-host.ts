@@ -33,6 +33,7 @@ import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { startCheckpointer } from './storage/checkpointer';
 import { closeDatabase, openDatabase, scrubWalSoon, withoutWaitingForDisk } from './storage/database';
+import { SqliteSql } from './storage/sqlite-sql';
 import { DutyCallRecords } from './storage/duty-call-records';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { StorageUnavailableError } from './storage/storage-errors';
@@ -222,7 +223,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     newId,
     newReference,
     channels,
-    installedTeams: new InstalledTeams(db),
+    installedTeams: new InstalledTeams(new SqliteSql(db)),
     calls,
     openCalls: (at: Date) =>
       openCalls(

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { SqlRunner } from '../storage/sql';
 
 export interface TeamChannel {
   readonly id: string;
@@ -14,45 +14,47 @@ export interface InstalledTeam {
   readonly updatedAt: string;
 }
 
-/** The teams the bot has been added to, as learned from the install event (the `teams` table). */
-export class InstalledTeams {
-  private readonly upsertStmt: Database.Statement<[Record<string, string>]>;
-  private readonly getStmt: Database.Statement<[string], Record<string, string>>;
+interface TeamRow {
+  team_id: string;
+  service_url: string;
+  tenant_id: string;
+  channels_json: string;
+  updated_at: string;
+}
 
-  constructor(db: Database.Database) {
-    this.upsertStmt = db.prepare(
-      `INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at)
-       VALUES (@team_id, @service_url, @tenant_id, @channels_json, @updated_at)
+/**
+ * The teams the bot has been added to, as learned from the install event (the `teams` table). The first
+ * repository on the SQL seam (issue 11): one implementation, the same on SQLite and PostgreSQL.
+ */
+export class InstalledTeams {
+  constructor(private readonly sql: SqlRunner) {}
+
+  async save(team: InstalledTeam): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (team_id) DO UPDATE SET service_url = excluded.service_url,
          tenant_id = excluded.tenant_id, channels_json = excluded.channels_json, updated_at = excluded.updated_at`,
+      [team.teamId, team.serviceUrl, team.tenantId, JSON.stringify(team.channels), team.updatedAt],
     );
-    this.getStmt = db.prepare('SELECT * FROM teams WHERE team_id = ?');
   }
 
-  save(team: InstalledTeam): void {
-    this.upsertStmt.run({
-      team_id: team.teamId,
-      service_url: team.serviceUrl,
-      tenant_id: team.tenantId,
-      channels_json: JSON.stringify(team.channels),
-      updated_at: team.updatedAt,
-    });
-  }
-
-  get(teamId: string): InstalledTeam | undefined {
-    const r = this.getStmt.get(teamId);
+  async get(teamId: string): Promise<InstalledTeam | undefined> {
+    const r = await this.sql.get<TeamRow>(
+      'SELECT team_id, service_url, tenant_id, channels_json, updated_at FROM teams WHERE team_id = ?',
+      [teamId],
+    );
     if (!r) return undefined;
     return {
-      teamId: r.team_id!,
-      serviceUrl: r.service_url!,
-      tenantId: r.tenant_id!,
-      channels: JSON.parse(r.channels_json!) as TeamChannel[],
-      updatedAt: r.updated_at!,
+      teamId: r.team_id,
+      serviceUrl: r.service_url,
+      tenantId: r.tenant_id,
+      channels: JSON.parse(r.channels_json) as TeamChannel[],
+      updatedAt: r.updated_at,
     };
   }
 
   /** A channel's name, if the bot has learned it. */
-  channelName(teamId: string, channelId: string): string | undefined {
-    return this.get(teamId)?.channels.find((c) => c.id === channelId)?.name;
+  async channelName(teamId: string, channelId: string): Promise<string | undefined> {
+    return (await this.get(teamId))?.channels.find((c) => c.id === channelId)?.name;
   }
 }

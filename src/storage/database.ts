@@ -120,13 +120,18 @@ export async function commitDurably<T>(
 ): Promise<T> {
   const result = withoutWaitingForDisk(db, fn);
   if (!durable(result)) return result;
+  await syncWal(db);
+  return result;
+}
+
+/** Resolves once everything committed on `db` so far is on disk (WalSync, off the event loop). */
+export function syncWal(db: Database.Database): Promise<void> {
   let sync = walSyncs.get(db);
   if (!sync) {
     sync = db.memory ? new WalSync(undefined) : WalSync.of(db.name);
     walSyncs.set(db, sync);
   }
-  await sync.flush();
-  return result;
+  return sync.flush();
 }
 
 /** Closes the database and the WAL descriptor commitDurably keeps for it. */

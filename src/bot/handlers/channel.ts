@@ -103,7 +103,7 @@ async function onChannelStatus(context: TurnContext, deps: BotDeps): Promise<voi
     'Where I post:',
   ];
   for (const role of ['duty', 'safeguarding', 'admin'] as const) {
-    lines.push(`- ${ROLE_TEXT[role].posts}: ${describe(deps, deps.channels.get(role), context)}`);
+    lines.push(`- ${ROLE_TEXT[role].posts}: ${await describe(deps, deps.channels.get(role), context)}`);
   }
   const lead = deps.render.oncallLead;
   lines.push(
@@ -117,13 +117,17 @@ async function onChannelStatus(context: TurnContext, deps: BotDeps): Promise<voi
   await say(context, lines);
 }
 
-function describe(deps: BotDeps, target: ChannelTarget | undefined, context: TurnContext): string {
+async function describe(
+  deps: BotDeps,
+  target: ChannelTarget | undefined,
+  context: TurnContext,
+): Promise<string> {
   if (!target) return 'not set up';
   const here = target.channelId === context.activity.channelData?.channel?.id;
   const name =
     target.channelId === target.teamId
       ? 'General'
-      : deps.installedTeams.channelName(target.teamId, target.channelId);
+      : await deps.installedTeams.channelName(target.teamId, target.channelId);
   const where = here
     ? 'this channel'
     : name
@@ -149,7 +153,7 @@ export async function onTeamInstalled(
   const a = context.activity;
   const teamId: unknown = a.channelData?.team?.id;
   if (typeof teamId !== 'string' || !teamId) return;
-  const known = deps.installedTeams.get(teamId);
+  const known = await deps.installedTeams.get(teamId);
   let channels: readonly TeamChannel[] = known?.channels ?? [{ id: teamId }];
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -170,7 +174,7 @@ export async function onTeamInstalled(
     clearTimeout(timer);
   }
   const now = deps.now().toISOString();
-  deps.installedTeams.save({
+  await deps.installedTeams.save({
     teamId,
     serviceUrl: a.serviceUrl,
     tenantId: a.channelData?.tenant?.id ?? a.conversation?.tenantId ?? '',

@@ -1,0 +1,191 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Pool, type PoolClient } from 'pg';
+import { checkSchemaName, migratePostgres } from './postgres-migrations';
+import type { Durability, SqlRunner, SqlStore, SqlValue } from './sql';
+import { fromPostgres, StorageError } from './storage-errors';
+
+export interface PostgresSqlOptions {
+  readonly connectionString: string;
+  /** The schema holding the bot's tables, migrated by init(). Default: the connection's current one. */
+  readonly schema?: string;
+  readonly maxConnections?: number;
+  /** Connecting, and waiting for a free pooled connection (default 5 s). */
+  readonly connectTimeoutMs?: number;
+  /** Server side: one statement, waiting for a row lock included (default 10 s). */
+  readonly statementTimeoutMs?: number;
+}
+
+/**
+ * The SQL seam (sql.ts) on PostgreSQL: a pool, each statement on whichever connection is free, a
+ * transaction on one connection of its own. The repositories' `?` placeholders become `$1`, `$2`, ...
+ * Every failure is a StorageError with a fixed message and the SQLSTATE kept (unique_violation is
+ * 23505, as isDuplicateKey reads it): the driver's own messages can quote SQL and values.
+ */
+export class PostgresSql implements SqlStore {
+  readonly dialect = 'postgres' as const;
+  private readonly pool: Pool;
+  private readonly schema: string | undefined;
+  private initialised: Promise<void> | undefined;
+  private readonly texts = new Map<string, string>();
+  private readonly inside = new AsyncLocalStorage<PostgresSql>();
+
+  constructor(o: PostgresSqlOptions) {
+    if (o.schema !== undefined) checkSchemaName(o.schema);
+    this.schema = o.schema;
+    const statementTimeoutMs = o.statementTimeoutMs ?? 10_000;
+    this.pool = new Pool({
+      connectionString: o.connectionString,
+      max: o.maxConnections ?? 10,
+      connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000,
+      statement_timeout: statementTimeoutMs,
+      query_timeout: statementTimeoutMs + 2_000,
+      idle_in_transaction_session_timeout: 10_000,
+      keepAlive: true,
+      application_name: 'imh-duty-bot',
+      // the schema is ours, named and checked (checkSchemaName): every connection looks there first
+      ...(o.schema === undefined ? {} : { options: `-c search_path="${o.schema}"` }),
+    });
+    // an idle connection lost: the pool drops it and connects again on next use
+    this.pool.on('error', () => {});
+  }
+
+  /** Brings the schema up to date, once, under the migrations' lock (several instances may start together). */
+  init(): Promise<void> {
+    this.initialised ??= migratePostgres(
+      this.pool,
+      this.schema === undefined ? {} : { schema: this.schema },
+    ).then(
+      () => undefined,
+      (err: unknown) => {
+        this.initialised = undefined;
+        throw err;
+      },
+    );
+    return this.initialised;
+  }
+
+  async all<T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return (await this.query<T>(this.pool, sql, params)).rows;
+  }
+
+  async get<T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return (await this.query<T>(this.pool, sql, params)).rows[0];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
+    return { changes: (await this.query(this.pool, sql, params)).rowCount ?? 0 };
+  }
+
+  async transaction<T>(
+    fn: (tx: SqlRunner) => Promise<T>,
+    opts: { durability?: Durability } = {},
+  ): Promise<T> {
+    if (this.inside.getStore() === this) {
+      throw new Error('PostgresSql.transaction: already inside one; use its runner');
+    }
+    await this.init();
+    const client = await this.pool.connect().catch((err: unknown) => {
+      throw generic(err);
+    });
+    let lost = false;
+    const onError = () => {
+      lost = true;
+    };
+    client.on('error', onError);
+    let clean = false;
+    try {
+      await this.query(client, 'BEGIN', []);
+      // a step's loss to a crash of the server costs a step, as on SQLite (sql.ts, Durability)
+      if (opts.durability === 'soon') await this.query(client, 'SET LOCAL synchronous_commit = off', []);
+      let result: T;
+      try {
+        result = await this.inside.run(this, () => fn(this.runner(client)));
+        await this.query(client, 'COMMIT', []);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+      clean = true;
+      return result;
+    } finally {
+      client.off('error', onError);
+      // a connection whose state is unknown is closed rather than pooled
+      client.release(clean && !lost ? undefined : true);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private runner(client: PoolClient): SqlRunner {
+    return {
+      dialect: 'postgres',
+      all: async <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
+        (await this.query<T>(client, sql, params)).rows,
+      get: async <T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> =>
+        (await this.query<T>(client, sql, params)).rows[0],
+      run: async (sql: string, params: readonly SqlValue[] = []) => ({
+        changes: (await this.query(client, sql, params)).rowCount ?? 0,
+      }),
+    };
+  }
+
+  private async query<T extends object>(
+    on: Pool | PoolClient,
+    sql: string,
+    params: readonly SqlValue[],
+  ): Promise<{ rows: T[]; rowCount: number | null }> {
+    if (on === this.pool) {
+      if (this.inside.getStore() === this) {
+        throw new Error('PostgresSql: inside a transaction, use its runner');
+      }
+      await this.init();
+    }
+    try {
+      const result = await on.query<T>(this.text(sql), params as SqlValue[]);
+      return { rows: result.rows, rowCount: result.rowCount };
+    } catch (err) {
+      throw generic(err);
+    }
+  }
+
+  /** `?` to `$n`, outside quoted text; each statement's text is worked out once. */
+  private text(sql: string): string {
+    let t = this.texts.get(sql);
+    if (t === undefined) {
+      t = numberPlaceholders(sql);
+      this.texts.set(sql, t);
+    }
+    return t;
+  }
+}
+
+/** Numbers the `?` placeholders of portable SQL ($1, $2, ...), leaving those inside '...' or "..." alone. */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  let out = '';
+  let quote: string | undefined;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === '?') {
+      n += 1;
+      out += `$${n}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+function generic(err: unknown): Error {
+  const ours = fromPostgres(err, 'A database statement failed');
+  if (ours) return ours;
+  if (err instanceof Error && !(err as { code?: unknown }).code) return err;
+  return new StorageError('A database statement failed', undefined);
+}
