@@ -251,6 +251,19 @@ function testOnlyIssues(raw: Record<string, string>): string[] {
       ];
 }
 
+/**
+ * DATABASE_URL is the setting that will put everything on PostgreSQL (issue 11), and this build does not
+ * do that yet. Ignored, it would do harm quietly: instances each on a SQLite file of their own, a
+ * referrer's next turn landing on another one ("Nothing to resume"), each keeping its own outbox and
+ * limits. So it is refused, by name, until the whole store can move.
+ */
+function storeIssues(raw: Record<string, string>): string[] {
+  if (!raw.DATABASE_URL?.trim()) return [];
+  return [
+    'DATABASE_URL: this build keeps everything in the SQLite file DATABASE_FILE and cannot use PostgreSQL yet; remove DATABASE_URL (several processes on one machine can share DATABASE_FILE: README, "Running several instances")',
+  ];
+}
+
 /** Checked on the raw settings so they are reported even when other settings are also wrong. */
 function productionIssues(raw: Record<string, string>): string[] {
   if (raw.BOT_MODE?.trim() !== 'production') return [];
@@ -299,7 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     error: (iss) =>
       iss.code === 'invalid_type' && iss.input === undefined ? 'is required but not set' : undefined,
   });
-  const extra = [...productionIssues(merged), ...testOnlyIssues(merged)];
+  const extra = [...productionIssues(merged), ...testOnlyIssues(merged), ...storeIssues(merged)];
   if (!result.success || extra.length > 0) {
     const lines = [
       ...(result.success

@@ -107,6 +107,15 @@ test('a service with no area (no postcode districts, no local authorities) is re
   expect(errorOf(() => loadConfig({}, root))).toContain('the service area needs postcode districts');
 });
 
+test('DATABASE_URL is refused by name until the whole store can move to PostgreSQL (issue 11), never ignored', () => {
+  // ignored, two instances given it would each keep a SQLite file of their own without a word
+  const message = errorOf(() => loadConfig({ DATABASE_URL: 'postgres://bot@db.example/imh' }, ROOT));
+  expect(message).toMatch(/DATABASE_URL: this build keeps everything in the SQLite file DATABASE_FILE/);
+  expect(message).not.toContain('db.example');
+  // empty is unset
+  expect(loadConfig({ DATABASE_URL: ' ' }, ROOT).DATABASE_FILE).toBe('data/imh-duty-bot.sqlite');
+});
+
 test('without any env file nothing is assumed: BOT_MODE must be chosen explicitly', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-config-'));
   expect(errorOf(() => loadConfig({ APP_ENV: 'staging' }, root))).toContain('BOT_MODE');
