@@ -1,4 +1,4 @@
-import type { SqlRunner } from '../storage/sql';
+import { type Query, type SqlStore, selectOne, write } from '../storage/sql';
 
 export interface TeamChannel {
   readonly id: string;
@@ -22,35 +22,44 @@ interface TeamRow {
   updated_at: string;
 }
 
+/** Keeps a team as it was installed, replacing what was kept of it. */
+export function* saveTeam(team: InstalledTeam): Query<void> {
+  yield* write(
+    `INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (team_id) DO UPDATE SET service_url = excluded.service_url,
+       tenant_id = excluded.tenant_id, channels_json = excluded.channels_json, updated_at = excluded.updated_at`,
+    [team.teamId, team.serviceUrl, team.tenantId, JSON.stringify(team.channels), team.updatedAt],
+  );
+}
+
+export function* teamOf(teamId: string): Query<InstalledTeam | undefined> {
+  const r = yield* selectOne<TeamRow>(
+    'SELECT team_id, service_url, tenant_id, channels_json, updated_at FROM teams WHERE team_id = ?',
+    [teamId],
+  );
+  if (!r) return undefined;
+  return {
+    teamId: r.team_id,
+    serviceUrl: r.service_url,
+    tenantId: r.tenant_id,
+    channels: JSON.parse(r.channels_json) as TeamChannel[],
+    updatedAt: r.updated_at,
+  };
+}
+
 /**
  * The teams the bot has been added to, as learned from the install event (the `teams` table). The first
- * repository on the SQL seam (issue 11): one implementation, the same on SQLite and PostgreSQL.
+ * repository on the SQL seam (issue 11): written once, the same on SQLite and PostgreSQL.
  */
 export class InstalledTeams {
-  constructor(private readonly sql: SqlRunner) {}
+  constructor(private readonly store: SqlStore) {}
 
-  async save(team: InstalledTeam): Promise<void> {
-    await this.sql.run(
-      `INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (team_id) DO UPDATE SET service_url = excluded.service_url,
-         tenant_id = excluded.tenant_id, channels_json = excluded.channels_json, updated_at = excluded.updated_at`,
-      [team.teamId, team.serviceUrl, team.tenantId, JSON.stringify(team.channels), team.updatedAt],
-    );
+  save(team: InstalledTeam): Promise<void> {
+    return this.store.transact(saveTeam(team));
   }
 
-  async get(teamId: string): Promise<InstalledTeam | undefined> {
-    const r = await this.sql.get<TeamRow>(
-      'SELECT team_id, service_url, tenant_id, channels_json, updated_at FROM teams WHERE team_id = ?',
-      [teamId],
-    );
-    if (!r) return undefined;
-    return {
-      teamId: r.team_id,
-      serviceUrl: r.service_url,
-      tenantId: r.tenant_id,
-      channels: JSON.parse(r.channels_json) as TeamChannel[],
-      updatedAt: r.updated_at,
-    };
+  get(teamId: string): Promise<InstalledTeam | undefined> {
+    return this.store.transact(teamOf(teamId));
   }
 
   /** A channel's name, if the bot has learned it. */

@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Pool, type PoolClient } from 'pg';
 import { checkSchemaName, migratePostgres } from './postgres-migrations';
-import type { Durability, SqlRunner, SqlStore, SqlValue } from './sql';
+import { type Durability, driveAsync, type Query, type SqlStore, type SqlValue, type Statement } from './sql';
 import { fromPostgres, StorageError } from './storage-errors';
 
 export interface PostgresSqlOptions {
@@ -16,8 +15,8 @@ export interface PostgresSqlOptions {
 }
 
 /**
- * The SQL seam (sql.ts) on PostgreSQL: a pool, each statement on whichever connection is free, a
- * transaction on one connection of its own. The repositories' `?` placeholders become `$1`, `$2`, ...
+ * The SQL seam (sql.ts) on PostgreSQL: a pool, each query a transaction on one connection of its own,
+ * its statements awaited in turn. The repositories' `?` placeholders become `$1`, `$2`, ...
  * Every failure is a StorageError with a fixed message and the SQLSTATE kept (unique_violation is
  * 23505, as isDuplicateKey reads it): the driver's own messages can quote SQL and values.
  */
@@ -27,7 +26,6 @@ export class PostgresSql implements SqlStore {
   private readonly schema: string | undefined;
   private initialised: Promise<void> | undefined;
   private readonly texts = new Map<string, string>();
-  private readonly inside = new AsyncLocalStorage<PostgresSql>();
 
   constructor(o: PostgresSqlOptions) {
     if (o.schema !== undefined) checkSchemaName(o.schema);
@@ -64,25 +62,8 @@ export class PostgresSql implements SqlStore {
     return this.initialised;
   }
 
-  async all<T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return (await this.query<T>(this.pool, sql, params)).rows;
-  }
-
-  async get<T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return (await this.query<T>(this.pool, sql, params)).rows[0];
-  }
-
-  async run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
-    return { changes: (await this.query(this.pool, sql, params)).rowCount ?? 0 };
-  }
-
-  async transaction<T>(
-    fn: (tx: SqlRunner) => Promise<T>,
-    opts: { durability?: Durability } = {},
-  ): Promise<T> {
-    if (this.inside.getStore() === this) {
-      throw new Error('PostgresSql.transaction: already inside one; use its runner');
-    }
+  /** `query` as one transaction on a pooled connection of its own; 'soon' commits with synchronous_commit off. */
+  async transact<T>(query: Query<T>, opts: { durability?: Durability } = {}): Promise<T> {
     await this.init();
     const client = await this.pool.connect().catch((err: unknown) => {
       throw generic(err);
@@ -94,13 +75,13 @@ export class PostgresSql implements SqlStore {
     client.on('error', onError);
     let clean = false;
     try {
-      await this.query(client, 'BEGIN', []);
+      await this.send(client, 'BEGIN', []);
       // a step's loss to a crash of the server costs a step, as on SQLite (sql.ts, Durability)
-      if (opts.durability === 'soon') await this.query(client, 'SET LOCAL synchronous_commit = off', []);
+      if (opts.durability === 'soon') await this.send(client, 'SET LOCAL synchronous_commit = off', []);
       let result: T;
       try {
-        result = await this.inside.run(this, () => fn(this.runner(client)));
-        await this.query(client, 'COMMIT', []);
+        result = await driveAsync(query, (s) => this.answer(client, s));
+        await this.send(client, 'COMMIT', []);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
         throw err;
@@ -118,33 +99,26 @@ export class PostgresSql implements SqlStore {
     await this.pool.end();
   }
 
-  private runner(client: PoolClient): SqlRunner {
-    return {
-      dialect: 'postgres',
-      all: async <T extends object>(sql: string, params: readonly SqlValue[] = []) =>
-        (await this.query<T>(client, sql, params)).rows,
-      get: async <T extends object>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> =>
-        (await this.query<T>(client, sql, params)).rows[0],
-      run: async (sql: string, params: readonly SqlValue[] = []) => ({
-        changes: (await this.query(client, sql, params)).rowCount ?? 0,
-      }),
-    };
+  private async answer(client: PoolClient, s: Statement): Promise<unknown> {
+    const result = await this.send(client, s.sql, s.params);
+    switch (s.op) {
+      case 'select':
+        return result.rows;
+      case 'selectOne':
+        return result.rows[0];
+      case 'write':
+        return { changes: result.rowCount ?? 0 };
+    }
   }
 
-  private async query<T extends object>(
-    on: Pool | PoolClient,
+  private async send(
+    client: PoolClient,
     sql: string,
     params: readonly SqlValue[],
-  ): Promise<{ rows: T[]; rowCount: number | null }> {
-    if (on === this.pool) {
-      if (this.inside.getStore() === this) {
-        throw new Error('PostgresSql: inside a transaction, use its runner');
-      }
-      await this.init();
-    }
+  ): Promise<{ rows: object[]; rowCount: number | null }> {
     try {
-      const result = await on.query<T>(this.text(sql), params as SqlValue[]);
-      return { rows: result.rows, rowCount: result.rowCount };
+      const result = await client.query(this.text(sql), params as SqlValue[]);
+      return { rows: result.rows as object[], rowCount: result.rowCount };
     } catch (err) {
       throw generic(err);
     }

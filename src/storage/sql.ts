@@ -1,36 +1,100 @@
 /*
  * The seam between the repositories and the two stores (issue 11): SQLite, embedded, the default; and
- * PostgreSQL, for several instances. A repository is written once against SqlRunner, in SQL both
- * understand: `?` placeholders (PostgresSql numbers them), ISO-8601 text for times, JSON as text,
- * ON CONFLICT and RETURNING. Each store's own class keeps what differs: connections, locking, durability,
- * and how a failure reads.
+ * PostgreSQL, for several instances.
+ *
+ * A repository's work is written once, as a Query: a generator that yields the statements it needs and
+ * gets each one's answer back, in SQL both stores understand (`?` placeholders, ISO-8601 text for times,
+ * JSON as text, ON CONFLICT, RETURNING):
+ *
+ *   function* teamOf(teamId: string): Query<Team | undefined> {
+ *     const row = yield* selectOne<TeamRow>('SELECT ... FROM teams WHERE team_id = ?', [teamId]);
+ *     return row && toTeam(row);
+ *   }
+ *
+ * Each store drives the generator its own way, as one transaction. SqliteSql answers each statement on
+ * the spot, so a whole query runs synchronously, inside the caller's own transaction if there is one:
+ * the repositories still written against better-sqlite3 directly can call a converted one, and move
+ * one at a time. PostgresSql awaits each statement on one pooled connection of its own. Queries compose
+ * with yield*: several repositories' work is one transaction on either store.
  */
 
 export type SqlValue = string | number | bigint | null;
 
-export interface SqlRunner {
-  readonly dialect: 'sqlite' | 'postgres';
-  all<T extends object>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
-  get<T extends object>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
-  /** A write: how many rows it changed. */
-  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+export interface Statement {
+  readonly op: 'select' | 'selectOne' | 'write';
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
+}
+
+/** Database work written once for both stores (see above). A failed statement ends it. */
+export type Query<T> = Generator<Statement, T, unknown>;
+
+/** Every row. */
+export function* select<T extends object>(sql: string, params: readonly SqlValue[] = []): Query<T[]> {
+  return (yield { op: 'select', sql, params }) as T[];
+}
+
+/** The first row, if any. */
+export function* selectOne<T extends object>(
+  sql: string,
+  params: readonly SqlValue[] = [],
+): Query<T | undefined> {
+  return (yield { op: 'selectOne', sql, params }) as T | undefined;
+}
+
+/** A write: how many rows it changed. */
+export function* write(sql: string, params: readonly SqlValue[] = []): Query<{ changes: number }> {
+  return (yield { op: 'write', sql, params }) as { changes: number };
 }
 
 /**
- * How long a commit waits for the disk. 'disk' (the default): the commit is durable before the call
- * resolves, what anybody is told is done must be. 'soon': a power cut may lose it (a draft's step, the
- * delivery worker's bookkeeping); a crash of the bot does not.
+ * How long a commit waits for the disk. 'disk' (the default): durable before the call resolves; what
+ * anybody is told is done must be. 'soon': a power cut may lose it (a draft's step, the delivery worker's
+ * bookkeeping); a crash of the bot does not.
  */
 export type Durability = 'disk' | 'soon';
 
-export interface SqlStore extends SqlRunner {
-  /**
-   * Runs `fn` as one transaction: all of it or none. The write lock (SQLite) or the rows' locks
-   * (PostgreSQL) are the transaction's until it ends, so `fn` must only talk to the database through
-   * `tx`: no network, no waiting on anything else. A throw rolls it back and is rethrown.
-   */
-  transaction<T>(fn: (tx: SqlRunner) => Promise<T>, opts?: { durability?: Durability }): Promise<T>;
+export interface SqlStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `query` as one transaction: all of it or none; a failure rolls it back and is rethrown. */
+  transact<T>(query: Query<T>, opts?: { durability?: Durability }): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * Feeds a query each statement's answer until it returns. A statement that fails ends the query (its
+ * finally blocks run) and the failure is rethrown: PostgreSQL would refuse every later statement of the
+ * transaction anyway, so neither store lets a query carry on past one.
+ */
+export function drive<T>(query: Query<T>, answer: (s: Statement) => unknown): T {
+  let step = query.next();
+  while (!step.done) {
+    let result: unknown;
+    try {
+      result = answer(step.value);
+    } catch (err) {
+      query.return(undefined as T);
+      throw err;
+    }
+    step = query.next(result);
+  }
+  return step.value;
+}
+
+/** As drive, each answer awaited. */
+export async function driveAsync<T>(query: Query<T>, answer: (s: Statement) => Promise<unknown>): Promise<T> {
+  let step = query.next();
+  while (!step.done) {
+    let result: unknown;
+    try {
+      result = await answer(step.value);
+    } catch (err) {
+      query.return(undefined as T);
+      throw err;
+    }
+    step = query.next(result);
+  }
+  return step.value;
 }
 
 /** Whether a write failed because a row with that key is already there (either store). */

@@ -1,20 +1,18 @@
 import { expect, it } from 'vitest';
-import { isDuplicateKey, type SqlStore } from '../../src/storage/sql';
+import { isDuplicateKey, type Query, type SqlStore, select, selectOne, write } from '../../src/storage/sql';
 
 /** A store on a freshly migrated database (either kind), and how to throw it away. */
 export type MakeSql = () => Promise<{ store: SqlStore; close: () => Promise<void> }>;
 
 const TEAM =
   'INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)';
-const team = (id: string) => [id, 'https://smba.example/uk/', 't', '[]', '2026-12-01T10:00:00.000Z'] as const;
+const team = (id: string) => [id, 'https://smba.example/uk/', 't', '[]', '2026-12-01T10:00:00.000Z'];
+const addTeam = (id: string) => write(TEAM, team(id));
 
-/** A promise the test settles when it chooses. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((r) => {
-    open = r;
-  });
-  return { open, opened };
+function* teamIds(): Query<string[]> {
+  return (yield* select<{ team_id: string }>('SELECT team_id FROM teams ORDER BY team_id')).map(
+    (r) => r.team_id,
+  );
 }
 
 /**
@@ -33,123 +31,107 @@ export function sqlContract(name: string, make: MakeSql): void {
 
   it(`${name}: ? placeholders, rows as objects, changes counted, RETURNING`, () =>
     withStore(async (store) => {
-      expect(await store.run(TEAM, [...team('a')])).toEqual({ changes: 1 });
-      await store.run(TEAM, [...team('b')]);
+      expect(await store.transact(addTeam('a'))).toEqual({ changes: 1 });
+      await store.transact(addTeam('b'));
       expect(
-        await store.get<{ team_id: string }>('SELECT team_id FROM teams WHERE team_id = ?', ['a']),
-      ).toEqual({
-        team_id: 'a',
-      });
-      expect(await store.get('SELECT team_id FROM teams WHERE team_id = ?', ['none'])).toBeUndefined();
-      expect(
-        (await store.all<{ team_id: string }>('SELECT team_id FROM teams ORDER BY team_id')).map(
-          (r) => r.team_id,
+        await store.transact(
+          selectOne<{ team_id: string }>('SELECT team_id FROM teams WHERE team_id = ?', ['a']),
         ),
-      ).toEqual(['a', 'b']);
+      ).toEqual({ team_id: 'a' });
+      expect(
+        await store.transact(selectOne('SELECT team_id FROM teams WHERE team_id = ?', ['none'])),
+      ).toBeUndefined();
+      expect(await store.transact(teamIds())).toEqual(['a', 'b']);
       // a question mark inside quoted text is text, not a placeholder
-      expect(await store.get<{ q: string }>("SELECT 'why?' AS q WHERE ? = 'x'", ['x'])).toEqual({
+      expect(await store.transact(selectOne("SELECT 'why?' AS q WHERE ? = 'x'", ['x']))).toEqual({
         q: 'why?',
       });
-      expect(await store.run('UPDATE teams SET tenant_id = ? WHERE team_id <> ?', ['t2', 'none'])).toEqual({
-        changes: 2,
-      });
       expect(
-        await store.get<{ team_id: string }>(
-          `INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (team_id) DO NOTHING RETURNING team_id`,
-          [...team('c')],
+        await store.transact(write('UPDATE teams SET tenant_id = ? WHERE team_id <> ?', ['t2', 'none'])),
+      ).toEqual({ changes: 2 });
+      expect(
+        await store.transact(
+          selectOne(
+            `INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (team_id) DO NOTHING RETURNING team_id`,
+            team('c'),
+          ),
         ),
       ).toEqual({ team_id: 'c' });
     }));
 
   it(`${name}: a key already there is told apart from other failures (isDuplicateKey)`, () =>
     withStore(async (store) => {
-      await store.run(TEAM, [...team('a')]);
-      const clash = await store.run(TEAM, [...team('a')]).catch((err: unknown) => err);
+      await store.transact(addTeam('a'));
+      const clash = await store.transact(addTeam('a')).catch((err: unknown) => err);
       expect(isDuplicateKey(clash)).toBe(true);
       const other = await store
-        .run('INSERT INTO teams (team_id) VALUES (?)', ['z'])
+        .transact(write('INSERT INTO teams (team_id) VALUES (?)', ['z']))
         .catch((err: unknown) => err);
       expect(other).toBeInstanceOf(Error);
       expect(isDuplicateKey(other)).toBe(false);
     }));
 
-  it(`${name}: a transaction is all or nothing, and a throw in it is rethrown`, () =>
+  it(`${name}: a query is one transaction, all or nothing; a failure in it is rethrown and its finally runs`, () =>
     withStore(async (store) => {
-      const kept = await store.transaction(async (tx) => {
-        await tx.run(TEAM, [...team('a')]);
-        await tx.run(TEAM, [...team('b')]);
-        return (await tx.all('SELECT team_id FROM teams')).length;
-      });
-      expect(kept).toBe(2);
-      await expect(
-        store.transaction(async (tx) => {
-          await tx.run(TEAM, [...team('c')]);
-          throw new Error('refused');
-        }),
-      ).rejects.toThrow('refused');
-      await expect(
-        store.transaction(async (tx) => {
-          await tx.run(TEAM, [...team('d')]);
-          await tx.run(TEAM, [...team('a')]);
-        }),
-      ).rejects.toSatisfy(isDuplicateKey);
-      const left = await store.all<{ team_id: string }>('SELECT team_id FROM teams ORDER BY team_id');
-      expect(left.map((r) => r.team_id)).toEqual(['a', 'b']);
+      function* two(): Query<number> {
+        yield* addTeam('a');
+        yield* addTeam('b');
+        return (yield* teamIds()).length;
+      }
+      expect(await store.transact(two())).toBe(2);
+      function* refused(): Query<void> {
+        yield* addTeam('c');
+        throw new Error('refused');
+      }
+      await expect(store.transact(refused())).rejects.toThrow('refused');
+      let cleanedUp = false;
+      function* clashing(): Query<void> {
+        try {
+          yield* addTeam('d');
+          yield* addTeam('a');
+          yield* addTeam('never');
+        } finally {
+          cleanedUp = true;
+        }
+      }
+      await expect(store.transact(clashing())).rejects.toSatisfy(isDuplicateKey);
+      expect(cleanedUp).toBe(true);
+      expect(await store.transact(teamIds())).toEqual(['a', 'b']);
       // committed without waiting for the disk: committed all the same
-      await store.transaction(async (tx) => void (await tx.run(TEAM, [...team('e')])), {
-        durability: 'soon',
-      });
-      expect(await store.get('SELECT team_id FROM teams WHERE team_id = ?', ['e'])).toBeDefined();
+      await store.transact(addTeam('e'), { durability: 'soon' });
+      expect(await store.transact(teamIds())).toEqual(['a', 'b', 'e']);
     }));
 
-  it(`${name}: a statement from outside never runs inside an open transaction (its write outlives a rollback)`, () =>
+  it(`${name}: queries compose (yield*): several repositories' work is one transaction`, () =>
     withStore(async (store) => {
-      const hold = gate();
-      const inTx = gate();
-      const tx = store
-        .transaction(async (t) => {
-          await t.run(TEAM, [...team('rolled-back')]);
-          inTx.open();
-          await hold.opened;
-          throw new Error('rolled back');
-        })
-        .catch((err: unknown) => err);
-      await inTx.opened;
-      const outside = store.run(TEAM, [...team('outside')]);
-      hold.open();
-      expect(await tx).toBeInstanceOf(Error);
-      await outside;
-      const left = await store.all<{ team_id: string }>('SELECT team_id FROM teams ORDER BY team_id');
-      expect(left.map((r) => r.team_id)).toEqual(['outside']);
-    }));
-
-  it(`${name}: inside a transaction, the store itself (not its runner) is refused rather than waited for`, () =>
-    withStore(async (store) => {
-      await expect(
-        store.transaction(async () => {
-          await store.get('SELECT 1 AS one');
-        }),
-      ).rejects.toThrow(/use its runner/);
-      await expect(store.transaction(async () => store.transaction(async () => 1))).rejects.toThrow(
-        /use its runner/,
-      );
-      // and the store works on afterwards
-      expect(await store.get<{ one: number }>('SELECT 1 AS one')).toEqual({ one: 1 });
+      function* install(id: string): Query<void> {
+        yield* addTeam(id);
+        yield* write('UPDATE teams SET tenant_id = ? WHERE team_id = ?', ['installed', id]);
+      }
+      function* both(): Query<void> {
+        yield* install('x');
+        yield* install('y');
+        yield* install('x'); // the key is taken: the whole of it rolls back
+      }
+      await expect(store.transact(both())).rejects.toSatisfy(isDuplicateKey);
+      expect(await store.transact(teamIds())).toEqual([]);
     }));
 
   it(`${name}: transactions from many callers at once each commit whole, none lost`, () =>
     withStore(async (store) => {
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          store.transaction(async (tx) => {
-            await tx.run(TEAM, [...team(`t${i}`)]);
-            await tx.run('UPDATE teams SET tenant_id = ? WHERE team_id = ?', [`n${i}`, `t${i}`]);
-          }),
+          store.transact(
+            (function* (): Query<void> {
+              yield* addTeam(`t${i}`);
+              yield* write('UPDATE teams SET tenant_id = ? WHERE team_id = ?', [`n${i}`, `t${i}`]);
+            })(),
+          ),
         ),
       );
-      const rows = await store.all<{ team_id: string; tenant_id: string }>(
-        'SELECT team_id, tenant_id FROM teams',
+      const rows = await store.transact(
+        select<{ team_id: string; tenant_id: string }>('SELECT team_id, tenant_id FROM teams'),
       );
       expect(rows).toHaveLength(20);
       expect(rows.every((r) => r.tenant_id === `n${r.team_id.slice(1)}`)).toBe(true);

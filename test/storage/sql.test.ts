@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/database';
 import { numberPlaceholders, PostgresSql } from '../../src/storage/postgres-sql';
+import { type Query, selectOne, write } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../harness/postgres';
 import { type MakeSql, sqlContract } from './sql-contract';
@@ -12,10 +13,11 @@ import { type MakeSql, sqlContract } from './sql-contract';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-sql-'));
 let files = 0;
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const newDatabase = () => openDatabase(path.join(dir, `s${files++}.sqlite`));
 
 const onSqlite: MakeSql = async () => {
-  const db = openDatabase(path.join(dir, `s${files++}.sqlite`));
-  const store = new SqliteSql(db, { exclusive: true });
+  const db = newDatabase();
+  const store = new SqliteSql(db);
   return {
     store,
     close: async () => {
@@ -25,26 +27,52 @@ const onSqlite: MakeSql = async () => {
   };
 };
 
+const TEAM =
+  'INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)';
+const addTeam = (id: string) =>
+  write(TEAM, [id, 'https://smba.example/uk/', 't', '[]', '2026-12-01T10:00:00.000Z']);
+
 describe('the SQL seam on SQLite', () => {
   sqlContract('SqliteSql', onSqlite);
 
-  it('refuses a transaction while other code may still write on the connection directly', async () => {
-    const db = openDatabase(path.join(dir, `s${files++}.sqlite`));
+  it('a query called from code still written against better-sqlite3 is part of that code’s transaction', () => {
+    // how the repositories move onto the seam one at a time: a converted one inside an unconverted
+    // transaction commits or rolls back with it
+    const db = newDatabase();
     try {
-      await expect(new SqliteSql(db).transaction(async () => 1)).rejects.toThrow(/directly/);
+      const store = new SqliteSql(db);
+      const outer = db.transaction((fail: boolean) => {
+        db.prepare("INSERT INTO teams VALUES ('direct', 'u', 't', '[]', 'now')").run();
+        store.transactNow(addTeam('seam'));
+        if (fail) throw new Error('rolled back');
+      });
+      expect(() => outer(true)).toThrow('rolled back');
+      expect(db.prepare('SELECT count(*) FROM teams').pluck().get()).toBe(0);
+      outer(false);
+      expect(db.prepare('SELECT team_id FROM teams ORDER BY team_id').pluck().all()).toEqual([
+        'direct',
+        'seam',
+      ]);
     } finally {
       db.close();
     }
   });
 
   it('commits without holding the event loop for the disk, and leaves the connection waiting for it again', async () => {
-    const db = openDatabase(path.join(dir, `s${files++}.sqlite`));
+    const db = newDatabase();
     try {
-      const store = new SqliteSql(db, { exclusive: true });
-      const during = await store.transaction(
-        async (tx) => (await tx.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous,
-      );
-      expect(during).toBe(1);
+      const store = new SqliteSql(db);
+      function* writeAndLook(): Query<number | undefined> {
+        yield* addTeam('a');
+        return (yield* selectOne<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
+      }
+      expect(await store.transact(writeAndLook())).toBe(1);
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      function* another(): Query<number | undefined> {
+        yield* addTeam('b');
+        return (yield* selectOne<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
+      }
+      expect(await store.transact(another(), { durability: 'soon' })).toBe(1);
       expect(db.pragma('synchronous', { simple: true })).toBe(2);
     } finally {
       db.close();
