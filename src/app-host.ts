@@ -99,6 +99,9 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const adapter = adapterFor(config);
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
+  // the SQL seam on the same connection: the repositories moved onto it so far (issue 11)
+  const sql = new SqliteSql(db);
+  const contacts = new CallContacts(sql);
   const audit = new Audit(db);
   const newId = () => randomUUID();
   const events = new RecordEvents(db);
@@ -153,7 +156,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const worker = new DeliveryWorker({
     outbox,
     channels,
-    contacts: new CallContacts(db),
+    contacts,
     draftAlerts,
     audit,
     render: (d) => renderDelivery(d, render),
@@ -205,7 +208,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     submissions: new Submissions(
       db,
       records,
-      new CallContacts(db),
+      contacts,
       outbox,
       audit,
       {
@@ -223,7 +226,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     newId,
     newReference,
     channels,
-    installedTeams: new InstalledTeams(new SqliteSql(db)),
+    installedTeams: new InstalledTeams(sql),
     calls,
     openCalls: (at: Date) =>
       openCalls(

@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import { type Query, selectOne, write } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
 
 /** How to reach a call's referrer in their personal chat, for proactive messages. */
 export interface CallContact {
@@ -8,36 +9,49 @@ export interface CallContact {
   readonly userId: string;
 }
 
+interface ContactRow {
+  record_id: string;
+  service_url: string;
+  conversation_id: string;
+  user_id: string;
+}
+
+export function* insertContact(c: CallContact): Query<void> {
+  yield* write(
+    'INSERT INTO call_contacts (record_id, service_url, conversation_id, user_id) VALUES (?, ?, ?, ?)',
+    [c.recordId, c.serviceUrl, c.conversationId, c.userId],
+  );
+}
+
+export function* contactOf(recordId: string): Query<CallContact | undefined> {
+  const r = yield* selectOne<ContactRow>(
+    'SELECT record_id, service_url, conversation_id, user_id FROM call_contacts WHERE record_id = ?',
+    [recordId],
+  );
+  return (
+    r && {
+      recordId: r.record_id,
+      serviceUrl: r.service_url,
+      conversationId: r.conversation_id,
+      userId: r.user_id,
+    }
+  );
+}
+
+/**
+ * The contacts' queries, run synchronously on SQLite for callers that are still synchronous (a Submit's
+ * record transaction, the delivery worker's choice of target), until they move to the seam's transact
+ * (issue 11). The queries themselves are written once for both stores.
+ */
 export class CallContacts {
-  private readonly insertStmt: Database.Statement<[Record<string, string>]>;
-  private readonly getStmt: Database.Statement<[string], Record<string, string>>;
+  constructor(private readonly sql: SqliteSql) {}
 
-  constructor(db: Database.Database) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO call_contacts (record_id, service_url, conversation_id, user_id)
-       VALUES (@record_id, @service_url, @conversation_id, @user_id)`,
-    );
-    this.getStmt = db.prepare('SELECT * FROM call_contacts WHERE record_id = ?');
-  }
-
+  /** Inside the caller's transaction, part of it. */
   insert(c: CallContact): void {
-    this.insertStmt.run({
-      record_id: c.recordId,
-      service_url: c.serviceUrl,
-      conversation_id: c.conversationId,
-      user_id: c.userId,
-    });
+    this.sql.transactNow(insertContact(c));
   }
 
   get(recordId: string): CallContact | undefined {
-    const r = this.getStmt.get(recordId);
-    return (
-      r && {
-        recordId: r.record_id!,
-        serviceUrl: r.service_url!,
-        conversationId: r.conversation_id!,
-        userId: r.user_id!,
-      }
-    );
+    return this.sql.transactNow(contactOf(recordId), { readOnly: true });
   }
 }

@@ -35,10 +35,14 @@ export class SqliteSql implements SqlStore {
   /**
    * `query` now, for code that is itself synchronous (the repositories not yet on the seam). Inside the
    * caller's own transaction it is part of that one (a savepoint), and that one's commit decides;
-   * otherwise it commits as any other commit does (waiting for the disk, synchronous = FULL).
+   * otherwise it commits as any other commit does (waiting for the disk, synchronous = FULL). `readOnly`:
+   * the query only reads (a write in it fails).
    */
-  transactNow<T>(query: Query<T>): T {
-    return this.db.transaction(() => drive(query, (s) => this.answer(s))).immediate();
+  transactNow<T>(query: Query<T>, opts: { readOnly?: boolean } = {}): T {
+    const tx = this.db.transaction(() => drive(query, (s) => this.answer(s)));
+    // a read takes no write lock (another instance on the file may be writing); anything that may write
+    // takes it first, so a read then a write in one query cannot deadlock with another writer
+    return opts.readOnly ? tx.deferred() : tx.immediate();
   }
 
   async close(): Promise<void> {

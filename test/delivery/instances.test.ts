@@ -23,6 +23,7 @@ import { RecordEvents } from '../../src/records/record-events';
 import { RecordSchedule } from '../../src/records/record-schedule';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
 import { mostIn } from '../harness/faults';
@@ -109,7 +110,7 @@ function instance(
   const worker = new DeliveryWorker({
     outbox,
     channels: new ChannelRegistry(db, config),
-    contacts: new CallContacts(db),
+    contacts: new CallContacts(new SqliteSql(db)),
     audit,
     render: (d) => ({ type: 'message', text: d.id }) as Partial<Activity>,
     connector,

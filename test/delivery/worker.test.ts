@@ -9,6 +9,7 @@ import { CallContacts } from '../../src/records/call-contacts';
 import { ChannelRegistry } from '../../src/records/channels';
 import { Outbox } from '../../src/records/outbox';
 import { openDatabase } from '../../src/storage/database';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { CHANNEL_ENV, until } from '../harness/service';
 
 /** The worker alone, on an in-memory database, a fake clock and a scripted connector. */
@@ -24,7 +25,7 @@ function setup(
   const worker = new DeliveryWorker({
     outbox,
     channels: new ChannelRegistry(db, config),
-    contacts: new CallContacts(db),
+    contacts: new CallContacts(new SqliteSql(db)),
     audit: new Audit(db),
     render: () => ({ type: 'message' }),
     connector: {

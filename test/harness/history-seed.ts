@@ -13,6 +13,7 @@ import { CallContacts } from '../../src/records/call-contacts';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
 
@@ -37,7 +38,7 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
   const events = new RecordEvents(db);
-  const contacts = new CallContacts(db);
+  const contacts = new CallContacts(new SqliteSql(db));
   const audit = new Audit(db);
   const call = submitted('full', FULL_CALL);
   const duty = { id: 'duty', name: 'Duty' };

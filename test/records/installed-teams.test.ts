@@ -1,16 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Pool } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { InstalledTeams } from '../../src/records/installed-teams';
-import { openDatabase } from '../../src/storage/database';
-import { PostgresSql } from '../../src/storage/postgres-sql';
-import type { SqlStore } from '../../src/storage/sql';
-import { SqliteSql } from '../../src/storage/sqlite-sql';
-import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../harness/postgres';
-
-type MakeStore = () => Promise<{ store: SqlStore; close: () => Promise<void> }>;
+import { describeOnBothStores, type MakeStore } from '../harness/stores';
 
 /** The teams repository's contract, the same on both stores (issue 11, item 2). */
 function installedTeamsContract(make: MakeStore): void {
@@ -64,44 +54,4 @@ function installedTeamsContract(make: MakeStore): void {
     }));
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-teams-'));
-let files = 0;
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-describe('InstalledTeams on SQLite', () => {
-  installedTeamsContract(async () => {
-    const db = openDatabase(path.join(dir, `t${files++}.sqlite`));
-    const store = new SqliteSql(db);
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        db.close();
-      },
-    };
-  });
-});
-
-const nextSchema = tableNames('teams_test');
-let admin: Pool;
-
-describePostgres('InstalledTeams on PostgreSQL', () => {
-  beforeAll(() => {
-    admin = adminPool();
-  });
-  afterAll(async () => {
-    await admin?.end();
-  });
-  installedTeamsContract(async () => {
-    const schema = nextSchema();
-    const store = new PostgresSql({ connectionString: TEST_DATABASE_URL, schema });
-    await store.init();
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      },
-    };
-  });
-});
+describeOnBothStores('InstalledTeams', installedTeamsContract);

@@ -18,6 +18,7 @@ import { Retention, yearsBefore } from '../../src/records/retention';
 import { Submissions } from '../../src/records/submissions';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 import { FULL_CALL } from '../fixtures/answers';
 import { PROFILE, submitted } from '../fixtures/calls';
@@ -177,7 +178,7 @@ describe('abandoned drafts and remembered profiles', () => {
 describe('submitted records', () => {
   function submit(id: string, at: Date): void {
     const records = new DutyCallRecords(db);
-    new Submissions(db, records, new CallContacts(db), new Outbox(db), audit, {
+    new Submissions(db, records, new CallContacts(new SqliteSql(db)), new Outbox(db), audit, {
       alertRules: ['possible-harm-baby'],
       giveUpMinutes: 60,
       newId: () => `d${++ids}`,
@@ -394,7 +395,7 @@ describe('alerts raised while a call was in progress', () => {
     new Submissions(
       db,
       records,
-      new CallContacts(db),
+      new CallContacts(new SqliteSql(db)),
       new Outbox(db),
       audit,
       { alertRules: ['possible-harm-baby'], giveUpMinutes: 60, newId: () => `d${++ids}` },

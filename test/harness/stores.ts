@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Pool } from 'pg';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { openDatabase } from '../../src/storage/database';
+import { PostgresSql } from '../../src/storage/postgres-sql';
+import type { SqlStore } from '../../src/storage/sql';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
+import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from './postgres';
+
+/** A store on a freshly migrated database, and how to throw it away. */
+export type MakeStore = () => Promise<{ store: SqlStore; close: () => Promise<void> }>;
+
+/**
+ * The same suite on both stores (issue 11, item 2): `body` once with a maker of SQLite stores (a new
+ * file each), once with a maker of PostgreSQL ones (a new schema each, dropped after), the latter skipped
+ * with its reason when no server answers (describePostgres).
+ */
+export function describeOnBothStores(title: string, body: (make: MakeStore) => void): void {
+  describe(`${title} (SQLite)`, () => {
+    let dir: string;
+    let n = 0;
+    beforeAll(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-store-'));
+    });
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    body(async () => {
+      const db = openDatabase(path.join(dir, `s${n++}.sqlite`));
+      const store = new SqliteSql(db);
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          db.close();
+        },
+      };
+    });
+  });
+
+  describePostgres(`${title} (PostgreSQL)`, () => {
+    const nextSchema = tableNames('store_test');
+    let admin: Pool;
+    beforeAll(() => {
+      admin = adminPool();
+    });
+    afterAll(async () => {
+      await admin?.end();
+    });
+    body(async () => {
+      const schema = nextSchema();
+      const store = new PostgresSql({ connectionString: TEST_DATABASE_URL, schema });
+      await store.init();
+      return {
+        store,
+        close: async () => {
+          await store.close();
+          await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        },
+      };
+    });
+  });
+}
