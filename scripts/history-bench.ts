@@ -9,11 +9,13 @@
  *
  * BENCH_SRC=<dir> runs it against another copy of src (e.g. the build before the change).
  */
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
+import { SqliteSql } from '../src/storage/sqlite-sql';
 import { FULL_CALL } from '../test/fixtures/answers';
 import { submitted } from '../test/fixtures/calls';
 import { checkpointedBetween, walProgress } from './lib/wal';
@@ -51,7 +53,7 @@ async function main() {
   if (process.env.BENCH_NO_CHECKPOINT) db.pragma('wal_autocheckpoint = 0');
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
-  const events = new RecordEvents(db);
+  const events = new RecordEvents(new SqliteSql(db));
   const call = submitted('full', FULL_CALL);
   const duty = { id: 'duty', name: 'Duty' };
 

@@ -104,7 +104,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const contacts = new CallContacts(sql);
   const audit = new Audit(db);
   const newId = () => randomUUID();
-  const events = new RecordEvents(db);
+  const events = new RecordEvents(sql);
   const profile = serviceProfile(config);
   const retention = {
     draftDays: config.DRAFT_RETENTION_DAYS,

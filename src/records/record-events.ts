@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Actor, CallEvent, CallEventBody } from '../domain/call-state';
-import { isExistingKey } from '../storage/database';
+import { isDuplicateKey, type Query, select, write } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
 
 export class VersionConflictError extends Error {
   constructor() {
@@ -19,48 +19,61 @@ interface Row {
   data_json: string;
 }
 
-/** The append-only event log of each submitted call; (record, seq) unique is the concurrency check. */
-export class RecordEvents {
-  private readonly listStmt: Database.Statement<[string], Row>;
-  private readonly insertStmt: Database.Statement<[Row]>;
+export function* eventsOf(recordId: string): Query<CallEvent[]> {
+  const rows = yield* select<Row>(
+    'SELECT record_id, seq, type, actor_id, actor_name, at, data_json FROM record_events WHERE record_id = ? ORDER BY seq',
+    [recordId],
+  );
+  return rows.map((r) => {
+    const { type: _type, ...data } = JSON.parse(r.data_json) as CallEventBody;
+    return {
+      ...data,
+      type: r.type,
+      seq: r.seq,
+      at: r.at,
+      actor: { id: r.actor_id, name: r.actor_name },
+    } as CallEvent;
+  });
+}
 
-  constructor(db: Database.Database) {
-    this.listStmt = db.prepare('SELECT * FROM record_events WHERE record_id = ? ORDER BY seq');
-    this.insertStmt = db.prepare(
-      `INSERT INTO record_events (record_id, seq, type, actor_id, actor_name, at, data_json)
-       VALUES (@record_id, @seq, @type, @actor_id, @actor_name, @at, @data_json)`,
-    );
-  }
+/**
+ * Appends as version `expected + 1`. Another event there first fails the query with a duplicate key
+ * (isDuplicateKey); whoever runs it reads that as the record having changed (VersionConflictError).
+ */
+export function* appendEvent(
+  recordId: string,
+  expected: number,
+  body: CallEventBody,
+  actor: Actor,
+  at: string,
+): Query<CallEvent> {
+  yield* write(
+    `INSERT INTO record_events (record_id, seq, type, actor_id, actor_name, at, data_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [recordId, expected + 1, body.type, actor.id, actor.name, at, JSON.stringify(body)],
+  );
+  return { ...body, seq: expected + 1, at, actor } as CallEvent;
+}
+
+/**
+ * The append-only event log of each submitted call; (record, seq) unique is the concurrency check. Its
+ * queries run synchronously on SQLite (inside the caller's transaction when there is one) until the
+ * callers move to the seam's transact (issue 11).
+ */
+export class RecordEvents {
+  constructor(private readonly sql: SqliteSql) {}
 
   list(recordId: string): CallEvent[] {
-    return this.listStmt.all(recordId).map((r) => {
-      const { type: _type, ...data } = JSON.parse(r.data_json) as CallEventBody;
-      return {
-        ...data,
-        type: r.type,
-        seq: r.seq,
-        at: r.at,
-        actor: { id: r.actor_id, name: r.actor_name },
-      } as CallEvent;
-    });
+    return this.sql.transactNow(eventsOf(recordId), { readOnly: true });
   }
 
   /** Appends as version `expected + 1`; throws VersionConflictError if another event got there first. */
   append(recordId: string, expected: number, body: CallEventBody, actor: Actor, at: string): CallEvent {
     try {
-      this.insertStmt.run({
-        record_id: recordId,
-        seq: expected + 1,
-        type: body.type,
-        actor_id: actor.id,
-        actor_name: actor.name,
-        at,
-        data_json: JSON.stringify(body),
-      });
+      return this.sql.transactNow(appendEvent(recordId, expected, body, actor, at));
     } catch (err) {
-      if (isExistingKey(err)) throw new VersionConflictError();
+      if (isDuplicateKey(err)) throw new VersionConflictError();
       throw err;
     }
-    return { ...body, seq: expected + 1, at, actor } as CallEvent;
   }
 }

@@ -18,6 +18,8 @@
  * with yield*: several repositories' work is one transaction on either store.
  */
 
+import { isExistingKey } from './database';
+
 export type SqlValue = string | number | bigint | null;
 
 export interface Statement {
@@ -97,13 +99,12 @@ export async function driveAsync<T>(query: Query<T>, answer: (s: Statement) => P
   return step.value;
 }
 
-/** Whether a write failed because a row with that key is already there (either store). */
+/**
+ * Whether a write failed because a row with that key is already there, on either store: SQLite's key
+ * clashes and its append-only tables' refusal (isExistingKey), PostgreSQL's unique_violation (the code
+ * its append-only triggers raise too, kept as our StorageError's code).
+ */
 export function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: unknown } | null;
-  return (
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    // PostgreSQL's unique_violation, kept as the code of our StorageError
-    e?.code === '23505'
-  );
+  return isExistingKey(err) || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505';
 }

@@ -3,6 +3,7 @@
  * drawn from, and if another writer's event lands first (a second process), the key on (record, seq)
  * refuses it, the action is reported stale and audited, and nothing half-written remains.
  */
+
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { BOT_ACTOR } from '../../src/domain/call-state';
@@ -13,6 +14,7 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { buildDraft, FIXTURE_ANSWERS, submitted, TEST_PROFILE } from '../fixtures/card-scenarios';
 
 let db: Database.Database;
@@ -27,7 +29,7 @@ let ids = 0;
 beforeEach(() => {
   db = openDatabase(':memory:');
   const records = new DutyCallRecords(db);
-  events = new RecordEvents(db);
+  events = new RecordEvents(new SqliteSql(db));
   views = new CallViews(records, events);
   outbox = new Outbox(db);
   audit = new Audit(db);

@@ -5,6 +5,7 @@
  * each passes Microsoft's renderer and the strict schema, fits a Teams message in the worst case, shows
  * user text inertly, and ends with "Record <reference> · delivery <id>".
  */
+
 import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, test } from 'vitest';
 import { type RenderContext, renderDelivery } from '../../src/delivery/render';
@@ -16,6 +17,7 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/views/cards';
 import { truncate } from '../../src/views/common';
 import { REASON_MAX_LENGTH } from '../../src/views/duty-view';
@@ -63,7 +65,7 @@ function world(call: SubmittedCall, profile: ServiceProfile, opts: { now?: Date 
   const db = openDatabase(':memory:');
   dbs.push(db);
   const records = new DutyCallRecords(db);
-  const events = new RecordEvents(db);
+  const events = new RecordEvents(new SqliteSql(db));
   const outbox = new Outbox(db);
   records.insert({
     id: call.id,

@@ -350,7 +350,7 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
   const schedulerOn = (db: Database.Database) => {
     let ids = 0;
     const outbox = new Outbox(db);
-    const events = new RecordEvents(db);
+    const events = new RecordEvents(new SqliteSql(db));
     const scheduler = new Scheduler({
       db,
       events,

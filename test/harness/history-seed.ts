@@ -37,7 +37,7 @@ export interface SeedOptions {
 export function seedHistory(db: Database.Database, from: number, to: number, o: SeedOptions): number {
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
-  const events = new RecordEvents(db);
+  const events = new RecordEvents(new SqliteSql(db));
   const contacts = new CallContacts(new SqliteSql(db));
   const audit = new Audit(db);
   const call = submitted('full', FULL_CALL);
@@ -138,7 +138,7 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
 export function settleSchedule(db: Database.Database, now: Date): number {
   const scheduler = new Scheduler({
     db,
-    events: new RecordEvents(db),
+    events: new RecordEvents(new SqliteSql(db)),
     outbox: new Outbox(db),
     audit: new Audit(db),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),

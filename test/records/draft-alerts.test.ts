@@ -2,6 +2,7 @@
  * The draft save and the safeguarding alert it raises are one SQLite transaction (issue 8 item 1):
  * neither is ever stored without the other.
  */
+
 import { expect, test } from 'vitest';
 import { DraftConflictError, DraftStore } from '../../src/bot/draft-store';
 import { startDraft } from '../../src/domain/draft';
@@ -10,6 +11,7 @@ import { DraftAlerts } from '../../src/records/draft-alerts';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 import { FULL_CALL } from '../fixtures/answers';
 import { PROFILE } from '../fixtures/calls';
@@ -20,7 +22,7 @@ function setUp() {
   const db = openDatabase(':memory:');
   const storage = new SqliteStorage(db, () => NOW);
   let n = 0;
-  const alerts = new DraftAlerts(db, new Outbox(db), new RecordEvents(db), new Audit(db), {
+  const alerts = new DraftAlerts(db, new Outbox(db), new RecordEvents(new SqliteSql(db)), new Audit(db), {
     alertRules: ['possible-harm-baby'],
     profile: PROFILE,
     giveUpMinutes: 60,

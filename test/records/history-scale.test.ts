@@ -5,6 +5,7 @@
  * a table in its query plan), as do the look-ups by record a card action and retention make. The
  * benchmark with 100,000 is scripts/history-turn-bench.ts.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { openCalls } from '../../src/records/open-calls';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { cardText, lastCard, press, startTestBot, TENANT, walkTo } from '../harness/bot';
 import { seedHistory, settleSchedule } from '../harness/history-seed';
@@ -159,7 +161,7 @@ describe('10,000 stored calls', () => {
   test('open calls folds only the open ones, and lists them oldest first', () => {
     const db = openDatabase(file);
     try {
-      const events = new RecordEvents(db);
+      const events = new RecordEvents(new SqliteSql(db));
       const read: string[] = [];
       const list = events.list.bind(events);
       events.list = (id: string) => {

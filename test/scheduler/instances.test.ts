@@ -12,6 +12,7 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents, VersionConflictError } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
 import { alertDelivered, storeCall as storeSubmitted } from './support';
@@ -35,7 +36,7 @@ let instances: ReturnType<typeof instance>[];
 function instance(name: string, file: string) {
   const db = openDatabase(file);
   const outbox = new Outbox(db);
-  const events = new RecordEvents(db);
+  const events = new RecordEvents(new SqliteSql(db));
   let ids = 0;
   const scheduler = new Scheduler({
     db,

@@ -40,7 +40,7 @@ let ids: number;
 
 function makeScheduler(batch?: number): Scheduler {
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
-  const events = new RecordEvents(db);
+  const events = new RecordEvents(new SqliteSql(db));
   return new Scheduler({
     db,
     events,
@@ -196,7 +196,7 @@ describe('submitted records', () => {
       { recordId: id, serviceUrl: 'https://x', conversationId: 'c', userId: '29:u' },
       at,
     );
-    new RecordEvents(db).append(
+    new RecordEvents(new SqliteSql(db)).append(
       id,
       0,
       { type: 'referral-received' },
@@ -322,7 +322,7 @@ describe('submitted records', () => {
 
 describe('alerts raised while a call was in progress', () => {
   function alerts(): DraftAlerts {
-    return new DraftAlerts(db, new Outbox(db), new RecordEvents(db), audit, {
+    return new DraftAlerts(db, new Outbox(db), new RecordEvents(new SqliteSql(db)), audit, {
       alertRules: ['possible-harm-baby'],
       profile: PROFILE,
       giveUpMinutes: 60,

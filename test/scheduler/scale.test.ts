@@ -16,6 +16,7 @@ import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { migrations } from '../../src/storage/migrations';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
 
@@ -31,7 +32,7 @@ type Db = ReturnType<typeof openDatabase>;
 function store(db: Db) {
   const records = new DutyCallRecords(db);
   const outbox = new Outbox(db);
-  const events = new RecordEvents(db);
+  const events = new RecordEvents(new SqliteSql(db));
   // a post made, in SQL every schema has: the oldest this file writes (migration 5) has no claim columns
   // for Outbox.markDelivered to clear
   const markDelivered = (id: string, at: Date, conversationId: string, activityId: string) =>
@@ -296,7 +297,7 @@ describe('upgrading a database written before migration 6', () => {
         { record_id: 'overdue', kind: 'reminder' },
       ]);
       const outbox = new Outbox(db);
-      const events = new RecordEvents(db);
+      const events = new RecordEvents(new SqliteSql(db));
       const sched = scheduler(db, events, outbox, () => NOW);
       const r = sched.tick();
       expect(r).toMatchObject({ escalated: 1, reminded: 1 });

@@ -12,6 +12,7 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 import { PROFILE, submitted } from '../fixtures/calls';
 import { alertDelivered as delivered, storeCall as storeSubmitted } from './support';
@@ -31,7 +32,7 @@ let ids: number;
 beforeEach(() => {
   db = openDatabase(':memory:');
   outbox = new Outbox(db);
-  events = new RecordEvents(db);
+  events = new RecordEvents(new SqliteSql(db));
   clock = SUBMITTED;
   woken = 0;
   ids = 0;

@@ -7,6 +7,7 @@ import { RecordEvents, VersionConflictError } from '../../src/records/record-eve
 import { openDatabase } from '../../src/storage/database';
 import { DuplicateDutyCallError, DutyCallRecords } from '../../src/storage/duty-call-records';
 import { migrations } from '../../src/storage/migrations';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { lastCard, press, startTestBot, storedState, type TestBot, walkTo } from '../harness/bot';
 
@@ -117,7 +118,13 @@ describe('append-only tables refuse to be rewritten', () => {
       submittedAt: '2026-11-20T11:00:00.000Z',
       record: { original: true },
     });
-    new RecordEvents(db).append('r1', 0, { type: 'recorded-on-record' }, { id: 'a', name: 'A' }, 'x');
+    new RecordEvents(new SqliteSql(db)).append(
+      'r1',
+      0,
+      { type: 'recorded-on-record' },
+      { id: 'a', name: 'A' },
+      'x',
+    );
     db.prepare(
       "INSERT INTO audit (at, actor_id, action, outcome) VALUES ('x', 'a', 'call-submitted', 'done')",
     ).run();
@@ -188,10 +195,22 @@ describe('append-only tables refuse to be rewritten', () => {
       DuplicateDutyCallError,
     );
     expect(() =>
-      new RecordEvents(db).append('r1', 0, { type: 'recorded-on-record' }, { id: 'b', name: 'B' }, 'y'),
+      new RecordEvents(new SqliteSql(db)).append(
+        'r1',
+        0,
+        { type: 'recorded-on-record' },
+        { id: 'b', name: 'B' },
+        'y',
+      ),
     ).toThrow(VersionConflictError);
     // new rows still go in
-    new RecordEvents(db).append('r1', 1, { type: 'referral-received' }, { id: 'b', name: 'B' }, 'y');
+    new RecordEvents(new SqliteSql(db)).append(
+      'r1',
+      1,
+      { type: 'referral-received' },
+      { id: 'b', name: 'B' },
+      'y',
+    );
     expect(rows().events).toHaveLength(2);
   });
 
