@@ -136,7 +136,7 @@ async function main() {
     db,
     events,
     outbox,
-    audit: new Audit(db),
+    audit: new Audit(new SqliteSql(db)),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => clock,
     newId: (() => {

@@ -102,7 +102,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   // the SQL seam on the same connection: the repositories moved onto it so far (issue 11)
   const sql = new SqliteSql(db);
   const contacts = new CallContacts(sql);
-  const audit = new Audit(db);
+  const audit = new Audit(sql);
   const newId = () => randomUUID();
   const events = new RecordEvents(sql);
   const profile = serviceProfile(config);

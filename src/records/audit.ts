@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import { type Query, select, write } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
 
 export interface AuditEntry {
   readonly at: string;
@@ -15,39 +16,54 @@ export interface AuditRow extends AuditEntry {
   readonly id: number;
 }
 
-/** The audit trail: appended to, never updated (the schema's triggers refuse it). */
-export class Audit {
-  private readonly insertStmt: Database.Statement<[Record<string, unknown>]>;
-  private readonly forRecordStmt: Database.Statement<[string], Record<string, unknown>>;
+interface Row {
+  id: number | string;
+  at: string;
+  actor_id: string;
+  action: string;
+  record_id: string | null;
+  outcome: string;
+  detail_json: string;
+}
 
-  constructor(db: Database.Database) {
-    this.insertStmt = db.prepare(
-      `INSERT INTO audit (at, actor_id, action, record_id, outcome, detail_json)
-       VALUES (@at, @actor_id, @action, @record_id, @outcome, @detail_json)`,
-    );
-    this.forRecordStmt = db.prepare('SELECT * FROM audit WHERE record_id = ? ORDER BY id');
-  }
+export function* appendAudit(e: AuditEntry): Query<void> {
+  yield* write(
+    'INSERT INTO audit (at, actor_id, action, record_id, outcome, detail_json) VALUES (?, ?, ?, ?, ?, ?)',
+    [e.at, e.actorId, e.action, e.recordId ?? null, e.outcome, JSON.stringify(e.detail ?? {})],
+  );
+}
+
+/** A record's audit trail, oldest first. */
+export function* auditOf(recordId: string): Query<AuditRow[]> {
+  const rows = yield* select<Row>(
+    'SELECT id, at, actor_id, action, record_id, outcome, detail_json FROM audit WHERE record_id = ? ORDER BY id',
+    [recordId],
+  );
+  return rows.map((r) => ({
+    // PostgreSQL's BIGINT identity comes back as text
+    id: Number(r.id),
+    at: r.at,
+    actorId: r.actor_id,
+    action: r.action,
+    recordId: r.record_id ?? undefined,
+    outcome: r.outcome,
+    detail: JSON.parse(r.detail_json) as Record<string, unknown>,
+  }));
+}
+
+/**
+ * The audit trail: appended to, never updated (the schema's triggers refuse it). Its queries run
+ * synchronously on SQLite (inside the caller's transaction when there is one) until the callers move to
+ * the seam's transact (issue 11).
+ */
+export class Audit {
+  constructor(private readonly sql: SqliteSql) {}
 
   append(e: AuditEntry): void {
-    this.insertStmt.run({
-      at: e.at,
-      actor_id: e.actorId,
-      action: e.action,
-      record_id: e.recordId ?? null,
-      outcome: e.outcome,
-      detail_json: JSON.stringify(e.detail ?? {}),
-    });
+    this.sql.transactNow(appendAudit(e));
   }
 
   forRecord(recordId: string): AuditRow[] {
-    return this.forRecordStmt.all(recordId).map((r) => ({
-      id: r.id as number,
-      at: r.at as string,
-      actorId: r.actor_id as string,
-      action: r.action as string,
-      recordId: (r.record_id as string | null) ?? undefined,
-      outcome: r.outcome as string,
-      detail: JSON.parse(r.detail_json as string) as Record<string, unknown>,
-    }));
+    return this.sql.transactNow(auditOf(recordId), { readOnly: true });
   }
 }

@@ -32,7 +32,7 @@ beforeEach(() => {
   events = new RecordEvents(new SqliteSql(db));
   views = new CallViews(records, events);
   outbox = new Outbox(db);
-  audit = new Audit(db);
+  audit = new Audit(new SqliteSql(db));
   const call = submitted(
     buildDraft('full', FIXTURE_ANSWERS.full, TEST_PROFILE, { id: 'rec-1' }),
     TEST_PROFILE,

@@ -106,7 +106,7 @@ function instance(
   const db = openDatabase(file);
   const logs: Record<string, unknown>[] = [];
   const outbox = new Outbox(db);
-  const audit = new Audit(db);
+  const audit = new Audit(new SqliteSql(db));
   const worker = new DeliveryWorker({
     outbox,
     channels: new ChannelRegistry(db, config),
@@ -355,7 +355,7 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
       db,
       events,
       outbox,
-      audit: new Audit(db),
+      audit: new Audit(new SqliteSql(db)),
       logger: createLogger('silent'),
       now: () => clock,
       newId: () => `${db.name}-${++ids}-${randomUUID()}`,

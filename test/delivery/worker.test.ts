@@ -26,7 +26,7 @@ function setup(
     outbox,
     channels: new ChannelRegistry(db, config),
     contacts: new CallContacts(new SqliteSql(db)),
-    audit: new Audit(db),
+    audit: new Audit(new SqliteSql(db)),
     render: () => ({ type: 'message' }),
     connector: {
       createThread: (_url, _channel, _tenant, _activity, signal) => {

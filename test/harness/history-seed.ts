@@ -39,7 +39,7 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
   const outbox = new Outbox(db);
   const events = new RecordEvents(new SqliteSql(db));
   const contacts = new CallContacts(new SqliteSql(db));
-  const audit = new Audit(db);
+  const audit = new Audit(new SqliteSql(db));
   const call = submitted('full', FULL_CALL);
   const duty = { id: 'duty', name: 'Duty' };
   const NOW = o.now;
@@ -140,7 +140,7 @@ export function settleSchedule(db: Database.Database, now: Date): number {
     db,
     events: new RecordEvents(new SqliteSql(db)),
     outbox: new Outbox(db),
-    audit: new Audit(db),
+    audit: new Audit(new SqliteSql(db)),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => now,
     newId: (() => {

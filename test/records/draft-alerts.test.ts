@@ -22,13 +22,19 @@ function setUp() {
   const db = openDatabase(':memory:');
   const storage = new SqliteStorage(db, () => NOW);
   let n = 0;
-  const alerts = new DraftAlerts(db, new Outbox(db), new RecordEvents(new SqliteSql(db)), new Audit(db), {
-    alertRules: ['possible-harm-baby'],
-    profile: PROFILE,
-    giveUpMinutes: 60,
-    newId: () => `id-${++n}`,
-    newReference: () => 'IMH-ABCDEF',
-  });
+  const alerts = new DraftAlerts(
+    db,
+    new Outbox(db),
+    new RecordEvents(new SqliteSql(db)),
+    new Audit(new SqliteSql(db)),
+    {
+      alertRules: ['possible-harm-baby'],
+      profile: PROFILE,
+      giveUpMinutes: 60,
+      newId: () => `id-${++n}`,
+      newReference: () => 'IMH-ABCDEF',
+    },
+  );
   const draft = {
     ...startDraft('draft-1', 'full', NOW, '2026-11-23'),
     answers: { referrer: FULL_CALL.referrer!, risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },

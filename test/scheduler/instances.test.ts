@@ -42,7 +42,7 @@ function instance(name: string, file: string) {
     db,
     events,
     outbox,
-    audit: new Audit(db),
+    audit: new Audit(new SqliteSql(db)),
     logger: quiet(),
     now: () => clock,
     newId: () => `${name}-${++ids}`,

@@ -70,7 +70,7 @@ beforeEach(() => {
   clock = START;
   ids = 0;
   storage = new SqliteStorage(db, () => clock);
-  audit = new Audit(db);
+  audit = new Audit(new SqliteSql(db));
   scheduler = makeScheduler();
 });
 afterEach(() => {
@@ -277,7 +277,7 @@ describe('submitted records', () => {
           return typeof v === 'function' ? v.bind(target) : v;
         },
       });
-      const second = new Retention(staleList, new Audit(other), logger, {
+      const second = new Retention(staleList, new Audit(new SqliteSql(other)), logger, {
         draftDays: 30,
         profileDays: 180,
         recordYears: 26,

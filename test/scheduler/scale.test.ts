@@ -108,7 +108,7 @@ function scheduler(db: Db, events: RecordEvents, outbox: Outbox, clock: () => Da
     db,
     events,
     outbox,
-    audit: new Audit(db),
+    audit: new Audit(new SqliteSql(db)),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: clock,
     newId: () => `d${++ids}`,

@@ -40,7 +40,7 @@ beforeEach(() => {
     db,
     events,
     outbox,
-    audit: new Audit(db),
+    audit: new Audit(new SqliteSql(db)),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => clock,
     newId: () => `d${++ids}`,
@@ -179,7 +179,7 @@ describe('alert escalation', () => {
     alertDelivered('r1', SUBMITTED);
     clock = new Date(SUBMITTED.getTime() + 30 * MIN);
     scheduler.tick();
-    const audit = new Audit(db).forRecord('r1');
+    const audit = new Audit(new SqliteSql(db)).forRecord('r1');
     expect(audit).toEqual([
       expect.objectContaining({ actorId: 'bot', action: 'alert-escalated', outcome: 'done' }),
     ]);
@@ -243,7 +243,7 @@ describe('formal referral reminders', () => {
 
 describe('alerts raised while a call is in progress (no record)', () => {
   function setUp(batch: number) {
-    const alerts = new DraftAlerts(db, outbox, events, new Audit(db), {
+    const alerts = new DraftAlerts(db, outbox, events, new Audit(new SqliteSql(db)), {
       alertRules: ['possible-harm-baby'],
       profile: PROFILE,
       giveUpMinutes: 60,
@@ -271,7 +271,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
       db,
       events,
       outbox,
-      audit: new Audit(db),
+      audit: new Audit(new SqliteSql(db)),
       logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
       now: () => clock,
       newId: () => `d${++ids}`,
