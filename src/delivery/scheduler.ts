@@ -10,6 +10,7 @@ import { type RecordEvents, VersionConflictError } from '../records/record-event
 import { RecordSchedule, type ScheduleKind, type ScheduleRow } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
 import { DutyCallRecords } from '../storage/duty-call-records';
+import { SqliteSql } from '../storage/sqlite-sql';
 
 const MINUTE = 60_000;
 /** Due records read per query; a tick takes more batches while there are more, within its budget. */
@@ -64,7 +65,7 @@ export class Scheduler {
   private readonly records: DutyCallRecords;
 
   constructor(private readonly o: SchedulerOptions) {
-    this.schedule = new RecordSchedule(o.db);
+    this.schedule = new RecordSchedule(new SqliteSql(o.db));
     this.records = new DutyCallRecords(o.db);
   }
 

@@ -1,4 +1,5 @@
-import type Database from 'better-sqlite3';
+import { type Query, select, write } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
 
 export type ScheduleKind = 'reminder' | 'escalation' | 'indication';
 
@@ -10,50 +11,55 @@ export interface ScheduleRow {
   readonly dueAt: string;
 }
 
+/** Rows of this kind due at `now`, oldest first, at most `limit`. */
+export function* dueRows(kind: ScheduleKind, now: Date, limit: number): Query<ScheduleRow[]> {
+  const rows = yield* select<{ record_id: string; kind: ScheduleKind; alert_id: string; due_at: string }>(
+    `SELECT record_id, kind, alert_id, due_at FROM record_schedule
+     WHERE kind = ? AND due_at <= ? ORDER BY due_at LIMIT ?`,
+    [kind, now.toISOString(), limit],
+  );
+  return rows.map((r) => ({ recordId: r.record_id, kind: r.kind, alertId: r.alert_id, dueAt: r.due_at }));
+}
+
+/** The next time to look (a row removed meanwhile, e.g. by an acknowledgement, stays removed). */
+export function* setDue(row: Pick<ScheduleRow, 'recordId' | 'kind' | 'alertId'>, dueAt: Date): Query<void> {
+  yield* write('UPDATE record_schedule SET due_at = ? WHERE record_id = ? AND kind = ? AND alert_id = ?', [
+    dueAt.toISOString(),
+    row.recordId,
+    row.kind,
+    row.alertId,
+  ]);
+}
+
+/** Nothing more to do for this row. */
+export function* removeRow(row: Pick<ScheduleRow, 'recordId' | 'kind' | 'alertId'>): Query<void> {
+  yield* write('DELETE FROM record_schedule WHERE record_id = ? AND kind = ? AND alert_id = ?', [
+    row.recordId,
+    row.kind,
+    row.alertId,
+  ]);
+}
+
 /**
  * When the scheduler next looks at a record (migration 6): found by index, oldest first, a bounded
  * batch at a time, so a tick costs the same however long the history. Rows are added by the schema's
  * triggers as calls, alerts and events are written (in their transaction); the scheduler sets each
- * row's next time, from the record's events, in the transaction of the event it records.
+ * row's next time, from the record's events, in the transaction of the event it records. Its queries
+ * run synchronously on SQLite (inside the scheduler's transaction) until the scheduler moves to the
+ * seam's transact (issue 11).
  */
 export class RecordSchedule {
-  private readonly dueStmt: Database.Statement<
-    [string, string, number],
-    { record_id: string; kind: ScheduleKind; alert_id: string; due_at: string }
-  >;
-  private readonly setStmt: Database.Statement<[string, string, string, string]>;
-  private readonly removeStmt: Database.Statement<[string, string, string]>;
+  constructor(private readonly sql: SqliteSql) {}
 
-  constructor(db: Database.Database) {
-    this.dueStmt = db.prepare(
-      `SELECT record_id, kind, alert_id, due_at FROM record_schedule
-       WHERE kind = ? AND due_at <= ? ORDER BY due_at LIMIT ?`,
-    );
-    this.setStmt = db.prepare(
-      'UPDATE record_schedule SET due_at = ? WHERE record_id = ? AND kind = ? AND alert_id = ?',
-    );
-    this.removeStmt = db.prepare(
-      'DELETE FROM record_schedule WHERE record_id = ? AND kind = ? AND alert_id = ?',
-    );
-  }
-
-  /** Rows of this kind due at `now`, oldest first, at most `limit`. */
   due(kind: ScheduleKind, now: Date, limit: number): ScheduleRow[] {
-    return this.dueStmt.all(kind, now.toISOString(), limit).map((r) => ({
-      recordId: r.record_id,
-      kind: r.kind,
-      alertId: r.alert_id,
-      dueAt: r.due_at,
-    }));
+    return this.sql.transactNow(dueRows(kind, now, limit), { readOnly: true });
   }
 
-  /** The next time to look (a row removed meanwhile, e.g. by an acknowledgement, stays removed). */
   set(row: Pick<ScheduleRow, 'recordId' | 'kind' | 'alertId'>, dueAt: Date): void {
-    this.setStmt.run(dueAt.toISOString(), row.recordId, row.kind, row.alertId);
+    this.sql.transactNow(setDue(row, dueAt));
   }
 
-  /** Nothing more to do for this row. */
   remove(row: Pick<ScheduleRow, 'recordId' | 'kind' | 'alertId'>): void {
-    this.removeStmt.run(row.recordId, row.kind, row.alertId);
+    this.sql.transactNow(removeRow(row));
   }
 }

@@ -382,7 +382,7 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
   for (const at of [31 * 60_000, 8 * 24 * 3_600_000]) {
     clock = new Date(submittedAt.getTime() + at);
     // B reads what is due, then A ticks and commits, then B acts on what it read (another process's race)
-    const schedule = new RecordSchedule(dbB);
+    const schedule = new RecordSchedule(new SqliteSql(dbB));
     const stale = {
       escalation: schedule.due('escalation', clock, 50),
       reminder: schedule.due('reminder', clock, 50),
