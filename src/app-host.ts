@@ -113,7 +113,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   };
   const channels = new ChannelRegistry(db, config);
   const references = new CallReferences(
-    db,
+    sql,
     () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000),
     now,
   );

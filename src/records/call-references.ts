@@ -1,8 +1,21 @@
-import type Database from 'better-sqlite3';
-import { withoutWaitingForDisk } from '../storage/database';
+import { type Query, write } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
 
 /** Tries before giving up: with 32^6 references, even a million issued makes a second try rare. */
 const TRIES = 20;
+
+/** A reference never issued before, drawn from `make` and reserved at once (ON CONFLICT: drawn again). */
+export function* reserveReference(make: () => string, at: string): Query<string> {
+  for (let i = 0; i < TRIES; i++) {
+    const reference = make();
+    const { changes } = yield* write(
+      'INSERT INTO call_references (reference, issued_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      [reference, at],
+    );
+    if (changes === 1) return reference;
+  }
+  throw new Error(`no unused call reference found in ${TRIES} tries`);
+}
 
 /**
  * Issues each call's reference once. References are short and random so a person can read one out
@@ -11,17 +24,11 @@ const TRIES = 20;
  * purged calls' too, so none is ever given twice; the table holds no patient data.
  */
 export class CallReferences {
-  private readonly reserve: Database.Statement<[string, string]>;
-
   constructor(
-    private readonly db: Database.Database,
+    private readonly sql: SqliteSql,
     private readonly make: () => string,
     private readonly now: () => Date = () => new Date(),
-  ) {
-    this.reserve = db.prepare(
-      'INSERT INTO call_references (reference, issued_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
-    );
-  }
+  ) {}
 
   /**
    * A reference never issued before; reserved at once, so another call or instance cannot take it.
@@ -30,13 +37,8 @@ export class CallReferences {
    * and the log is kept in order, so no reference reaches anybody without its reservation.
    */
   issue(): string {
-    const at = this.now().toISOString();
-    return withoutWaitingForDisk(this.db, () => {
-      for (let i = 0; i < TRIES; i++) {
-        const reference = this.make();
-        if (this.reserve.run(reference, at).changes === 1) return reference;
-      }
-      throw new Error(`no unused call reference found in ${TRIES} tries`);
+    return this.sql.transactNow(reserveReference(this.make, this.now().toISOString()), {
+      durability: 'soon',
     });
   }
 }

@@ -35,14 +35,15 @@ export class SqliteSql implements SqlStore {
   /**
    * `query` now, for code that is itself synchronous (the repositories not yet on the seam). Inside the
    * caller's own transaction it is part of that one (a savepoint), and that one's commit decides;
-   * otherwise it commits as any other commit does (waiting for the disk, synchronous = FULL). `readOnly`:
-   * the query only reads (a write in it fails).
+   * otherwise it commits waiting for the disk on the spot (synchronous = FULL), or, 'soon', not at all.
+   * `readOnly`: the query only reads.
    */
-  transactNow<T>(query: Query<T>, opts: { readOnly?: boolean } = {}): T {
+  transactNow<T>(query: Query<T>, opts: { readOnly?: boolean; durability?: Durability } = {}): T {
     const tx = this.db.transaction(() => drive(query, (s) => this.answer(s)));
     // a read takes no write lock (another instance on the file may be writing); anything that may write
     // takes it first, so a read then a write in one query cannot deadlock with another writer
-    return opts.readOnly ? tx.deferred() : tx.immediate();
+    const run = () => (opts.readOnly ? tx.deferred() : tx.immediate());
+    return opts.durability === 'soon' ? withoutWaitingForDisk(this.db, run) : run();
   }
 
   async close(): Promise<void> {

@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeReference } from '../../src/domain/submitted-call';
-import { CallReferences } from '../../src/records/call-references';
+import { CallReferences, reserveReference } from '../../src/records/call-references';
 import { openDatabase } from '../../src/storage/database';
 import { DutyCallRecords } from '../../src/storage/duty-call-records';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
+import { describeOnBothStores } from '../harness/stores';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -28,7 +30,10 @@ const sequence = (...refs: string[]) => {
 describe('call references are never issued twice', () => {
   it('[HAZ-20] a reference drawn again is not issued: the next unused one is', () => {
     const db = openDatabase(freshFile());
-    const refs = new CallReferences(db, sequence('IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-BBBBBB'));
+    const refs = new CallReferences(
+      new SqliteSql(db),
+      sequence('IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-BBBBBB'),
+    );
     expect(refs.issue()).toBe('IMH-AAAAAA');
     expect(refs.issue()).toBe('IMH-BBBBBB');
     db.close();
@@ -53,14 +58,14 @@ describe('call references are never issued twice', () => {
     db.prepare('DELETE FROM schema_migrations WHERE version = 8').run();
     db.close();
     db = openDatabase(file);
-    const refs = new CallReferences(db, sequence(call.reference, 'IMH-CCCCCC'));
+    const refs = new CallReferences(new SqliteSql(db), sequence(call.reference, 'IMH-CCCCCC'));
     expect(refs.issue()).toBe('IMH-CCCCCC');
     db.close();
   });
 
   it('gives up with an error rather than loop for ever or reuse one', () => {
     const db = openDatabase(freshFile());
-    const refs = new CallReferences(db, () => 'IMH-DDDDDD');
+    const refs = new CallReferences(new SqliteSql(db), () => 'IMH-DDDDDD');
     expect(refs.issue()).toBe('IMH-DDDDDD');
     expect(() => refs.issue()).toThrow(/no unused call reference/);
     db.close();
@@ -68,11 +73,34 @@ describe('call references are never issued twice', () => {
 
   it('issues distinct readable references at scale (20,000 drawn from the real maker)', () => {
     const db = openDatabase(freshFile());
-    const refs = new CallReferences(db, () => makeReference());
+    const refs = new CallReferences(new SqliteSql(db), () => makeReference());
     const seen = new Set<string>();
     for (let i = 0; i < 20_000; i++) seen.add(refs.issue());
     expect(seen.size).toBe(20_000);
     for (const r of [...seen].slice(0, 50)) expect(r).toMatch(/^IMH-[A-HJ-NP-Z2-9]{6}$/);
     db.close();
+  });
+});
+
+describeOnBothStores('reserveReference', (make) => {
+  it('draws again on a reference already issued, and gives up after 20 tries rather than loop', async () => {
+    const { store, close } = await make();
+    try {
+      const draws = ['IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-BBBBBB'];
+      const next = () => draws.shift() ?? 'IMH-ZZZZZZ';
+      expect(await store.transact(reserveReference(next, '2026-12-01T10:00:00.000Z'))).toBe('IMH-AAAAAA');
+      expect(await store.transact(reserveReference(next, '2026-12-01T10:00:01.000Z'))).toBe('IMH-BBBBBB');
+      let drawn = 0;
+      const always = () => {
+        drawn += 1;
+        return 'IMH-AAAAAA';
+      };
+      await expect(store.transact(reserveReference(always, '2026-12-01T10:00:02.000Z'))).rejects.toThrow(
+        /no unused call reference found in 20 tries/,
+      );
+      expect(drawn).toBe(20);
+    } finally {
+      await close();
+    }
   });
 });
