@@ -45,8 +45,11 @@ function watchCommits(): void {
     const wrap =
       (f: (...a: unknown[]) => unknown) =>
       (...a: unknown[]) => {
+        // a transaction that wrote nothing (a read) has nothing to sync at its commit
+        const changes = () => this.prepare('SELECT total_changes()').pluck().get() as number;
+        const before = watching && !this.memory && !this.inTransaction ? changes() : undefined;
         const result = f(...a);
-        note(this, 'a transaction');
+        if (before !== undefined && changes() !== before) note(this, 'a transaction');
         return result;
       };
     const wrapped = Object.assign(wrap(tx), {
