@@ -517,6 +517,24 @@ export async function migratePostgres(pool: Pool, options: MigratePostgresOption
   }
 }
 
+/**
+ * migratePostgres on the first call and every call after that until one succeeds (the database may be
+ * down at start-up): what each store on the pool awaits before its first statement.
+ */
+export function migrationOnce(pool: Pool, schema: string | undefined): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= migratePostgres(pool, schema === undefined ? {} : { schema }).then(
+      () => undefined,
+      (err: unknown) => {
+        done = undefined;
+        throw err;
+      },
+    );
+    return done;
+  };
+}
+
 async function currentSchema(client: PoolClient): Promise<string> {
   const { rows } = await client.query<{ schema: string | null }>('SELECT current_schema() AS schema');
   const schema = rows[0]?.schema;

@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { checkSchemaName, migratePostgres } from './postgres-migrations';
+import { checkSchemaName, migrationOnce } from './postgres-migrations';
 import { type Durability, driveAsync, type Query, type SqlStore, type SqlValue, type Statement } from './sql';
 import { fromPostgres, StorageError } from './storage-errors';
 
@@ -24,7 +24,7 @@ export class PostgresSql implements SqlStore {
   readonly dialect = 'postgres' as const;
   private readonly pool: Pool;
   private readonly schema: string | undefined;
-  private initialised: Promise<void> | undefined;
+  private readonly migrate: () => Promise<void>;
   private readonly texts = new Map<string, string>();
 
   constructor(o: PostgresSqlOptions) {
@@ -45,21 +45,12 @@ export class PostgresSql implements SqlStore {
     });
     // an idle connection lost: the pool drops it and connects again on next use
     this.pool.on('error', () => {});
+    this.migrate = migrationOnce(this.pool, o.schema);
   }
 
   /** Brings the schema up to date, once, under the migrations' lock (several instances may start together). */
   init(): Promise<void> {
-    this.initialised ??= migratePostgres(
-      this.pool,
-      this.schema === undefined ? {} : { schema: this.schema },
-    ).then(
-      () => undefined,
-      (err: unknown) => {
-        this.initialised = undefined;
-        throw err;
-      },
-    );
-    return this.initialised;
+    return this.migrate();
   }
 
   /** `query` as one transaction on a pooled connection of its own; 'soon' commits with synchronous_commit off. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Pool, type PoolClient } from 'pg';
-import { checkSchemaName, migratePostgres } from './postgres-migrations';
+import { checkSchemaName, migrationOnce } from './postgres-migrations';
 import { fromPostgres, StorageError, StorageUnavailableError } from './storage-errors';
 
 export interface PostgresStorageOptions {
@@ -54,7 +54,7 @@ export class PostgresStorage implements Storage {
   private readonly now: () => Date;
   private readonly readyTimeoutMs: number;
   private readonly onConnectionLost: (err: StorageUnavailableError) => void;
-  private initialised: Promise<void> | undefined;
+  private readonly migrate: () => Promise<void>;
 
   constructor(options: PostgresStorageOptions) {
     if (options.schema !== undefined) checkSchemaName(options.schema);
@@ -78,6 +78,7 @@ export class PostgresStorage implements Storage {
     // An idle pooled connection that drops emits 'error' on the pool; unhandled, that would end the
     // process although the pool simply discards the client and reconnects on next use.
     this.pool.on('error', (err) => this.lost(err));
+    this.migrate = migrationOnce(this.pool, this.schema);
   }
 
   /**
@@ -85,18 +86,9 @@ export class PostgresStorage implements Storage {
    * operation does this first; calling it early fails fast.
    */
   init(): Promise<void> {
-    this.initialised ??= migratePostgres(
-      this.pool,
-      this.schema === undefined ? {} : { schema: this.schema },
-    ).then(
-      () => undefined,
-      (err: unknown) => {
-        // Let a later call retry, e.g. once the database is reachable.
-        this.initialised = undefined;
-        throw generic(err);
-      },
-    );
-    return this.initialised;
+    return this.migrate().catch((err: unknown) => {
+      throw generic(err);
+    });
   }
 
   /**

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase } from '../../src/storage/database';
 import { PostgresSql } from '../../src/storage/postgres-sql';
-import type { SqlStore } from '../../src/storage/sql';
+import { type Query, type SqlStore, write } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from './postgres';
 
@@ -60,4 +60,27 @@ export function describeOnBothStores(title: string, body: (make: MakeStore) => v
       };
     });
   });
+}
+
+/** Runs `fn` on a new store from `make`, and throws the store away after. */
+export async function withStore(make: MakeStore, fn: (store: SqlStore) => Promise<void>): Promise<void> {
+  const { store, close } = await make();
+  try {
+    await fn(store);
+  } finally {
+    await close();
+  }
+}
+
+/** A submitted call's row, for contacts, events, deliveries and schedules to belong to (their foreign key). */
+export function aRecord(
+  id: string,
+  kind: 'full' | 'advice' = 'full',
+  submittedAt = '2026-12-01T09:40:00.000Z',
+): Query<{ changes: number }> {
+  return write(
+    `INSERT INTO duty_calls (id, kind, tenant_id, referrer_aad_id, conversation_id, started_at, submitted_at, record_json)
+     VALUES (?, ?, 't', 'aad', 'c', '2026-12-01T09:00:00.000Z', ?, '{}')`,
+    [id, kind, submittedAt],
+  );
 }

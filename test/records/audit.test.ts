@@ -1,18 +1,11 @@
 import { expect, it } from 'vitest';
 import { appendAudit, auditOf } from '../../src/records/audit';
-import { write } from '../../src/storage/sql';
-import { describeOnBothStores, type MakeStore } from '../harness/stores';
+import { type SqlStore, write } from '../../src/storage/sql';
+import { describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
 
 /** The audit trail, the same on both stores (issue 11, item 2), its append-only rule enforced by each. */
 function auditContract(make: MakeStore): void {
-  const withStore = async (fn: (store: Awaited<ReturnType<MakeStore>>['store']) => Promise<void>) => {
-    const { store, close } = await make();
-    try {
-      await fn(store);
-    } finally {
-      await close();
-    }
-  };
+  const withStore = (fn: (store: SqlStore) => Promise<void>) => withStoreOf(make, fn);
   const entry = (action: string, recordId?: string) => ({
     at: '2026-12-01T10:00:00.000Z',
     actorId: 'aad-lead',

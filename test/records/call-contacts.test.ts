@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { type CallContact, contactOf, insertContact } from '../../src/records/call-contacts';
-import { isDuplicateKey, write } from '../../src/storage/sql';
-import { describeOnBothStores, type MakeStore } from '../harness/stores';
+import { isDuplicateKey, type SqlStore } from '../../src/storage/sql';
+import { aRecord, describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
 
 const contact: CallContact = {
   recordId: 'r1',
@@ -10,24 +10,9 @@ const contact: CallContact = {
   userId: '29:referrer',
 };
 
-/** A duty_calls row for the contact to belong to (call_contacts.record_id references it). */
-const aRecord = (id: string) =>
-  write(
-    `INSERT INTO duty_calls (id, kind, tenant_id, referrer_aad_id, conversation_id, started_at, submitted_at, record_json)
-     VALUES (?, 'full', 't', 'aad', 'c', '2026-12-01T09:00:00.000Z', '2026-12-01T09:40:00.000Z', '{}')`,
-    [id],
-  );
-
 /** The call contacts' queries, the same on both stores (issue 11, item 2). */
 function callContactsContract(make: MakeStore): void {
-  const withStore = async (fn: (store: Awaited<ReturnType<MakeStore>>['store']) => Promise<void>) => {
-    const { store, close } = await make();
-    try {
-      await fn(store);
-    } finally {
-      await close();
-    }
-  };
+  const withStore = (fn: (store: SqlStore) => Promise<void>) => withStoreOf(make, fn);
 
   it("keeps how to reach a call's referrer, once per record", () =>
     withStore(async (store) => {

@@ -1,26 +1,13 @@
 import { expect, it } from 'vitest';
 import { appendEvent, eventsOf } from '../../src/records/record-events';
-import { isDuplicateKey, write } from '../../src/storage/sql';
-import { describeOnBothStores, type MakeStore } from '../harness/stores';
+import { isDuplicateKey, type SqlStore, write } from '../../src/storage/sql';
+import { aRecord, describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
 
 const lead = { id: 'aad-lead', name: 'Lee Lead' };
-const aRecord = (id: string) =>
-  write(
-    `INSERT INTO duty_calls (id, kind, tenant_id, referrer_aad_id, conversation_id, started_at, submitted_at, record_json)
-     VALUES (?, 'full', 't', 'aad', 'c', '2026-12-01T09:00:00.000Z', '2026-12-01T09:40:00.000Z', '{}')`,
-    [id],
-  );
 
 /** A call's event log, the same on both stores (issue 11, item 2), its append-only rule enforced by each. */
 function recordEventsContract(make: MakeStore): void {
-  const withStore = async (fn: (store: Awaited<ReturnType<MakeStore>>['store']) => Promise<void>) => {
-    const { store, close } = await make();
-    try {
-      await fn(store);
-    } finally {
-      await close();
-    }
-  };
+  const withStore = (fn: (store: SqlStore) => Promise<void>) => withStoreOf(make, fn);
 
   it('events come back in version order, as appended', () =>
     withStore(async (store) => {

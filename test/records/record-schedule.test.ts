@@ -1,17 +1,11 @@
 import { expect, it } from 'vitest';
 import { appendEvent } from '../../src/records/record-events';
 import { dueRows, removeRow, setDue } from '../../src/records/record-schedule';
-import { write } from '../../src/storage/sql';
-import { describeOnBothStores, type MakeStore } from '../harness/stores';
+import { type SqlStore, write } from '../../src/storage/sql';
+import { aRecord, describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
 
 const lead = { id: 'aad-lead', name: 'Lee Lead' };
 const SUBMITTED = '2026-12-01T09:40:00.000Z';
-const aRecord = (id: string, kind: 'full' | 'advice' = 'full') =>
-  write(
-    `INSERT INTO duty_calls (id, kind, tenant_id, referrer_aad_id, conversation_id, started_at, submitted_at, record_json)
-     VALUES (?, ?, 't', 'aad', 'c', '2026-12-01T09:00:00.000Z', ?, '{}')`,
-    [id, kind, SUBMITTED],
-  );
 const anAlert = (id: string, recordId: string) =>
   write(
     `INSERT INTO outbox (id, record_id, kind, target_json, created_at, next_attempt_at, give_up_at)
@@ -25,14 +19,7 @@ const at = (iso: string) => new Date(iso);
  * triggers add and end the rows as calls, alerts and events are written, and the queries find them.
  */
 function recordScheduleContract(make: MakeStore): void {
-  const withStore = async (fn: (store: Awaited<ReturnType<MakeStore>>['store']) => Promise<void>) => {
-    const { store, close } = await make();
-    try {
-      await fn(store);
-    } finally {
-      await close();
-    }
-  };
+  const withStore = (fn: (store: SqlStore) => Promise<void>) => withStoreOf(make, fn);
   const kinds = async (store: Awaited<ReturnType<MakeStore>>['store']) =>
     (await store.transact(dueRows('reminder', at('2100-01-01T00:00:00.000Z'), 100)))
       .concat(await store.transact(dueRows('indication', at('2100-01-01T00:00:00.000Z'), 100)))

@@ -1,8 +1,6 @@
 import { expect, it } from 'vitest';
 import { isDuplicateKey, type Query, type SqlStore, select, selectOne, write } from '../../src/storage/sql';
-
-/** A store on a freshly migrated database (either kind), and how to throw it away. */
-export type MakeSql = () => Promise<{ store: SqlStore; close: () => Promise<void> }>;
+import { type MakeStore, withStore as withStoreOf } from '../harness/stores';
 
 const TEAM =
   'INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)';
@@ -19,15 +17,8 @@ function* teamIds(): Query<string[]> {
  * The SQL seam's contract (src/storage/sql.ts), the same on SQLite and PostgreSQL: what a repository
  * written once against it may rely on (issue 11).
  */
-export function sqlContract(name: string, make: MakeSql): void {
-  const withStore = async (fn: (store: SqlStore) => Promise<void>) => {
-    const { store, close } = await make();
-    try {
-      await fn(store);
-    } finally {
-      await close();
-    }
-  };
+export function sqlContract(name: string, make: MakeStore): void {
+  const withStore = (fn: (store: SqlStore) => Promise<void>) => withStoreOf(make, fn);
 
   it(`${name}: ? placeholders, rows as objects, changes counted, RETURNING`, () =>
     withStore(async (store) => {

@@ -1,40 +1,25 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Pool } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/database';
-import { numberPlaceholders, PostgresSql } from '../../src/storage/postgres-sql';
+import { numberPlaceholders } from '../../src/storage/postgres-sql';
 import { type Query, selectOne, write } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
-import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from '../harness/postgres';
-import { type MakeSql, sqlContract } from './sql-contract';
+import { describeOnBothStores } from '../harness/stores';
+import { sqlContract } from './sql-contract';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-sql-'));
 let files = 0;
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const newDatabase = () => openDatabase(path.join(dir, `s${files++}.sqlite`));
 
-const onSqlite: MakeSql = async () => {
-  const db = newDatabase();
-  const store = new SqliteSql(db);
-  return {
-    store,
-    close: async () => {
-      await store.close();
-      db.close();
-    },
-  };
-};
-
 const TEAM =
   'INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)';
 const addTeam = (id: string) =>
   write(TEAM, [id, 'https://smba.example/uk/', 't', '[]', '2026-12-01T10:00:00.000Z']);
 
-describe('the SQL seam on SQLite', () => {
-  sqlContract('SqliteSql', onSqlite);
-
+describe('the SQL seam on SQLite, as only SQLite does it', () => {
   it('a query called from code still written against better-sqlite3 is part of that code’s transaction', () => {
     // how the repositories move onto the seam one at a time: a converted one inside an unconverted
     // transaction commits or rolls back with it
@@ -88,28 +73,4 @@ describe('numberPlaceholders', () => {
   });
 });
 
-const nextSchema = tableNames('sql_seam_test');
-let admin: Pool;
-
-describePostgres('the SQL seam on PostgreSQL', () => {
-  beforeAll(() => {
-    admin = adminPool();
-  });
-  afterAll(async () => {
-    await admin?.end();
-  });
-
-  const onPostgres: MakeSql = async () => {
-    const schema = nextSchema();
-    const store = new PostgresSql({ connectionString: TEST_DATABASE_URL, schema });
-    await store.init();
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      },
-    };
-  };
-  sqlContract('PostgresSql', onPostgres);
-});
+describeOnBothStores('the SQL seam', (make) => sqlContract('its contract', make));
