@@ -13,7 +13,7 @@ import type { Plan } from './targets';
 export type PostPlan = Extract<Plan, { type: 'thread' | 'send' | 'update' }>;
 
 export interface AttemptOptions {
-  readonly outbox: Pick<Outbox, 'markInFlight' | 'markDelivered' | 'retryAt'>;
+  readonly outbox: Pick<Outbox, 'markInFlight' | 'markDelivered'>;
   readonly channels: Pick<ChannelRegistry, 'get'>;
   readonly render: (d: Delivery) => Partial<Activity>;
   readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'> & Partial<Pick<ConnectorHttp, 'update'>>;
@@ -176,33 +176,19 @@ export class DeliveryAttempts {
       this.o.outcomes.giveUp(d, e.reason, { status: e.status, attempt });
       return;
     }
-    const next = decision.at;
-    const outcome = decision.throttled ? 'throttled' : 'retry';
     // other posts to the same conversation hold back too
     if (decision.throttled) {
       for (const b of plan.buckets) {
         if (b.key.startsWith('conversation:')) this.o.limiter.block(b.key, decision.waitMs);
       }
     }
-    let kept = true;
-    this.o.bookkeeping(() => {
-      kept = this.o.outbox.retryAt(d.id, new Date(next), e.reason, this.o.claimant);
-      if (!kept) return;
-      lane.scheduled.set(d.id, next);
-      this.o.outcomes.auditAttempt(d, now, outcome, e.status ?? e.reason, attempt);
-    });
-    if (!kept) {
-      this.o.outcomes.leaseLost(d, 'at-outcome');
-      return;
-    }
-    this.o.logger.warn({
-      event: 'delivery-retry',
-      deliveryId: d.id,
-      kind: d.kind,
-      attempt,
-      outcome,
+    this.o.outcomes.retry(lane.scheduled, d, {
+      now,
+      next: decision.at,
       reason: e.reason,
-      nextAttemptAt: new Date(next).toISOString(),
+      status: e.status ?? e.reason,
+      attempt,
+      outcome: decision.throttled ? 'throttled' : 'retry',
     });
   }
 }

@@ -151,14 +151,45 @@ export class DeliveryOutcomes {
     also?: () => void,
   ): void {
     const now = this.o.now();
-    const next = now.getTime() + waitMs;
+    this.retry(scheduled, d, {
+      now,
+      next: now.getTime() + waitMs,
+      reason,
+      status,
+      attempt,
+      outcome: 'retry',
+      keepsTrying: true,
+      ...(also ? { also } : {}),
+    });
+  }
+
+  /**
+   * Tried again at `next` (injected-clock ms) and audited, recorded only under this worker's claim. A
+   * delivery kept trying is committed waiting for the disk, with what goes with it (`also`: the notices
+   * of a refused alert); a plain retry is bookkeeping (lost to a power cut, the post is tried again).
+   */
+  retry(
+    scheduled: Map<string, number>,
+    d: Delivery,
+    t: {
+      readonly now: Date;
+      readonly next: number;
+      readonly reason: string;
+      readonly status: number | string;
+      readonly attempt: number;
+      readonly outcome: 'retry' | 'throttled';
+      readonly keepsTrying?: boolean;
+      readonly also?: () => void;
+    },
+  ): void {
+    const commit = t.keepsTrying ? this.o.transaction : this.o.bookkeeping;
     let kept = true;
-    this.o.transaction(() => {
-      kept = this.o.outbox.retryAt(d.id, new Date(next), reason, this.o.claimant);
+    commit(() => {
+      kept = this.o.outbox.retryAt(d.id, new Date(t.next), t.reason, this.o.claimant);
       if (!kept) return;
-      scheduled.set(d.id, next);
-      this.auditAttempt(d, now, 'retry', status, attempt);
-      also?.();
+      scheduled.set(d.id, t.next);
+      this.auditAttempt(d, t.now, t.outcome, t.status, t.attempt);
+      t.also?.();
     });
     if (!kept) {
       this.leaseLost(d);
@@ -168,11 +199,11 @@ export class DeliveryOutcomes {
       event: 'delivery-retry',
       deliveryId: d.id,
       kind: d.kind,
-      attempt,
-      outcome: 'retry',
-      reason,
-      keepsTrying: true,
-      nextAttemptAt: new Date(next).toISOString(),
+      attempt: t.attempt,
+      outcome: t.outcome,
+      reason: t.reason,
+      ...(t.keepsTrying ? { keepsTrying: true } : {}),
+      nextAttemptAt: new Date(t.next).toISOString(),
     });
   }
 

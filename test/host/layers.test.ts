@@ -46,9 +46,9 @@ interface Import {
   readonly to: string;
 }
 
-/** Every relative import and re-export in src/, type-only ones too (they tie the layers as much). */
-function imports(): Import[] {
-  return sources(SRC).flatMap((file) => {
+/** Every relative import and re-export under `dir`, type-only ones too (they tie the layers as much). */
+function imports(dir = SRC): Import[] {
+  return sources(dir).flatMap((file) => {
     const text = fs.readFileSync(file, 'utf8');
     return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)].map((m) => ({
       from: file,
@@ -107,19 +107,9 @@ function scriptsReachingIntoTests(list: readonly Import[]): string[] {
     .map((i) => `${path.relative(ROOT, i.from)} imports ${path.relative(ROOT, i.to)}`);
 }
 
-function scriptImports(): Import[] {
-  return sources(path.join(ROOT, 'scripts')).flatMap((file) => {
-    const text = fs.readFileSync(file, 'utf8');
-    return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'(\.[^']+)'/g)].map((m) => ({
-      from: file,
-      to: path.resolve(path.dirname(file), m[1]!),
-    }));
-  });
-}
-
 describe('scripts and the test harness', () => {
   it('scripts use only test/harness and test/fixtures of test/', () => {
-    const list = scriptImports();
+    const list = imports(path.join(ROOT, 'scripts'));
     // the scan reads what it should: the benchmarks do use the harness
     expect(list.filter((i) => i.to.includes(`${path.sep}harness${path.sep}`)).length).toBeGreaterThan(10);
     expect(scriptsReachingIntoTests(list)).toEqual([]);

@@ -5,7 +5,8 @@ import { type MakeStore, withStore as withStoreOf } from '../harness/stores';
 const TEAM =
   'INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)';
 const team = (id: string) => [id, 'https://smba.example/uk/', 't', '[]', '2026-12-01T10:00:00.000Z'];
-const addTeam = (id: string) => write(TEAM, team(id));
+/** A row of the teams table, the seam's suites' plain table to write to. */
+export const addTeam = (id: string) => write(TEAM, team(id));
 
 function* teamIds(): Query<string[]> {
   return (yield* select<{ team_id: string }>('SELECT team_id FROM teams ORDER BY team_id')).map(

@@ -4,20 +4,15 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/database';
 import { numberPlaceholders } from '../../src/storage/postgres-sql';
-import { type Query, selectOne, write } from '../../src/storage/sql';
+import { type Query, selectOne } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { describeOnBothStores } from '../harness/stores';
-import { sqlContract } from './sql-contract';
+import { addTeam, sqlContract } from './sql-contract';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-sql-'));
 let files = 0;
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const newDatabase = () => openDatabase(path.join(dir, `s${files++}.sqlite`));
-
-const TEAM =
-  'INSERT INTO teams (team_id, service_url, tenant_id, channels_json, updated_at) VALUES (?, ?, ?, ?, ?)';
-const addTeam = (id: string) =>
-  write(TEAM, [id, 'https://smba.example/uk/', 't', '[]', '2026-12-01T10:00:00.000Z']);
 
 describe('the SQL seam on SQLite, as only SQLite does it', () => {
   it('a query called from code still written against better-sqlite3 is part of that code’s transaction', () => {
