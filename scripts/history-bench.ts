@@ -37,7 +37,7 @@ const pct = (sorted: number[], p: number) =>
 
 async function main() {
   const { openDatabase } = await import(path.join(SRC, 'storage/database'));
-  const { DutyCallRecords } = await import(path.join(SRC, 'storage/duty-call-records'));
+  const { DutyCallRecords } = await import(path.join(SRC, 'records/duty-calls'));
   const { Outbox } = await import(path.join(SRC, 'records/outbox'));
   const { RecordEvents } = await import(path.join(SRC, 'records/record-events'));
   const { Audit } = await import(path.join(SRC, 'records/audit'));
@@ -51,7 +51,7 @@ async function main() {
   const db = openDatabase(file);
   // BENCH_NO_CHECKPOINT=1: no automatic WAL checkpoints, to tell their cost from the tick's own
   if (process.env.BENCH_NO_CHECKPOINT) db.pragma('wal_autocheckpoint = 0');
-  const records = new DutyCallRecords(db);
+  const records = new DutyCallRecords(new SqliteSql(db));
   const outbox = new Outbox(db);
   const events = new RecordEvents(new SqliteSql(db));
   const call = submitted('full', FULL_CALL);

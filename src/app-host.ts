@@ -23,6 +23,7 @@ import { CallReferences } from './records/call-references';
 import { CallViews } from './records/call-view';
 import { ChannelRegistry } from './records/channels';
 import { DraftAlerts } from './records/draft-alerts';
+import { DutyCallRecords } from './records/duty-calls';
 import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
 import { Outbox } from './records/outbox';
@@ -33,7 +34,6 @@ import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { startCheckpointer } from './storage/checkpointer';
 import { closeDatabase, openDatabase, scrubWalSoon, withoutWaitingForDisk } from './storage/database';
-import { DutyCallRecords } from './storage/duty-call-records';
 import { SqliteSql } from './storage/sqlite-sql';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { StorageUnavailableError } from './storage/storage-errors';
@@ -97,10 +97,10 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const sqliteStorage = options.draftStorage ? undefined : new SqliteStorage(db, now);
   const storage = options.draftStorage ?? sqliteStorage!;
   const adapter = adapterFor(config);
-  const records = new DutyCallRecords(db);
-  const outbox = new Outbox(db);
   // the SQL seam on the same connection: the repositories moved onto it so far (issue 11)
   const sql = new SqliteSql(db);
+  const records = new DutyCallRecords(sql);
+  const outbox = new Outbox(db);
   const contacts = new CallContacts(sql);
   const audit = new Audit(sql);
   const newId = () => randomUUID();

@@ -6,11 +6,11 @@ import type { CallActions } from '../records/call-actions';
 import type { CallViews } from '../records/call-view';
 import type { ChannelRegistry } from '../records/channels';
 import type { DraftAlerts } from '../records/draft-alerts';
+import type { DutyCallRecords } from '../records/duty-calls';
 import type { InstalledTeams } from '../records/installed-teams';
 import type { OpenCall } from '../records/open-calls';
 import type { Outbox } from '../records/outbox';
 import type { Submissions } from '../records/submissions';
-import type { DutyCallRecords } from '../storage/duty-call-records';
 import type { DraftStore } from './draft-store';
 import type { TeamMembership } from './permissions';
 

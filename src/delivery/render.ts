@@ -8,9 +8,9 @@ import { type AlertRule, alertReasons, DEFAULT_ALERT_RULES, frontDoorText } from
 import type { SubmittedCall } from '../domain/submitted-call';
 import type { CallView } from '../records/call-view';
 import type { DraftAlert, DraftAlerts } from '../records/draft-alerts';
+import type { DutyCallRecords } from '../records/duty-calls';
 import type { Delivery, Outbox } from '../records/outbox';
 import type { RecordEvents } from '../records/record-events';
-import type { DutyCallRecords } from '../storage/duty-call-records';
 import { alertNoteCard, inProgressAlertCard, referrerNoticeCard } from '../views/alert-notices';
 import { allocationNoticeCard } from '../views/allocation-view';
 import { attachment, escapeMarkdown } from '../views/cards';

@@ -5,11 +5,11 @@ import { escalationDeliveries } from '../domain/deliveries';
 import type { Logger } from '../logger';
 import type { Audit } from '../records/audit';
 import type { DraftAlerts } from '../records/draft-alerts';
+import { DutyCallRecords } from '../records/duty-calls';
 import type { NewDelivery, Outbox } from '../records/outbox';
 import { type RecordEvents, VersionConflictError } from '../records/record-events';
 import { RecordSchedule, type ScheduleKind, type ScheduleRow } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
-import { DutyCallRecords } from '../storage/duty-call-records';
 import { SqliteSql } from '../storage/sqlite-sql';
 
 const MINUTE = 60_000;
@@ -65,8 +65,9 @@ export class Scheduler {
   private readonly records: DutyCallRecords;
 
   constructor(private readonly o: SchedulerOptions) {
-    this.schedule = new RecordSchedule(new SqliteSql(o.db));
-    this.records = new DutyCallRecords(o.db);
+    const sql = new SqliteSql(o.db);
+    this.schedule = new RecordSchedule(sql);
+    this.records = new DutyCallRecords(sql);
   }
 
   tick(): { escalated: number; reminded: number; unsubmitted: number; purged: Purged } {

@@ -1,6 +1,6 @@
 import { type CallEvent, type CallState, foldEvents } from '../domain/call-state';
 import type { SubmittedCall } from '../domain/submitted-call';
-import type { DutyCallRecords, DutyCallRow } from '../storage/duty-call-records';
+import type { DutyCallRecords, DutyCallRow } from './duty-calls';
 import type { RecordEvents } from './record-events';
 
 /** A submitted call with what has happened to it since: its events and the state they fold to. */

@@ -1,6 +1,6 @@
 import { awaitsReferral, foldEvents, referralOverdue } from '../domain/call-state';
 import type { SubmittedCall } from '../domain/submitted-call';
-import type { DutyCallRecords } from '../storage/duty-call-records';
+import type { DutyCallRecords } from './duty-calls';
 import type { RecordEvents } from './record-events';
 
 export interface OpenCall {

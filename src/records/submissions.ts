@@ -2,10 +2,10 @@ import type Database from 'better-sqlite3';
 import { type AlertRule, alertReasons } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
 import { commitDurably } from '../storage/database';
-import type { DutyCallRecords, DutyCallRow } from '../storage/duty-call-records';
 import type { Audit } from './audit';
 import type { CallContact, CallContacts } from './call-contacts';
 import type { DraftAlerts } from './draft-alerts';
+import type { DutyCallRecords, DutyCallRow } from './duty-calls';
 import type { Outbox } from './outbox';
 
 export interface SubmissionOptions {

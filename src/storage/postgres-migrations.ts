@@ -413,6 +413,16 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX post_holds_until ON post_holds (until);
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- PostgreSQL only: SQLite's rowid, the order rows were inserted in. The code breaks ties between
+      -- rows of the same millisecond by it (a referrer's calls, latest first; a record's posts, in the
+      -- order they were queued), and PostgreSQL has nothing that keeps that order (ctid changes).
+      ALTER TABLE duty_calls ADD COLUMN row_order BIGINT GENERATED ALWAYS AS IDENTITY;
+      ALTER TABLE outbox ADD COLUMN row_order BIGINT GENERATED ALWAYS AS IDENTITY;
+    `,
+  },
 ];
 
 export interface MigratePostgresOptions {

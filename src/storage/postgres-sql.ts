@@ -1,6 +1,14 @@
 import { Pool, type PoolClient } from 'pg';
 import { checkSchemaName, migrationOnce } from './postgres-migrations';
-import { type Durability, driveAsync, type Query, type SqlStore, type SqlValue, type Statement } from './sql';
+import {
+  type Durability,
+  driveAsync,
+  type Query,
+  type SqlStore,
+  type SqlValue,
+  type Statement,
+  textFor,
+} from './sql';
 import { fromPostgres, StorageError } from './storage-errors';
 
 export interface PostgresSqlOptions {
@@ -91,7 +99,7 @@ export class PostgresSql implements SqlStore {
   }
 
   private async answer(client: PoolClient, s: Statement): Promise<unknown> {
-    const result = await this.send(client, s.sql, s.params);
+    const result = await this.send(client, textFor(s.sql, 'postgres'), s.params);
     switch (s.op) {
       case 'select':
         return result.rows;

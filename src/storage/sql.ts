@@ -22,30 +22,42 @@ import { isExistingKey } from './database';
 
 export type SqlValue = string | number | bigint | null;
 
+/**
+ * A statement's text: one for both stores, or, where their SQL cannot agree (reading a path of JSON
+ * text, SQLite's rowid), each store's own. The two must give the same answers: the repositories' suites
+ * run on both (test/harness/stores.ts).
+ */
+export type SqlText = string | { readonly sqlite: string; readonly postgres: string };
+
 export interface Statement {
   readonly op: 'select' | 'selectOne' | 'write';
-  readonly sql: string;
+  readonly sql: SqlText;
   readonly params: readonly SqlValue[];
+}
+
+/** The text `dialect` runs. */
+export function textFor(sql: SqlText, dialect: 'sqlite' | 'postgres'): string {
+  return typeof sql === 'string' ? sql : sql[dialect];
 }
 
 /** Database work written once for both stores (see above). A failed statement ends it. */
 export type Query<T> = Generator<Statement, T, unknown>;
 
 /** Every row. */
-export function* select<T extends object>(sql: string, params: readonly SqlValue[] = []): Query<T[]> {
+export function* select<T extends object>(sql: SqlText, params: readonly SqlValue[] = []): Query<T[]> {
   return (yield { op: 'select', sql, params }) as T[];
 }
 
 /** The first row, if any. */
 export function* selectOne<T extends object>(
-  sql: string,
+  sql: SqlText,
   params: readonly SqlValue[] = [],
 ): Query<T | undefined> {
   return (yield { op: 'selectOne', sql, params }) as T | undefined;
 }
 
 /** A write: how many rows it changed. */
-export function* write(sql: string, params: readonly SqlValue[] = []): Query<{ changes: number }> {
+export function* write(sql: SqlText, params: readonly SqlValue[] = []): Query<{ changes: number }> {
   return (yield { op: 'write', sql, params }) as { changes: number };
 }
 

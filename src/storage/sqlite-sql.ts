@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { commitDurably, withoutWaitingForDisk } from './database';
-import { type Durability, drive, type Query, type SqlStore, type Statement } from './sql';
+import { type Durability, drive, type Query, type SqlStore, type Statement, textFor } from './sql';
 
 /**
  * The SQL seam (sql.ts) on the bot's SQLite connection. better-sqlite3 answers at once, so a query runs
@@ -51,7 +51,7 @@ export class SqliteSql implements SqlStore {
   }
 
   private answer(s: Statement): unknown {
-    const statement = this.statement(s.sql);
+    const statement = this.statement(textFor(s.sql, 'sqlite'));
     switch (s.op) {
       case 'select':
         return statement.all(...s.params);

@@ -10,10 +10,10 @@ import { BOT_ACTOR } from '../../src/domain/call-state';
 import { Audit } from '../../src/records/audit';
 import { CallActions } from '../../src/records/call-actions';
 import { CallViews } from '../../src/records/call-view';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { buildDraft, FIXTURE_ANSWERS, submitted, TEST_PROFILE } from '../fixtures/card-scenarios';
 
@@ -28,7 +28,7 @@ let ids = 0;
 
 beforeEach(() => {
   db = openDatabase(':memory:');
-  const records = new DutyCallRecords(db);
+  const records = new DutyCallRecords(new SqliteSql(db));
   events = new RecordEvents(new SqliteSql(db));
   views = new CallViews(records, events);
   outbox = new Outbox(db);

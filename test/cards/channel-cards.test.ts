@@ -13,10 +13,10 @@ import type { Actor, CallEventBody } from '../../src/domain/call-state';
 import type { ChannelRole } from '../../src/domain/channel-role';
 import type { ServiceProfile } from '../../src/domain/checklist';
 import type { SubmittedCall } from '../../src/domain/submitted-call';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { escapeMarkdown, escapeTextRun, MAX_CARD_BYTES } from '../../src/views/cards';
 import { truncate } from '../../src/views/common';
@@ -64,7 +64,7 @@ interface World {
 function world(call: SubmittedCall, profile: ServiceProfile, opts: { now?: Date } = {}): World {
   const db = openDatabase(':memory:');
   dbs.push(db);
-  const records = new DutyCallRecords(db);
+  const records = new DutyCallRecords(new SqliteSql(db));
   const events = new RecordEvents(new SqliteSql(db));
   const outbox = new Outbox(db);
   records.insert({

@@ -17,12 +17,12 @@ import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { CallContacts } from '../../src/records/call-contacts';
 import { ChannelRegistry } from '../../src/records/channels';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { PostStamps } from '../../src/records/post-stamps';
 import { RecordEvents } from '../../src/records/record-events';
 import { RecordSchedule } from '../../src/records/record-schedule';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
@@ -376,8 +376,8 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
   const a = schedulerOn(dbA);
   const b = schedulerOn(dbB);
   // an alerted call (escalated after 30 minutes) and one whose referral is late (reminded after 7 days)
-  alertDelivered(new DutyCallRecords(dbA), a.outbox, 'alerted', submittedAt, submittedAt);
-  storeCall(new DutyCallRecords(dbA), 'late', submitted('full', FULL_CALL), submittedAt);
+  alertDelivered(new DutyCallRecords(new SqliteSql(dbA)), a.outbox, 'alerted', submittedAt, submittedAt);
+  storeCall(new DutyCallRecords(new SqliteSql(dbA)), 'late', submitted('full', FULL_CALL), submittedAt);
 
   for (const at of [31 * 60_000, 8 * 24 * 3_600_000]) {
     clock = new Date(submittedAt.getTime() + at);

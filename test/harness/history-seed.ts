@@ -10,9 +10,9 @@ import { todayInTimeZone } from '../../src/domain/age';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { CallContacts } from '../../src/records/call-contacts';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
@@ -35,7 +35,7 @@ export interface SeedOptions {
 
 /** Seeds calls `from` .. `to - 1` (ids call-<i>); returns how long it took in ms. */
 export function seedHistory(db: Database.Database, from: number, to: number, o: SeedOptions): number {
-  const records = new DutyCallRecords(db);
+  const records = new DutyCallRecords(new SqliteSql(db));
   const outbox = new Outbox(db);
   const events = new RecordEvents(new SqliteSql(db));
   const contacts = new CallContacts(new SqliteSql(db));

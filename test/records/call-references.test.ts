@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeReference } from '../../src/domain/submitted-call';
 import { CallReferences, reserveReference } from '../../src/records/call-references';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
@@ -43,7 +43,7 @@ describe('call references are never issued twice', () => {
     const file = freshFile();
     let db = openDatabase(file);
     const call = submitted('full', FULL_CALL);
-    new DutyCallRecords(db).insert({
+    new DutyCallRecords(new SqliteSql(db)).insert({
       id: call.id,
       kind: call.kind,
       tenantId: 'tenant',

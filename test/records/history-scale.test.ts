@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { openCalls } from '../../src/records/open-calls';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { cardText, lastCard, press, startTestBot, TENANT, walkTo } from '../harness/bot';
@@ -168,7 +168,13 @@ describe('10,000 stored calls', () => {
         read.push(id);
         return list(id);
       };
-      const open = openCalls(new DutyCallRecords(db), events, now, (d) => d.toISOString().slice(0, 10), 7);
+      const open = openCalls(
+        new DutyCallRecords(new SqliteSql(db)),
+        events,
+        now,
+        (d) => d.toISOString().slice(0, 10),
+        7,
+      );
       // 9 seeded calls still open (8 awaiting their indication, 1 its referral) and the one submitted above
       expect(open).toHaveLength(10);
       expect(read.length).toBeLessThanOrEqual(10 + 5);

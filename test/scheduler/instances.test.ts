@@ -8,10 +8,10 @@ import { todayInTimeZone } from '../../src/domain/age';
 import { BOT_ACTOR, foldEvents } from '../../src/domain/call-state';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents, VersionConflictError } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
@@ -52,7 +52,7 @@ function instance(name: string, file: string) {
     giveUpMinutes: 60,
     today: (d) => todayInTimeZone(d),
   });
-  return { db, outbox, events, scheduler, records: new DutyCallRecords(db) };
+  return { db, outbox, events, scheduler, records: new DutyCallRecords(new SqliteSql(db)) };
 }
 
 beforeEach(() => {

@@ -12,12 +12,12 @@ import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { CallContacts } from '../../src/records/call-contacts';
 import { DraftAlerts } from '../../src/records/draft-alerts';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { Retention, yearsBefore } from '../../src/records/retention';
 import { Submissions } from '../../src/records/submissions';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 import { FULL_CALL } from '../fixtures/answers';
@@ -177,7 +177,7 @@ describe('abandoned drafts and remembered profiles', () => {
 
 describe('submitted records', () => {
   function submit(id: string, at: Date): void {
-    const records = new DutyCallRecords(db);
+    const records = new DutyCallRecords(new SqliteSql(db));
     new Submissions(db, records, new CallContacts(new SqliteSql(db)), new Outbox(db), audit, {
       alertRules: ['possible-harm-baby'],
       giveUpMinutes: 60,
@@ -218,9 +218,9 @@ describe('submitted records', () => {
     clock = new Date(due.getTime() + 1);
     expect(scheduler.tick().purged.records).toBe(1);
 
-    expect(new DutyCallRecords(db).get('r1')).toBeUndefined();
+    expect(new DutyCallRecords(new SqliteSql(db)).get('r1')).toBeUndefined();
     for (const t of ['record_events', 'call_contacts', 'outbox']) expect(count(t, 'r1'), t).toBe(0);
-    expect(new DutyCallRecords(db).get('r2')).toBeDefined();
+    expect(new DutyCallRecords(new SqliteSql(db)).get('r2')).toBeDefined();
     expect(count('record_events', 'r2')).toBe(1);
     expect(db.prepare('SELECT count(*) FROM purge_permits').pluck().get()).toBe(0);
 
@@ -391,7 +391,7 @@ describe('alerts raised while a call was in progress', () => {
 
   test('a submitted call’s alert goes with its record, not before', () => {
     const alertId = raise('r1', START);
-    const records = new DutyCallRecords(db);
+    const records = new DutyCallRecords(new SqliteSql(db));
     new Submissions(
       db,
       records,

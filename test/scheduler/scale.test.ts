@@ -10,11 +10,11 @@ import { type Actor, foldEvents } from '../../src/domain/call-state';
 import type { SubmittedCall } from '../../src/domain/submitted-call';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { openCalls } from '../../src/records/open-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { migrations } from '../../src/storage/migrations';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
@@ -30,7 +30,7 @@ type Db = ReturnType<typeof openDatabase>;
 
 /** The project's own classes writing what a submit, a delivery and the duty team's actions write. */
 function store(db: Db) {
-  const records = new DutyCallRecords(db);
+  const records = new DutyCallRecords(new SqliteSql(db));
   const outbox = new Outbox(db);
   const events = new RecordEvents(new SqliteSql(db));
   // a post made, in SQL every schema has: the oldest this file writes (migration 5) has no claim columns

@@ -8,10 +8,10 @@ import type { SubmittedCall } from '../../src/domain/submitted-call';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { DraftAlerts } from '../../src/records/draft-alerts';
+import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
-import { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { ADVICE_CALL, FULL_CALL } from '../fixtures/answers';
 import { PROFILE, submitted } from '../fixtures/calls';
@@ -55,12 +55,12 @@ beforeEach(() => {
 });
 
 function storeCall(id: string, call: SubmittedCall): void {
-  storeSubmitted(new DutyCallRecords(db), id, call, SUBMITTED);
+  storeSubmitted(new DutyCallRecords(new SqliteSql(db)), id, call, SUBMITTED);
 }
 
 /** A call whose safeguarding alert reached the channel at `deliveredAt`. */
 function alertDelivered(recordId: string, deliveredAt: Date): void {
-  delivered(new DutyCallRecords(db), outbox, recordId, SUBMITTED, deliveredAt);
+  delivered(new DutyCallRecords(new SqliteSql(db)), outbox, recordId, SUBMITTED, deliveredAt);
 }
 
 const escalations = (recordId: string) =>

@@ -1,6 +1,6 @@
 import type { SubmittedCall } from '../../src/domain/submitted-call';
+import type { DutyCallRecords } from '../../src/records/duty-calls';
 import type { Outbox } from '../../src/records/outbox';
-import type { DutyCallRecords } from '../../src/storage/duty-call-records';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
 

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DuplicateDutyCallError, DutyCallRecords } from '../../src/records/duty-calls';
 import { RecordEvents, VersionConflictError } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
-import { DuplicateDutyCallError, DutyCallRecords } from '../../src/storage/duty-call-records';
 import { migrations } from '../../src/storage/migrations';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
@@ -108,7 +108,7 @@ describe('append-only tables refuse to be rewritten', () => {
   let db: Database.Database;
   beforeEach(() => {
     db = openDatabase(path.join(dir, 'bot.sqlite'));
-    new DutyCallRecords(db).insert({
+    new DutyCallRecords(new SqliteSql(db)).insert({
       id: 'r1',
       kind: 'full',
       tenantId: 't',
@@ -190,7 +190,7 @@ describe('append-only tables refuse to be rewritten', () => {
   });
 
   test('a repeated submit and a concurrent event are still recognised as such', () => {
-    const records = new DutyCallRecords(db);
+    const records = new DutyCallRecords(new SqliteSql(db));
     expect(() => records.insert({ ...records.get('r1')!, record: { again: true } })).toThrow(
       DuplicateDutyCallError,
     );

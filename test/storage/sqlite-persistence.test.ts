@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { DuplicateDutyCallError, DutyCallRecords, type DutyCallRow } from '../../src/records/duty-calls';
 import { openDatabase } from '../../src/storage/database';
-import {
-  DuplicateDutyCallError,
-  DutyCallRecords,
-  type DutyCallRow,
-} from '../../src/storage/duty-call-records';
 import { migrations } from '../../src/storage/migrations';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 
 const tempDir = mkdtempSync(path.join(os.tmpdir(), 'sqlite-persistence-'));
@@ -146,7 +143,7 @@ describe('DutyCallRecords', () => {
 
   it('inserts and gets a row, record included', () => {
     withDb((db) => {
-      const records = new DutyCallRecords(db);
+      const records = new DutyCallRecords(new SqliteSql(db));
       records.insert(row());
       expect(records.get('call-1')).toEqual(row());
       expect(records.get('nope')).toBeUndefined();
@@ -154,15 +151,15 @@ describe('DutyCallRecords', () => {
   });
 
   it('keeps rows across a reopen', () => {
-    withDb((db) => new DutyCallRecords(db).insert(row({ kind: 'advice' })));
+    withDb((db) => new DutyCallRecords(new SqliteSql(db)).insert(row({ kind: 'advice' })));
     withDb((db) => {
-      expect(new DutyCallRecords(db).get('call-1')).toEqual(row({ kind: 'advice' }));
+      expect(new DutyCallRecords(new SqliteSql(db)).get('call-1')).toEqual(row({ kind: 'advice' }));
     });
   });
 
   it('throws on a duplicate id and keeps the original row', () => {
     withDb((db) => {
-      const records = new DutyCallRecords(db);
+      const records = new DutyCallRecords(new SqliteSql(db));
       records.insert(row());
       expect(() => records.insert(row({ record: { changed: true } }))).toThrow(DuplicateDutyCallError);
       expect(records.get('call-1')).toEqual(row());
@@ -171,7 +168,7 @@ describe('DutyCallRecords', () => {
 
   it('rejects an unknown kind', () => {
     withDb((db) => {
-      const records = new DutyCallRecords(db);
+      const records = new DutyCallRecords(new SqliteSql(db));
       expect(() => records.insert(row({ kind: 'other' as DutyCallRow['kind'] }))).toThrow(/CHECK constraint/);
       expect(records.get('call-1')).toBeUndefined();
     });
@@ -179,7 +176,7 @@ describe('DutyCallRecords', () => {
 
   it("lists one referrer's calls, newest first, limited", () => {
     withDb((db) => {
-      const records = new DutyCallRecords(db);
+      const records = new DutyCallRecords(new SqliteSql(db));
       const at = (minute: number) => `2024-05-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
       // Inserted out of order so that insertion order alone cannot produce the expected result.
       for (const minute of [5, 1, 30, 12, 7]) {
@@ -205,7 +202,7 @@ describe('DutyCallRecords', () => {
 
   it('returns 20 by default and breaks submitted_at ties by insertion, latest first', () => {
     withDb((db) => {
-      const records = new DutyCallRecords(db);
+      const records = new DutyCallRecords(new SqliteSql(db));
       for (let i = 0; i < 25; i++) {
         records.insert(
           row({ id: `same-${String(i).padStart(2, '0')}`, submittedAt: '2024-05-01T11:00:00.000Z' }),

@@ -6,7 +6,7 @@ import { validateDraft } from '../../domain/section-validation';
 import { type SubmittedCall, submitCall } from '../../domain/submitted-call';
 import { summaryDoc } from '../../domain/summary';
 import type { DraftAlert } from '../../records/draft-alerts';
-import { DuplicateDutyCallError } from '../../storage/duty-call-records';
+import { DuplicateDutyCallError } from '../../records/duty-calls';
 import { buttons } from '../../views/common';
 import { confirmationCard } from '../../views/confirmation-view';
 import { noticeCard, problemCard } from '../../views/notice-view';
