@@ -118,7 +118,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     now,
   );
   const newReference = () => references.issue();
-  const draftAlerts = new DraftAlerts(db, outbox, events, audit, {
+  const draftAlerts = new DraftAlerts(sql, {
     alertRules: config.SAFEGUARDING_ALERT_RULES,
     profile,
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { type Answers, recordTarget, type SectionAnswers } from '../domain/answers';
 import { type Actor, BOT_ACTOR, nextEscalationAt, type Stamp } from '../domain/call-state';
 import type { CallKind, ServiceProfile } from '../domain/checklist';
@@ -7,9 +6,19 @@ import type { Draft } from '../domain/draft';
 import { assessRisk, possibleHarmFlagged, type RiskAssessment } from '../domain/risk';
 import { type AlertRule, alertReasons } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
-import type { Audit } from './audit';
-import { alertMessageUpdates, type NewDelivery, type Outbox } from './outbox';
-import type { RecordEvents } from './record-events';
+import { type Query, select, selectOne, write } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
+import { appendAudit } from './audit';
+import {
+  alertMessageUpdates,
+  deliveriesOfDraftAlert,
+  deliveryById,
+  enqueueDelivery,
+  linkDeliveries,
+  type NewDelivery,
+  setDeliveryPayload,
+} from './outbox';
+import { appendEvent } from './record-events';
 
 /**
  * Why the leads are told, from what is known so far: the service's rules applied to the answers saved
@@ -198,60 +207,27 @@ function toAlert(r: Row): DraftAlert {
  * row keyed by its own id and by the draft id; its deliveries carry `draftAlertId` in their payload and
  * no record. Records take the draft's id at submit, so the submit finds the alert by draft id, makes its
  * deliveries the record's own, carries an acknowledgement over as the record's event, and posts the call
- * as submitted in the same thread: one alert per call, however it ends. Every method runs in one
- * transaction (a savepoint when the caller already holds one, e.g. the draft save in SqliteStorage).
+ * as submitted in the same thread: one alert per call, however it ends.
+ *
+ * Written once for both stores (the SQL seam, issue 11): each method is a query, to run as one
+ * transaction or as part of the caller's (a Submit's record, a draft's save).
  */
-export class DraftAlerts {
-  // prepared once: the lookups run as deliveries are drawn and sent, the rest on every scheduler tick
-  private readonly byId: Database.Statement;
-  private readonly byOutbox: Database.Statement;
-  private readonly byDraft: Database.Statement;
-  private readonly unsubmittedDue: Database.Statement;
-  private readonly claimUnsubmitted: Database.Statement;
-  private readonly escalationsDue: Database.Statement;
-  private readonly claimEscalation: Database.Statement;
+export class DraftAlertQueries {
+  constructor(private readonly o: DraftAlertOptions) {}
 
-  constructor(
-    private readonly db: Database.Database,
-    private readonly outbox: Outbox,
-    private readonly events: RecordEvents,
-    private readonly audit: Audit,
-    private readonly o: DraftAlertOptions,
-  ) {
-    this.byId = db.prepare('SELECT * FROM draft_alerts WHERE id = ?');
-    this.byOutbox = db.prepare('SELECT * FROM draft_alerts WHERE outbox_id = ?');
-    this.byDraft = db.prepare('SELECT * FROM draft_alerts WHERE draft_id = ?');
-    this.unsubmittedDue = db.prepare(
-      `SELECT * FROM draft_alerts WHERE closed_at IS NULL AND unsubmitted_noted_at IS NULL AND raised_at <= ?
-       ORDER BY raised_at LIMIT ?`,
-    );
-    this.claimUnsubmitted = db.prepare(
-      'UPDATE draft_alerts SET unsubmitted_noted_at = ? WHERE id = ? AND unsubmitted_noted_at IS NULL AND closed_at IS NULL',
-    );
-    this.escalationsDue = db.prepare(
-      `SELECT * FROM draft_alerts WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ?
-       ORDER BY next_escalation_at LIMIT ?`,
-    );
-    this.claimEscalation = db.prepare(
-      `UPDATE draft_alerts SET escalations = ?, last_escalated_at = COALESCE(?, last_escalated_at),
-         next_escalation_at = ?
-       WHERE id = ? AND escalations = ? AND record_id IS NULL AND ack_at IS NULL`,
-    );
-  }
-
-  get(id: string): DraftAlert | undefined {
-    const r = this.byId.get(id) as Row | undefined;
+  *get(id: string): Query<DraftAlert | undefined> {
+    const r = yield* selectOne<Row>('SELECT * FROM draft_alerts WHERE id = ?', [id]);
     return r && toAlert(r);
   }
 
   /** The in-progress alert whose first post is this delivery. */
-  byOutboxId(outboxId: string): DraftAlert | undefined {
-    const r = this.byOutbox.get(outboxId) as Row | undefined;
+  *byOutboxId(outboxId: string): Query<DraftAlert | undefined> {
+    const r = yield* selectOne<Row>('SELECT * FROM draft_alerts WHERE outbox_id = ?', [outboxId]);
     return r && toAlert(r);
   }
 
-  forDraft(draftId: string): DraftAlert | undefined {
-    const r = this.byDraft.get(draftId) as Row | undefined;
+  *forDraft(draftId: string): Query<DraftAlert | undefined> {
+    const r = yield* selectOne<Row>('SELECT * FROM draft_alerts WHERE draft_id = ?', [draftId]);
     return r && toAlert(r);
   }
 
@@ -260,68 +236,68 @@ export class DraftAlerts {
    * yet; with one already raised, a change of answer is noted in its thread (a withdrawn answer never
    * cancels an alert: the leads decide). Saving the same answers again does nothing.
    */
-  onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): RiskSaveOutcome {
-    return this.db.transaction((): RiskSaveOutcome => {
-      const flagged = possibleHarmFlagged(draft.answers);
-      const existing = this.forDraft(draft.id);
-      if (!existing) {
-        if (!flagged) return { raised: false };
-        const alert = this.raise(draft, who, contact, now);
-        return { alert, raised: true, leads: 'being-alerted' };
-      }
-      let note: AlertNote | undefined;
-      if (!existing.closedAt && existing.riskFlagged !== flagged) {
-        note = flagged ? 'risk-flagged-again' : 'risk-withdrawn';
-        this.db
-          .prepare('UPDATE draft_alerts SET risk_flagged = ? WHERE id = ?')
-          .run(flagged ? 1 : 0, existing.id);
-        this.note(existing, note, now, {
-          reasons: inProgressReasons(draft.answers, this.o.alertRules, this.o.profile),
-        });
-        this.audit.append({
-          at: now.toISOString(),
-          actorId: who.userId,
-          action: 'draft-alert-noted',
-          recordId: draft.id,
-          outcome: note,
-          detail: { alertId: existing.id },
-        });
-      }
-      const root = this.outbox.get(existing.outboxId);
-      const deliveredAt = root?.status === 'delivered' ? root.deliveredAt : undefined;
-      return {
-        alert: this.get(existing.id),
-        raised: false,
-        note,
-        leads: existing.acknowledged ? 'acknowledged' : deliveredAt ? 'alerted' : 'being-alerted',
-        deliveredAt,
-      };
-    })();
+  *onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): Query<RiskSaveOutcome> {
+    const flagged = possibleHarmFlagged(draft.answers);
+    const existing = yield* this.forDraft(draft.id);
+    if (!existing) {
+      if (!flagged) return { raised: false };
+      const alert = yield* this.raise(draft, who, contact, now);
+      return { alert, raised: true, leads: 'being-alerted' };
+    }
+    let note: AlertNote | undefined;
+    if (!existing.closedAt && existing.riskFlagged !== flagged) {
+      note = flagged ? 'risk-flagged-again' : 'risk-withdrawn';
+      yield* write('UPDATE draft_alerts SET risk_flagged = ? WHERE id = ?', [flagged ? 1 : 0, existing.id]);
+      yield* this.note(existing, note, now, {
+        reasons: inProgressReasons(draft.answers, this.o.alertRules, this.o.profile),
+      });
+      yield* appendAudit({
+        at: now.toISOString(),
+        actorId: who.userId,
+        action: 'draft-alert-noted',
+        recordId: draft.id,
+        outcome: note,
+        detail: { alertId: existing.id },
+      });
+    }
+    const root = yield* deliveryById(existing.outboxId);
+    const deliveredAt = root?.status === 'delivered' ? root.deliveredAt : undefined;
+    return {
+      alert: yield* this.get(existing.id),
+      raised: false,
+      note,
+      leads: existing.acknowledged ? 'acknowledged' : deliveredAt ? 'alerted' : 'being-alerted',
+      deliveredAt,
+    };
   }
 
   /**
    * The referrer discarded the draft: the leads are told in the alert's thread (a draft with possible
    * harm flagged but, for whatever reason, no alert yet raises it first: discarding must not be silent).
    */
-  onDiscarded(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): DraftAlert | undefined {
-    return this.db.transaction((): DraftAlert | undefined => {
-      let alert = this.forDraft(draft.id);
-      if (!alert && possibleHarmFlagged(draft.answers)) alert = this.raise(draft, who, contact, now);
-      if (!alert || alert.closedAt) return undefined;
-      this.db
-        .prepare(`UPDATE draft_alerts SET closed_as = 'discarded', closed_at = ? WHERE id = ?`)
-        .run(now.toISOString(), alert.id);
-      this.note(alert, 'discarded', now);
-      this.audit.append({
-        at: now.toISOString(),
-        actorId: who.userId,
-        action: 'draft-alert-noted',
-        recordId: draft.id,
-        outcome: 'discarded',
-        detail: { alertId: alert.id },
-      });
-      return this.get(alert.id);
-    })();
+  *onDiscarded(
+    draft: Draft,
+    who: Who,
+    contact: DraftAlert['contact'],
+    now: Date,
+  ): Query<DraftAlert | undefined> {
+    let alert = yield* this.forDraft(draft.id);
+    if (!alert && possibleHarmFlagged(draft.answers)) alert = yield* this.raise(draft, who, contact, now);
+    if (!alert || alert.closedAt) return undefined;
+    yield* write(`UPDATE draft_alerts SET closed_as = 'discarded', closed_at = ? WHERE id = ?`, [
+      now.toISOString(),
+      alert.id,
+    ]);
+    yield* this.note(alert, 'discarded', now);
+    yield* appendAudit({
+      at: now.toISOString(),
+      actorId: who.userId,
+      action: 'draft-alert-noted',
+      recordId: draft.id,
+      outcome: 'discarded',
+      detail: { alertId: alert.id },
+    });
+    return yield* this.get(alert.id);
   }
 
   /**
@@ -330,66 +306,63 @@ export class DraftAlerts {
    * from the record (so it goes out once, complete); if it has been made, or is being made, the call as
    * submitted follows in its thread. An acknowledgement already given becomes the record's event.
    */
-  takeOver(call: SubmittedCall, recordReasons: readonly string[], now: Date): DraftAlert | undefined {
-    return this.db.transaction((): DraftAlert | undefined => {
-      const alert = this.forDraft(call.id);
-      if (!alert || alert.recordId) return undefined;
-      const root = this.outbox.get(alert.outboxId);
-      const reasons = [...new Set([...alert.snapshot.reasons, ...recordReasons])];
-      // every row queued about the alert carries its id (the worker's notices and copies too: migration 5)
-      const ids = this.outbox.forDraftAlert(alert.id).map((d) => d.id);
-      this.outbox.linkToRecord(ids, call.id);
-      // the leads keep what they were told, and see what the whole call adds
-      if (root) this.outbox.setPayload(root.id, { ...root.payload, reasons });
-      // the rounds already made become the record's, so the scheduler carries on from the next round at
-      // the same times (from when the alert was raised) rather than starting again: no double escalation
-      let version = 0;
-      if (alert.escalations > 0) {
-        this.events.append(
-          call.id,
-          version++,
-          { type: 'alert-escalated', round: alert.escalations },
-          BOT_ACTOR,
-          alert.lastEscalatedAt ?? now.toISOString(),
-        );
-      }
-      if (alert.acknowledged) {
-        this.events.append(
-          call.id,
-          version++,
-          { type: 'alert-acknowledged' },
-          alert.acknowledged.by,
-          alert.acknowledged.at,
-        );
-      }
-      this.db
-        .prepare(
-          `UPDATE draft_alerts SET record_id = ?, closed_as = 'submitted', closed_at = ?, next_escalation_at = NULL
-           WHERE id = ?`,
-        )
-        .run(call.id, now.toISOString(), alert.id);
-      // An alert whose first post failed has no thread to add to: it stays the call's alert, failed, which
-      // the worker has already reported (the referrer told to phone, copies to the duty and admin
-      // channels) and which escalation covers as an alert never delivered; a second alert would only
-      // fail the same way.
-      const posted =
-        root?.status === 'delivered' || (root?.status === 'pending' && root.inFlightAt !== undefined);
-      if (posted) this.note({ ...alert, recordId: call.id }, 'submitted', now);
-      this.audit.append({
-        at: now.toISOString(),
-        actorId: alert.referrerAadId,
-        action: 'draft-alert-noted',
-        recordId: call.id,
-        outcome: 'submitted',
-        detail: {
-          alertId: alert.id,
-          followUp: posted,
-          acknowledged: alert.acknowledged !== undefined,
-          escalations: alert.escalations,
-        },
-      });
-      return this.get(alert.id);
-    })();
+  *takeOver(call: SubmittedCall, recordReasons: readonly string[], now: Date): Query<DraftAlert | undefined> {
+    const alert = yield* this.forDraft(call.id);
+    if (!alert || alert.recordId) return undefined;
+    const root = yield* deliveryById(alert.outboxId);
+    const reasons = [...new Set([...alert.snapshot.reasons, ...recordReasons])];
+    // every row queued about the alert carries its id (the worker's notices and copies too: migration 5)
+    const ids = (yield* deliveriesOfDraftAlert(alert.id)).map((d) => d.id);
+    yield* linkDeliveries(ids, call.id);
+    // the leads keep what they were told, and see what the whole call adds
+    if (root) yield* setDeliveryPayload(root.id, { ...root.payload, reasons });
+    // the rounds already made become the record's, so the scheduler carries on from the next round at
+    // the same times (from when the alert was raised) rather than starting again: no double escalation
+    let version = 0;
+    if (alert.escalations > 0) {
+      yield* appendEvent(
+        call.id,
+        version++,
+        { type: 'alert-escalated', round: alert.escalations },
+        BOT_ACTOR,
+        alert.lastEscalatedAt ?? now.toISOString(),
+      );
+    }
+    if (alert.acknowledged) {
+      yield* appendEvent(
+        call.id,
+        version++,
+        { type: 'alert-acknowledged' },
+        alert.acknowledged.by,
+        alert.acknowledged.at,
+      );
+    }
+    yield* write(
+      `UPDATE draft_alerts SET record_id = ?, closed_as = 'submitted', closed_at = ?, next_escalation_at = NULL
+       WHERE id = ?`,
+      [call.id, now.toISOString(), alert.id],
+    );
+    // An alert whose first post failed has no thread to add to: it stays the call's alert, failed, which
+    // the worker has already reported (the referrer told to phone, copies to the duty and admin
+    // channels) and which escalation covers as an alert never delivered; a second alert would only
+    // fail the same way.
+    const posted =
+      root?.status === 'delivered' || (root?.status === 'pending' && root.inFlightAt !== undefined);
+    if (posted) yield* this.note({ ...alert, recordId: call.id }, 'submitted', now);
+    yield* appendAudit({
+      at: now.toISOString(),
+      actorId: alert.referrerAadId,
+      action: 'draft-alert-noted',
+      recordId: call.id,
+      outcome: 'submitted',
+      detail: {
+        alertId: alert.id,
+        followUp: posted,
+        acknowledged: alert.acknowledged !== undefined,
+        escalations: alert.escalations,
+      },
+    });
+    return yield* this.get(alert.id);
   }
 
   /**
@@ -397,129 +370,135 @@ export class DraftAlerts {
    * which becomes the record's id); once the call is submitted the record holds it as an event, and an
    * acknowledgement pressed after that goes to the record instead ('submitted').
    */
-  acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): InProgressAck {
-    return this.db
-      .transaction((): InProgressAck => {
-        const alert = this.get(alertId);
-        if (!alert) return { outcome: 'not-found' };
-        if (alert.recordId) return { outcome: 'submitted', recordId: alert.recordId };
-        const audit = (outcome: string, detail: Record<string, unknown> = {}) =>
-          this.audit.append({
-            at: now.toISOString(),
-            actorId: actor.id,
-            action: 'alert.ack',
-            recordId: alert.draftId,
-            outcome,
-            detail: { alertId, inProgress: true, ...detail },
-          });
-        if (alert.acknowledged) {
-          audit('already');
-          return { outcome: 'already', alert };
-        }
-        // acknowledged: escalation stops (out of the scheduler's index)
-        this.db
-          .prepare(
-            'UPDATE draft_alerts SET ack_by_id = ?, ack_by_name = ?, ack_at = ?, next_escalation_at = NULL WHERE id = ?',
-          )
-          .run(actor.id, actor.name, now.toISOString(), alertId);
-        const noticeId = this.tellReferrer(alert, 'acknowledged', now, {
-          by: actor.name,
-          at: now.toISOString(),
-        });
-        const updates = this.updateMessages(alert, now, on);
-        audit('done', { deliveryId: noticeId, updates });
-        return { outcome: 'done', alert: this.get(alertId)!, updates };
-      })
-      .immediate();
+  *acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): Query<InProgressAck> {
+    const alert = yield* this.get(alertId);
+    if (!alert) return { outcome: 'not-found' };
+    if (alert.recordId) return { outcome: 'submitted', recordId: alert.recordId };
+    const audit = (outcome: string, detail: Record<string, unknown> = {}) =>
+      appendAudit({
+        at: now.toISOString(),
+        actorId: actor.id,
+        action: 'alert.ack',
+        recordId: alert.draftId,
+        outcome,
+        detail: { alertId, inProgress: true, ...detail },
+      });
+    if (alert.acknowledged) {
+      yield* audit('already');
+      return { outcome: 'already', alert };
+    }
+    // acknowledged: escalation stops (out of the scheduler's index)
+    yield* write(
+      'UPDATE draft_alerts SET ack_by_id = ?, ack_by_name = ?, ack_at = ?, next_escalation_at = NULL WHERE id = ?',
+      [actor.id, actor.name, now.toISOString(), alertId],
+    );
+    const noticeId = yield* this.tellReferrer(alert, 'acknowledged', now, {
+      by: actor.name,
+      at: now.toISOString(),
+    });
+    const updates = yield* this.updateMessages(alert, now, on);
+    yield* audit('done', { deliveryId: noticeId, updates });
+    return { outcome: 'done', alert: (yield* this.get(alertId))!, updates };
   }
 
   /**
-   * Alerts whose call is still neither submitted nor discarded `minutes` after the alert: the leads are
-   * told, once. Found by index, oldest first, a bounded batch per run.
+   * Alerts whose call is still neither submitted nor discarded `minutes` after the alert, found by index,
+   * oldest first, a bounded batch: each to be told to the leads once (noteUnsubmitted).
    */
-  noteUnsubmitted(now: Date, minutes: number, limit = 50): number {
+  *unsubmittedDue(now: Date, minutes: number, limit: number): Query<DraftAlert[]> {
     const before = new Date(now.getTime() - minutes * 60_000).toISOString();
-    const due = this.unsubmittedDue.all(before, limit) as Row[];
-    let count = 0;
-    for (const r of due.map(toAlert)) {
-      this.db.transaction(() => {
-        const claimed = this.claimUnsubmitted.run(now.toISOString(), r.id).changes;
-        if (claimed === 0) return;
-        const id = this.note(r, 'unsubmitted', now, { minutes });
-        this.audit.append({
-          at: now.toISOString(),
-          actorId: 'bot',
-          action: 'draft-alert-noted',
-          recordId: r.draftId,
-          outcome: 'unsubmitted',
-          detail: { alertId: r.id, deliveryId: id, minutes },
-        });
-        count += 1;
-      })();
-    }
-    return count;
+    const rows = yield* select<Row>(
+      `SELECT * FROM draft_alerts WHERE closed_at IS NULL AND unsubmitted_noted_at IS NULL AND raised_at <= ?
+       ORDER BY raised_at LIMIT ?`,
+      [before, limit],
+    );
+    return rows.map(toAlert);
+  }
+
+  /** The leads are told the call of `r` (from unsubmittedDue) was not submitted; false if that is done. */
+  *noteUnsubmitted(r: DraftAlert, now: Date, minutes: number): Query<boolean> {
+    const { changes } = yield* write(
+      'UPDATE draft_alerts SET unsubmitted_noted_at = ? WHERE id = ? AND unsubmitted_noted_at IS NULL AND closed_at IS NULL',
+      [now.toISOString(), r.id],
+    );
+    if (changes === 0) return false;
+    const id = yield* this.note(r, 'unsubmitted', now, { minutes });
+    yield* appendAudit({
+      at: now.toISOString(),
+      actorId: 'bot',
+      action: 'draft-alert-noted',
+      recordId: r.draftId,
+      outcome: 'unsubmitted',
+      detail: { alertId: r.id, deliveryId: id, minutes },
+    });
+    return true;
+  }
+
+  /** Alerts with a round of escalation due, found by index (next_escalation_at), a bounded batch. */
+  *escalationsDue(now: Date, limit: number): Query<DraftAlert[]> {
+    const rows = yield* select<Row>(
+      `SELECT * FROM draft_alerts WHERE next_escalation_at IS NOT NULL AND next_escalation_at <= ?
+       ORDER BY next_escalation_at LIMIT ?`,
+      [now.toISOString(), limit],
+    );
+    return rows.map(toAlert);
   }
 
   /**
-   * Alerts with no record that nobody has acknowledged, escalated at each `minutes` from when they were
-   * raised, as a record's are (the scheduler): in the alert's thread once its first post is made; until
-   * then to the duty and admin channels, where it can be seen; each mentioning the on-call lead (render).
-   * Discarded or never-submitted calls' alerts included: the leads were told about this infant. Found by
-   * index (next_escalation_at), a bounded batch per run; one round per alert per run.
+   * The next round of escalation of `a` (from escalationsDue) if it is due: claimed only as read, so a
+   * submit or an acknowledgement that landed first wins. One round per run: a bot that was down for
+   * hours posts once, not once per missed interval. True if a round was made.
    */
-  escalateDue(now: Date, minutes: number, limit = 50): number {
-    const due = this.escalationsDue.all(now.toISOString(), limit) as Row[];
+  *escalate(a: DraftAlert, now: Date, minutes: number): Query<boolean> {
     const interval = minutes * 60_000;
-    let count = 0;
-    for (const a of due.map(toAlert)) {
-      const raised = Date.parse(a.raisedAt);
-      const rounds = Math.floor((now.getTime() - raised) / interval);
-      // when the round after `round` (the last made at `at`, or as stored) falls due: the same rule as a
-      // record's alert (call-state.ts), so rounds missed while the bot was down are not made up one per run
-      const next = (round: number, at: string | null) => {
-        const last = at ?? a.lastEscalatedAt;
-        return nextEscalationAt(
-          a.raisedAt,
-          { escalations: round, ...(last ? { lastEscalatedAt: last } : {}) },
-          minutes,
-        )!.toISOString();
-      };
-      this.db.transaction(() => {
-        // claimed only as read: a submit or an acknowledgement that landed first wins
-        const claim = (round: number, at: string | null) =>
-          this.claimEscalation.run(round, at, next(round, at), a.id, a.escalations).changes === 1;
-        if (rounds <= a.escalations) {
-          // not due yet (e.g. raised by an earlier build, or ALERT_ESCALATION_MINUTES changed): look again then
-          claim(a.escalations, null);
-          return;
-        }
-        // one round per run: a bot that was down for hours posts once, not once per missed interval
-        const round = a.escalations + 1;
-        if (!claim(round, now.toISOString())) return;
-        const root = this.outbox.get(a.outboxId);
-        const deliveries = escalationDeliveries(
-          { id: a.outboxId, delivered: root?.status === 'delivered' },
-          { round, alertDeliveryId: a.outboxId, draftAlertId: a.id },
-        ).map((d) => ({ id: this.o.newId(), ...d }));
-        for (const d of deliveries) this.enqueue(d, now);
-        this.audit.append({
-          at: now.toISOString(),
-          actorId: BOT_ACTOR.id,
-          action: 'alert-escalated',
-          recordId: a.draftId,
-          outcome: 'done',
-          detail: {
-            alertId: a.id,
-            round,
-            inProgress: true,
-            deliveryId: deliveries[0]!.id,
-            ...(deliveries.length > 1 ? { deliveryIds: deliveries.map((d) => d.id) } : {}),
-          },
-        });
-        count += 1;
-      })();
+    const rounds = Math.floor((now.getTime() - Date.parse(a.raisedAt)) / interval);
+    // when the round after `round` (the last made at `at`, or as stored) falls due: the same rule as a
+    // record's alert (call-state.ts), so rounds missed while the bot was down are not made up one per run
+    const next = (round: number, at: string | null) => {
+      const last = at ?? a.lastEscalatedAt;
+      return nextEscalationAt(
+        a.raisedAt,
+        { escalations: round, ...(last ? { lastEscalatedAt: last } : {}) },
+        minutes,
+      )!.toISOString();
+    };
+    const claim = function* (round: number, at: string | null): Query<boolean> {
+      const { changes } = yield* write(
+        `UPDATE draft_alerts SET escalations = ?, last_escalated_at = COALESCE(?, last_escalated_at),
+           next_escalation_at = ?
+         WHERE id = ? AND escalations = ? AND record_id IS NULL AND ack_at IS NULL`,
+        [round, at, next(round, at), a.id, a.escalations],
+      );
+      return changes === 1;
+    };
+    if (rounds <= a.escalations) {
+      // not due yet (e.g. raised by an earlier build, or ALERT_ESCALATION_MINUTES changed): look again then
+      yield* claim(a.escalations, null);
+      return false;
     }
-    return count;
+    const round = a.escalations + 1;
+    if (!(yield* claim(round, now.toISOString()))) return false;
+    const root = yield* deliveryById(a.outboxId);
+    const deliveries = escalationDeliveries(
+      { id: a.outboxId, delivered: root?.status === 'delivered' },
+      { round, alertDeliveryId: a.outboxId, draftAlertId: a.id },
+    ).map((d) => ({ id: this.o.newId(), ...d }));
+    for (const d of deliveries) yield* this.enqueue(d, now);
+    yield* appendAudit({
+      at: now.toISOString(),
+      actorId: BOT_ACTOR.id,
+      action: 'alert-escalated',
+      recordId: a.draftId,
+      outcome: 'done',
+      detail: {
+        alertId: a.id,
+        round,
+        inProgress: true,
+        deliveryId: deliveries[0]!.id,
+        ...(deliveries.length > 1 ? { deliveryIds: deliveries.map((d) => d.id) } : {}),
+      },
+    });
+    return true;
   }
 
   /**
@@ -529,33 +508,36 @@ export class DraftAlerts {
    * not know it (a duplicate whose answer was lost). A message still to be posted is updated after its
    * post. Returns the update ids. The same as CallActions does for a record's alert.
    */
-  private updateMessages(alert: DraftAlert, now: Date, on: PressedOn | undefined): string[] {
-    const deliveries = this.outbox.forDraftAlert(alert.id);
-    return alertMessageUpdates(deliveries, on).map(({ target, afterId }) => {
+  private *updateMessages(alert: DraftAlert, now: Date, on: PressedOn | undefined): Query<string[]> {
+    const deliveries = yield* deliveriesOfDraftAlert(alert.id);
+    const ids: string[] = [];
+    for (const { target, afterId } of alertMessageUpdates(deliveries, on)) {
       const id = this.o.newId();
       // draftAlertId: found with the alert's other rows (hand-over at submit, retention)
-      this.enqueue({ id, kind: 'alert-update', target, payload: { draftAlertId: alert.id }, afterId }, now);
-      return id;
-    });
+      yield* this.enqueue(
+        { id, kind: 'alert-update', target, payload: { draftAlertId: alert.id }, afterId },
+        now,
+      );
+      ids.push(id);
+    }
+    return ids;
   }
 
   /** The referrer's notices queued for an in-progress alert (no record yet: its rows carry its id). */
-  private tellReferrer(
+  private *tellReferrer(
     alert: Pick<DraftAlert, 'id' | 'outboxId' | 'recordId' | 'contact'>,
     notice: 'alerted' | 'acknowledged',
     now: Date,
     extra: Record<string, unknown> = {},
-  ): string {
+  ): Query<string> {
     const id = this.o.newId();
     const alerted =
       notice === 'acknowledged'
-        ? this.outbox
-            .forDraftAlert(alert.id)
-            .find(
-              (d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed',
-            )?.id
+        ? (yield* deliveriesOfDraftAlert(alert.id)).find(
+            (d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed',
+          )?.id
         : alert.outboxId;
-    this.enqueue(
+    yield* this.enqueue(
       {
         id,
         recordId: alert.recordId,
@@ -577,11 +559,11 @@ export class DraftAlerts {
     return id;
   }
 
-  private raise(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): DraftAlert {
+  private *raise(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): Query<DraftAlert> {
     const id = this.o.newId();
     const outboxId = this.o.newId();
     const snapshot = snapshotOf(draft, this.o.alertRules, this.o.profile);
-    this.enqueue(
+    yield* this.enqueue(
       {
         id: outboxId,
         kind: 'safeguarding-alert',
@@ -596,13 +578,11 @@ export class DraftAlerts {
       },
       now,
     );
-    this.db
-      .prepare(
-        `INSERT INTO draft_alerts (id, draft_id, reference, outbox_id, tenant_id, referrer_aad_id, service_url,
-           conversation_id, user_id, snapshot_json, raised_at, risk_flagged, next_escalation_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-      )
-      .run(
+    yield* write(
+      `INSERT INTO draft_alerts (id, draft_id, reference, outbox_id, tenant_id, referrer_aad_id, service_url,
+         conversation_id, user_id, snapshot_json, raised_at, risk_flagged, next_escalation_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+      [
         id,
         draft.id,
         this.o.newReference(),
@@ -616,9 +596,10 @@ export class DraftAlerts {
         now.toISOString(),
         // the first escalation's time; the scheduler works out each round from raised_at
         new Date(now.getTime() + (this.o.escalationMinutes ?? 0) * 60_000).toISOString(),
-      );
-    const noticeId = this.tellReferrer({ id, outboxId, recordId: undefined, contact }, 'alerted', now);
-    this.audit.append({
+      ],
+    );
+    const noticeId = yield* this.tellReferrer({ id, outboxId, recordId: undefined, contact }, 'alerted', now);
+    yield* appendAudit({
       at: now.toISOString(),
       actorId: who.userId,
       action: 'draft-alert-raised',
@@ -626,12 +607,17 @@ export class DraftAlerts {
       outcome: 'queued',
       detail: { alertId: id, deliveryId: outboxId, noticeId, reasons: snapshot.reasons.length },
     });
-    return this.get(id)!;
+    return (yield* this.get(id))!;
   }
 
-  private note(alert: DraftAlert, note: AlertNote, now: Date, extra: Record<string, unknown> = {}): string {
+  private *note(
+    alert: DraftAlert,
+    note: AlertNote,
+    now: Date,
+    extra: Record<string, unknown> = {},
+  ): Query<string> {
     const id = this.o.newId();
-    this.enqueue(
+    yield* this.enqueue(
       {
         id,
         recordId: alert.recordId,
@@ -648,7 +634,73 @@ export class DraftAlerts {
     return id;
   }
 
-  private enqueue(d: NewDelivery, now: Date): void {
-    this.outbox.enqueue(d, now, this.o.giveUpMinutes);
+  private enqueue(d: NewDelivery, now: Date): Query<void> {
+    return enqueueDelivery(d, now, this.o.giveUpMinutes);
+  }
+}
+
+/**
+ * The in-progress alerts' queries run synchronously on SQLite, each one transaction (a savepoint when
+ * the caller already holds one, e.g. the draft save in SqliteStorage), for callers that are still
+ * synchronous, until they move to the seam's transact (issue 11).
+ */
+export class DraftAlerts {
+  readonly queries: DraftAlertQueries;
+
+  constructor(
+    private readonly sql: SqliteSql,
+    o: DraftAlertOptions,
+  ) {
+    this.queries = new DraftAlertQueries(o);
+  }
+
+  get(id: string): DraftAlert | undefined {
+    return this.sql.transactNow(this.queries.get(id), { readOnly: true });
+  }
+
+  byOutboxId(outboxId: string): DraftAlert | undefined {
+    return this.sql.transactNow(this.queries.byOutboxId(outboxId), { readOnly: true });
+  }
+
+  forDraft(draftId: string): DraftAlert | undefined {
+    return this.sql.transactNow(this.queries.forDraft(draftId), { readOnly: true });
+  }
+
+  onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): RiskSaveOutcome {
+    return this.sql.transactNow(this.queries.onRiskSaved(draft, who, contact, now));
+  }
+
+  onDiscarded(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): DraftAlert | undefined {
+    return this.sql.transactNow(this.queries.onDiscarded(draft, who, contact, now));
+  }
+
+  takeOver(call: SubmittedCall, recordReasons: readonly string[], now: Date): DraftAlert | undefined {
+    return this.sql.transactNow(this.queries.takeOver(call, recordReasons, now));
+  }
+
+  acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): InProgressAck {
+    return this.sql.transactNow(this.queries.acknowledge(alertId, actor, now, on));
+  }
+
+  /**
+   * Alerts whose call is still neither submitted nor discarded `minutes` after the alert: the leads are
+   * told, once. Found by index, oldest first, a bounded batch per run; each in a transaction of its own.
+   */
+  noteUnsubmitted(now: Date, minutes: number, limit = 50): number {
+    const due = this.sql.transactNow(this.queries.unsubmittedDue(now, minutes, limit), { readOnly: true });
+    return due.filter((r) => this.sql.transactNow(this.queries.noteUnsubmitted(r, now, minutes))).length;
+  }
+
+  /**
+   * Alerts with no record that nobody has acknowledged, escalated at each `minutes` from when they were
+   * raised, as a record's are (the scheduler): in the alert's thread once its first post is made; until
+   * then to the duty and admin channels, where it can be seen; each mentioning the on-call lead (render).
+   * Discarded or never-submitted calls' alerts included: the leads were told about this infant. Found by
+   * index (next_escalation_at), a bounded batch per run; one round per alert per run, each in a
+   * transaction of its own.
+   */
+  escalateDue(now: Date, minutes: number, limit = 50): number {
+    const due = this.sql.transactNow(this.queries.escalationsDue(now, limit), { readOnly: true });
+    return due.filter((a) => this.sql.transactNow(this.queries.escalate(a, now, minutes))).length;
   }
 }

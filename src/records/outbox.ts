@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { ChannelRole } from '../domain/channel-role';
 import { type DeliveryKind, type DeliveryTarget, isAlertKind, type PressedOn } from '../domain/deliveries';
 import { withoutWaitingForDisk } from '../storage/database';
+import { type Query, select, selectOne, write } from '../storage/sql';
+import { SqliteSql } from '../storage/sqlite-sql';
 
 /** isAlertKind (src/domain/deliveries.ts) in SQL, for a table aliased `o`. */
 const ALERT_SQL = `(o.kind = 'safeguarding-alert' OR o.kind LIKE 'alert-%')`;
@@ -147,6 +149,83 @@ function deliveryOf(r: Row, payloadOf: ((id: string) => string) | undefined): De
   };
 }
 
+/*
+ * What is queued and read about a record or an in-progress alert, written once for both stores (the SQL
+ * seam, issue 11). The delivery worker's queue (due, claims, marks) is still SQLite's own, below.
+ */
+
+/** Call inside the transaction that writes what the delivery is about. */
+export function* enqueueDelivery(d: NewDelivery, now: Date, giveUpMinutes: number): Query<void> {
+  if (isAlertKind(d.kind)) alertLaneChanges++;
+  const after =
+    d.afterId === undefined
+      ? undefined
+      : yield* selectOne<{ status: string }>('SELECT status FROM outbox WHERE id = ?', [d.afterId]);
+  yield* write(
+    `INSERT INTO outbox (id, record_id, kind, target_json, payload_json, after_id, created_at, next_attempt_at, give_up_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      d.id,
+      d.recordId ?? null,
+      d.kind,
+      JSON.stringify(d.target),
+      JSON.stringify(d.payload ?? {}),
+      d.afterId ?? null,
+      now.toISOString(),
+      after?.status === 'pending' ? WAITING_ON_ANOTHER : now.toISOString(),
+      new Date(now.getTime() + giveUpMinutes * 60_000).toISOString(),
+    ],
+  );
+}
+
+export function* deliveryById(id: string): Query<Delivery | undefined> {
+  const r = yield* selectOne<Row>('SELECT * FROM outbox WHERE id = ?', [id]);
+  return r && toDelivery(r);
+}
+
+/** A record's deliveries in the order they were queued (within a millisecond, as inserted). */
+export function* deliveriesOfRecord(recordId: string): Query<Delivery[]> {
+  const rows = yield* select<Row>(
+    {
+      sqlite: 'SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, rowid',
+      // row_order: PostgreSQL's stand-in for the rowid (its migration 4)
+      postgres: 'SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, row_order',
+    },
+    [recordId],
+  );
+  return rows.map(toDelivery);
+}
+
+/**
+ * The deliveries of an alert raised while its call is in progress, while it has no record: each
+ * carries the alert's id (draftAlertId), found by the outbox_draft_alert index (each store's own
+ * expression: its index is on it).
+ */
+export function* deliveriesOfDraftAlert(draftAlertId: string): Query<Delivery[]> {
+  const rows = yield* select<Row>(
+    {
+      sqlite: `SELECT * FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
+               ORDER BY created_at, rowid`,
+      postgres: `SELECT * FROM outbox WHERE record_id IS NULL AND (payload_json::jsonb ->> 'draftAlertId') = ?
+                 ORDER BY created_at, row_order`,
+    },
+    [draftAlertId],
+  );
+  return rows.map(toDelivery);
+}
+
+/** Makes rows queued before their record existed (an in-progress alert's) the record's own. */
+export function* linkDeliveries(ids: readonly string[], recordId: string): Query<void> {
+  for (const id of ids) {
+    yield* write('UPDATE outbox SET record_id = ? WHERE id = ? AND record_id IS NULL', [recordId, id]);
+  }
+}
+
+/** Changes what a delivery will post (its payload); what it has already posted is unchanged. */
+export function* setDeliveryPayload(id: string, payload: Record<string, unknown>): Query<void> {
+  yield* write('UPDATE outbox SET payload_json = ? WHERE id = ?', [JSON.stringify(payload), id]);
+}
+
 export interface OutboxStats {
   readonly pending: number;
   readonly failed: number;
@@ -166,7 +245,11 @@ export class Outbox {
     activityId: string | null,
   ) => boolean;
 
+  /** The queries written for both stores (above), on this connection. */
+  private readonly seam: SqliteSql;
+
   constructor(private readonly db: Database.Database) {
+    this.seam = new SqliteSql(db);
     const sql = prepare(db);
     this.sql = sql;
     this.delivered = db.transaction(
@@ -180,46 +263,27 @@ export class Outbox {
 
   /** Call inside the transaction that writes what the deliveries are about. */
   enqueue(d: NewDelivery, now: Date, giveUpMinutes: number): void {
-    if (isAlertKind(d.kind)) alertLaneChanges++;
-    const waits = d.afterId !== undefined && this.sql.status.get(d.afterId) === 'pending';
-    this.sql.insert.run(
-      d.id,
-      d.recordId ?? null,
-      d.kind,
-      JSON.stringify(d.target),
-      JSON.stringify(d.payload ?? {}),
-      d.afterId ?? null,
-      now.toISOString(),
-      waits ? WAITING_ON_ANOTHER : now.toISOString(),
-      new Date(now.getTime() + giveUpMinutes * 60_000).toISOString(),
-    );
+    this.seam.transactNow(enqueueDelivery(d, now, giveUpMinutes));
   }
 
-  /** Makes rows queued before their record existed (an in-progress alert's) the record's own. */
   linkToRecord(ids: readonly string[], recordId: string): void {
-    for (const id of ids) this.sql.linkToRecord.run(recordId, id);
+    this.seam.transactNow(linkDeliveries(ids, recordId));
   }
 
-  /** Changes what a delivery will post (its payload); what it has already posted is unchanged. */
   setPayload(id: string, payload: Record<string, unknown>): void {
-    this.sql.setPayload.run(JSON.stringify(payload), id);
+    this.seam.transactNow(setDeliveryPayload(id, payload));
   }
 
   get(id: string): Delivery | undefined {
-    const r = this.sql.get.get(id) as Row | undefined;
-    return r && toDelivery(r);
+    return this.seam.transactNow(deliveryById(id), { readOnly: true });
   }
 
   forRecord(recordId: string): Delivery[] {
-    return (this.sql.forRecord.all(recordId) as Row[]).map(toDelivery);
+    return this.seam.transactNow(deliveriesOfRecord(recordId), { readOnly: true });
   }
 
-  /**
-   * The deliveries of an alert raised while its call is in progress, while it has no record: each
-   * carries the alert's id (draftAlertId), found by the outbox_draft_alert index.
-   */
   forDraftAlert(draftAlertId: string): Delivery[] {
-    return (this.sql.forDraftAlert.all(draftAlertId) as Row[]).map(toDelivery);
+    return this.seam.transactNow(deliveriesOfDraftAlert(draftAlertId), { readOnly: true });
   }
 
   /**
@@ -473,19 +537,7 @@ function prepare(db: Database.Database) {
     ),
   );
   return {
-    insert: db.prepare(
-      `INSERT INTO outbox (id, record_id, kind, target_json, payload_json, after_id, created_at, next_attempt_at, give_up_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    linkToRecord: db.prepare('UPDATE outbox SET record_id = ? WHERE id = ? AND record_id IS NULL'),
-    setPayload: db.prepare('UPDATE outbox SET payload_json = ? WHERE id = ?'),
-    get: db.prepare('SELECT * FROM outbox WHERE id = ?'),
     payloadOf: db.prepare('SELECT payload_json FROM outbox WHERE id = ?').pluck(),
-    forRecord: db.prepare('SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, rowid'),
-    forDraftAlert: db.prepare(
-      `SELECT * FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
-       ORDER BY created_at, rowid`,
-    ),
     due: {
       get any() {
         return dueAny();
@@ -540,7 +592,6 @@ function prepare(db: Database.Database) {
          AND next_attempt_at <> '${WAITING_ON_ANOTHER}'
          AND json_extract(target_json, '$.type') = 'channel' AND json_extract(target_json, '$.role') = ?`,
     ),
-    status: db.prepare('SELECT status FROM outbox WHERE id = ?').pluck(),
     // by outbox_after (migration 7)
     followersDue: db.prepare(
       `UPDATE outbox SET next_attempt_at = ? WHERE after_id = ? AND status = 'pending'

@@ -6,10 +6,7 @@
 import { expect, test } from 'vitest';
 import { DraftConflictError, DraftStore } from '../../src/bot/draft-store';
 import { startDraft } from '../../src/domain/draft';
-import { Audit } from '../../src/records/audit';
 import { DraftAlerts } from '../../src/records/draft-alerts';
-import { Outbox } from '../../src/records/outbox';
-import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
@@ -22,19 +19,13 @@ function setUp() {
   const db = openDatabase(':memory:');
   const storage = new SqliteStorage(db, () => NOW);
   let n = 0;
-  const alerts = new DraftAlerts(
-    db,
-    new Outbox(db),
-    new RecordEvents(new SqliteSql(db)),
-    new Audit(new SqliteSql(db)),
-    {
-      alertRules: ['possible-harm-baby'],
-      profile: PROFILE,
-      giveUpMinutes: 60,
-      newId: () => `id-${++n}`,
-      newReference: () => 'IMH-ABCDEF',
-    },
-  );
+  const alerts = new DraftAlerts(new SqliteSql(db), {
+    alertRules: ['possible-harm-baby'],
+    profile: PROFILE,
+    giveUpMinutes: 60,
+    newId: () => `id-${++n}`,
+    newReference: () => 'IMH-ABCDEF',
+  });
   const draft = {
     ...startDraft('draft-1', 'full', NOW, '2026-11-23'),
     answers: { referrer: FULL_CALL.referrer!, risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },

@@ -322,7 +322,7 @@ describe('submitted records', () => {
 
 describe('alerts raised while a call was in progress', () => {
   function alerts(): DraftAlerts {
-    return new DraftAlerts(db, new Outbox(db), new RecordEvents(new SqliteSql(db)), audit, {
+    return new DraftAlerts(new SqliteSql(db), {
       alertRules: ['possible-harm-baby'],
       profile: PROFILE,
       giveUpMinutes: 60,

@@ -243,7 +243,7 @@ describe('formal referral reminders', () => {
 
 describe('alerts raised while a call is in progress (no record)', () => {
   function setUp(batch: number) {
-    const alerts = new DraftAlerts(db, outbox, events, new Audit(new SqliteSql(db)), {
+    const alerts = new DraftAlerts(new SqliteSql(db), {
       alertRules: ['possible-harm-baby'],
       profile: PROFILE,
       giveUpMinutes: 60,
