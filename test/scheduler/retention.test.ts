@@ -10,7 +10,6 @@ import { todayInTimeZone } from '../../src/domain/age';
 import { startDraft } from '../../src/domain/draft';
 import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
-import { CallContacts } from '../../src/records/call-contacts';
 import { DraftAlerts } from '../../src/records/draft-alerts';
 import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
@@ -177,8 +176,7 @@ describe('abandoned drafts and remembered profiles', () => {
 
 describe('submitted records', () => {
   function submit(id: string, at: Date): void {
-    const records = new DutyCallRecords(new SqliteSql(db));
-    new Submissions(db, records, new CallContacts(new SqliteSql(db)), new Outbox(db), audit, {
+    new Submissions(new SqliteSql(db), {
       alertRules: ['possible-harm-baby'],
       giveUpMinutes: 60,
       newId: () => `d${++ids}`,
@@ -391,15 +389,10 @@ describe('alerts raised while a call was in progress', () => {
 
   test('a submitted call’s alert goes with its record, not before', () => {
     const alertId = raise('r1', START);
-    const records = new DutyCallRecords(new SqliteSql(db));
     new Submissions(
-      db,
-      records,
-      new CallContacts(new SqliteSql(db)),
-      new Outbox(db),
-      audit,
+      new SqliteSql(db),
       { alertRules: ['possible-harm-baby'], giveUpMinutes: 60, newId: () => `d${++ids}` },
-      alerts(),
+      alerts().queries,
     ).record(
       {
         id: 'r1',
