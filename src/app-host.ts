@@ -152,7 +152,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     now,
     alertDeadlineSeconds: config.ALERT_DELIVERY_DEADLINE_SECONDS,
   };
-  const calls = new CallViews(records, events);
+  const calls = new CallViews(sql);
   const worker = new DeliveryWorker({
     outbox,
     channels,
@@ -232,7 +232,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
         (d) => todayInTimeZone(d, config.TIME_ZONE),
         config.REFERRAL_REMINDER_DAYS,
       ),
-    callActions: new CallActions(db, calls, events, outbox, audit, {
+    callActions: new CallActions(sql, {
       giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
       newId,
     }),

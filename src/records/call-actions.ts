@@ -1,10 +1,16 @@
-import type Database from 'better-sqlite3';
 import { type Actor, alreadyDone, BOT_ACTOR, type CallEvent, type CallEventBody } from '../domain/call-state';
 import { eventDeliveries } from '../domain/deliveries';
-import type { Audit } from './audit';
-import type { CallView, CallViews } from './call-view';
-import { alertMessageUpdates, type Outbox } from './outbox';
-import { type RecordEvents, VersionConflictError } from './record-events';
+import { isDuplicateKey, type Query, type SqlStore } from '../storage/sql';
+import { appendAudit } from './audit';
+import { type CallView, viewOf } from './call-view';
+import {
+  alertMessageUpdates,
+  type Delivery,
+  deliveriesOfRecord,
+  enqueueDelivery,
+  type NewDelivery,
+} from './outbox';
+import { appendEvent } from './record-events';
 
 export interface CallActionOptions {
   readonly giveUpMinutes: number;
@@ -43,42 +49,44 @@ function sameCard(a: CallEventBody['type'], b: CallEventBody['type']): boolean {
 /**
  * Applies a person's action to a submitted call: the event, any message it sends and its audit row go in
  * one transaction, or nothing does. An action on a record that moved on since the card was drawn, or one
- * that changes nothing, is refused and audited as such.
+ * that changes nothing, is refused and audited as such. Written once for both stores (the SQL seam).
  */
 export class CallActions {
   constructor(
-    private readonly db: Database.Database,
-    private readonly views: CallViews,
-    private readonly events: RecordEvents,
-    private readonly outbox: Outbox,
-    private readonly audit: Audit,
+    private readonly sql: SqlStore,
     private readonly options: CallActionOptions,
+    /** How a record is read: a test gives a reader one event behind, as a second instance would be. */
+    private readonly view: (recordId: string) => Query<CallView | undefined> = viewOf,
   ) {}
 
-  apply(r: ActionRequest): ActionResult {
+  /** Resolves once the action, or its refusal, is durable. */
+  async apply(r: ActionRequest): Promise<ActionResult> {
     try {
-      // IMMEDIATE: the write lock is taken before the read, so another process cannot slip an event in
-      // between; the (record, seq) key still catches one if it does
-      return this.db.transaction(() => this.applyNow(r)).immediate();
+      return await this.sql.transact(this.applying(r));
     } catch (err) {
-      // another process appended first: the record is as that action left it
-      if (!(err instanceof VersionConflictError)) throw err;
-      const view = this.views.load(r.recordId);
-      if (!view) return { outcome: 'not-found' };
-      this.record(r, 'stale', { version: view.state.version, conflict: true });
-      return { outcome: 'stale', view };
+      // another instance appended first, between this one's read and its write: the (record, seq) key
+      // refused the event and the transaction wrote nothing. The record is as that action left it.
+      if (!isDuplicateKey(err)) throw err;
+      return this.sql.transact(this.refusedAsStale(r));
     }
   }
 
-  private applyNow(r: ActionRequest): ActionResult {
-    const view = this.views.load(r.recordId);
+  private *refusedAsStale(r: ActionRequest): Query<ActionResult> {
+    const view = yield* viewOf(r.recordId);
+    if (!view) return { outcome: 'not-found' };
+    yield* this.record(r, 'stale', { version: view.state.version, conflict: true });
+    return { outcome: 'stale', view };
+  }
+
+  private *applying(r: ActionRequest): Query<ActionResult> {
+    const view = yield* this.view(r.recordId);
     if (!view) {
-      this.record(r, 'refused', { reason: 'not-found' });
+      yield* this.record(r, 'refused', { reason: 'not-found' });
       return { outcome: 'not-found' };
     }
     const { state } = view;
     if (alreadyDone(state, r.body)) {
-      this.record(r, 'already', { version: state.version });
+      yield* this.record(r, 'already', { version: state.version });
       return { outcome: 'already', view };
     }
     // Stale means someone acted since the card was drawn, on what that card shows. The bot's own events
@@ -89,32 +97,29 @@ export class CallActions {
       (e) => e.seq > r.cardVersion && e.actor.id !== BOT_ACTOR.id && sameCard(e.type, r.body.type),
     );
     if (r.cardVersion > state.version || r.cardVersion < 0 || actedSince) {
-      this.record(r, 'stale', { version: state.version });
+      yield* this.record(r, 'stale', { version: state.version });
       return { outcome: 'stale', view };
     }
     const at = r.now.toISOString();
-    const event = this.events.append(r.recordId, state.version, r.body, r.actor, at);
+    const event = yield* appendEvent(r.recordId, state.version, r.body, r.actor, at);
+    const deliveries = r.body.type === 'alert-acknowledged' ? yield* deliveriesOfRecord(r.recordId) : [];
     // an acknowledgement's notice to the referrer comes after their "leads were alerted" notice, if any
-    const alerted =
-      r.body.type === 'alert-acknowledged'
-        ? this.outbox
-            .forRecord(r.recordId)
-            .find(
-              (d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed',
-            )
-        : undefined;
+    const alerted = deliveries.find(
+      (d) => d.kind === 'referrer-notice' && d.payload.notice === 'alerted' && d.status !== 'failed',
+    );
     let deliveryId: string | undefined;
     for (const d of eventDeliveries(r.body, { seq: event.seq, actorName: r.actor.name, at }, alerted?.id)) {
       deliveryId = this.options.newId();
-      this.outbox.enqueue({ id: deliveryId, recordId: r.recordId, ...d }, r.now, this.options.giveUpMinutes);
+      yield* this.enqueue({ id: deliveryId, recordId: r.recordId, ...d }, r.now);
     }
-    const updates = r.body.type === 'alert-acknowledged' ? this.updateAlertMessages(r) : [];
-    this.record(r, 'done', {
+    const updates =
+      r.body.type === 'alert-acknowledged' ? yield* this.updateAlertMessages(r, deliveries) : [];
+    yield* this.record(r, 'done', {
       version: event.seq,
       ...(deliveryId ? { deliveryId } : {}),
       ...(updates.length ? { updates } : {}),
     });
-    return { outcome: 'done', view: this.views.load(r.recordId)!, event };
+    return { outcome: 'done', view: (yield* viewOf(r.recordId))!, event };
   }
 
   /**
@@ -123,21 +128,24 @@ export class CallActions {
    * channels while undelivered), each copy of an undelivered alert, and the message pressed if the outbox
    * does not know it. A message still to be posted waits for its post (after), then is redrawn: one being
    * posted at this moment may have been drawn before the acknowledgement. Returns the update ids.
+   * `deliveries`: the record's, as read before the acknowledgement's own notice was queued.
    */
-  private updateAlertMessages(r: ActionRequest): string[] {
-    return alertMessageUpdates(this.outbox.forRecord(r.recordId), r.on).map(({ target, afterId }) => {
+  private *updateAlertMessages(r: ActionRequest, deliveries: readonly Delivery[]): Query<string[]> {
+    const ids: string[] = [];
+    for (const { target, afterId } of alertMessageUpdates(deliveries, r.on)) {
       const id = this.options.newId();
-      this.outbox.enqueue(
-        { id, recordId: r.recordId, kind: 'alert-update', target, afterId },
-        r.now,
-        this.options.giveUpMinutes,
-      );
-      return id;
-    });
+      yield* this.enqueue({ id, recordId: r.recordId, kind: 'alert-update', target, afterId }, r.now);
+      ids.push(id);
+    }
+    return ids;
   }
 
-  private record(r: ActionRequest, outcome: string, detail: Record<string, unknown>): void {
-    this.audit.append({
+  private enqueue(d: NewDelivery, now: Date): Query<void> {
+    return enqueueDelivery(d, now, this.options.giveUpMinutes);
+  }
+
+  private record(r: ActionRequest, outcome: string, detail: Record<string, unknown>): Query<void> {
+    return appendAudit({
       at: r.now.toISOString(),
       actorId: r.actor.id,
       action: r.action,

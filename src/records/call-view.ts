@@ -1,7 +1,9 @@
 import { type CallEvent, type CallState, foldEvents } from '../domain/call-state';
 import type { SubmittedCall } from '../domain/submitted-call';
-import type { DutyCallRecords, DutyCallRow } from './duty-calls';
-import type { RecordEvents } from './record-events';
+import type { Query } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
+import { callOf, type DutyCallRow } from './duty-calls';
+import { eventsOf } from './record-events';
 
 /** A submitted call with what has happened to it since: its events and the state they fold to. */
 export interface CallView {
@@ -11,17 +13,19 @@ export interface CallView {
   readonly state: CallState;
 }
 
-/** Reads a record and its events together; both tables are append-only, so a view is never half-changed. */
+/** A record and its events read together; both tables are append-only, so a view is never half-changed. */
+export function* viewOf(recordId: string): Query<CallView | undefined> {
+  const row = yield* callOf(recordId);
+  if (!row) return undefined;
+  const events = yield* eventsOf(recordId);
+  return { row, call: row.record as SubmittedCall, events, state: foldEvents(events) };
+}
+
+/** viewOf run synchronously on SQLite, for the callers still synchronous (issue 11). */
 export class CallViews {
-  constructor(
-    private readonly records: DutyCallRecords,
-    private readonly events: RecordEvents,
-  ) {}
+  constructor(private readonly sql: SqliteSql) {}
 
   load(recordId: string): CallView | undefined {
-    const row = this.records.get(recordId);
-    if (!row) return undefined;
-    const events = this.events.list(recordId);
-    return { row, call: row.record as SubmittedCall, events, state: foldEvents(events) };
+    return this.sql.transactNow(viewOf(recordId), { readOnly: true });
   }
 }

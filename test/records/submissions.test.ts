@@ -103,7 +103,7 @@ function submissionsContract(make: MakeStore): void {
       expect(await count(store, 'audit')).toBe(1);
     }));
 
-  it('a failure part-way leaves nothing, and is not mistaken for the call being recorded already', () =>
+  it('[HAZ-16] a Submit that fails part-way leaves nothing, and is not told as a call already recorded', () =>
     withStore(async (store) => {
       // the confirmation is given the summary's id: the outbox refuses it after the call, its contact and
       // its summary were written

@@ -168,7 +168,7 @@ async function onCardAction(
   }
   const body = verdict.body;
 
-  const result = deps.callActions.apply({
+  const result = await deps.callActions.apply({
     recordId: data.recordId,
     cardVersion: data.version,
     body,
