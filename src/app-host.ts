@@ -197,7 +197,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     reminderDays: config.REFERRAL_REMINDER_DAYS,
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
     today: (d) => todayInTimeZone(d, config.TIME_ZONE),
-    retention: new Retention(db, audit, logger, retention),
+    retention: new Retention(db, sql, logger, retention),
     draftAlerts,
     riskDraftAlertMinutes: config.RISK_DRAFT_ALERT_MINUTES,
   });

@@ -53,7 +53,7 @@ function makeScheduler(batch?: number): Scheduler {
     reminderDays: 7,
     giveUpMinutes: 60,
     today: (d) => todayInTimeZone(d),
-    retention: new Retention(db, audit, logger, {
+    retention: new Retention(db, new SqliteSql(db), logger, {
       draftDays: 30,
       profileDays: 180,
       recordYears: 26,
@@ -275,7 +275,7 @@ describe('submitted records', () => {
           return typeof v === 'function' ? v.bind(target) : v;
         },
       });
-      const second = new Retention(staleList, new Audit(new SqliteSql(other)), logger, {
+      const second = new Retention(staleList, new SqliteSql(staleList), logger, {
         draftDays: 30,
         profileDays: 180,
         recordYears: 26,
