@@ -232,13 +232,30 @@ export class DraftAlertQueries {
   }
 
   /**
+   * An alert read to be changed: on PostgreSQL its row is locked until the transaction ends, so what is
+   * decided from it (acknowledged yet? taken over yet?) still holds when it is written, whatever another
+   * instance does meanwhile (it waits, then reads what this one wrote). SQLite's transaction holds the
+   * write lock from its start (IMMEDIATE), which does the same for the whole file.
+   */
+  private *locked(by: 'id' | 'draft_id', value: string): Query<DraftAlert | undefined> {
+    const r = yield* selectOne<Row>(
+      {
+        sqlite: `SELECT * FROM draft_alerts WHERE ${by} = ?`,
+        postgres: `SELECT * FROM draft_alerts WHERE ${by} = ? FOR UPDATE`,
+      },
+      [value],
+    );
+    return r && toAlert(r);
+  }
+
+  /**
    * After the risk section is saved: raises the alert if possible harm is flagged and the call has none
    * yet; with one already raised, a change of answer is noted in its thread (a withdrawn answer never
    * cancels an alert: the leads decide). Saving the same answers again does nothing.
    */
   *onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): Query<RiskSaveOutcome> {
     const flagged = possibleHarmFlagged(draft.answers);
-    const existing = yield* this.forDraft(draft.id);
+    const existing = yield* this.locked('draft_id', draft.id);
     if (!existing) {
       if (!flagged) return { raised: false };
       const alert = yield* this.raise(draft, who, contact, now);
@@ -281,7 +298,7 @@ export class DraftAlertQueries {
     contact: DraftAlert['contact'],
     now: Date,
   ): Query<DraftAlert | undefined> {
-    let alert = yield* this.forDraft(draft.id);
+    let alert = yield* this.locked('draft_id', draft.id);
     if (!alert && possibleHarmFlagged(draft.answers)) alert = yield* this.raise(draft, who, contact, now);
     if (!alert || alert.closedAt) return undefined;
     yield* write(`UPDATE draft_alerts SET closed_as = 'discarded', closed_at = ? WHERE id = ?`, [
@@ -307,7 +324,7 @@ export class DraftAlertQueries {
    * submitted follows in its thread. An acknowledgement already given becomes the record's event.
    */
   *takeOver(call: SubmittedCall, recordReasons: readonly string[], now: Date): Query<DraftAlert | undefined> {
-    const alert = yield* this.forDraft(call.id);
+    const alert = yield* this.locked('draft_id', call.id);
     if (!alert || alert.recordId) return undefined;
     const root = yield* deliveryById(alert.outboxId);
     const reasons = [...new Set([...alert.snapshot.reasons, ...recordReasons])];
@@ -371,7 +388,7 @@ export class DraftAlertQueries {
    * acknowledgement pressed after that goes to the record instead ('submitted').
    */
   *acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): Query<InProgressAck> {
-    const alert = yield* this.get(alertId);
+    const alert = yield* this.locked('id', alertId);
     if (!alert) return { outcome: 'not-found' };
     if (alert.recordId) return { outcome: 'submitted', recordId: alert.recordId };
     const audit = (outcome: string, detail: Record<string, unknown> = {}) =>
