@@ -111,7 +111,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     profileDays: config.REFERRER_PROFILE_RETENTION_DAYS,
     recordYears: config.RECORD_RETENTION_YEARS,
   };
-  const channels = new ChannelRegistry(db, config);
+  const channels = new ChannelRegistry(sql, config);
   const references = new CallReferences(
     sql,
     () => makeReference(() => randomInt(0, 1_000_000) / 1_000_000),

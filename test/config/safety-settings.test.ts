@@ -11,6 +11,7 @@ import { startBot } from '../../src/app-host';
 import { ConfigError, frontDoorNumber, loadConfig } from '../../src/config/config';
 import { ChannelRegistry } from '../../src/records/channels';
 import { openDatabase } from '../../src/storage/database';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 
 const SERVICE = [
   'SERVICE_NAME=IMH',
@@ -160,7 +161,7 @@ describe('the safeguarding channel', () => {
     dirs.push(dir);
     const config = prodConfig(dir);
     const db = openDatabase(config.DATABASE_FILE);
-    new ChannelRegistry(db, config).set(
+    new ChannelRegistry(new SqliteSql(db), config).set(
       {
         role: 'safeguarding',
         teamId: '19:team@thread.tacv2',

@@ -109,7 +109,7 @@ function instance(
   const audit = new Audit(new SqliteSql(db));
   const worker = new DeliveryWorker({
     outbox,
-    channels: new ChannelRegistry(db, config),
+    channels: new ChannelRegistry(new SqliteSql(db), config),
     contacts: new CallContacts(new SqliteSql(db)),
     audit,
     render: (d) => ({ type: 'message', text: d.id }) as Partial<Activity>,

@@ -24,7 +24,7 @@ function setup(
   let calls = 0;
   const worker = new DeliveryWorker({
     outbox,
-    channels: new ChannelRegistry(db, config),
+    channels: new ChannelRegistry(new SqliteSql(db), config),
     contacts: new CallContacts(new SqliteSql(db)),
     audit: new Audit(new SqliteSql(db)),
     render: () => ({ type: 'message' }),
