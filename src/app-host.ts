@@ -175,7 +175,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
     leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
     // Teams counts every instance's posts together
-    limiter: new SharedRateLimiter(new PostStamps(db)),
+    limiter: new SharedRateLimiter(new PostStamps(sql)),
     transaction: (fn) => db.transaction(fn)(),
     bookkeeping: (fn) => withoutWaitingForDisk(db, () => db.transaction(fn)()),
     // alerts: their own lane; a hung post is left after at most 3 s on the first two tries (later tries

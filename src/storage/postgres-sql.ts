@@ -99,9 +99,15 @@ export class PostgresSql implements SqlStore {
   }
 
   private async answer(client: PoolClient, s: Statement): Promise<unknown> {
+    if (s.op === 'lock') {
+      // the key's 64-bit hash: two keys sharing one only wait on each other, never lose a lock
+      await this.send(client, 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [s.key]);
+      return undefined;
+    }
     const result = await this.send(client, textFor(s.sql, 'postgres'), s.params);
     switch (s.op) {
       case 'select':
+      case 'writeReturning':
         return result.rows;
       case 'selectOne':
         return result.rows[0];

@@ -29,11 +29,13 @@ export type SqlValue = string | number | bigint | null;
  */
 export type SqlText = string | { readonly sqlite: string; readonly postgres: string };
 
-export interface Statement {
-  readonly op: 'select' | 'selectOne' | 'write';
-  readonly sql: SqlText;
-  readonly params: readonly SqlValue[];
-}
+export type Statement =
+  | {
+      readonly op: 'select' | 'selectOne' | 'write' | 'writeReturning';
+      readonly sql: SqlText;
+      readonly params: readonly SqlValue[];
+    }
+  | { readonly op: 'lock'; readonly key: string };
 
 /** The text `dialect` runs. */
 export function textFor(sql: SqlText, dialect: 'sqlite' | 'postgres'): string {
@@ -59,6 +61,24 @@ export function* selectOne<T extends object>(
 /** A write: how many rows it changed. */
 export function* write(sql: SqlText, params: readonly SqlValue[] = []): Query<{ changes: number }> {
   return (yield { op: 'write', sql, params }) as { changes: number };
+}
+
+/** A write with RETURNING: the rows it returns (the ids it made). */
+export function* writeReturning<T extends object>(
+  sql: SqlText,
+  params: readonly SqlValue[] = [],
+): Query<T[]> {
+  return (yield { op: 'writeReturning', sql, params }) as T[];
+}
+
+/**
+ * Holds `key` until the transaction ends, for work that reads and then writes something no row stands
+ * for (a rate limit's count: two instances must not both find room). On PostgreSQL a transaction-level
+ * advisory lock; SQLite's transaction already holds the file's write lock from its start (IMMEDIATE), so
+ * there it does nothing. Take several in one order (sorted), or two transactions may wait on each other.
+ */
+export function* lock(key: string): Query<void> {
+  yield { op: 'lock', key };
 }
 
 /**

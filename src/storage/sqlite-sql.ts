@@ -22,7 +22,7 @@ export class SqliteSql implements SqlStore {
       this.db
         .transaction(() =>
           drive(query, (s) => {
-            if (s.op === 'write') wrote = true;
+            if (s.op === 'write' || s.op === 'writeReturning') wrote = true;
             return this.answer(s);
           }),
         )
@@ -51,9 +51,12 @@ export class SqliteSql implements SqlStore {
   }
 
   private answer(s: Statement): unknown {
+    // the transaction holds the file's write lock from its start (IMMEDIATE): nothing more to hold
+    if (s.op === 'lock') return undefined;
     const statement = this.statement(textFor(s.sql, 'sqlite'));
     switch (s.op) {
       case 'select':
+      case 'writeReturning':
         return statement.all(...s.params);
       case 'selectOne':
         return statement.get(...s.params);

@@ -124,7 +124,7 @@ function instance(
     pollMs: 10,
     transaction: (fn) => db.transaction(fn)(),
     // as app-host.ts: Teams' limits kept for all instances together
-    limiter: new SharedRateLimiter(new PostStamps(db)),
+    limiter: new SharedRateLimiter(new PostStamps(new SqliteSql(db))),
     ...extra,
   });
   cleanup.push(async () => {

@@ -12,6 +12,7 @@ import {
 import { SharedRateLimiter } from '../../src/delivery/shared-rate-limit';
 import { PostStamps } from '../../src/records/post-stamps';
 import { openDatabase } from '../../src/storage/database';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 
 type Kind = 'in memory' | 'shared';
 
@@ -20,7 +21,7 @@ function limiter(margin = 0, kind: Kind = 'in memory') {
   const l: PostLimiter =
     kind === 'in memory'
       ? new RateLimiter(() => t, margin)
-      : new SharedRateLimiter(new PostStamps(openDatabase(':memory:')), () => t, margin);
+      : new SharedRateLimiter(new PostStamps(new SqliteSql(openDatabase(':memory:'))), () => t, margin);
   return {
     l,
     /** A post made and answered at once; its wait (0 = made). */
@@ -168,7 +169,7 @@ describe('shared by several instances (SharedRateLimiter)', () => {
     const instance = () => {
       const db = openDatabase(file);
       dbs.push(db);
-      return new SharedRateLimiter(new PostStamps(db), () => t, 0);
+      return new SharedRateLimiter(new PostStamps(new SqliteSql(db)), () => t, 0);
     };
     return {
       instance,
