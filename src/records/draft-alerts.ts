@@ -6,7 +6,7 @@ import type { Draft } from '../domain/draft';
 import { assessRisk, possibleHarmFlagged, type RiskAssessment } from '../domain/risk';
 import { type AlertRule, alertReasons } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
-import { type Query, select, selectOne, write } from '../storage/sql';
+import { perStore, type Query, select, selectOne, write } from '../storage/sql';
 import type { SqliteSql } from '../storage/sqlite-sql';
 import { appendAudit } from './audit';
 import {
@@ -239,10 +239,7 @@ export class DraftAlertQueries {
    */
   private *locked(by: 'id' | 'draft_id', value: string): Query<DraftAlert | undefined> {
     const r = yield* selectOne<Row>(
-      {
-        sqlite: `SELECT * FROM draft_alerts WHERE ${by} = ?`,
-        postgres: `SELECT * FROM draft_alerts WHERE ${by} = ? FOR UPDATE`,
-      },
+      perStore((d) => `SELECT * FROM draft_alerts WHERE ${by} = ?${d.postgresOnly(' FOR UPDATE')}`),
       [value],
     );
     return r && toAlert(r);

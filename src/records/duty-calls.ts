@@ -1,4 +1,4 @@
-import { isDuplicateKey, type Query, select, selectOne, write } from '../storage/sql';
+import { isDuplicateKey, perStore, type Query, select, selectOne, write } from '../storage/sql';
 import type { SqliteSql } from '../storage/sqlite-sql';
 
 export type DutyCallKind = 'full' | 'advice';
@@ -113,10 +113,7 @@ export function* maybeOpenCalls(): Query<CallHead[]> {
  */
 export function* referenceOf(id: string): Query<string | undefined> {
   const row = yield* selectOne<{ reference: string | null }>(
-    {
-      sqlite: `SELECT json_extract(record_json, '$.reference') AS reference FROM duty_calls WHERE id = ?`,
-      postgres: `SELECT record_json::jsonb ->> 'reference' AS reference FROM duty_calls WHERE id = ?`,
-    },
+    perStore((d) => `SELECT ${d.json('record_json', 'reference')} AS reference FROM duty_calls WHERE id = ?`),
     [id],
   );
   return row?.reference ?? undefined;
@@ -129,13 +126,10 @@ export function* callsOfReferrer(aadId: string, limit = 20): Query<DutyCallRow[]
     throw new RangeError(`limit must be a positive integer: ${limit}`);
   }
   const rows = yield* select<DbRow>(
-    {
-      sqlite: `SELECT ${COLUMNS} FROM duty_calls WHERE referrer_aad_id = ?
-               ORDER BY submitted_at DESC, rowid DESC LIMIT ?`,
-      // row_order: PostgreSQL's stand-in for the rowid (its migration 4)
-      postgres: `SELECT ${COLUMNS} FROM duty_calls WHERE referrer_aad_id = ?
-                 ORDER BY submitted_at DESC, row_order DESC LIMIT ?`,
-    },
+    perStore(
+      (d) => `SELECT ${COLUMNS} FROM duty_calls WHERE referrer_aad_id = ?
+              ORDER BY submitted_at DESC, ${d.insertOrder} DESC LIMIT ?`,
+    ),
     [aadId, limit],
   );
   return rows.map(fromDb);

@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ChannelRole } from '../domain/channel-role';
 import { type DeliveryKind, type DeliveryTarget, isAlertKind, type PressedOn } from '../domain/deliveries';
-import { withoutWaitingForDisk } from '../storage/database';
-import { type Query, select, selectOne, write } from '../storage/sql';
+import { type Dialect, perStore, type Query, type SqlText, select, selectOne, write } from '../storage/sql';
 import { SqliteSql } from '../storage/sqlite-sql';
 
 /** isAlertKind (src/domain/deliveries.ts) in SQL, for a table aliased `o`. */
@@ -186,11 +185,7 @@ export function* deliveryById(id: string): Query<Delivery | undefined> {
 /** A record's deliveries in the order they were queued (within a millisecond, as inserted). */
 export function* deliveriesOfRecord(recordId: string): Query<Delivery[]> {
   const rows = yield* select<Row>(
-    {
-      sqlite: 'SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, rowid',
-      // row_order: PostgreSQL's stand-in for the rowid (its migration 4)
-      postgres: 'SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, row_order',
-    },
+    perStore((d) => `SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, ${d.insertOrder}`),
     [recordId],
   );
   return rows.map(toDelivery);
@@ -203,12 +198,10 @@ export function* deliveriesOfRecord(recordId: string): Query<Delivery[]> {
  */
 export function* deliveriesOfDraftAlert(draftAlertId: string): Query<Delivery[]> {
   const rows = yield* select<Row>(
-    {
-      sqlite: `SELECT * FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?
-               ORDER BY created_at, rowid`,
-      postgres: `SELECT * FROM outbox WHERE record_id IS NULL AND (payload_json::jsonb ->> 'draftAlertId') = ?
-                 ORDER BY created_at, row_order`,
-    },
+    perStore(
+      (d) => `SELECT * FROM outbox WHERE record_id IS NULL AND ${d.json('payload_json', 'draftAlertId')} = ?
+              ORDER BY created_at, ${d.insertOrder}`,
+    ),
     [draftAlertId],
   );
   return rows.map(toDelivery);
@@ -233,32 +226,403 @@ export interface OutboxStats {
   readonly oldestPendingAt: string | undefined;
 }
 
-/** Deliveries waiting to be made. Rows change status as they go; the audit log keeps the history. */
-export class Outbox {
-  /** Every statement prepared once: several run on each pass of the worker's two lanes. */
-  private readonly sql: ReturnType<typeof prepare>;
+/*
+ * The delivery worker's queue, written once for both stores. Where their SQL differs it is in the
+ * order of a millisecond's rows (SQLite's rowid, PostgreSQL's row_order), reading JSON, and SQLite's
+ * hints (INDEXED BY, a unary + that keeps a term off an index), each tuned in issue 10.
+ */
 
-  private readonly delivered: (
-    id: string,
-    at: string,
-    conversationId: string,
-    activityId: string | null,
-  ) => boolean;
+/** The due queries' common shape, for a table aliased `o`. */
+const dueSql = (only: string): SqlText =>
+  perStore(
+    (d) => `SELECT o.* FROM outbox o ${d.sqliteOnly('INDEXED BY outbox_pending_queue')}
+       LEFT JOIN outbox a ON a.id = o.after_id
+       WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
+       ${only}
+       ORDER BY o.created_at, o.${d.insertOrder} LIMIT ?`,
+  );
+const DUE: Record<Lane | 'any', SqlText> = {
+  // INDEXED BY: in queue order, stopping at the batch (migration 9); fails to prepare if it cannot be used
+  any: dueSql(''),
+  general: dueSql(`AND NOT ${ALERT_SQL}`),
+  // by kind and status (SQLite's +: not by next_attempt_at): only the pending alerts are read, whatever
+  // waits in the other lane (a burst of summaries held by the rate limits)
+  alert: perStore(
+    (d) => `SELECT o.* FROM outbox o
+       LEFT JOIN outbox a ON a.id = o.after_id
+       WHERE o.kind IN (${ALERT_KINDS_SQL}) AND o.status = 'pending' AND ${d.sqliteOnly('+')}o.next_attempt_at <= ?
+         AND (o.after_id IS NULL OR a.status = 'delivered')
+       ORDER BY o.created_at, o.${d.insertOrder} LIMIT ?`,
+  ),
+};
 
-  /** The queries written for both stores (above), on this connection. */
-  private readonly seam: SqliteSql;
+/**
+ * Pending deliveries that are due and whose predecessor, if any, has been made; oldest first. With a
+ * lane, only that lane's kinds (see isAlertKind).
+ */
+export function* dueDeliveries(now: Date, limit: number, lane?: Lane): Query<Delivery[]> {
+  return (yield* select<Row>(DUE[lane ?? 'any'], [now.toISOString(), limit])).map(toDelivery);
+}
 
-  constructor(private readonly db: Database.Database) {
-    this.seam = new SqliteSql(db);
-    const sql = prepare(db);
-    this.sql = sql;
-    this.delivered = db.transaction(
-      (id: string, at: string, conversationId: string, activityId: string | null) => {
-        if (sql.markDelivered().run(at, conversationId, activityId, id).changes === 0) return false;
-        sql.followersDue.run(at, id);
-        return true;
-      },
+// outbox_pending_target's condition (migration 10), written as there so that SQLite can use the index
+const PENDING_TARGET = `status = 'pending' AND next_attempt_at <> '${WAITING_ON_ANOTHER}'`;
+const PENDING_TARGET_O = `o.status = 'pending' AND o.next_attempt_at <> '${WAITING_ON_ANOTHER}'`;
+
+/** The distinct targets with waiting posts, one index seek each (a loose scan of outbox_pending_target). */
+const PENDING_TARGETS = perStore((d) => {
+  const index = d.sqliteOnly('INDEXED BY outbox_pending_target');
+  return `WITH RECURSIVE pending_targets(target) AS (
+       SELECT (SELECT MIN(target_json) FROM outbox ${index} WHERE ${PENDING_TARGET})
+       UNION ALL
+       SELECT (SELECT MIN(target_json) FROM outbox ${index} WHERE ${PENDING_TARGET} AND target_json > p.target)
+       FROM pending_targets p WHERE p.target IS NOT NULL
+     )
+     SELECT target FROM pending_targets WHERE target IS NOT NULL`;
+});
+
+const PAGE_COLUMNS = `o.id, o.record_id, o.kind, o.target_json, o.after_id, o.status, o.attempts, o.created_at,
+  o.next_attempt_at, o.give_up_at, o.in_flight_at, o.claimed_by, o.claimed_until, o.delivered_at,
+  o.conversation_id, o.activity_id, o.last_error`;
+
+/**
+ * One target's due posts after a place in the queue: created_at >= ? lets the scan start at the page's
+ * place in the index; the OR then skips the rows of that millisecond already read. SQLite's leaves out
+ * payload_json (read when used, through the Outbox's payloadOf): most rows a pass reads are held (a
+ * channel's backlog), and a summary's payload is kilobytes. PostgreSQL's reads it with the row (one trip).
+ */
+const DUE_PAGE_OF = perStore(
+  (d) => `SELECT ${PAGE_COLUMNS}, ${d.postgresOnly('o.payload_json, ')}o.${d.insertOrder} AS queue_rowid
+     FROM outbox o ${d.sqliteOnly('INDEXED BY outbox_pending_target')}
+     LEFT JOIN outbox a ON a.id = o.after_id
+     WHERE ${PENDING_TARGET_O} AND o.target_json = ?
+       AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
+       AND NOT ${ALERT_SQL}
+       AND o.created_at >= ? AND (o.created_at > ? OR o.${d.insertOrder} > ?)
+     ORDER BY o.created_at, o.${d.insertOrder} LIMIT ?`,
+);
+
+/** The queue's statements, whose plans on SQLite are tested (test/delivery/outbox-lanes.test.ts). */
+export const QUEUE_STATEMENTS = {
+  due: DUE,
+  duePageOf: DUE_PAGE_OF,
+  pendingTargets: PENDING_TARGETS,
+} as const;
+
+/**
+ * The due posts of the general lane a page at a time: the page after `after` (a previous page's `last`),
+ * leaving out posts whose target is one of `skipTargets` (their JSON as stored: a channel already held
+ * in this pass, whose later posts would only be read to be held too).
+ *
+ * Read target by target (outbox_pending_target, migration 10): the few targets with waiting posts, then
+ * each one's next posts in queue order, merged here. A backlog that one channel's rate limit holds is
+ * then not walked at all once that channel is skipped; read in one queue order, every pass walked all of
+ * it past the skipped channel to find the posts for anyone else (0.8 ms a page with 2,000 held).
+ * `payloadOf`: how a row read without its payload reads it when it is first used (SQLite's page leaves it
+ * out); without one, the page's payloads are read with it.
+ */
+export function* dueDeliveryPage(
+  now: Date,
+  limit: number,
+  after: QueuePosition | undefined,
+  skipTargets: readonly string[],
+  payloadOf?: (id: string) => string,
+): Query<{ rows: Delivery[]; last: QueuePosition | undefined }> {
+  const from = after ?? { createdAt: '', rowid: 0 };
+  const at = now.toISOString();
+  const raw: Row[] = [];
+  for (const { target } of yield* select<{ target: string }>(PENDING_TARGETS)) {
+    if (skipTargets.includes(target)) continue;
+    raw.push(
+      ...(yield* select<Row>(DUE_PAGE_OF, [target, at, from.createdAt, from.createdAt, from.rowid, limit])),
     );
+  }
+  // a few targets' pages of `limit` at most, each already in queue order
+  if (raw.length > 1) raw.sort(inQueueOrder);
+  raw.length = Math.min(raw.length, limit);
+  if (!payloadOf) {
+    // nobody to read them when used: read now what SQLite's page left out
+    for (const r of raw) {
+      if (r.payload_json !== undefined) continue;
+      const p = yield* selectOne<{ payload_json: string }>('SELECT payload_json FROM outbox WHERE id = ?', [
+        r.id!,
+      ]);
+      r.payload_json = p?.payload_json ?? '{}';
+    }
+  }
+  const end = raw[raw.length - 1];
+  return {
+    rows: raw.map((r) => deliveryOf(r, payloadOf)),
+    last: end ? { createdAt: String(end.created_at), rowid: Number(end.queue_rowid) } : after,
+  };
+}
+
+/** When the next pending delivery falls due, so the worker can sleep until then. */
+export function* nextDueAt(): Query<string | undefined> {
+  const r = yield* selectOne<{ t: string | null }>(
+    `SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`,
+  );
+  return r?.t ?? undefined;
+}
+
+/**
+ * The "not delivered" notice of alert `o`, by the outbox_alert_undelivered index (SQLite's + on o.id,
+ * no affinity, lets it look the notices up there: migration 6).
+ */
+const noticeOf = (d: Dialect) =>
+  `f.kind = 'alert-undelivered' AND ${d.json('f.payload_json', 'alertId')} = ${d.sqliteOnly('+')}o.id`;
+
+/**
+ * Safeguarding alerts not delivered (pending past `createdBefore`, or failed) for which the referrer,
+ * the duty channel and the admin channel have not yet been told: at most once per alert.
+ */
+export function* undeliveredAlerts(
+  createdBefore: Date,
+  limit: number,
+  failedSince?: Date,
+): Query<Delivery[]> {
+  const rows = yield* select<Row>(
+    perStore(
+      (d) => `SELECT o.* FROM outbox o
+       WHERE o.kind = 'safeguarding-alert'
+         AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
+         AND NOT EXISTS (SELECT 1 FROM outbox f WHERE ${noticeOf(d)})
+       ORDER BY o.created_at, o.${d.insertOrder} LIMIT ?`,
+    ),
+    [createdBefore.toISOString(), failedSince?.toISOString() ?? '', limit],
+  );
+  return rows.map(toDelivery);
+}
+
+/** Pending deliveries waiting on this one (after_id). */
+export function* pendingAfter(id: string): Query<Delivery[]> {
+  const rows = yield* select<Row>(
+    perStore(
+      (d) =>
+        `SELECT * FROM outbox WHERE after_id = ? AND status = 'pending' ORDER BY created_at, ${d.insertOrder}`,
+    ),
+    [id],
+  );
+  return rows.map(toDelivery);
+}
+
+/** Whether the referrer and the channels have been told that this alert was not delivered. */
+export function* alertUndeliveredRaised(alertId: string): Query<boolean> {
+  const r = yield* selectOne(
+    perStore(
+      (d) =>
+        `SELECT 1 AS raised FROM outbox WHERE kind = 'alert-undelivered' AND ${d.json('payload_json', 'alertId')} = ? LIMIT 1`,
+    ),
+    [alertId],
+  );
+  return r !== undefined;
+}
+
+/** When the oldest pending alert was queued, so the alert lane can wake at its deadline. */
+export function* oldestPendingAlertAt(): Query<string | undefined> {
+  const r = yield* selectOne<{ t: string | null }>(
+    perStore(
+      (
+        d,
+      ) => `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
+         AND NOT EXISTS (SELECT 1 FROM outbox f WHERE ${noticeOf(d)})`,
+    ),
+  );
+  return r?.t ?? undefined;
+}
+
+/** Alerts still pending that were queued at or before `createdBefore` (past their deadline). */
+export function* overdueAlerts(createdBefore: Date): Query<number> {
+  const r = yield* selectOne<{ n: number | string }>(
+    `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'safeguarding-alert' AND status = 'pending' AND created_at <= ?`,
+    [createdBefore.toISOString()],
+  );
+  return Number(r?.n ?? 0);
+}
+
+/**
+ * A channel was set: deliveries waiting for a new thread in that role's channel (one not set, or one
+ * that refused them) are due now rather than at their next retry, which for an alert may be minutes
+ * away. Pending rows only, through the outbox_due index. Returns how many.
+ */
+export function* dueNowFor(role: ChannelRole, now: Date): Query<number> {
+  const at = now.toISOString();
+  const { changes } = yield* write(
+    perStore(
+      (d) => `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
+         AND next_attempt_at <> '${WAITING_ON_ANOTHER}'
+         AND ${d.json('target_json', 'type')} = 'channel' AND ${d.json('target_json', 'role')} = ?`,
+    ),
+    [at, at, role],
+  );
+  // alerts among them or not, the alert lane looks
+  if (changes > 0) alertLaneChanges++;
+  return changes;
+}
+
+/**
+ * Claims a due delivery for `by` (a delivery worker) until `until`, if it is still as `d` read it (its
+ * attempts, its next attempt and its in-flight mark: nothing has happened to it since) and nobody else
+ * holds a live claim on it. Only the claimant posts it or records its outcome, so several instances
+ * reading the same queue make each post once. One UPDATE, atomic on either store; on PostgreSQL a row
+ * another instance is claiming at this moment is passed over (SKIP LOCKED) rather than waited for. A
+ * claim that has run out (its holder stopped renewing: it died) may be taken; `d.inFlightAt` then says
+ * the post may have been made.
+ */
+export function* claimDelivery(d: Delivery, by: string, now: Date, until: Date): Query<boolean> {
+  const at = now.toISOString();
+  const inFlight = d.inFlightAt === undefined ? 'in_flight_at IS NULL' : 'in_flight_at = ?';
+  const still = `id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at = ? AND ${inFlight}
+       AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)`;
+  const { changes } = yield* write(
+    perStore(
+      (d) => `UPDATE outbox SET claimed_by = ?, claimed_until = ?
+        WHERE ${d.sqliteOnly(still)}${d.postgresOnly(`id = (SELECT id FROM outbox WHERE ${still} FOR UPDATE SKIP LOCKED)`)}`,
+    ),
+    [
+      by,
+      until.toISOString(),
+      d.id,
+      d.attempts,
+      d.nextAttemptAt,
+      ...(d.inFlightAt === undefined ? [] : [d.inFlightAt]),
+      at,
+      at,
+      by,
+    ],
+  );
+  return changes === 1;
+}
+
+/** A claim given back without an outcome (the post was held after all): anyone may take it now. */
+export function* unclaimDelivery(id: string, by: string): Query<void> {
+  yield* write('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?', [
+    id,
+    by,
+  ]);
+}
+
+/**
+ * Every live claim of `by` runs until `until`: called while its posts are under way. Returns how many. By
+ * outbox_claimed (migration 11); a claim that ran out is not revived (another may have taken it).
+ */
+export function* renewClaims(by: string, now: Date, until: Date): Query<number> {
+  return (yield* write(
+    `UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending' AND claimed_until > ?`,
+    [until.toISOString(), by, now.toISOString()],
+  )).changes;
+}
+
+/** At a stop: `by`'s posts still under way are anyone's to take over now (as interrupted). */
+export function* releaseClaims(by: string): Query<number> {
+  return (yield* write('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?', [
+    by,
+  ])).changes;
+}
+
+/** The post is about to be made: false if `by` no longer holds the claim (its lease ran out). */
+export function* markInFlight(id: string, now: Date, by: string): Query<boolean> {
+  const { changes } = yield* write(
+    `UPDATE outbox SET in_flight_at = ?, attempts = attempts + 1
+     WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
+    [now.toISOString(), id, by],
+  );
+  return changes === 1;
+}
+
+/**
+ * Also makes due, in the same transaction, the posts that waited on this one (WAITING_ON_ANOTHER, by
+ * outbox_after). Not fenced by the claim: a post that was made is recorded as made, whoever made it. False
+ * if it already was (another instance took it over and made it too: a duplicate, recognisable by the
+ * delivery id).
+ */
+export function* markDelivered(
+  id: string,
+  now: Date,
+  conversationId: string,
+  activityId: string | undefined,
+): Query<boolean> {
+  const at = now.toISOString();
+  const { changes } = yield* write(
+    `UPDATE outbox SET status = 'delivered', delivered_at = ?, in_flight_at = NULL, conversation_id = ?,
+       activity_id = ?, last_error = NULL, claimed_by = NULL, claimed_until = NULL
+     WHERE id = ? AND status <> 'delivered'`,
+    [at, conversationId, activityId ?? null, id],
+  );
+  if (changes === 0) return false;
+  yield* write(
+    `UPDATE outbox SET next_attempt_at = ? WHERE after_id = ? AND status = 'pending'
+       AND next_attempt_at = '${WAITING_ON_ANOTHER}'`,
+    [at, id],
+  );
+  return true;
+}
+
+/** With `by`, only if `by` still holds the claim. */
+const heldBy = (by: string | undefined) => (by === undefined ? '' : ' AND claimed_by = ?');
+
+/** With `by`, only if `by` still holds the claim (false if not: its lease ran out and another took it). */
+export function* retryDeliveryAt(id: string, at: Date, error: string, by?: string): Query<boolean> {
+  const { changes } = yield* write(
+    `UPDATE outbox SET next_attempt_at = ?, in_flight_at = NULL, last_error = ?, claimed_by = NULL,
+       claimed_until = NULL
+     WHERE id = ?${heldBy(by)}`,
+    [at.toISOString(), error, id, ...(by === undefined ? [] : [by])],
+  );
+  return changes === 1;
+}
+
+/** With `by`, only if `by` still holds the claim (as retryDeliveryAt). */
+export function* failDelivery(id: string, error: string, by?: string): Query<boolean> {
+  const { changes } = yield* write(
+    `UPDATE outbox SET status = 'failed', in_flight_at = NULL, last_error = ?, claimed_by = NULL,
+       claimed_until = NULL
+     WHERE id = ?${heldBy(by)}`,
+    [error, id, ...(by === undefined ? [] : [by])],
+  );
+  return changes === 1;
+}
+
+export function* outboxStats(): Query<OutboxStats> {
+  const r = yield* selectOne<{
+    pending: number | string | null;
+    failed: number | string | null;
+    delivered: number | string | null;
+    oldest: string | null;
+  }>(
+    `SELECT
+       SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending,
+       SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+       SUM(CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) AS delivered,
+       MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest
+     FROM outbox`,
+  );
+  return {
+    pending: Number(r?.pending ?? 0),
+    failed: Number(r?.failed ?? 0),
+    delivered: Number(r?.delivered ?? 0),
+    oldestPendingAt: r?.oldest ?? undefined,
+  };
+}
+
+/**
+ * The outbox's queries run synchronously on SQLite, for the callers still synchronous (the delivery
+ * worker's pass, the scheduler's tick), until they move to the seam's transact (issue 11). Rows change
+ * status as they go; the audit log keeps the history.
+ */
+export class Outbox {
+  private readonly seam: SqliteSql;
+  /** A page row's payload, read when it is first used (dueDeliveryPage). */
+  private readonly payloadOf = (id: string): string => {
+    const r = this.seam.transactNow(
+      selectOne<{ payload_json: string }>('SELECT payload_json FROM outbox WHERE id = ?', [id]),
+      { readOnly: true },
+    );
+    if (r === undefined) throw new Error(`delivery ${id} is no longer in the outbox`);
+    return r.payload_json;
+  };
+
+  constructor(db: Database.Database) {
+    this.seam = new SqliteSql(db);
   }
 
   /** Call inside the transaction that writes what the deliveries are about. */
@@ -275,198 +639,106 @@ export class Outbox {
   }
 
   get(id: string): Delivery | undefined {
-    return this.seam.transactNow(deliveryById(id), { readOnly: true });
+    return this.read(deliveryById(id));
   }
 
   forRecord(recordId: string): Delivery[] {
-    return this.seam.transactNow(deliveriesOfRecord(recordId), { readOnly: true });
+    return this.read(deliveriesOfRecord(recordId));
   }
 
   forDraftAlert(draftAlertId: string): Delivery[] {
-    return this.seam.transactNow(deliveriesOfDraftAlert(draftAlertId), { readOnly: true });
+    return this.read(deliveriesOfDraftAlert(draftAlertId));
   }
 
-  /**
-   * Pending deliveries that are due and whose predecessor, if any, has been made; oldest first. With a
-   * lane, only that lane's kinds (see isAlertKind).
-   */
   due(now: Date, limit: number, lane?: Lane): Delivery[] {
-    return (this.sql.due[lane ?? 'any'].all(now.toISOString(), limit) as Row[]).map(toDelivery);
+    return this.read(dueDeliveries(now, limit, lane));
   }
 
-  /**
-   * due() for the general lane a page at a time: the page after `after` (a previous page's `last`), leaving
-   * out posts whose target is one of `skipTargets` (their JSON as stored: a channel already held in this
-   * pass, whose later posts would only be read to be held too).
-   *
-   * Read target by target (outbox_pending_target, migration 10): the few targets with waiting posts, then
-   * each one's next posts in queue order, merged here. A backlog that one channel's rate limit holds is
-   * then not walked at all once that channel is skipped; read in one queue order, every pass walked all of
-   * it past the skipped channel to find the posts for anyone else (0.8 ms a page with 2,000 held).
-   */
   duePage(
     now: Date,
     limit: number,
     after: QueuePosition | undefined,
     skipTargets: readonly string[],
   ): { rows: Delivery[]; last: QueuePosition | undefined } {
-    const from = after ?? { createdAt: '', rowid: 0 };
-    const at = now.toISOString();
-    const raw: Row[] = [];
-    for (const target of this.sql.pendingTargets.all() as string[]) {
-      if (skipTargets.includes(target)) continue;
-      const rows = this.sql.duePageOf.all(target, at, from.createdAt, from.createdAt, from.rowid, limit);
-      raw.push(...(rows as Row[]));
-    }
-    // a few targets' pages of `limit` at most, each already in queue order
-    if (raw.length > 1) raw.sort(inQueueOrder);
-    raw.length = Math.min(raw.length, limit);
-    const end = raw[raw.length - 1];
-    const payloadOf = (id: string) => {
-      const json = this.sql.payloadOf.get(id) as string | undefined;
-      if (json === undefined) throw new Error(`delivery ${id} is no longer in the outbox`);
-      return json;
-    };
-    return {
-      rows: raw.map((r) => deliveryOf(r, payloadOf)),
-      last: end ? { createdAt: String(end.created_at), rowid: Number(end.queue_rowid) } : after,
-    };
+    return this.read(dueDeliveryPage(now, limit, after, skipTargets, this.payloadOf));
   }
 
-  /** When the next pending delivery falls due, so the worker can sleep until then. */
   nextDueAt(): string | undefined {
-    const r = this.sql.nextDueAt.get() as { t: string | null } | undefined;
-    return r?.t ?? undefined;
+    return this.read(nextDueAt());
   }
 
-  /**
-   * Safeguarding alerts not delivered (pending past `createdBefore`, or failed) for which the referrer,
-   * the duty channel and the admin channel have not yet been told: at most once per alert.
-   */
   undeliveredAlerts(createdBefore: Date, limit: number, failedSince?: Date): Delivery[] {
-    return (
-      this.sql.undeliveredAlerts.all(
-        createdBefore.toISOString(),
-        failedSince?.toISOString() ?? '',
-        limit,
-      ) as Row[]
-    ).map(toDelivery);
+    return this.read(undeliveredAlerts(createdBefore, limit, failedSince));
   }
 
-  /** Pending deliveries waiting on this one (after_id). */
   pendingAfter(id: string): Delivery[] {
-    return (this.sql.pendingAfter.all(id) as Row[]).map(toDelivery);
+    return this.read(pendingAfter(id));
   }
 
-  /** Whether the referrer and the channels have been told that this alert was not delivered. */
   alertUndeliveredRaised(alertId: string): boolean {
-    return this.sql.alertUndeliveredRaised.get(alertId) !== undefined;
+    return this.read(alertUndeliveredRaised(alertId));
   }
 
-  /** When the oldest pending alert was queued, so the alert lane can wake at its deadline. */
   oldestPendingAlertAt(): string | undefined {
-    const r = this.sql.oldestPendingAlertAt.get() as { t: string | null } | undefined;
-    return r?.t ?? undefined;
+    return this.read(oldestPendingAlertAt());
   }
 
-  /** Alerts still pending that were queued at or before `createdBefore` (past their deadline). */
   overdueAlerts(createdBefore: Date): number {
-    const r = this.sql.overdueAlerts.get(createdBefore.toISOString()) as { n: number };
-    return r.n;
+    return this.read(overdueAlerts(createdBefore));
   }
 
-  /**
-   * A channel was set: deliveries waiting for a new thread in that role's channel (one not set, or one
-   * that refused them) are due now rather than at their next retry, which for an alert may be minutes
-   * away. Pending rows only, through the outbox_due index. Returns how many.
-   */
   dueNowFor(role: ChannelRole, now: Date): number {
-    const changes = this.sql.dueNowFor.run(now.toISOString(), now.toISOString(), role).changes;
-    // alerts among them or not, the alert lane looks
-    if (changes > 0) alertLaneChanges++;
-    return changes;
+    return this.seam.transactNow(dueNowFor(role, now));
   }
 
-  /**
-   * Claims a due delivery for `by` (a delivery worker) until `until`, if it is still as `d` read it (its
-   * attempts, its next attempt and its in-flight mark: nothing has happened to it since) and nobody else
-   * holds a live claim on it. Only the claimant posts it or records its outcome, so several instances
-   * reading the same queue make each post once. One UPDATE, atomic on either store. A claim that has run
-   * out (its holder stopped renewing: it died) may be taken; `d.inFlightAt` then says the post may have
-   * been made.
-   */
-  claim(d: Delivery, by: string, now: Date, until: Date): boolean {
-    const at = now.toISOString();
-    return (
-      this.soon(() =>
-        this.sql
-          .claim()
-          .run(by, until.toISOString(), d.id, d.attempts, d.nextAttemptAt, d.inFlightAt ?? null, at, at, by),
-      ).changes === 1
-    );
-  }
-
-  /** A claim given back without an outcome (the post was held after all): anyone may take it now. */
-  unclaim(id: string, by: string): void {
-    this.soon(() => this.sql.unclaim().run(id, by));
-  }
-
-  /** Every live claim of `by` runs until `until`: called while its posts are under way. Returns how many. */
-  renewClaims(by: string, now: Date, until: Date): number {
-    return this.soon(() => this.sql.renewClaims().run(until.toISOString(), by, now.toISOString())).changes;
-  }
-
-  /** At a stop: `by`'s posts still under way are anyone's to take over now (as interrupted). */
-  releaseClaims(by: string): number {
-    return this.soon(() => this.sql.releaseClaims().run(by)).changes;
-  }
-
-  /** The post is about to be made: false if `by` no longer holds the claim (its lease ran out). */
-  markInFlight(id: string, now: Date, by: string): boolean {
-    return this.soon(() => this.sql.markInFlight().run(now.toISOString(), id, by)).changes === 1;
-  }
-
-  /**
-   * Also makes due, in the same transaction, the posts that waited on this one (WAITING_ON_ANOTHER). Not
-   * fenced by the claim: a post that was made is recorded as made, whoever made it. False if it already was
-   * (another instance took it over and made it too: a duplicate, recognisable by the delivery id).
-   */
-  markDelivered(id: string, now: Date, conversationId: string, activityId: string | undefined): boolean {
-    return this.soon(() => this.delivered(id, now.toISOString(), conversationId, activityId ?? null));
-  }
-
-  /**
+  /*
    * The delivery worker's bookkeeping (claims, a post under way or made) is committed without waiting for
-   * the disk (withoutWaitingForDisk): a power cut can only make a post once more, recognisably. What
-   * creates a post (enqueue) is committed with what it is about, and waits.
+   * the disk ('soon'): a power cut can only make a post once more, recognisably. What creates a post
+   * (enqueue) is committed with what it is about, and waits.
    */
-  private soon<T>(fn: () => T): T {
-    return withoutWaitingForDisk(this.db, fn);
+
+  claim(d: Delivery, by: string, now: Date, until: Date): boolean {
+    return this.soon(claimDelivery(d, by, now, until));
   }
 
-  /** With `by`, only if `by` still holds the claim (false if not: its lease ran out and another took it). */
+  unclaim(id: string, by: string): void {
+    this.soon(unclaimDelivery(id, by));
+  }
+
+  renewClaims(by: string, now: Date, until: Date): number {
+    return this.soon(renewClaims(by, now, until));
+  }
+
+  releaseClaims(by: string): number {
+    return this.soon(releaseClaims(by));
+  }
+
+  markInFlight(id: string, now: Date, by: string): boolean {
+    return this.soon(markInFlight(id, now, by));
+  }
+
+  markDelivered(id: string, now: Date, conversationId: string, activityId: string | undefined): boolean {
+    return this.soon(markDelivered(id, now, conversationId, activityId));
+  }
+
   retryAt(id: string, at: Date, error: string, by?: string): boolean {
-    return this.sql.retryAt().run(at.toISOString(), error, id, by ?? null, by ?? null).changes === 1;
+    return this.seam.transactNow(retryDeliveryAt(id, at, error, by));
   }
 
-  /** With `by`, only if `by` still holds the claim (as retryAt). */
   markFailed(id: string, error: string, by?: string): boolean {
-    return this.sql.markFailed().run(error, id, by ?? null, by ?? null).changes === 1;
+    return this.seam.transactNow(failDelivery(id, error, by));
   }
 
   stats(): OutboxStats {
-    const r = this.sql.stats.get() as {
-      pending: number | null;
-      failed: number | null;
-      delivered: number | null;
-      oldest: string | null;
-    };
-    return {
-      pending: r.pending ?? 0,
-      failed: r.failed ?? 0,
-      delivered: r.delivered ?? 0,
-      oldestPendingAt: r.oldest ?? undefined,
-    };
+    return this.read(outboxStats());
+  }
+
+  private read<T>(query: Query<T>): T {
+    return this.seam.transactNow(query, { readOnly: true });
+  }
+
+  private soon<T>(query: Query<T>): T {
+    return this.seam.transactNow(query, { durability: 'soon' });
   }
 }
 
@@ -475,180 +747,4 @@ function inQueueOrder(a: Row, b: Row): number {
   const x = String(a.created_at);
   const y = String(b.created_at);
   return x < y ? -1 : x > y ? 1 : Number(a.queue_rowid) - Number(b.queue_rowid);
-}
-
-/** Prepared on first use: a statement naming an index or a column an older schema lacks (a test writing that schema's rows). */
-function once<T>(make: () => T): () => T {
-  let made: T | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
-}
-
-// outbox_pending_target's condition (migration 10), written as there so that SQLite can use the index
-const PENDING_TARGET = `status = 'pending' AND next_attempt_at <> '${WAITING_ON_ANOTHER}'`;
-const PENDING_TARGET_O = `o.status = 'pending' AND o.next_attempt_at <> '${WAITING_ON_ANOTHER}'`;
-
-function prepare(db: Database.Database) {
-  // INDEXED BY: in queue order, stopping at the batch (migration 9); fails to prepare if it cannot be used
-  const due = (only: string) =>
-    once(() =>
-      db.prepare(
-        `SELECT o.* FROM outbox o INDEXED BY outbox_pending_queue
-         LEFT JOIN outbox a ON a.id = o.after_id
-         WHERE o.status = 'pending' AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
-         ${only}
-         ORDER BY o.created_at, o.rowid LIMIT ?`,
-      ),
-    );
-  const dueAny = due('');
-  const dueGeneral = due(`AND NOT ${ALERT_SQL}`);
-  // the distinct targets with waiting posts, one index seek each (a loose scan of outbox_pending_target)
-  const pendingTargets = once(() =>
-    db
-      .prepare(
-        `WITH RECURSIVE pending_targets(target) AS (
-         SELECT (SELECT MIN(target_json) FROM outbox INDEXED BY outbox_pending_target WHERE ${PENDING_TARGET})
-         UNION ALL
-         SELECT (SELECT MIN(target_json) FROM outbox INDEXED BY outbox_pending_target
-                 WHERE ${PENDING_TARGET} AND target_json > p.target)
-         FROM pending_targets p WHERE p.target IS NOT NULL
-       )
-       SELECT target FROM pending_targets WHERE target IS NOT NULL`,
-      )
-      .pluck(),
-  );
-  // one target's due posts after a place in the queue: created_at >= ? lets the scan start at the page's
-  // place in the index; the OR then skips the rows of that millisecond already read. Without payload_json:
-  // most rows a pass reads are held (a channel's backlog), and a summary's payload is kilobytes.
-  const duePageOf = once(() =>
-    db.prepare<[string, string, string, string, number, number]>(
-      `SELECT o.id, o.record_id, o.kind, o.target_json, o.after_id, o.status, o.attempts, o.created_at,
-         o.next_attempt_at, o.give_up_at, o.in_flight_at, o.claimed_by, o.claimed_until, o.delivered_at,
-         o.conversation_id, o.activity_id,
-         o.last_error, o.rowid AS queue_rowid FROM outbox o INDEXED BY outbox_pending_target
-       LEFT JOIN outbox a ON a.id = o.after_id
-       WHERE ${PENDING_TARGET_O} AND o.target_json = ?
-         AND o.next_attempt_at <= ? AND (o.after_id IS NULL OR a.status = 'delivered')
-         AND NOT ${ALERT_SQL}
-         AND o.created_at >= ? AND (o.created_at > ? OR o.rowid > ?)
-       ORDER BY o.created_at, o.rowid LIMIT ?`,
-    ),
-  );
-  return {
-    payloadOf: db.prepare('SELECT payload_json FROM outbox WHERE id = ?').pluck(),
-    due: {
-      get any() {
-        return dueAny();
-      },
-      // by kind and status (+: not by next_attempt_at): only the pending alerts are read, whatever waits
-      // in the other lane (a burst of summaries held by the rate limits)
-      alert: db.prepare<[string, number]>(
-        `SELECT o.* FROM outbox o
-         LEFT JOIN outbox a ON a.id = o.after_id
-         WHERE o.kind IN (${ALERT_KINDS_SQL}) AND o.status = 'pending' AND +o.next_attempt_at <= ?
-           AND (o.after_id IS NULL OR a.status = 'delivered')
-         ORDER BY o.created_at, o.rowid LIMIT ?`,
-      ),
-      get general() {
-        return dueGeneral();
-      },
-    } satisfies Record<Lane | 'any', Database.Statement>,
-    get pendingTargets() {
-      return pendingTargets();
-    },
-    get duePageOf() {
-      return duePageOf();
-    },
-    nextDueAt: db.prepare(`SELECT MIN(next_attempt_at) AS t FROM outbox WHERE status = 'pending'`),
-    // +o.id (no affinity): lets SQLite look the notices up in outbox_alert_undelivered (migration 6)
-    undeliveredAlerts: db.prepare(
-      `SELECT o.* FROM outbox o
-       WHERE o.kind = 'safeguarding-alert'
-         AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
-         AND NOT EXISTS (
-           SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
-             AND json_extract(f.payload_json, '$.alertId') = +o.id)
-       ORDER BY o.created_at, o.rowid LIMIT ?`,
-    ),
-    pendingAfter: db.prepare(
-      `SELECT * FROM outbox WHERE after_id = ? AND status = 'pending' ORDER BY created_at, rowid`,
-    ),
-    alertUndeliveredRaised: db.prepare(
-      `SELECT 1 FROM outbox WHERE kind = 'alert-undelivered' AND json_extract(payload_json, '$.alertId') = ? LIMIT 1`,
-    ),
-    oldestPendingAlertAt: db.prepare(
-      `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
-         AND NOT EXISTS (
-           SELECT 1 FROM outbox f WHERE f.kind = 'alert-undelivered'
-             AND json_extract(f.payload_json, '$.alertId') = +o.id)`,
-    ),
-    overdueAlerts: db.prepare(
-      `SELECT COUNT(*) AS n FROM outbox WHERE kind = 'safeguarding-alert' AND status = 'pending' AND created_at <= ?`,
-    ),
-    dueNowFor: db.prepare(
-      `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
-         AND next_attempt_at <> '${WAITING_ON_ANOTHER}'
-         AND json_extract(target_json, '$.type') = 'channel' AND json_extract(target_json, '$.role') = ?`,
-    ),
-    // by outbox_after (migration 7)
-    followersDue: db.prepare(
-      `UPDATE outbox SET next_attempt_at = ? WHERE after_id = ? AND status = 'pending'
-         AND next_attempt_at = '${WAITING_ON_ANOTHER}'`,
-    ),
-    // IS: in_flight_at may be NULL on both sides
-    claim: once(() =>
-      db.prepare(
-        `UPDATE outbox SET claimed_by = ?, claimed_until = ?
-       WHERE id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at = ? AND in_flight_at IS ?
-         AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)`,
-      ),
-    ),
-    unclaim: once(() =>
-      db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?'),
-    ),
-    // by outbox_claimed (migration 11); a claim that ran out is not revived (another may have taken it)
-    renewClaims: once(() =>
-      db.prepare(
-        `UPDATE outbox SET claimed_until = ? WHERE claimed_by = ? AND status = 'pending' AND claimed_until > ?`,
-      ),
-    ),
-    releaseClaims: once(() =>
-      db.prepare('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?'),
-    ),
-    markInFlight: once(() =>
-      db.prepare(
-        `UPDATE outbox SET in_flight_at = ?, attempts = attempts + 1
-       WHERE id = ? AND status = 'pending' AND claimed_by = ?`,
-      ),
-    ),
-    markDelivered: once(() =>
-      db.prepare(
-        `UPDATE outbox SET status = 'delivered', delivered_at = ?, in_flight_at = NULL, conversation_id = ?,
-         activity_id = ?, last_error = NULL, claimed_by = NULL, claimed_until = NULL
-       WHERE id = ? AND status <> 'delivered'`,
-      ),
-    ),
-    retryAt: once(() =>
-      db.prepare(
-        `UPDATE outbox SET next_attempt_at = ?, in_flight_at = NULL, last_error = ?, claimed_by = NULL,
-         claimed_until = NULL
-       WHERE id = ? AND (? IS NULL OR claimed_by = ?)`,
-      ),
-    ),
-    markFailed: once(() =>
-      db.prepare(
-        `UPDATE outbox SET status = 'failed', in_flight_at = NULL, last_error = ?, claimed_by = NULL,
-         claimed_until = NULL
-       WHERE id = ? AND (? IS NULL OR claimed_by = ?)`,
-      ),
-    ),
-    stats: db.prepare(
-      `SELECT
-         SUM(status = 'pending') AS pending, SUM(status = 'failed') AS failed, SUM(status = 'delivered') AS delivered,
-         MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest
-       FROM outbox`,
-    ),
-  };
 }

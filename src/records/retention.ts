@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../logger';
 import { scrubWalSoon } from '../storage/database';
-import { type Query, select, selectOne, write } from '../storage/sql';
+import { perStore, type Query, select, selectOne, write } from '../storage/sql';
 import type { SqliteSql } from '../storage/sqlite-sql';
 import { appendAudit } from './audit';
 
@@ -102,10 +102,7 @@ export function* purgeRecord(
   retentionYears: number,
 ): Query<{ events: number; deliveries: number } | undefined> {
   const present = yield* selectOne(
-    {
-      sqlite: 'SELECT 1 AS present FROM duty_calls WHERE id = ?',
-      postgres: 'SELECT 1 AS present FROM duty_calls WHERE id = ? FOR UPDATE',
-    },
+    perStore((d) => `SELECT 1 AS present FROM duty_calls WHERE id = ?${d.postgresOnly(' FOR UPDATE')}`),
     [id],
   );
   if (!present) return undefined;
@@ -158,10 +155,9 @@ export function* purgeAlert(
   const { changes } = yield* write('DELETE FROM draft_alerts WHERE id = ? AND record_id IS NULL', [id]);
   if (changes === 0) return undefined;
   const deliveries = (yield* write(
-    {
-      sqlite: `DELETE FROM outbox WHERE record_id IS NULL AND json_extract(payload_json, '$.draftAlertId') = ?`,
-      postgres: `DELETE FROM outbox WHERE record_id IS NULL AND (payload_json::jsonb ->> 'draftAlertId') = ?`,
-    },
+    perStore(
+      (d) => `DELETE FROM outbox WHERE record_id IS NULL AND ${d.json('payload_json', 'draftAlertId')} = ?`,
+    ),
     [id],
   )).changes;
   yield* appendAudit({

@@ -37,6 +37,36 @@ export type Statement =
     }
   | { readonly op: 'lock'; readonly key: string };
 
+/** What a statement written once for both stores may say differently on each (perStore). */
+export interface Dialect {
+  /** The column that orders a table's rows as inserted: SQLite's rowid, PostgreSQL's row_order. */
+  readonly insertOrder: string;
+  /** A key of JSON text: json_extract on SQLite, ->> on PostgreSQL, as each one's indexes are written. */
+  json(column: string, key: string): string;
+  /** Text for SQLite alone (its hints: INDEXED BY, a unary + that keeps a term off an index). */
+  sqliteOnly(text: string): string;
+  /** Text for PostgreSQL alone (FOR UPDATE, a column read at once that SQLite reads when used). */
+  postgresOnly(text: string): string;
+}
+
+/** One statement's two texts from one template. */
+export function perStore(template: (d: Dialect) => string): SqlText {
+  return {
+    sqlite: template({
+      insertOrder: 'rowid',
+      json: (column, key) => `json_extract(${column}, '$.${key}')`,
+      sqliteOnly: (text) => text,
+      postgresOnly: () => '',
+    }),
+    postgres: template({
+      insertOrder: 'row_order',
+      json: (column, key) => `(${column}::jsonb ->> '${key}')`,
+      sqliteOnly: () => '',
+      postgresOnly: (text) => text,
+    }),
+  };
+}
+
 /** The text `dialect` runs. */
 export function textFor(sql: SqlText, dialect: 'sqlite' | 'postgres'): string {
   return typeof sql === 'string' ? sql : sql[dialect];

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Outbox, type QueuePosition, WAITING_ON_ANOTHER } from '../../src/records/outbox';
+import { Outbox, QUEUE_STATEMENTS, type QueuePosition, WAITING_ON_ANOTHER } from '../../src/records/outbox';
 import { openDatabase } from '../../src/storage/database';
+import { textFor } from '../../src/storage/sql';
 
 // The alert lane looks for due alerts on every wake (each Submit): it must find them by index, not by
 // reading every post waiting in the other lane (issue 10: a burst of summaries held by the rate limits).
@@ -32,8 +33,7 @@ describe('the alert lane reads only alerts', () => {
     // the note waits for its alert; nothing of the other lane is read
     expect(outbox.due(now, 500, 'alert').map((d) => d.id)).toEqual(['alert']);
     expect(outbox.due(now, 500, 'general')).toHaveLength(500);
-    const source = (outbox as unknown as { sql: { due: { alert: { source: string } } } }).sql.due.alert
-      .source;
+    const source = textFor(QUEUE_STATEMENTS.due.alert, 'sqlite');
     const plan = db
       .prepare(`EXPLAIN QUERY PLAN ${source}`)
       .all(now.toISOString(), 500)
@@ -81,12 +81,6 @@ describe('the general lane reads its batch in queue order', () => {
 
   it('[HAZ-08] does not sort every waiting post to find its batch, and reads no post already made', () => {
     const db = openDatabase(':memory:');
-    const outbox = new Outbox(db);
-    const sql = (
-      outbox as unknown as {
-        sql: Record<string, { source: string }> & { due: { general: { source: string } } };
-      }
-    ).sql;
     const planOf = (source: string, args: readonly unknown[]) =>
       db
         .prepare(`EXPLAIN QUERY PLAN ${source}`)
@@ -96,16 +90,23 @@ describe('the general lane reads its batch in queue order', () => {
     const at = new Date(t0).toISOString();
     // due() for the general lane: in index order, tie-broken by rowid within a millisecond; never a sort
     // of the whole due set
-    const due = planOf(sql.due.general.source, [at, 500]);
+    const due = planOf(textFor(QUEUE_STATEMENTS.due.general, 'sqlite'), [at, 500]);
     expect(due).toMatch(/(SCAN|SEARCH) o USING INDEX outbox_pending_queue/);
     expect(due).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
     // the page at a time the worker reads: one target's posts from where the last page ended, found by
     // seeking (a held channel's backlog is not walked to reach another target's posts)...
-    const page = planOf(sql.duePageOf!.source, ['{"type":"referrer"}', at, '', '', 0, 16]);
+    const page = planOf(textFor(QUEUE_STATEMENTS.duePageOf, 'sqlite'), [
+      '{"type":"referrer"}',
+      at,
+      '',
+      '',
+      0,
+      16,
+    ]);
     expect(page).toMatch(/SEARCH o USING INDEX outbox_pending_target \(target_json=\? AND created_at>\?\)/);
     expect(page).not.toMatch(/USE TEMP B-TREE FOR ORDER BY|SCAN o/);
     // ...and the targets with posts waiting, one seek each
-    const targets = planOf(sql.pendingTargets!.source, []);
+    const targets = planOf(textFor(QUEUE_STATEMENTS.pendingTargets, 'sqlite'), []);
     expect(targets).toMatch(/SEARCH outbox USING COVERING INDEX outbox_pending_target \(target_json>\?\)/);
     expect(targets).not.toMatch(/SCAN outbox/);
     const indexSql = (name: string) =>
