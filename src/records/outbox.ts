@@ -45,10 +45,13 @@ export function alertLaneVersion(): number {
  */
 export const WAITING_ON_ANOTHER = '9999-12-31T23:59:59.999Z';
 
-/** Where a page of the queue ended: its last row's place in the order (created_at, then rowid). */
+/**
+ * Where a page of the queue ended: its last row's place in the order (created_at, then the insert order
+ * within a millisecond: SQLite's rowid, PostgreSQL's row_order).
+ */
 export interface QueuePosition {
   readonly createdAt: string;
-  readonly rowid: number;
+  readonly insertOrder: number;
 }
 
 /**
@@ -291,7 +294,7 @@ const PAGE_COLUMNS = `o.id, o.record_id, o.kind, o.target_json, o.after_id, o.st
  * channel's backlog), and a summary's payload is kilobytes. PostgreSQL's reads it with the row (one trip).
  */
 const DUE_PAGE_OF = perStore(
-  (d) => `SELECT ${PAGE_COLUMNS}, ${d.postgresOnly('o.payload_json, ')}o.${d.insertOrder} AS queue_rowid
+  (d) => `SELECT ${PAGE_COLUMNS}, ${d.postgresOnly('o.payload_json, ')}o.${d.insertOrder} AS queue_order
      FROM outbox o ${d.sqliteOnly('INDEXED BY outbox_pending_target')}
      LEFT JOIN outbox a ON a.id = o.after_id
      WHERE ${PENDING_TARGET_O} AND o.target_json = ?
@@ -327,13 +330,20 @@ export function* dueDeliveryPage(
   skipTargets: readonly string[],
   payloadOf?: (id: string) => string,
 ): Query<{ rows: Delivery[]; last: QueuePosition | undefined }> {
-  const from = after ?? { createdAt: '', rowid: 0 };
+  const from = after ?? { createdAt: '', insertOrder: 0 };
   const at = now.toISOString();
   const raw: Row[] = [];
   for (const { target } of yield* select<{ target: string }>(PENDING_TARGETS)) {
     if (skipTargets.includes(target)) continue;
     raw.push(
-      ...(yield* select<Row>(DUE_PAGE_OF, [target, at, from.createdAt, from.createdAt, from.rowid, limit])),
+      ...(yield* select<Row>(DUE_PAGE_OF, [
+        target,
+        at,
+        from.createdAt,
+        from.createdAt,
+        from.insertOrder,
+        limit,
+      ])),
     );
   }
   // a few targets' pages of `limit` at most, each already in queue order
@@ -352,7 +362,7 @@ export function* dueDeliveryPage(
   const end = raw[raw.length - 1];
   return {
     rows: raw.map((r) => deliveryOf(r, payloadOf)),
-    last: end ? { createdAt: String(end.created_at), rowid: Number(end.queue_rowid) } : after,
+    last: end ? { createdAt: String(end.created_at), insertOrder: Number(end.queue_order) } : after,
   };
 }
 
@@ -742,9 +752,9 @@ export class Outbox {
   }
 }
 
-/** Queue order: created_at, then rowid within a millisecond. */
+/** Queue order: created_at, then the insert order within a millisecond. */
 function inQueueOrder(a: Row, b: Row): number {
   const x = String(a.created_at);
   const y = String(b.created_at);
-  return x < y ? -1 : x > y ? 1 : Number(a.queue_rowid) - Number(b.queue_rowid);
+  return x < y ? -1 : x > y ? 1 : Number(a.queue_order) - Number(b.queue_order);
 }

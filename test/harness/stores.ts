@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase } from '../../src/storage/database';
 import { PostgresSql } from '../../src/storage/postgres-sql';
-import { type Query, type SqlStore, write } from '../../src/storage/sql';
+import { type Query, type SqlStore, select, selectOne, write } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { adminPool, describePostgres, TEST_DATABASE_URL, tableNames } from './postgres';
 
@@ -83,4 +83,34 @@ export function aRecord(
      VALUES (?, ?, 't', 'aad', 'c', '2026-12-01T09:00:00.000Z', ?, '{}')`,
     [id, kind, submittedAt],
   );
+}
+
+/**
+ * Two instances acting at the same moment: `first` runs on `store` and holds its transaction open a
+ * moment before it commits (on PostgreSQL, where each transaction has a connection of its own; SQLite's
+ * is over before anything else runs), and `second` starts while it is open. Both results, in that order.
+ */
+export async function atTheSameMoment<A, B>(
+  store: SqlStore,
+  first: Query<A>,
+  second: Query<B>,
+): Promise<[A, B]> {
+  const held = store.transact(
+    (function* () {
+      const result = yield* first;
+      yield* select({ sqlite: 'SELECT 1 AS held', postgres: 'SELECT pg_sleep(0.3) AS held' });
+      return result;
+    })(),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const other = await store.transact(second);
+  return [await held, other];
+}
+
+/** How many rows `table` holds. */
+export async function rowCount(store: SqlStore, table: string, where = ''): Promise<number> {
+  const r = await store.transact(
+    selectOne<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table} ${where}`),
+  );
+  return Number(r?.n);
 }

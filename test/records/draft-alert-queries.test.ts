@@ -4,10 +4,16 @@ import { auditOf } from '../../src/records/audit';
 import { DraftAlertQueries } from '../../src/records/draft-alerts';
 import { deliveriesOfDraftAlert } from '../../src/records/outbox';
 import { eventsOf } from '../../src/records/record-events';
-import { type Query, type SqlStore, select } from '../../src/storage/sql';
+import type { SqlStore } from '../../src/storage/sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { PROFILE, submitted } from '../fixtures/calls';
-import { aRecord, describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
+import {
+  aRecord,
+  atTheSameMoment,
+  describeOnBothStores,
+  type MakeStore,
+  withStore as withStoreOf,
+} from '../harness/stores';
 
 const RAISED = new Date('2026-12-01T09:40:00.000Z');
 const who = { tenantId: 'tenant', userId: 'aad-hv' };
@@ -39,17 +45,6 @@ const flagged = (draftId: string) => ({
 });
 
 /**
- * `query`, then its transaction held open a moment before it commits (on PostgreSQL; SQLite's is over
- * before anything else runs): what another instance does meanwhile waits on it, or races it.
- */
-function* heldOpen<T>(query: Query<T>): Query<T> {
-  const result = yield* query;
-  yield* select({ sqlite: 'SELECT 1 AS held', postgres: 'SELECT pg_sleep(0.3) AS held' });
-  return result;
-}
-const aMoment = () => new Promise((resolve) => setTimeout(resolve, 100));
-
-/**
  * Alerts raised while a call is in progress, the same on both stores (issue 11, items 2 and 3): each
  * acknowledged, taken over and escalated once, however many instances act on it at the same moment.
  */
@@ -61,10 +56,12 @@ function draftAlertsContract(make: MakeStore): void {
       const q = queries();
       const { alert } = await store.transact(q.onRiskSaved(flagged('draft-1'), who, contact, RAISED));
       const at = new Date(RAISED.getTime() + 60_000);
-      const first = store.transact(heldOpen(q.acknowledge(alert!.id, leads[0]!, at)));
-      await aMoment();
-      const second = await store.transact(q.acknowledge(alert!.id, leads[1]!, at));
-      expect([(await first).outcome, second.outcome]).toEqual(['done', 'already']);
+      const [first, second] = await atTheSameMoment(
+        store,
+        q.acknowledge(alert!.id, leads[0]!, at),
+        q.acknowledge(alert!.id, leads[1]!, at),
+      );
+      expect([first.outcome, second.outcome]).toEqual(['done', 'already']);
       const notices = (await store.transact(deliveriesOfDraftAlert(alert!.id))).filter(
         (d) => d.kind === 'referrer-notice' && d.payload.notice === 'acknowledged',
       );
@@ -77,16 +74,16 @@ function draftAlertsContract(make: MakeStore): void {
       const q = queries();
       const { alert } = await store.transact(q.onRiskSaved(flagged('draft-1'), who, contact, RAISED));
       const at = new Date(RAISED.getTime() + 60_000);
-      const ack = store.transact(heldOpen(q.acknowledge(alert!.id, leads[0]!, at)));
-      await aMoment();
-      // the record's row, then the take-over, as a Submit does
-      const takeOver = await store.transact(
+      const [ack, takeOver] = await atTheSameMoment(
+        store,
+        q.acknowledge(alert!.id, leads[0]!, at),
+        // the record's row, then the take-over, as a Submit does
         (function* () {
           yield* aRecord('draft-1');
           return yield* q.takeOver({ ...submitted('full', FULL_CALL), id: 'draft-1' }, [], at);
         })(),
       );
-      expect((await ack).outcome).toBe('done');
+      expect(ack.outcome).toBe('done');
       expect(takeOver?.acknowledged?.by).toEqual(leads[0]);
       expect((await store.transact(eventsOf('draft-1'))).map((e) => [e.type, e.actor])).toEqual([
         ['alert-acknowledged', leads[0]],
@@ -100,10 +97,10 @@ function draftAlertsContract(make: MakeStore): void {
       const due = new Date(RAISED.getTime() + 31 * 60_000);
       // both read the alert as due before either escalates
       const [a] = await store.transact(q.escalationsDue(due, 10));
-      const first = store.transact(heldOpen(q.escalate(a!, due, 30)));
-      await aMoment();
-      const second = await store.transact(q.escalate(a!, due, 30));
-      expect([await first, second]).toEqual([true, false]);
+      expect(await atTheSameMoment(store, q.escalate(a!, due, 30), q.escalate(a!, due, 30))).toEqual([
+        true,
+        false,
+      ]);
       const audit = await store.transact(auditOf('draft-1'));
       expect(audit.filter((e) => e.action === 'alert-escalated')).toHaveLength(1);
       expect((await store.transact(q.get(alert!.id)))?.escalations).toBe(1);

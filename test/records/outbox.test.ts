@@ -23,20 +23,20 @@ import {
   unclaimDelivery,
   undeliveredAlerts,
 } from '../../src/records/outbox';
-import { type Query, type SqlStore, select } from '../../src/storage/sql';
-import { aRecord, describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
+import type { SqlStore } from '../../src/storage/sql';
+import {
+  aRecord,
+  atTheSameMoment,
+  describeOnBothStores,
+  type MakeStore,
+  withStore as withStoreOf,
+} from '../harness/stores';
 
 const T0 = Date.parse('2026-12-01T09:40:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
 const duty = { type: 'channel', role: 'duty' } as const;
 const safeguarding = { type: 'channel', role: 'safeguarding' } as const;
 const referrer = { type: 'referrer' } as const;
-
-function* heldOpen<T>(query: Query<T>): Query<T> {
-  const result = yield* query;
-  yield* select({ sqlite: 'SELECT 1 AS held', postgres: 'SELECT pg_sleep(0.3) AS held' });
-  return result;
-}
 
 /**
  * The delivery worker's queue, the same on both stores (issue 11, items 2 and 3): due in queue order by
@@ -137,10 +137,13 @@ function outboxContract(make: MakeStore): void {
     withStore(async (store) => {
       await queue(store, { id: 's', kind: 'duty-summary', target: duty });
       const read = await get(store, 's');
-      const first = store.transact(heldOpen(claimDelivery(read, 'A', at(1_000), at(16_000))));
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const second = await store.transact(claimDelivery(read, 'B', at(1_000), at(16_000)));
-      expect([await first, second]).toEqual([true, false]);
+      expect(
+        await atTheSameMoment(
+          store,
+          claimDelivery(read, 'A', at(1_000), at(16_000)),
+          claimDelivery(read, 'B', at(1_000), at(16_000)),
+        ),
+      ).toEqual([true, false]);
       expect((await get(store, 's')).claimedBy).toBe('A');
     }));
 

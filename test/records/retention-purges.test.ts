@@ -4,14 +4,18 @@ import { insertContact } from '../../src/records/call-contacts';
 import { enqueueDelivery } from '../../src/records/outbox';
 import { appendEvent } from '../../src/records/record-events';
 import { purgeAlert, purgeRecord } from '../../src/records/retention';
-import { type SqlStore, select, selectOne, write } from '../../src/storage/sql';
-import { aRecord, describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
+import { type SqlStore, write } from '../../src/storage/sql';
+import {
+  aRecord,
+  atTheSameMoment,
+  describeOnBothStores,
+  type MakeStore,
+  rowCount,
+  withStore as withStoreOf,
+} from '../harness/stores';
 
 const AT = '2052-12-01T09:40:00.000Z';
 const lead = { id: 'aad-lead', name: 'Lee Lead' };
-
-const count = async (store: SqlStore, table: string) =>
-  Number((await store.transact(selectOne<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`)))?.n);
 
 /** A record with an event, a contact, two deliveries and its schedule rows (the schema's triggers). */
 async function aFullRecord(store: SqlStore, id: string): Promise<void> {
@@ -61,17 +65,9 @@ function retentionContract(make: MakeStore): void {
         ['outbox', 2],
         ['purge_permits', 0],
       ] as const) {
-        expect(await count(store, table), table).toBe(left);
+        expect(await rowCount(store, table), table).toBe(left);
       }
-      expect(
-        Number(
-          (
-            await store.transact(
-              selectOne<{ n: number }>("SELECT COUNT(*) AS n FROM record_schedule WHERE record_id = 'r1'"),
-            )
-          )?.n,
-        ),
-      ).toBe(0);
+      expect(await rowCount(store, 'record_schedule', "WHERE record_id = 'r1'")).toBe(0);
       expect((await store.transact(auditOf('r1'))).map((a) => [a.action, a.detail])).toEqual([
         ['record-purged', { retentionYears: 26, events: 1, deliveries: 2 }],
       ]);
@@ -82,20 +78,10 @@ function retentionContract(make: MakeStore): void {
   it('two instances purging one record at once: purged and audited once, the second finds it gone', () =>
     withStore(async (store) => {
       await aFullRecord(store, 'r1');
-      // the first holds its transaction open a moment after its deletes (on PostgreSQL: SQLite's is
-      // over before the second starts), and the second starts while it is open, on another connection
-      const first = store.transact(
-        (function* () {
-          const counts = yield* purgeRecord('r1', AT, 26);
-          yield* select({ sqlite: 'SELECT 1 AS held', postgres: 'SELECT pg_sleep(0.3) AS held' });
-          return counts;
-        })(),
-      );
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const results = await Promise.all([first, store.transact(purgeRecord('r1', AT, 26))]);
+      const results = await atTheSameMoment(store, purgeRecord('r1', AT, 26), purgeRecord('r1', AT, 26));
       expect(results.filter((r) => r !== undefined)).toEqual([{ events: 1, deliveries: 2 }]);
       expect((await store.transact(auditOf('r1'))).map((a) => a.action)).toEqual(['record-purged']);
-      expect(await count(store, 'purge_permits')).toBe(0);
+      expect(await rowCount(store, 'purge_permits')).toBe(0);
     }));
 
   it('an alert whose call was never submitted goes with the rows it queued; one a record took over stays', () =>
@@ -127,8 +113,8 @@ function retentionContract(make: MakeStore): void {
       await store.transact(alert('a2', 'r1'));
       expect(await store.transact(purgeAlert('a1', 'draft-a1', AT, 26))).toBe(2);
       expect(await store.transact(purgeAlert('a2', 'draft-a2', AT, 26))).toBeUndefined();
-      expect(await count(store, 'draft_alerts')).toBe(1);
-      expect(await count(store, 'outbox')).toBe(0);
+      expect(await rowCount(store, 'draft_alerts')).toBe(1);
+      expect(await rowCount(store, 'outbox')).toBe(0);
       expect((await store.transact(auditOf('draft-a1'))).map((a) => [a.action, a.detail])).toEqual([
         ['draft-alert-purged', { alertId: 'a1', retentionYears: 26, deliveries: 2 }],
       ]);

@@ -8,10 +8,10 @@ import { callOf, DuplicateDutyCallError } from '../../src/records/duty-calls';
 import { deliveriesOfRecord } from '../../src/records/outbox';
 import { eventsOf } from '../../src/records/record-events';
 import { Submissions } from '../../src/records/submissions';
-import { type SqlStore, selectOne } from '../../src/storage/sql';
+import type { SqlStore } from '../../src/storage/sql';
 import { ALERT_CALL, FULL_CALL } from '../fixtures/answers';
 import { PROFILE, submitted } from '../fixtures/calls';
-import { describeOnBothStores, type MakeStore, withStore as withStoreOf } from '../harness/stores';
+import { describeOnBothStores, type MakeStore, rowCount, withStore as withStoreOf } from '../harness/stores';
 
 // ALERT_CALL flags domestic abuse; a draft's alert is raised by possible harm
 const RULES = ['possible-harm-baby', 'domestic-abuse'] as const;
@@ -42,9 +42,6 @@ const options = (newId = counter('d')) => ({
   giveUpMinutes: 60,
   newId,
 });
-
-const count = async (store: SqlStore, table: string) =>
-  Number((await store.transact(selectOne<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}`)))?.n);
 
 /**
  * A Submit's record, the same on both stores (issue 11, item 2): the call, its contact, every delivery it
@@ -99,8 +96,8 @@ function submissionsContract(make: MakeStore): void {
       await expect(
         submissions.record(row('r1', submitted('full', FULL_CALL)), { recordId: 'r1', ...contact }, AT),
       ).rejects.toBeInstanceOf(DuplicateDutyCallError);
-      expect(await count(store, 'outbox')).toBe(2);
-      expect(await count(store, 'audit')).toBe(1);
+      expect(await rowCount(store, 'outbox')).toBe(2);
+      expect(await rowCount(store, 'audit')).toBe(1);
     }));
 
   it('[HAZ-16] a Submit that fails part-way leaves nothing, and is not told as a call already recorded', () =>
@@ -114,7 +111,7 @@ function submissionsContract(make: MakeStore): void {
       expect(failure).toBeInstanceOf(Error);
       expect(failure).not.toBeInstanceOf(DuplicateDutyCallError);
       for (const table of ['duty_calls', 'call_contacts', 'outbox', 'audit']) {
-        expect(await count(store, table), table).toBe(0);
+        expect(await rowCount(store, table), table).toBe(0);
       }
     }));
 
