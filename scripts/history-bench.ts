@@ -40,7 +40,6 @@ async function main() {
   const { DutyCallRecords } = await import(path.join(SRC, 'records/duty-calls'));
   const { Outbox } = await import(path.join(SRC, 'records/outbox'));
   const { RecordEvents } = await import(path.join(SRC, 'records/record-events'));
-  const { Audit } = await import(path.join(SRC, 'records/audit'));
   const { Scheduler } = await import(path.join(SRC, 'delivery/scheduler'));
   const { todayInTimeZone } = await import(path.join(SRC, 'domain/age'));
   const { createLogger } = await import(path.join(SRC, 'logger'));
@@ -134,9 +133,6 @@ async function main() {
   let clock = NOW;
   const scheduler = new Scheduler({
     db,
-    events,
-    outbox,
-    audit: new Audit(new SqliteSql(db)),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => clock,
     newId: (() => {

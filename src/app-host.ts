@@ -186,9 +186,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   });
   const scheduler = new Scheduler({
     db,
-    events,
-    outbox,
-    audit,
+    sql,
     logger,
     now,
     newId,

@@ -1,16 +1,35 @@
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
-import { BOT_ACTOR, foldEvents, nextEscalationAt, nextReminderOn } from '../domain/call-state';
+import {
+  BOT_ACTOR,
+  type CallEventBody,
+  foldEvents,
+  nextEscalationAt,
+  nextReminderOn,
+} from '../domain/call-state';
 import { escalationDeliveries } from '../domain/deliveries';
 import type { Logger } from '../logger';
-import type { Audit } from '../records/audit';
+import { appendAudit } from '../records/audit';
 import type { DraftAlerts } from '../records/draft-alerts';
-import { DutyCallRecords } from '../records/duty-calls';
-import type { NewDelivery, Outbox } from '../records/outbox';
-import { type RecordEvents, VersionConflictError } from '../records/record-events';
-import { RecordSchedule, type ScheduleKind, type ScheduleRow } from '../records/record-schedule';
+import { headOf } from '../records/duty-calls';
+import { deliveryById, enqueueDelivery, type NewDelivery } from '../records/outbox';
+import { appendEvent, eventsOf } from '../records/record-events';
+import {
+  RecordSchedule,
+  removeRow,
+  type ScheduleKind,
+  type ScheduleRow,
+  setDue,
+} from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
+import { isDuplicateKey, type Query } from '../storage/sql';
 import { SqliteSql } from '../storage/sqlite-sql';
+
+/** What a step of the scheduler logs once its batch has committed: ids only. */
+interface LogLine {
+  readonly event: string;
+  readonly record: string;
+}
 
 const MINUTE = 60_000;
 /** Due records read per query; a tick takes more batches while there are more, within its budget. */
@@ -26,9 +45,8 @@ function later(at: Date, now: Date): Date {
 
 export interface SchedulerOptions {
   readonly db: Database.Database;
-  readonly events: RecordEvents;
-  readonly outbox: Outbox;
-  readonly audit: Audit;
+  /** The SQL seam on `db` (default: one of the scheduler's own). */
+  readonly sql?: SqliteSql;
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -59,15 +77,12 @@ export interface SchedulerOptions {
  */
 export class Scheduler {
   private readonly schedule: RecordSchedule;
-  /** What the batch being written will log once it commits. */
-  private logs: { event: string; record: string }[] | undefined;
+  private readonly sql: SqliteSql;
   private tickStarted = 0;
-  private readonly records: DutyCallRecords;
 
   constructor(private readonly o: SchedulerOptions) {
-    const sql = new SqliteSql(o.db);
-    this.schedule = new RecordSchedule(sql);
-    this.records = new DutyCallRecords(sql);
+    this.sql = o.sql ?? new SqliteSql(o.db);
+    this.schedule = new RecordSchedule(this.sql);
   }
 
   tick(): { escalated: number; reminded: number; unsubmitted: number; purged: Purged } {
@@ -85,8 +100,15 @@ export class Scheduler {
     return { escalated, reminded, unsubmitted, purged };
   }
 
-  /** Due rows of one kind, a bounded batch at a time, until none are left or the tick's budget is spent. */
-  private drain(kind: ScheduleKind, now: Date, handle: (row: ScheduleRow) => boolean): number {
+  /**
+   * Due rows of one kind, a bounded batch at a time, until none are left or the tick's budget is spent.
+   * `step` is one row's work, a query: what it logs once done, or nothing.
+   */
+  private drain(
+    kind: ScheduleKind,
+    now: Date,
+    step: (row: ScheduleRow) => Query<LogLine | undefined>,
+  ): number {
     // one budget for the whole tick, escalations first; each kind makes progress every tick
     const started = this.tickStarted;
     const seen = new Set<string>();
@@ -99,27 +121,30 @@ export class Scheduler {
       if (fresh.length > 0) {
         // one commit per batch, not one per record: each record's event and deliveries are still all or
         // nothing (a savepoint each), and the file is synced once, so a batch costs milliseconds
-        const logs: { event: string; record: string }[] = [];
-        this.logs = logs;
-        try {
-          this.o.db
-            .transaction(() => {
-              for (const row of fresh) {
-                // what is left stays due, oldest first, for the next tick
-                if (spent()) return;
-                seen.add(`${row.recordId}\u0000${row.alertId}`);
-                try {
-                  // a savepoint each: one record that cannot be handled holds up none of the others
-                  if (this.o.db.transaction(() => handle(row))()) count += 1;
-                } catch (err) {
+        const logs: LogLine[] = [];
+        this.o.db
+          .transaction(() => {
+            for (const row of fresh) {
+              // what is left stays due, oldest first, for the next tick
+              if (spent()) return;
+              seen.add(`${row.recordId}\u0000${row.alertId}`);
+              try {
+                // a savepoint each: one record that cannot be handled holds up none of the others
+                const line = this.sql.transactNow(step(row));
+                if (line) {
+                  logs.push(line);
+                  count += 1;
+                }
+              } catch (err) {
+                // a card action landed first, at the version this step wrote: the next tick looks again
+                if (!isDuplicateKey(err)) {
                   this.o.logger.error({ event: 'scheduler-failed', record: row.recordId, kind, err });
                 }
               }
-            })
-            .immediate();
-        } finally {
-          this.logs = undefined;
-        }
+            }
+          })
+          .immediate();
+        // logged once the batch's transaction has committed
         for (const l of logs) this.o.logger.info(l);
       }
       if (rows.length < BATCH || fresh.length === 0 || spent()) break;
@@ -135,89 +160,92 @@ export class Scheduler {
    */
   private escalate(): number {
     const now = this.o.now();
-    return this.drain('escalation', now, (row) => {
-      const alert = this.o.outbox.get(row.alertId);
-      if (alert?.kind !== 'safeguarding-alert' || alert.recordId !== row.recordId) {
-        this.schedule.remove(row);
-        return false;
-      }
-      const state = foldEvents(this.o.events.list(row.recordId));
-      const next = nextEscalationAt(alert.createdAt, state, this.o.escalationMinutes);
-      if (next === undefined) {
-        // acknowledged: done for good
-        this.schedule.remove(row);
-        return false;
-      }
-      if (next.getTime() > now.getTime()) {
-        this.schedule.set(row, next);
-        return false;
-      }
-      // one round per tick: a bot that was down for hours posts once, not once per missed interval
-      const round = state.escalations + 1;
-      const after = nextEscalationAt(
-        alert.createdAt,
-        { escalations: round, lastEscalatedAt: now.toISOString() },
-        this.o.escalationMinutes,
-      )!;
-      const deliveries = () =>
-        escalationDeliveries(
-          { id: alert.id, delivered: alert.status === 'delivered' },
-          { round, alertDeliveryId: alert.id },
-        ).map((d) => ({ id: this.o.newId(), recordId: row.recordId, ...d }));
-      return this.record(
-        row.recordId,
-        state.version,
-        { type: 'alert-escalated', round },
-        now,
-        deliveries,
-        () => this.schedule.set(row, later(after, now)),
-      );
-    });
+    return this.drain('escalation', now, (row) => this.escalation(row, now));
+  }
+
+  private *escalation(row: ScheduleRow, now: Date): Query<LogLine | undefined> {
+    const alert = yield* deliveryById(row.alertId);
+    if (alert?.kind !== 'safeguarding-alert' || alert.recordId !== row.recordId) {
+      yield* removeRow(row);
+      return undefined;
+    }
+    const state = foldEvents(yield* eventsOf(row.recordId));
+    const next = nextEscalationAt(alert.createdAt, state, this.o.escalationMinutes);
+    if (next === undefined) {
+      // acknowledged: done for good
+      yield* removeRow(row);
+      return undefined;
+    }
+    if (next.getTime() > now.getTime()) {
+      yield* setDue(row, next);
+      return undefined;
+    }
+    // one round per tick: a bot that was down for hours posts once, not once per missed interval
+    const round = state.escalations + 1;
+    const after = nextEscalationAt(
+      alert.createdAt,
+      { escalations: round, lastEscalatedAt: now.toISOString() },
+      this.o.escalationMinutes,
+    )!;
+    const deliveries = escalationDeliveries(
+      { id: alert.id, delivered: alert.status === 'delivered' },
+      { round, alertDeliveryId: alert.id },
+    ).map((d) => ({ id: this.o.newId(), recordId: row.recordId, ...d }));
+    return yield* this.record(
+      row,
+      state.version,
+      { type: 'alert-escalated', round },
+      now,
+      deliveries,
+      later(after, now),
+    );
   }
 
   private remind(): number {
     const now = this.o.now();
     const today = this.o.today(now);
-    return this.drain('reminder', now, (row) => {
-      const call = this.records.head(row.recordId);
-      if (!call) {
-        this.schedule.remove(row);
-        return false;
-      }
-      const state = foldEvents(this.o.events.list(row.recordId));
-      const submittedOn = this.o.today(new Date(call.submittedAt));
-      const lastOn = state.lastReminderAt ? this.o.today(new Date(state.lastReminderAt)) : undefined;
-      // a reminder each full period the referral is late (after N days, 2N days, ...), none sooner than
-      // half a period after the last
-      const dueOn = nextReminderOn(call.kind, state, submittedOn, this.o.reminderDays, lastOn);
-      if (dueOn === undefined) {
-        // received, an advice call, or found not eligible: a later indication puts it back (migration 6)
-        this.schedule.remove(row);
-        return false;
-      }
-      if (today < dueOn) {
-        this.schedule.set(row, later(this.startOf(dueOn), now));
-        return false;
-      }
-      const sent = { ...state, remindersSent: state.remindersSent + 1 };
-      const nextOn = nextReminderOn(call.kind, sent, submittedOn, this.o.reminderDays, today)!;
-      return this.record(
-        row.recordId,
-        state.version,
-        { type: 'reminder-sent' },
-        now,
-        () => [
-          {
-            id: this.o.newId(),
-            recordId: row.recordId,
-            kind: 'referral-reminder',
-            target: { type: 'referrer' },
-            payload: { reminder: state.remindersSent + 1 },
-          },
-        ],
-        () => this.schedule.set(row, later(this.startOf(nextOn), now)),
-      );
-    });
+    return this.drain('reminder', now, (row) => this.reminder(row, now, today));
+  }
+
+  private *reminder(row: ScheduleRow, now: Date, today: string): Query<LogLine | undefined> {
+    const call = yield* headOf(row.recordId);
+    if (!call) {
+      yield* removeRow(row);
+      return undefined;
+    }
+    const state = foldEvents(yield* eventsOf(row.recordId));
+    const submittedOn = this.o.today(new Date(call.submittedAt));
+    const lastOn = state.lastReminderAt ? this.o.today(new Date(state.lastReminderAt)) : undefined;
+    // a reminder each full period the referral is late (after N days, 2N days, ...), none sooner than
+    // half a period after the last
+    const dueOn = nextReminderOn(call.kind, state, submittedOn, this.o.reminderDays, lastOn);
+    if (dueOn === undefined) {
+      // received, an advice call, or found not eligible: a later indication puts it back (migration 6)
+      yield* removeRow(row);
+      return undefined;
+    }
+    if (today < dueOn) {
+      yield* setDue(row, later(this.startOf(dueOn), now));
+      return undefined;
+    }
+    const sent = { ...state, remindersSent: state.remindersSent + 1 };
+    const nextOn = nextReminderOn(call.kind, sent, submittedOn, this.o.reminderDays, today)!;
+    return yield* this.record(
+      row,
+      state.version,
+      { type: 'reminder-sent' },
+      now,
+      [
+        {
+          id: this.o.newId(),
+          recordId: row.recordId,
+          kind: 'referral-reminder',
+          target: { type: 'referrer' },
+          payload: { reminder: state.remindersSent + 1 },
+        },
+      ],
+      later(this.startOf(nextOn), now),
+    );
   }
 
   /**
@@ -238,45 +266,36 @@ export class Scheduler {
     return new Date(hi);
   }
 
-  private record(
-    recordId: string,
+  /**
+   * The bot's event at the record's next version, the row's next time to look (moved with the event),
+   * its deliveries and its audit entry. Another event at that version first (a card action, another
+   * instance) fails it with a duplicate key: the next tick looks again with the new state.
+   */
+  private *record(
+    row: ScheduleRow,
     version: number,
-    body: Parameters<RecordEvents['append']>[2],
+    body: CallEventBody,
     now: Date,
-    deliveries: () => NewDelivery[],
-    reschedule: () => void,
-  ): boolean {
-    try {
-      this.o.db.transaction(() => {
-        this.o.events.append(recordId, version, body, BOT_ACTOR, now.toISOString());
-        // the next time to look, with the event that moves it
-        reschedule();
-        const ds = deliveries();
-        for (const d of ds) this.o.outbox.enqueue(d, now, this.o.giveUpMinutes);
-        this.o.audit.append({
-          at: now.toISOString(),
-          actorId: BOT_ACTOR.id,
-          action: body.type,
-          recordId,
-          outcome: 'done',
-          // one delivery id as before; all of them when an undelivered alert goes to several channels
-          detail: {
-            deliveryId: ds[0]?.id,
-            ...(ds.length > 1 ? { deliveryIds: ds.map((d) => d.id) } : {}),
-            version: version + 1,
-          },
-        });
-      })();
-      const line = { event: body.type, record: recordId };
-      // logged once the batch's transaction has committed
-      if (this.logs) this.logs.push(line);
-      else this.o.logger.info(line);
-      return true;
-    } catch (err) {
-      // a card action landed first: the next tick looks again with the new state
-      if (err instanceof VersionConflictError) return false;
-      throw err;
-    }
+    deliveries: readonly NewDelivery[],
+    nextLook: Date,
+  ): Query<LogLine> {
+    yield* appendEvent(row.recordId, version, body, BOT_ACTOR, now.toISOString());
+    yield* setDue(row, nextLook);
+    for (const d of deliveries) yield* enqueueDelivery(d, now, this.o.giveUpMinutes);
+    yield* appendAudit({
+      at: now.toISOString(),
+      actorId: BOT_ACTOR.id,
+      action: body.type,
+      recordId: row.recordId,
+      outcome: 'done',
+      // one delivery id as before; all of them when an undelivered alert goes to several channels
+      detail: {
+        deliveryId: deliveries[0]?.id,
+        ...(deliveries.length > 1 ? { deliveryIds: deliveries.map((d) => d.id) } : {}),
+        version: version + 1,
+      },
+    });
+    return { event: body.type, record: row.recordId };
   }
 }
 

@@ -353,9 +353,6 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
     const events = new RecordEvents(new SqliteSql(db));
     const scheduler = new Scheduler({
       db,
-      events,
-      outbox,
-      audit: new Audit(new SqliteSql(db)),
       logger: createLogger('silent'),
       now: () => clock,
       newId: () => `${db.name}-${++ids}-${randomUUID()}`,

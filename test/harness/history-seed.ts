@@ -138,9 +138,6 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
 export function settleSchedule(db: Database.Database, now: Date): number {
   const scheduler = new Scheduler({
     db,
-    events: new RecordEvents(new SqliteSql(db)),
-    outbox: new Outbox(db),
-    audit: new Audit(new SqliteSql(db)),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => now,
     newId: (() => {

@@ -7,7 +7,6 @@ import { Scheduler } from '../../src/delivery/scheduler';
 import { todayInTimeZone } from '../../src/domain/age';
 import { BOT_ACTOR, foldEvents } from '../../src/domain/call-state';
 import { createLogger } from '../../src/logger';
-import { Audit } from '../../src/records/audit';
 import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents, VersionConflictError } from '../../src/records/record-events';
@@ -40,9 +39,6 @@ function instance(name: string, file: string) {
   let ids = 0;
   const scheduler = new Scheduler({
     db,
-    events,
-    outbox,
-    audit: new Audit(new SqliteSql(db)),
     logger: quiet(),
     now: () => clock,
     newId: () => `${name}-${++ids}`,

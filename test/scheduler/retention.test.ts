@@ -12,7 +12,6 @@ import { createLogger } from '../../src/logger';
 import { Audit } from '../../src/records/audit';
 import { DraftAlerts } from '../../src/records/draft-alerts';
 import { DutyCallRecords } from '../../src/records/duty-calls';
-import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { Retention, yearsBefore } from '../../src/records/retention';
 import { Submissions } from '../../src/records/submissions';
@@ -39,12 +38,9 @@ let ids: number;
 
 function makeScheduler(batch?: number): Scheduler {
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
-  const events = new RecordEvents(new SqliteSql(db));
+  const _events = new RecordEvents(new SqliteSql(db));
   return new Scheduler({
     db,
-    events,
-    outbox: new Outbox(db),
-    audit,
     logger,
     now: () => clock,
     newId: () => `d${++ids}`,

@@ -9,13 +9,13 @@ import { todayInTimeZone } from '../../src/domain/age';
 import { type Actor, foldEvents } from '../../src/domain/call-state';
 import type { SubmittedCall } from '../../src/domain/submitted-call';
 import { createLogger } from '../../src/logger';
-import { Audit } from '../../src/records/audit';
 import { DutyCallRecords } from '../../src/records/duty-calls';
 import { openCalls } from '../../src/records/open-calls';
 import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { migrations } from '../../src/storage/migrations';
+import { type Query, type Statement, textFor } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
@@ -30,9 +30,11 @@ type Db = ReturnType<typeof openDatabase>;
 
 /** The project's own classes writing what a submit, a delivery and the duty team's actions write. */
 function store(db: Db) {
-  const records = new DutyCallRecords(new SqliteSql(db));
+  // one seam for what the store writes and reads, the scheduler's too: the reads are counted on it
+  const sql = new SqliteSql(db);
+  const records = new DutyCallRecords(sql);
   const outbox = new Outbox(db);
-  const events = new RecordEvents(new SqliteSql(db));
+  const events = new RecordEvents(sql);
   // a post made, in SQL every schema has: the oldest this file writes (migration 5) has no claim columns
   // for Outbox.markDelivered to clear
   const markDelivered = (id: string, at: Date, conversationId: string, activityId: string) =>
@@ -42,6 +44,7 @@ function store(db: Db) {
       )
       .run(at.toISOString(), conversationId, activityId, id);
   return {
+    sql,
     records,
     outbox,
     events,
@@ -102,13 +105,11 @@ function store(db: Db) {
   };
 }
 
-function scheduler(db: Db, events: RecordEvents, outbox: Outbox, clock: () => Date) {
+function scheduler(db: Db, sql: SqliteSql, clock: () => Date) {
   let ids = 0;
   return new Scheduler({
     db,
-    events,
-    outbox,
-    audit: new Audit(new SqliteSql(db)),
+    sql,
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: clock,
     newId: () => `d${++ids}`,
@@ -120,15 +121,30 @@ function scheduler(db: Db, events: RecordEvents, outbox: Outbox, clock: () => Da
   });
 }
 
-/** Counts the records a tick reads (RecordEvents.list is how the scheduler folds a record). */
-function counting(events: RecordEvents): { read: Set<string>; reset: () => void } {
+/** Counts the records a tick reads: whose events it reads to fold them (eventsOf, through `sql`). */
+function counting(sql: SqliteSql): { read: Set<string>; reset: () => void } {
   const read = new Set<string>();
-  const list = events.list.bind(events);
-  events.list = (id: string) => {
-    read.add(id);
-    return list(id);
-  };
+  const transactNow = sql.transactNow.bind(sql);
+  sql.transactNow = (query, opts) =>
+    transactNow(
+      watched(query, (s) => {
+        if (s.op !== 'lock' && textFor(s.sql, 'sqlite').includes('FROM record_events WHERE record_id = ?')) {
+          read.add(String(s.params[0]));
+        }
+      }),
+      opts,
+    );
   return { read, reset: () => read.clear() };
+}
+
+/** `query`, each statement it yields shown to `see` on its way. */
+function* watched<T>(query: Query<T>, see: (s: Statement) => void): Query<T> {
+  let step = query.next();
+  while (!step.done) {
+    see(step.value);
+    step = query.next(yield step.value);
+  }
+  return step.value;
 }
 
 const plan = (db: Db, sql: string, ...args: unknown[]) =>
@@ -162,8 +178,8 @@ describe('a tick reads what is due, not the history', () => {
     expect(db.prepare('SELECT count(*) FROM duty_calls').pluck().get()).toBe(10_000);
 
     let clock = NOW;
-    const sched = scheduler(db, s.events, s.outbox, () => clock);
-    const { read, reset } = counting(s.events);
+    const sched = scheduler(db, s.sql, () => clock);
+    const { read, reset } = counting(s.sql);
 
     // The first ticks after they are written look once at each call awaiting a referral, each alert, and
     // each call given an indication, to set (or end) its next time; a bounded number per tick.
@@ -296,9 +312,8 @@ describe('upgrading a database written before migration 6', () => {
         { record_id: 'alerted', kind: 'escalation' },
         { record_id: 'overdue', kind: 'reminder' },
       ]);
-      const outbox = new Outbox(db);
       const events = new RecordEvents(new SqliteSql(db));
-      const sched = scheduler(db, events, outbox, () => NOW);
+      const sched = scheduler(db, new SqliteSql(db), () => NOW);
       const r = sched.tick();
       expect(r).toMatchObject({ escalated: 1, reminded: 1 });
       expect(foldEvents(events.list('overdue')).remindersSent).toBe(1);

@@ -38,9 +38,6 @@ beforeEach(() => {
   ids = 0;
   scheduler = new Scheduler({
     db,
-    events,
-    outbox,
-    audit: new Audit(new SqliteSql(db)),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => clock,
     newId: () => `d${++ids}`,
@@ -269,9 +266,6 @@ describe('alerts raised while a call is in progress (no record)', () => {
     const { alerts, raise, limited } = setUp(2);
     scheduler = new Scheduler({
       db,
-      events,
-      outbox,
-      audit: new Audit(new SqliteSql(db)),
       logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
       now: () => clock,
       newId: () => `d${++ids}`,
