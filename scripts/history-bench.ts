@@ -132,7 +132,7 @@ async function main() {
 
   let clock = NOW;
   const scheduler = new Scheduler({
-    db,
+    sql: new SqliteSql(db),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => clock,
     newId: (() => {

@@ -185,7 +185,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     ...options.delivery,
   });
   const scheduler = new Scheduler({
-    db,
     sql,
     logger,
     now,

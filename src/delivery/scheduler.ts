@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import type Database from 'better-sqlite3';
 import {
   BOT_ACTOR,
   type CallEventBody,
@@ -22,8 +21,8 @@ import {
   setDue,
 } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
-import { isDuplicateKey, type Query } from '../storage/sql';
-import { SqliteSql } from '../storage/sqlite-sql';
+import { attempt, isDuplicateKey, type Query } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
 
 /** What a step of the scheduler logs once its batch has committed: ids only. */
 interface LogLine {
@@ -44,9 +43,7 @@ function later(at: Date, now: Date): Date {
 }
 
 export interface SchedulerOptions {
-  readonly db: Database.Database;
-  /** The SQL seam on `db` (default: one of the scheduler's own). */
-  readonly sql?: SqliteSql;
+  readonly sql: SqliteSql;
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -81,7 +78,7 @@ export class Scheduler {
   private tickStarted = 0;
 
   constructor(private readonly o: SchedulerOptions) {
-    this.sql = o.sql ?? new SqliteSql(o.db);
+    this.sql = o.sql;
     this.schedule = new RecordSchedule(this.sql);
   }
 
@@ -113,6 +110,7 @@ export class Scheduler {
     const started = this.tickStarted;
     const seen = new Set<string>();
     const spent = () => seen.size > 0 && performance.now() - started > BUDGET_MS;
+    const logger = this.o.logger;
     let count = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
       const rows = this.schedule.due(kind, now, BATCH);
@@ -120,32 +118,29 @@ export class Scheduler {
       const fresh = rows.filter((r) => !seen.has(`${r.recordId}\u0000${r.alertId}`));
       if (fresh.length > 0) {
         // one commit per batch, not one per record: each record's event and deliveries are still all or
-        // nothing (a savepoint each), and the file is synced once, so a batch costs milliseconds
-        const logs: LogLine[] = [];
-        this.o.db
-          .transaction(() => {
+        // nothing (attempted: a savepoint each), and the file is synced once, so a batch costs milliseconds
+        const logs = this.sql.transactNow(
+          (function* (): Query<LogLine[]> {
+            const done: LogLine[] = [];
             for (const row of fresh) {
               // what is left stays due, oldest first, for the next tick
-              if (spent()) return;
+              if (spent()) break;
               seen.add(`${row.recordId}\u0000${row.alertId}`);
-              try {
-                // a savepoint each: one record that cannot be handled holds up none of the others
-                const line = this.sql.transactNow(step(row));
-                if (line) {
-                  logs.push(line);
-                  count += 1;
-                }
-              } catch (err) {
-                // a card action landed first, at the version this step wrote: the next tick looks again
-                if (!isDuplicateKey(err)) {
-                  this.o.logger.error({ event: 'scheduler-failed', record: row.recordId, kind, err });
-                }
+              // one record that cannot be handled holds up none of the others
+              const r = yield* attempt(step(row));
+              if (r.ok && r.value) done.push(r.value);
+              // a duplicate key: a card action landed first, at the version this step wrote; the next
+              // tick looks again
+              else if (!r.ok && !isDuplicateKey(r.error)) {
+                logger.error({ event: 'scheduler-failed', record: row.recordId, kind, err: r.error });
               }
             }
-          })
-          .immediate();
+            return done;
+          })(),
+        );
+        count += logs.length;
         // logged once the batch's transaction has committed
-        for (const l of logs) this.o.logger.info(l);
+        for (const l of logs) logger.info(l);
       }
       if (rows.length < BATCH || fresh.length === 0 || spent()) break;
     }

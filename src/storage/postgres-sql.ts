@@ -79,7 +79,7 @@ export class PostgresSql implements SqlStore {
       if (opts.durability === 'soon') await this.send(client, 'SET LOCAL synchronous_commit = off', []);
       let result: T;
       try {
-        result = await driveAsync(query, (s) => this.answer(client, s));
+        result = await driveAsync(query, (s) => this.answer(client, s, 0));
         await this.send(client, 'COMMIT', []);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
@@ -98,7 +98,22 @@ export class PostgresSql implements SqlStore {
     await this.pool.end();
   }
 
-  private async answer(client: PoolClient, s: Statement): Promise<unknown> {
+  /** `s`'s answer, `depth` savepoints (attempts) deep. */
+  private async answer(client: PoolClient, s: Statement, depth: number): Promise<unknown> {
+    if (s.op === 'attempt') {
+      const savepoint = `attempt_${depth + 1}`;
+      await this.send(client, `SAVEPOINT ${savepoint}`, []);
+      try {
+        const value = await driveAsync(s.query, (inner) => this.answer(client, inner, depth + 1));
+        await this.send(client, `RELEASE SAVEPOINT ${savepoint}`, []);
+        return { ok: true, value };
+      } catch (error) {
+        // undone alone: the transaction carries on from before the attempt (if this fails too, the
+        // connection is lost and the transaction with it: that is rethrown)
+        await this.send(client, `ROLLBACK TO SAVEPOINT ${savepoint}`, []);
+        return { ok: false, error };
+      }
+    }
     if (s.op === 'lock') {
       // the key's 64-bit hash: two keys sharing one only wait on each other, never lose a lock
       await this.send(client, 'SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [s.key]);

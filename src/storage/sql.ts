@@ -35,7 +35,8 @@ export type Statement =
       readonly sql: SqlText;
       readonly params: readonly SqlValue[];
     }
-  | { readonly op: 'lock'; readonly key: string };
+  | { readonly op: 'lock'; readonly key: string }
+  | { readonly op: 'attempt'; readonly query: Query<unknown> };
 
 /** What a statement written once for both stores may say differently on each (perStore). */
 export interface Dialect {
@@ -109,6 +110,20 @@ export function* writeReturning<T extends object>(
  */
 export function* lock(key: string): Query<void> {
   yield { op: 'lock', key };
+}
+
+/** What attempt() gives back: the query's result, or the failure that undid it. */
+export type Attempted<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: unknown };
+
+/**
+ * `query` inside the caller's transaction, undone alone if it fails (a savepoint on either store): the
+ * failure is given back rather than ending the whole transaction, so a batch of items commits once with
+ * each item all or nothing (the scheduler's due records).
+ */
+export function* attempt<T>(query: Query<T>): Query<Attempted<T>> {
+  return (yield { op: 'attempt', query }) as Attempted<T>;
 }
 
 /**

@@ -18,15 +18,11 @@ export class SqliteSql implements SqlStore {
    */
   async transact<T>(query: Query<T>, opts: { durability?: Durability } = {}): Promise<T> {
     let wrote = false;
-    const run = () =>
-      this.db
-        .transaction(() =>
-          drive(query, (s) => {
-            if (s.op === 'write' || s.op === 'writeReturning') wrote = true;
-            return this.answer(s);
-          }),
-        )
-        .immediate();
+    const answer = (s: Statement): unknown => {
+      if (s.op === 'write' || s.op === 'writeReturning') wrote = true;
+      return this.answer(s, answer);
+    };
+    const run = () => this.db.transaction(() => drive(query, answer)).immediate();
     if (opts.durability === 'soon') return withoutWaitingForDisk(this.db, run);
     // a query that wrote nothing has nothing to wait for
     return commitDurably(this.db, run, () => wrote);
@@ -39,7 +35,8 @@ export class SqliteSql implements SqlStore {
    * `readOnly`: the query only reads.
    */
   transactNow<T>(query: Query<T>, opts: { readOnly?: boolean; durability?: Durability } = {}): T {
-    const tx = this.db.transaction(() => drive(query, (s) => this.answer(s)));
+    const answer = (s: Statement): unknown => this.answer(s, answer);
+    const tx = this.db.transaction(() => drive(query, answer));
     // a read takes no write lock (another instance on the file may be writing); anything that may write
     // takes it first, so a read then a write in one query cannot deadlock with another writer
     const run = () => (opts.readOnly ? tx.deferred() : tx.immediate());
@@ -50,9 +47,18 @@ export class SqliteSql implements SqlStore {
     this.statements.clear();
   }
 
-  private answer(s: Statement): unknown {
+  /** `s`'s answer; `answer` answers the statements of a query attempted inside this one. */
+  private answer(s: Statement, answer: (s: Statement) => unknown): unknown {
     // the transaction holds the file's write lock from its start (IMMEDIATE): nothing more to hold
     if (s.op === 'lock') return undefined;
+    if (s.op === 'attempt') {
+      try {
+        // a transaction inside a transaction is a savepoint: a failure undoes this query alone
+        return { ok: true, value: this.db.transaction(() => drive(s.query, answer))() };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    }
     const statement = this.statement(textFor(s.sql, 'sqlite'));
     switch (s.op) {
       case 'select':

@@ -352,7 +352,7 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
     const outbox = new Outbox(db);
     const events = new RecordEvents(new SqliteSql(db));
     const scheduler = new Scheduler({
-      db,
+      sql: new SqliteSql(db),
       logger: createLogger('silent'),
       now: () => clock,
       newId: () => `${db.name}-${++ids}-${randomUUID()}`,

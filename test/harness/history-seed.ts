@@ -137,7 +137,7 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
  */
 export function settleSchedule(db: Database.Database, now: Date): number {
   const scheduler = new Scheduler({
-    db,
+    sql: new SqliteSql(db),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => now,
     newId: (() => {

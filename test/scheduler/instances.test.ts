@@ -38,7 +38,7 @@ function instance(name: string, file: string) {
   const events = new RecordEvents(new SqliteSql(db));
   let ids = 0;
   const scheduler = new Scheduler({
-    db,
+    sql: new SqliteSql(db),
     logger: quiet(),
     now: () => clock,
     newId: () => `${name}-${++ids}`,

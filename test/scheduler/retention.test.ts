@@ -40,7 +40,7 @@ function makeScheduler(batch?: number): Scheduler {
   const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
   const _events = new RecordEvents(new SqliteSql(db));
   return new Scheduler({
-    db,
+    sql: new SqliteSql(db),
     logger,
     now: () => clock,
     newId: () => `d${++ids}`,

@@ -105,10 +105,9 @@ function store(db: Db) {
   };
 }
 
-function scheduler(db: Db, sql: SqliteSql, clock: () => Date) {
+function scheduler(_db: Db, sql: SqliteSql, clock: () => Date) {
   let ids = 0;
   return new Scheduler({
-    db,
     sql,
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: clock,
@@ -128,7 +127,11 @@ function counting(sql: SqliteSql): { read: Set<string>; reset: () => void } {
   sql.transactNow = (query, opts) =>
     transactNow(
       watched(query, (s) => {
-        if (s.op !== 'lock' && textFor(s.sql, 'sqlite').includes('FROM record_events WHERE record_id = ?')) {
+        if (
+          s.op !== 'lock' &&
+          s.op !== 'attempt' &&
+          textFor(s.sql, 'sqlite').includes('FROM record_events WHERE record_id = ?')
+        ) {
           read.add(String(s.params[0]));
         }
       }),
@@ -137,12 +140,13 @@ function counting(sql: SqliteSql): { read: Set<string>; reset: () => void } {
   return { read, reset: () => read.clear() };
 }
 
-/** `query`, each statement it yields shown to `see` on its way. */
+/** `query`, each statement it yields shown to `see` on its way, those of the queries it attempts too. */
 function* watched<T>(query: Query<T>, see: (s: Statement) => void): Query<T> {
   let step = query.next();
   while (!step.done) {
-    see(step.value);
-    step = query.next(yield step.value);
+    const s = step.value;
+    see(s);
+    step = query.next(yield s.op === 'attempt' ? { op: 'attempt', query: watched(s.query, see) } : s);
   }
   return step.value;
 }

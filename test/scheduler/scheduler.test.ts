@@ -37,7 +37,7 @@ beforeEach(() => {
   woken = 0;
   ids = 0;
   scheduler = new Scheduler({
-    db,
+    sql: new SqliteSql(db),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => clock,
     newId: () => `d${++ids}`,
@@ -265,7 +265,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
   test('[HAZ-10] in-progress alerts are escalated from when they were raised, found by index, a bounded batch per tick; acknowledged ones drop out', () => {
     const { alerts, raise, limited } = setUp(2);
     scheduler = new Scheduler({
-      db,
+      sql: new SqliteSql(db),
       logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
       now: () => clock,
       newId: () => `d${++ids}`,

@@ -1,5 +1,13 @@
 import { expect, it } from 'vitest';
-import { isDuplicateKey, type Query, type SqlStore, select, selectOne, write } from '../../src/storage/sql';
+import {
+  attempt,
+  isDuplicateKey,
+  type Query,
+  type SqlStore,
+  select,
+  selectOne,
+  write,
+} from '../../src/storage/sql';
 import { type MakeStore, withStore as withStoreOf } from '../harness/stores';
 
 const TEAM =
@@ -108,6 +116,49 @@ export function sqlContract(name: string, make: MakeStore): void {
       }
       await expect(store.transact(both())).rejects.toSatisfy(isDuplicateKey);
       expect(await store.transact(teamIds())).toEqual([]);
+    }));
+
+  it(`${name}: an attempted query that fails is undone alone, and the transaction carries on`, () =>
+    withStore(async (store) => {
+      function* install(id: string): Query<string> {
+        yield* addTeam(id);
+        yield* write('UPDATE teams SET tenant_id = ? WHERE team_id = ?', ['installed', id]);
+        return id;
+      }
+      await store.transact(addTeam('taken'));
+      const results = await store.transact(
+        (function* () {
+          const first = yield* attempt(install('a'));
+          // its first statement succeeds, its second fails: both undone, nothing else
+          const clash = yield* attempt(
+            (function* () {
+              yield* write('UPDATE teams SET tenant_id = ? WHERE team_id = ?', ['changed', 'a']);
+              yield* addTeam('taken');
+            })(),
+          );
+          // attempts inside attempts: the inner one undone, the outer kept
+          const nested = yield* attempt(
+            (function* () {
+              yield* addTeam('b');
+              return yield* attempt(addTeam('taken'));
+            })(),
+          );
+          const last = yield* attempt(install('c'));
+          return { first, clash, nested, last };
+        })(),
+      );
+      expect(results.first).toEqual({ ok: true, value: 'a' });
+      expect(results.clash.ok).toBe(false);
+      expect(!results.clash.ok && isDuplicateKey(results.clash.error)).toBe(true);
+      expect(results.nested.ok && !results.nested.value.ok).toBe(true);
+      expect(results.last).toEqual({ ok: true, value: 'c' });
+      expect(await store.transact(teamIds())).toEqual(['a', 'b', 'c', 'taken']);
+      const tenants = await store.transact(
+        select<{ team_id: string; tenant_id: string }>(
+          'SELECT team_id, tenant_id FROM teams ORDER BY team_id',
+        ),
+      );
+      expect(tenants.map((t) => t.tenant_id)).toEqual(['installed', 't', 'installed', 't']);
     }));
 
   it(`${name}: transactions from many callers at once each commit whole, none lost`, () =>
