@@ -33,7 +33,7 @@ import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
 import { startCheckpointer } from './storage/checkpointer';
-import { closeDatabase, openDatabase, scrubWalSoon, withoutWaitingForDisk } from './storage/database';
+import { closeDatabase, openDatabase, scrubWalSoon } from './storage/database';
 import { SqliteSql } from './storage/sqlite-sql';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { StorageUnavailableError } from './storage/storage-errors';
@@ -176,8 +176,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
     // Teams counts every instance's posts together
     limiter: new SharedRateLimiter(new PostStamps(sql)),
-    transaction: (fn) => db.transaction(fn)(),
-    bookkeeping: (fn) => withoutWaitingForDisk(db, () => db.transaction(fn)()),
+    sql,
     // alerts: their own lane; a hung post is left after at most 3 s on the first two tries (later tries
     // take the full timeout), and past the deadline the referrer, the duty and admin channels are told
     alertFirstTimeoutMs: Math.min(3_000, config.DELIVERY_TIMEOUT_SECONDS * 1000),

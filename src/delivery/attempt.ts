@@ -1,7 +1,8 @@
 import type { Activity } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { ChannelRegistry } from '../records/channels';
-import type { Delivery, Outbox } from '../records/outbox';
+import { type Delivery, markDelivered, type Outbox } from '../records/outbox';
+import type { Durability, Query } from '../storage/sql';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
 import { afterFailure, backoffMs, keepsTrying } from './give-up-policy';
 import type { LaneState } from './lane';
@@ -23,8 +24,8 @@ export interface AttemptOptions {
   readonly limiter: PostLimiter;
   /** The worker's name on its claims. */
   readonly claimant: string;
-  /** An attempt's own record: committed without waiting for the disk (DeliveryWorkerOptions.bookkeeping). */
-  readonly bookkeeping: (fn: () => void) => void;
+  /** Runs a query as one transaction; an attempt's own record is 'soon' (lost to a power cut: posted again). */
+  readonly run: <T>(query: Query<T>, durability: Durability) => T;
   readonly retryMaxMs: number;
   readonly random: () => number;
   /** The timeout of an alert's first two tries (later ones use the client's own). */
@@ -95,11 +96,15 @@ export class DeliveryAttempts {
     // outside the try: if recording fails, the row stays in flight and is posted again once, rather
     // than being treated as a failed post
     const now = this.o.now();
-    let first = true;
-    this.o.bookkeeping(() => {
-      first = this.o.outbox.markDelivered(d.id, now, made.conversationId, made.activityId);
-      this.o.outcomes.auditAttempt(d, now, 'delivered', first ? 'ok' : 'already-delivered', attempt);
-    });
+    const outcomes = this.o.outcomes;
+    const first = this.o.run(
+      (function* (): Query<boolean> {
+        const first = yield* markDelivered(d.id, now, made.conversationId, made.activityId);
+        yield* outcomes.auditAttempt(d, now, 'delivered', first ? 'ok' : 'already-delivered', attempt);
+        return first;
+      })(),
+      'soon',
+    );
     this.o.logger.info({ event: 'delivered', deliveryId: d.id, kind: d.kind, attempt });
     // another instance took the post over while this one was making it, and made it first
     if (!first) this.o.outcomes.leaseLost(d, 'after-post');
@@ -164,11 +169,8 @@ export class DeliveryAttempts {
         e.status ?? e.reason,
         attempt,
         decision.waitMs,
-        () => {
-          // refused: the referrer, duty and admin channels are told now
-          if (decision.refused && d.kind === 'safeguarding-alert')
-            this.o.outcomes.alertUndelivered(d, now, 'refused');
-        },
+        // refused: the referrer, duty and admin channels are told now
+        decision.refused,
       );
       return;
     }

@@ -1,7 +1,17 @@
 import type { DeliveryTarget } from '../domain/deliveries';
 import type { Logger } from '../logger';
-import type { Audit } from '../records/audit';
-import type { Delivery, NewDelivery, Outbox } from '../records/outbox';
+import { type Audit, appendAudit } from '../records/audit';
+import {
+  alertUndeliveredRaised,
+  type Delivery,
+  enqueueDelivery,
+  failDelivery,
+  type NewDelivery,
+  type Outbox,
+  pendingAfter,
+  retryDeliveryAt,
+} from '../records/outbox';
+import type { Durability, Query } from '../storage/sql';
 import { whileTargetWaits } from './give-up-policy';
 import { contactOfDraftAlert, type TargetDeps } from './targets';
 
@@ -13,13 +23,11 @@ export interface OutcomeOptions extends TargetDeps {
   readonly newId: () => string;
   /** How long an admin "delivery failed" notice is tried for. */
   readonly giveUpMinutes: number;
-  /** Runs a function in one database transaction (the failure, its audit and its notice together). */
-  readonly transaction: (fn: () => void) => void;
   /**
-   * As transaction, for a mark whose loss to a power cut only means looking again (a delivery waiting
-   * for its channel): committed without holding the event loop for the disk (WorkerOptions.bookkeeping).
+   * Runs a query as one transaction (a failure, its audit and its notices together). 'soon': a mark whose
+   * loss to a power cut only means trying or looking again, committed without waiting for the disk.
    */
-  readonly bookkeeping: (fn: () => void) => void;
+  readonly run: <T>(query: Query<T>, durability: Durability) => T;
   /** How long to wait before looking again for a channel that has not been set. */
   readonly targetWaitMs: number;
   /** New posts are queued (the notices of an undelivered alert): the worker looks now. */
@@ -56,22 +64,29 @@ export class DeliveryOutcomes {
       50,
       failedSince,
     )) {
-      this.o.transaction(() =>
-        this.alertUndelivered(alert, now, alert.status === 'failed' ? 'failed' : 'deadline'),
-      );
+      this.alertUndelivered(alert, now, alert.status === 'failed' ? 'failed' : 'deadline');
     }
     const oldest = this.o.outbox.oldestPendingAlertAt();
     return oldest ? Date.parse(oldest) + deadlineMs - now.getTime() : Number.POSITIVE_INFINITY;
   }
 
   /**
-   * Call inside a transaction. The alert has not reached the leads: the referrer is told to phone the
-   * front door and the advice line now; the alert is posted to the duty channel and a notice to the
-   * admin channel, each mentioning the on-call lead; audited. At most once per alert. The alert itself
-   * stays queued until delivered (keepsTrying).
+   * The alert has not reached the leads: the referrer is told to phone the front door and the advice line
+   * now; the alert is posted to the duty channel and a notice to the admin channel, each mentioning the
+   * on-call lead; audited. At most once per alert. The alert itself stays queued until delivered
+   * (keepsTrying).
    */
   alertUndelivered(alert: Delivery, now: Date, why: 'deadline' | 'failed' | 'refused'): void {
-    if (this.o.outbox.alertUndeliveredRaised(alert.id)) return;
+    this.told(alert, why, this.o.run(this.tellUndelivered(alert, now, why), 'disk'));
+  }
+
+  /** alertUndelivered's writes, as part of a transaction: the notices' ids, or none if told already. */
+  private *tellUndelivered(
+    alert: Delivery,
+    now: Date,
+    why: 'deadline' | 'failed' | 'refused',
+  ): Query<string[] | undefined> {
+    if (yield* alertUndeliveredRaised(alert.id)) return undefined;
     // an alert raised while the call is in progress has no record: its id goes with the notices (found
     // with the alert's other rows at submit and by retention), and the referrer's chat is the alert's own
     const draftAlertId =
@@ -97,8 +112,8 @@ export class DeliveryOutcomes {
         payload,
       }),
     );
-    for (const n of notices) this.o.outbox.enqueue(n, now, this.o.giveUpMinutes);
-    this.o.audit.append({
+    for (const n of notices) yield* enqueueDelivery(n, now, this.o.giveUpMinutes);
+    yield* appendAudit({
       at: now.toISOString(),
       actorId: 'bot',
       action: 'alert-undelivered',
@@ -106,14 +121,14 @@ export class DeliveryOutcomes {
       outcome: 'told',
       detail: { deliveryId: alert.id, why, attempts: alert.attempts, notices: notices.map((n) => n.id) },
     });
+    return notices.map((n) => n.id);
+  }
+
+  /** Once the notices of an undelivered alert are committed: logged, and the worker looks now. */
+  private told(alert: Delivery, why: string, notices: readonly string[] | undefined): void {
+    if (!notices) return;
     this.o.logger.error(
-      {
-        event: 'alert-undelivered',
-        deliveryId: alert.id,
-        recordId: alert.recordId,
-        why,
-        notices: notices.map((n) => n.id),
-      },
+      { event: 'alert-undelivered', deliveryId: alert.id, recordId: alert.recordId, why, notices },
       'alert undelivered',
     );
     this.o.wake();
@@ -140,7 +155,10 @@ export class DeliveryOutcomes {
     });
   }
 
-  /** A delivery never given up (keepsTrying): tried again in `waitMs`, audited, with anything else to do. */
+  /**
+   * A delivery never given up (keepsTrying): tried again in `waitMs`, audited. `refused`: an alert Teams
+   * refused, whose referrer, duty and admin channels are told now, with the retry.
+   */
   keepTrying(
     scheduled: Map<string, number>,
     d: Delivery,
@@ -148,7 +166,7 @@ export class DeliveryOutcomes {
     status: number | string,
     attempt: number,
     waitMs: number,
-    also?: () => void,
+    refused = false,
   ): void {
     const now = this.o.now();
     this.retry(scheduled, d, {
@@ -159,14 +177,14 @@ export class DeliveryOutcomes {
       attempt,
       outcome: 'retry',
       keepsTrying: true,
-      ...(also ? { also } : {}),
+      refused,
     });
   }
 
   /**
    * Tried again at `next` (injected-clock ms) and audited, recorded only under this worker's claim. A
-   * delivery kept trying is committed waiting for the disk, with what goes with it (`also`: the notices
-   * of a refused alert); a plain retry is bookkeeping (lost to a power cut, the post is tried again).
+   * delivery kept trying is committed waiting for the disk, with what goes with it (the notices of a
+   * refused alert); a plain retry is bookkeeping (lost to a power cut, the post is tried again).
    */
   retry(
     scheduled: Map<string, number>,
@@ -179,22 +197,28 @@ export class DeliveryOutcomes {
       readonly attempt: number;
       readonly outcome: 'retry' | 'throttled';
       readonly keepsTrying?: boolean;
-      readonly also?: () => void;
+      readonly refused?: boolean;
     },
   ): void {
-    const commit = t.keepsTrying ? this.o.transaction : this.o.bookkeeping;
-    let kept = true;
-    commit(() => {
-      kept = this.o.outbox.retryAt(d.id, new Date(t.next), t.reason, this.o.claimant);
-      if (!kept) return;
-      scheduled.set(d.id, t.next);
-      this.auditAttempt(d, t.now, t.outcome, t.status, t.attempt);
-      t.also?.();
-    });
-    if (!kept) {
+    const self = this;
+    const r = this.o.run(
+      (function* (): Query<{ kept: boolean; notices?: string[] | undefined }> {
+        if (!(yield* retryDeliveryAt(d.id, new Date(t.next), t.reason, self.o.claimant)))
+          return { kept: false };
+        yield* self.auditAttempt(d, t.now, t.outcome, t.status, t.attempt);
+        const refused = t.refused && d.kind === 'safeguarding-alert';
+        return {
+          kept: true,
+          notices: refused ? yield* self.tellUndelivered(d, t.now, 'refused') : undefined,
+        };
+      })(),
+      t.keepsTrying ? 'disk' : 'soon',
+    );
+    if (!r.kept) {
       this.leaseLost(d);
       return;
     }
+    scheduled.set(d.id, t.next);
     this.o.logger.warn({
       event: 'delivery-retry',
       deliveryId: d.id,
@@ -205,32 +229,36 @@ export class DeliveryOutcomes {
       ...(t.keepsTrying ? { keepsTrying: true } : {}),
       nextAttemptAt: new Date(t.next).toISOString(),
     });
+    this.told(d, 'refused', r.notices);
   }
 
   waitForTarget(d: Delivery, reason: string): void {
     const now = this.o.now();
+    const claimant = this.o.claimant;
     const decision = whileTargetWaits(d.kind, now.getTime(), Date.parse(d.giveUpAt), this.o.targetWaitMs);
     if (decision.action === 'give-up') {
       this.giveUp(d, reason, undefined);
       return;
     }
     const next = new Date(decision.at);
-    let kept = true;
-    this.o.bookkeeping(() => {
-      kept = this.o.outbox.retryAt(d.id, next, reason, this.o.claimant);
-      if (!kept) return;
-      if (d.lastError !== reason) {
-        // once per reason, not every look
-        this.o.audit.append({
-          at: now.toISOString(),
-          actorId: 'bot',
-          action: 'delivery-waiting',
-          recordId: d.recordId,
-          outcome: 'waiting',
-          detail: { deliveryId: d.id, kind: d.kind, reason },
-        });
-      }
-    });
+    const kept = this.o.run(
+      (function* (): Query<boolean> {
+        if (!(yield* retryDeliveryAt(d.id, next, reason, claimant))) return false;
+        if (d.lastError !== reason) {
+          // once per reason, not every look
+          yield* appendAudit({
+            at: now.toISOString(),
+            actorId: 'bot',
+            action: 'delivery-waiting',
+            recordId: d.recordId,
+            outcome: 'waiting',
+            detail: { deliveryId: d.id, kind: d.kind, reason },
+          });
+        }
+        return true;
+      })(),
+      'soon',
+    );
     if (!kept) this.leaseLost(d);
     else if (d.lastError !== reason) {
       this.o.logger.warn({ event: 'delivery-waiting', deliveryId: d.id, kind: d.kind, reason });
@@ -252,76 +280,9 @@ export class DeliveryOutcomes {
    */
   giveUp(d: Delivery, reason: string, post: { status: number | undefined; attempt: number } | undefined) {
     const now = this.o.now();
-    const dependents = this.dependentsOf(d);
     const noticeId = d.kind === 'delivery-failed' ? undefined : this.o.newId();
-    let kept = true;
-    this.o.transaction(() => {
-      kept = this.o.outbox.markFailed(d.id, reason, this.o.claimant);
-      if (!kept) return;
-      if (post) this.auditAttempt(d, now, 'failed', post.status ?? reason, post.attempt);
-      this.o.audit.append({
-        at: now.toISOString(),
-        actorId: 'bot',
-        action: 'delivery-failed',
-        recordId: d.recordId,
-        outcome: 'failed',
-        detail: {
-          deliveryId: d.id,
-          kind: d.kind,
-          reason,
-          attempts: post?.attempt ?? d.attempts,
-          dependents: dependents.map((x) => x.id),
-          ...(noticeId ? { noticeId } : {}),
-        },
-      });
-      for (const x of dependents) {
-        this.o.outbox.markFailed(x.id, `after ${d.id} failed`);
-        this.o.audit.append({
-          at: now.toISOString(),
-          actorId: 'bot',
-          action: 'delivery-failed',
-          recordId: x.recordId,
-          outcome: 'failed',
-          detail: { deliveryId: x.id, kind: x.kind, reason: 'waited on a failed delivery', after: d.id },
-        });
-      }
-      if (noticeId) {
-        const notice: NewDelivery = {
-          id: noticeId,
-          recordId: d.recordId,
-          kind: 'delivery-failed',
-          target: { type: 'channel', role: 'admin' },
-          payload: {
-            ...(typeof d.payload.draftAlertId === 'string' ? { draftAlertId: d.payload.draftAlertId } : {}),
-            failedId: d.id,
-            failedKind: d.kind,
-            reason,
-            attempts: post?.attempt ?? d.attempts,
-            createdAt: d.createdAt,
-            dependents: dependents.map((x) => ({ id: x.id, kind: x.kind })),
-          },
-        };
-        this.o.outbox.enqueue(notice, now, this.o.giveUpMinutes);
-      }
-      // an alert given up has not reached the leads: the referrer, the duty and admin channels are told
-      // now, whether or not its deadline has come
-      if (d.kind === 'safeguarding-alert') this.alertUndelivered(d, now, 'failed');
-      // the referrer believes the duty team has the call: tell them it has not, so they phone instead
-      if (d.kind === 'duty-summary' && d.recordId) {
-        this.o.outbox.enqueue(
-          {
-            id: this.o.newId(),
-            recordId: d.recordId,
-            kind: 'summary-undelivered',
-            target: { type: 'referrer' },
-            payload: { failedId: d.id },
-          },
-          now,
-          this.o.giveUpMinutes,
-        );
-      }
-    });
-    if (!kept) {
+    const r = this.o.run(this.givingUp(d, reason, post, now, noticeId), 'disk');
+    if (!r) {
       this.leaseLost(d);
       return;
     }
@@ -332,24 +293,101 @@ export class DeliveryOutcomes {
         kind: d.kind,
         recordId: d.recordId,
         reason,
-        dependents: dependents.map((x) => x.id),
+        dependents: r.dependents,
         noticeId,
       },
       'delivery failed',
     );
+    this.told(d, 'failed', r.notices);
+  }
+
+  /** giveUp's writes, one transaction; undefined if this worker no longer holds the claim. */
+  private *givingUp(
+    d: Delivery,
+    reason: string,
+    post: { status: number | undefined; attempt: number } | undefined,
+    now: Date,
+    noticeId: string | undefined,
+  ): Query<{ dependents: string[]; notices: string[] | undefined } | undefined> {
+    const dependents = yield* this.dependentsOf(d);
+    if (!(yield* failDelivery(d.id, reason, this.o.claimant))) return undefined;
+    if (post) yield* this.auditAttempt(d, now, 'failed', post.status ?? reason, post.attempt);
+    yield* appendAudit({
+      at: now.toISOString(),
+      actorId: 'bot',
+      action: 'delivery-failed',
+      recordId: d.recordId,
+      outcome: 'failed',
+      detail: {
+        deliveryId: d.id,
+        kind: d.kind,
+        reason,
+        attempts: post?.attempt ?? d.attempts,
+        dependents: dependents.map((x) => x.id),
+        ...(noticeId ? { noticeId } : {}),
+      },
+    });
+    for (const x of dependents) {
+      yield* failDelivery(x.id, `after ${d.id} failed`);
+      yield* appendAudit({
+        at: now.toISOString(),
+        actorId: 'bot',
+        action: 'delivery-failed',
+        recordId: x.recordId,
+        outcome: 'failed',
+        detail: { deliveryId: x.id, kind: x.kind, reason: 'waited on a failed delivery', after: d.id },
+      });
+    }
+    if (noticeId) {
+      const notice: NewDelivery = {
+        id: noticeId,
+        recordId: d.recordId,
+        kind: 'delivery-failed',
+        target: { type: 'channel', role: 'admin' },
+        payload: {
+          ...(typeof d.payload.draftAlertId === 'string' ? { draftAlertId: d.payload.draftAlertId } : {}),
+          failedId: d.id,
+          failedKind: d.kind,
+          reason,
+          attempts: post?.attempt ?? d.attempts,
+          createdAt: d.createdAt,
+          dependents: dependents.map((x) => ({ id: x.id, kind: x.kind })),
+        },
+      };
+      yield* enqueueDelivery(notice, now, this.o.giveUpMinutes);
+    }
+    // an alert given up has not reached the leads: the referrer, the duty and admin channels are told
+    // now, whether or not its deadline has come
+    const notices =
+      d.kind === 'safeguarding-alert' ? yield* this.tellUndelivered(d, now, 'failed') : undefined;
+    // the referrer believes the duty team has the call: tell them it has not, so they phone instead
+    if (d.kind === 'duty-summary' && d.recordId) {
+      yield* enqueueDelivery(
+        {
+          id: this.o.newId(),
+          recordId: d.recordId,
+          kind: 'summary-undelivered',
+          target: { type: 'referrer' },
+          payload: { failedId: d.id },
+        },
+        now,
+        this.o.giveUpMinutes,
+      );
+    }
+    return { dependents: dependents.map((x) => x.id), notices };
   }
 
   /**
    * Pending deliveries that wait, directly or through another, on this one: found by their after_id,
    * not by record (an alert raised from a call in progress has no record yet, but its followers wait on it).
    */
-  private dependentsOf(d: Delivery): Delivery[] {
+  private *dependentsOf(d: Delivery): Query<Delivery[]> {
     const out: Delivery[] = [];
     const seen = new Set([d.id]);
     for (let queue = [d.id]; queue.length > 0; ) {
       const next: string[] = [];
       for (const id of queue) {
-        for (const x of this.o.outbox.pendingAfter(id)) {
+        for (const x of yield* pendingAfter(id)) {
           if (seen.has(x.id)) continue;
           seen.add(x.id);
           out.push(x);
@@ -361,14 +399,15 @@ export class DeliveryOutcomes {
     return out;
   }
 
+  /** An attempt at a post, audited: as part of the transaction that records its outcome. */
   auditAttempt(
     d: Delivery,
     now: Date,
     outcome: 'delivered' | 'retry' | 'throttled' | 'failed',
     status: number | string,
     attempt: number,
-  ): void {
-    this.o.audit.append({
+  ): Query<void> {
+    return appendAudit({
       at: now.toISOString(),
       actorId: 'bot',
       action: 'delivery-attempt',

@@ -7,6 +7,8 @@ import type { CallContacts } from '../records/call-contacts';
 import type { ChannelRegistry, ChannelTarget } from '../records/channels';
 import type { DraftAlerts } from '../records/draft-alerts';
 import { alertLaneVersion, type Delivery, type Lane, type Outbox } from '../records/outbox';
+import type { Durability, Query } from '../storage/sql';
+import type { SqliteSql } from '../storage/sqlite-sql';
 import { DeliveryAttempts } from './attempt';
 import { Claims } from './claims';
 import type { ConnectorHttp } from './connector-http';
@@ -34,14 +36,12 @@ export interface DeliveryWorkerOptions {
   readonly tenantId: string;
   /** How long an admin "delivery failed" notice is tried for. */
   readonly giveUpMinutes: number;
-  /** Runs a function in one database transaction (the failure, its audit and its notice together). */
-  readonly transaction?: (fn: () => void) => void;
   /**
-   * As transaction, for an attempt's own record (made, or to be tried again, with its audit): it may be
-   * committed without waiting for the disk (withoutWaitingForDisk), since losing it to a power cut only
-   * makes the post once more. Default: transaction.
+   * The SQL seam the worker records each post's fate on, each in one transaction (a failure, its audit
+   * and its notices together); an attempt's own record (made, or to be tried again, with its audit) is
+   * committed without waiting for the disk, since losing it to a power cut only makes the post once more.
    */
-  readonly bookkeeping?: (fn: () => void) => void;
+  readonly sql: SqliteSql;
   /** How often to look for due deliveries when nothing wakes the worker (real time). */
   readonly pollMs?: number;
   /** The first retry delay; it doubles per attempt, with jitter, up to retryMaxMs. */
@@ -132,15 +132,13 @@ export class DeliveryWorker {
     this.pollMs = o.pollMs ?? 1_000;
     this.batch = o.batch ?? 500;
     this.limiter = o.limiter ?? new RateLimiter();
-    const transaction = o.transaction ?? ((fn: () => void) => fn());
-    const bookkeeping = o.bookkeeping ?? transaction;
+    const run = <T>(query: Query<T>, durability: Durability): T => o.sql.transactNow(query, { durability });
     const claimant = o.claimant ?? `worker-${randomUUID()}`;
     this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
     this.outcomes = new DeliveryOutcomes({
       ...o,
       claimant,
-      transaction,
-      bookkeeping,
+      run,
       targetWaitMs: o.targetWaitMs ?? 30_000,
       wake: () => this.wake(),
     });
@@ -150,7 +148,7 @@ export class DeliveryWorker {
       outcomes: this.outcomes,
       limiter: this.limiter,
       claimant,
-      bookkeeping,
+      run,
       retryMaxMs: o.retryMaxMs ?? 5 * MINUTE,
       random: o.random ?? Math.random,
       alertFirstTimeoutMs: o.alertFirstTimeoutMs,

@@ -122,7 +122,7 @@ function instance(
     tenantId: config.TENANT_ID,
     giveUpMinutes: 60,
     pollMs: 10,
-    transaction: (fn) => db.transaction(fn)(),
+    sql: new SqliteSql(db),
     // as app-host.ts: Teams' limits kept for all instances together
     limiter: new SharedRateLimiter(new PostStamps(new SqliteSql(db))),
     ...extra,

@@ -23,6 +23,7 @@ function setup(
   const outbox = new Outbox(db);
   let calls = 0;
   const worker = new DeliveryWorker({
+    sql: new SqliteSql(db),
     outbox,
     channels: new ChannelRegistry(new SqliteSql(db), config),
     contacts: new CallContacts(new SqliteSql(db)),
