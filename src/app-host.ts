@@ -318,6 +318,8 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
             : {}),
         mode: config.BOT_MODE,
         storage: {
+          // the store of the records, outbox and audit: SQLite until DATABASE_URL selects PostgreSQL
+          records: 'sqlite',
           drafts: options.draftStorage ? 'external' : 'sqlite',
           ready: storageReady,
           // where SQLite's WAL is checkpointed: off the event loop, or (worker gone) in a turn's commit

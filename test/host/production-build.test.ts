@@ -113,7 +113,7 @@ describe('the production bundle (dist/bot.cjs)', () => {
     const { url, health } = await startBundle({ BOT_MODE: 'local' });
     expect(health).toMatchObject({ status: 'ok', mode: 'local' });
     // the checkpointer's worker thread runs from the bundle, not only from the sources
-    expect(health).toMatchObject({ storage: { checkpoints: 'worker' } });
+    expect(health).toMatchObject({ storage: { records: 'sqlite', drafts: 'sqlite', checkpoints: 'worker' } });
     const { status, replies } = await sayHelp(url);
     expect(status).toBe(200);
     const text = cardText(lastCard(replies));
