@@ -18,6 +18,7 @@ import { Writable } from 'node:stream';
 import { SqliteSql } from '../src/storage/sqlite-sql';
 import { FULL_CALL } from '../test/fixtures/answers';
 import { submitted } from '../test/fixtures/calls';
+import { countingRecordReads } from '../test/harness/record-reads';
 import { checkpointedBetween, walProgress } from './lib/wal';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -131,8 +132,23 @@ async function main() {
   const seedMs = performance.now() - seedStart;
 
   let clock = NOW;
+  // the records a tick reads: on the seam (this build), or through RecordEvents.list (a BENCH_SRC build
+  // before the scheduler's steps were queries, which takes db, events, outbox and audit instead)
+  const sql = new SqliteSql(db);
+  const { read, reset } = countingRecordReads(sql);
+  let listed = 0;
+  const list = events.list.bind(events);
+  events.list = (id: string) => {
+    listed += 1;
+    return list(id);
+  };
+  const { Audit } = await import(path.join(SRC, 'records/audit'));
   const scheduler = new Scheduler({
-    sql: new SqliteSql(db),
+    sql,
+    db,
+    events,
+    outbox,
+    audit: new Audit(sql),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
     now: () => clock,
     newId: (() => {
@@ -145,13 +161,6 @@ async function main() {
     giveUpMinutes: 60,
     today: (d: Date) => todayInTimeZone(d, 'Europe/London'),
   });
-
-  let listed = 0;
-  const list = events.list.bind(events);
-  events.list = (id: string) => {
-    listed += 1;
-    return list(id);
-  };
 
   // the service's own tick, on real timers, with the loop's delay watched as a turn would feel it
   const runTicks = async (label: string, count: number, step: number, untilIdle = false) => {
@@ -167,12 +176,13 @@ async function main() {
       if (untilIdle && t > 0 && reads.at(-1) === 0) break;
       await new Promise((r) => setTimeout(r, 20));
       listed = 0;
+      reset();
       const wal = walProgress(file);
       const started = performance.now();
       const r = scheduler.tick();
       durations.push(performance.now() - started);
       checkpointed.push(checkpointedBetween(wal, walProgress(file)));
-      reads.push(listed);
+      reads.push(read.size + listed);
       done = { escalated: done.escalated + r.escalated, reminded: done.reminded + r.reminded };
       rssMax = Math.max(rssMax, process.memoryUsage().rss);
       clock = new Date(clock.getTime() + step);

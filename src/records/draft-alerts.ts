@@ -200,6 +200,10 @@ function toAlert(r: Row): DraftAlert {
   };
 }
 
+const lockedBy = (by: 'id' | 'draft_id') =>
+  perStore((d) => `SELECT * FROM draft_alerts WHERE ${by} = ?${d.postgresOnly(' FOR UPDATE')}`);
+const LOCKED_BY = { id: lockedBy('id'), draft_id: lockedBy('draft_id') };
+
 /**
  * Safeguarding alerts raised while a call is in progress (issue 8, "act when the answer is given").
  *
@@ -238,10 +242,7 @@ export class DraftAlertQueries {
    * write lock from its start (IMMEDIATE), which does the same for the whole file.
    */
   private *locked(by: 'id' | 'draft_id', value: string): Query<DraftAlert | undefined> {
-    const r = yield* selectOne<Row>(
-      perStore((d) => `SELECT * FROM draft_alerts WHERE ${by} = ?${d.postgresOnly(' FOR UPDATE')}`),
-      [value],
-    );
+    const r = yield* selectOne<Row>(LOCKED_BY[by], [value]);
     return r && toAlert(r);
   }
 

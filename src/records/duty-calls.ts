@@ -106,18 +106,24 @@ export function* maybeOpenCalls(): Query<CallHead[]> {
   return rows.map((r) => ({ id: r.id, kind: r.kind, submittedAt: r.submitted_at }));
 }
 
+const REFERENCE = perStore(
+  (d) => `SELECT ${d.json('record_json', 'reference')} AS reference FROM duty_calls WHERE id = ?`,
+);
+
 /**
  * A call's reference (IMH-...), read from its record without parsing the rest: not the whole record
  * read and parsed for each of up to 50 calls listed on every "open" (most of what an "open" turn
  * allocated, issue 10).
  */
 export function* referenceOf(id: string): Query<string | undefined> {
-  const row = yield* selectOne<{ reference: string | null }>(
-    perStore((d) => `SELECT ${d.json('record_json', 'reference')} AS reference FROM duty_calls WHERE id = ?`),
-    [id],
-  );
+  const row = yield* selectOne<{ reference: string | null }>(REFERENCE, [id]);
   return row?.reference ?? undefined;
 }
+
+const OF_REFERRER = perStore(
+  (d) => `SELECT ${COLUMNS} FROM duty_calls WHERE referrer_aad_id = ?
+          ORDER BY submitted_at DESC, ${d.insertOrder} DESC LIMIT ?`,
+);
 
 /** A referrer's latest calls, latest first; calls of the same millisecond, the later inserted first. */
 export function* callsOfReferrer(aadId: string, limit = 20): Query<DutyCallRow[]> {
@@ -125,13 +131,7 @@ export function* callsOfReferrer(aadId: string, limit = 20): Query<DutyCallRow[]
   if (!Number.isInteger(limit) || limit < 1) {
     throw new RangeError(`limit must be a positive integer: ${limit}`);
   }
-  const rows = yield* select<DbRow>(
-    perStore(
-      (d) => `SELECT ${COLUMNS} FROM duty_calls WHERE referrer_aad_id = ?
-              ORDER BY submitted_at DESC, ${d.insertOrder} DESC LIMIT ?`,
-    ),
-    [aadId, limit],
-  );
+  const rows = yield* select<DbRow>(OF_REFERRER, [aadId, limit]);
   return rows.map(fromDb);
 }
 

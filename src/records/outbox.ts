@@ -186,13 +186,19 @@ export function* deliveryById(id: string): Query<Delivery | undefined> {
 }
 
 /** A record's deliveries in the order they were queued (within a millisecond, as inserted). */
+const OF_RECORD = perStore(
+  (d) => `SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, ${d.insertOrder}`,
+);
+
 export function* deliveriesOfRecord(recordId: string): Query<Delivery[]> {
-  const rows = yield* select<Row>(
-    perStore((d) => `SELECT * FROM outbox WHERE record_id = ? ORDER BY created_at, ${d.insertOrder}`),
-    [recordId],
-  );
+  const rows = yield* select<Row>(OF_RECORD, [recordId]);
   return rows.map(toDelivery);
 }
+
+const OF_DRAFT_ALERT = perStore(
+  (d) => `SELECT * FROM outbox WHERE record_id IS NULL AND ${d.json('payload_json', 'draftAlertId')} = ?
+          ORDER BY created_at, ${d.insertOrder}`,
+);
 
 /**
  * The deliveries of an alert raised while its call is in progress, while it has no record: each
@@ -200,13 +206,7 @@ export function* deliveriesOfRecord(recordId: string): Query<Delivery[]> {
  * expression: its index is on it).
  */
 export function* deliveriesOfDraftAlert(draftAlertId: string): Query<Delivery[]> {
-  const rows = yield* select<Row>(
-    perStore(
-      (d) => `SELECT * FROM outbox WHERE record_id IS NULL AND ${d.json('payload_json', 'draftAlertId')} = ?
-              ORDER BY created_at, ${d.insertOrder}`,
-    ),
-    [draftAlertId],
-  );
+  const rows = yield* select<Row>(OF_DRAFT_ALERT, [draftAlertId]);
   return rows.map(toDelivery);
 }
 
@@ -381,6 +381,14 @@ export function* nextDueAt(): Query<string | undefined> {
 const noticeOf = (d: Dialect) =>
   `f.kind = 'alert-undelivered' AND ${d.json('f.payload_json', 'alertId')} = ${d.sqliteOnly('+')}o.id`;
 
+const UNDELIVERED_ALERTS = perStore(
+  (d) => `SELECT o.* FROM outbox o
+   WHERE o.kind = 'safeguarding-alert'
+     AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
+     AND NOT EXISTS (SELECT 1 FROM outbox f WHERE ${noticeOf(d)})
+   ORDER BY o.created_at, o.${d.insertOrder} LIMIT ?`,
+);
+
 /**
  * Safeguarding alerts not delivered (pending past `createdBefore`, or failed) for which the referrer,
  * the duty channel and the admin channel have not yet been told: at most once per alert.
@@ -390,53 +398,46 @@ export function* undeliveredAlerts(
   limit: number,
   failedSince?: Date,
 ): Query<Delivery[]> {
-  const rows = yield* select<Row>(
-    perStore(
-      (d) => `SELECT o.* FROM outbox o
-       WHERE o.kind = 'safeguarding-alert'
-         AND ((o.status = 'pending' AND o.created_at <= ?) OR (o.status = 'failed' AND o.created_at >= ?))
-         AND NOT EXISTS (SELECT 1 FROM outbox f WHERE ${noticeOf(d)})
-       ORDER BY o.created_at, o.${d.insertOrder} LIMIT ?`,
-    ),
-    [createdBefore.toISOString(), failedSince?.toISOString() ?? '', limit],
-  );
+  const rows = yield* select<Row>(UNDELIVERED_ALERTS, [
+    createdBefore.toISOString(),
+    failedSince?.toISOString() ?? '',
+    limit,
+  ]);
   return rows.map(toDelivery);
 }
+
+const PENDING_AFTER = perStore(
+  (d) =>
+    `SELECT * FROM outbox WHERE after_id = ? AND status = 'pending' ORDER BY created_at, ${d.insertOrder}`,
+);
 
 /** Pending deliveries waiting on this one (after_id). */
 export function* pendingAfter(id: string): Query<Delivery[]> {
-  const rows = yield* select<Row>(
-    perStore(
-      (d) =>
-        `SELECT * FROM outbox WHERE after_id = ? AND status = 'pending' ORDER BY created_at, ${d.insertOrder}`,
-    ),
-    [id],
-  );
+  const rows = yield* select<Row>(PENDING_AFTER, [id]);
   return rows.map(toDelivery);
 }
 
+const NOTICE_RAISED = perStore(
+  (d) =>
+    `SELECT 1 AS raised FROM outbox WHERE kind = 'alert-undelivered' AND ${d.json('payload_json', 'alertId')} = ? LIMIT 1`,
+);
+
 /** Whether the referrer and the channels have been told that this alert was not delivered. */
 export function* alertUndeliveredRaised(alertId: string): Query<boolean> {
-  const r = yield* selectOne(
-    perStore(
-      (d) =>
-        `SELECT 1 AS raised FROM outbox WHERE kind = 'alert-undelivered' AND ${d.json('payload_json', 'alertId')} = ? LIMIT 1`,
-    ),
-    [alertId],
-  );
+  const r = yield* selectOne(NOTICE_RAISED, [alertId]);
   return r !== undefined;
 }
 
+const OLDEST_PENDING_ALERT = perStore(
+  (
+    d,
+  ) => `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
+     AND NOT EXISTS (SELECT 1 FROM outbox f WHERE ${noticeOf(d)})`,
+);
+
 /** When the oldest pending alert was queued, so the alert lane can wake at its deadline. */
 export function* oldestPendingAlertAt(): Query<string | undefined> {
-  const r = yield* selectOne<{ t: string | null }>(
-    perStore(
-      (
-        d,
-      ) => `SELECT MIN(o.created_at) AS t FROM outbox o WHERE o.kind = 'safeguarding-alert' AND o.status = 'pending'
-         AND NOT EXISTS (SELECT 1 FROM outbox f WHERE ${noticeOf(d)})`,
-    ),
-  );
+  const r = yield* selectOne<{ t: string | null }>(OLDEST_PENDING_ALERT);
   return r?.t ?? undefined;
 }
 
@@ -449,6 +450,12 @@ export function* overdueAlerts(createdBefore: Date): Query<number> {
   return Number(r?.n ?? 0);
 }
 
+const DUE_NOW_FOR = perStore(
+  (d) => `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
+     AND next_attempt_at <> '${WAITING_ON_ANOTHER}'
+     AND ${d.json('target_json', 'type')} = 'channel' AND ${d.json('target_json', 'role')} = ?`,
+);
+
 /**
  * A channel was set: deliveries waiting for a new thread in that role's channel (one not set, or one
  * that refused them) are due now rather than at their next retry, which for an alert may be minutes
@@ -456,18 +463,24 @@ export function* overdueAlerts(createdBefore: Date): Query<number> {
  */
 export function* dueNowFor(role: ChannelRole, now: Date): Query<number> {
   const at = now.toISOString();
-  const { changes } = yield* write(
-    perStore(
-      (d) => `UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at > ?
-         AND next_attempt_at <> '${WAITING_ON_ANOTHER}'
-         AND ${d.json('target_json', 'type')} = 'channel' AND ${d.json('target_json', 'role')} = ?`,
-    ),
-    [at, at, role],
-  );
+  const { changes } = yield* write(DUE_NOW_FOR, [at, at, role]);
   // alerts among them or not, the alert lane looks
   if (changes > 0) alertLaneChanges++;
   return changes;
 }
+
+/** A claim's UPDATE, for a post read as not in flight and as in flight (its in_flight_at compared). */
+const CLAIM = (() => {
+  const claim = (inFlight: string) => {
+    const still = `id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at = ? AND ${inFlight}
+       AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)`;
+    return perStore(
+      (d) => `UPDATE outbox SET claimed_by = ?, claimed_until = ?
+        WHERE ${d.sqliteOnly(still)}${d.postgresOnly(`id = (SELECT id FROM outbox WHERE ${still} FOR UPDATE SKIP LOCKED)`)}`,
+    );
+  };
+  return { notInFlight: claim('in_flight_at IS NULL'), inFlight: claim('in_flight_at = ?') };
+})();
 
 /**
  * Claims a due delivery for `by` (a delivery worker) until `until`, if it is still as `d` read it (its
@@ -480,26 +493,17 @@ export function* dueNowFor(role: ChannelRole, now: Date): Query<number> {
  */
 export function* claimDelivery(d: Delivery, by: string, now: Date, until: Date): Query<boolean> {
   const at = now.toISOString();
-  const inFlight = d.inFlightAt === undefined ? 'in_flight_at IS NULL' : 'in_flight_at = ?';
-  const still = `id = ? AND status = 'pending' AND attempts = ? AND next_attempt_at = ? AND ${inFlight}
-       AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)`;
-  const { changes } = yield* write(
-    perStore(
-      (d) => `UPDATE outbox SET claimed_by = ?, claimed_until = ?
-        WHERE ${d.sqliteOnly(still)}${d.postgresOnly(`id = (SELECT id FROM outbox WHERE ${still} FOR UPDATE SKIP LOCKED)`)}`,
-    ),
-    [
-      by,
-      until.toISOString(),
-      d.id,
-      d.attempts,
-      d.nextAttemptAt,
-      ...(d.inFlightAt === undefined ? [] : [d.inFlightAt]),
-      at,
-      at,
-      by,
-    ],
-  );
+  const { changes } = yield* write(CLAIM[d.inFlightAt === undefined ? 'notInFlight' : 'inFlight'], [
+    by,
+    until.toISOString(),
+    d.id,
+    d.attempts,
+    d.nextAttemptAt,
+    ...(d.inFlightAt === undefined ? [] : [d.inFlightAt]),
+    at,
+    at,
+    by,
+  ]);
   return changes === 1;
 }
 

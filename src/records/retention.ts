@@ -91,6 +91,13 @@ function* recordsSubmittedBefore(before: string, limit: number): Query<{ id: str
   ]);
 }
 
+const RECORD_LOCKED = perStore(
+  (d) => `SELECT 1 AS present FROM duty_calls WHERE id = ?${d.postgresOnly(' FOR UPDATE')}`,
+);
+const ALERT_DELIVERIES = perStore(
+  (d) => `DELETE FROM outbox WHERE record_id IS NULL AND ${d.json('payload_json', 'draftAlertId')} = ?`,
+);
+
 /**
  * A record and everything of it, under the purge permit the schema asks for; undefined if it is gone
  * already. The record's row is locked first (on SQLite the transaction holds the write lock from its
@@ -101,10 +108,7 @@ export function* purgeRecord(
   at: string,
   retentionYears: number,
 ): Query<{ events: number; deliveries: number } | undefined> {
-  const present = yield* selectOne(
-    perStore((d) => `SELECT 1 AS present FROM duty_calls WHERE id = ?${d.postgresOnly(' FOR UPDATE')}`),
-    [id],
-  );
+  const present = yield* selectOne(RECORD_LOCKED, [id]);
   if (!present) return undefined;
   const remove = function* (table: string, column = 'record_id'): Query<number> {
     return (yield* write(`DELETE FROM ${table} WHERE ${column} = ?`, [id])).changes;
@@ -154,12 +158,7 @@ export function* purgeAlert(
 ): Query<number | undefined> {
   const { changes } = yield* write('DELETE FROM draft_alerts WHERE id = ? AND record_id IS NULL', [id]);
   if (changes === 0) return undefined;
-  const deliveries = (yield* write(
-    perStore(
-      (d) => `DELETE FROM outbox WHERE record_id IS NULL AND ${d.json('payload_json', 'draftAlertId')} = ?`,
-    ),
-    [id],
-  )).changes;
+  const deliveries = (yield* write(ALERT_DELIVERIES, [id])).changes;
   yield* appendAudit({
     at,
     actorId: 'bot',

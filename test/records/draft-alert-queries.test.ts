@@ -7,6 +7,7 @@ import { eventsOf } from '../../src/records/record-events';
 import type { SqlStore } from '../../src/storage/sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { PROFILE, submitted } from '../fixtures/calls';
+import { FLAGGED_CALL } from '../harness/service';
 import {
   aRecord,
   atTheSameMoment,
@@ -40,7 +41,7 @@ const flagged = (draftId: string) => ({
   answers: {
     referrer: FULL_CALL.referrer!,
     family: FULL_CALL.family!,
-    risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' },
+    risk: FLAGGED_CALL.risk!,
   },
 });
 

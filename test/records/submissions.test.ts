@@ -11,6 +11,7 @@ import { Submissions } from '../../src/records/submissions';
 import type { SqlStore } from '../../src/storage/sql';
 import { ALERT_CALL, FULL_CALL } from '../fixtures/answers';
 import { PROFILE, submitted } from '../fixtures/calls';
+import { FLAGGED_CALL } from '../harness/service';
 import { describeOnBothStores, type MakeStore, rowCount, withStore as withStoreOf } from '../harness/stores';
 
 // ALERT_CALL flags domestic abuse; a draft's alert is raised by possible harm
@@ -130,7 +131,7 @@ function submissionsContract(make: MakeStore): void {
         answers: {
           referrer: FULL_CALL.referrer!,
           family: FULL_CALL.family!,
-          risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' },
+          risk: FLAGGED_CALL.risk!,
         },
       };
       const raised = await store.transact(

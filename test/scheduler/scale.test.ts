@@ -15,10 +15,10 @@ import { Outbox } from '../../src/records/outbox';
 import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { migrations } from '../../src/storage/migrations';
-import { type Query, type Statement, textFor } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
+import { countingRecordReads } from '../harness/record-reads';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -120,37 +120,6 @@ function scheduler(_db: Db, sql: SqliteSql, clock: () => Date) {
   });
 }
 
-/** Counts the records a tick reads: whose events it reads to fold them (eventsOf, through `sql`). */
-function counting(sql: SqliteSql): { read: Set<string>; reset: () => void } {
-  const read = new Set<string>();
-  const transactNow = sql.transactNow.bind(sql);
-  sql.transactNow = (query, opts) =>
-    transactNow(
-      watched(query, (s) => {
-        if (
-          s.op !== 'lock' &&
-          s.op !== 'attempt' &&
-          textFor(s.sql, 'sqlite').includes('FROM record_events WHERE record_id = ?')
-        ) {
-          read.add(String(s.params[0]));
-        }
-      }),
-      opts,
-    );
-  return { read, reset: () => read.clear() };
-}
-
-/** `query`, each statement it yields shown to `see` on its way, those of the queries it attempts too. */
-function* watched<T>(query: Query<T>, see: (s: Statement) => void): Query<T> {
-  let step = query.next();
-  while (!step.done) {
-    const s = step.value;
-    see(s);
-    step = query.next(yield s.op === 'attempt' ? { op: 'attempt', query: watched(s.query, see) } : s);
-  }
-  return step.value;
-}
-
 const plan = (db: Db, sql: string, ...args: unknown[]) =>
   (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[])
     .map((r) => r.detail)
@@ -183,7 +152,7 @@ describe('a tick reads what is due, not the history', () => {
 
     let clock = NOW;
     const sched = scheduler(db, s.sql, () => clock);
-    const { read, reset } = counting(s.sql);
+    const { read, reset } = countingRecordReads(s.sql);
 
     // The first ticks after they are written look once at each call awaiting a referral, each alert, and
     // each call given an indication, to set (or end) its next time; a bounded number per tick.
