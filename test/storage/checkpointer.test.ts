@@ -88,12 +88,14 @@ test('[HAZ-16] under writes that never pause, the WAL still starts over instead 
   const update = db.prepare('INSERT OR REPLACE INTO filler (id, v) VALUES (?, ?)');
   // a commit every few hundred microseconds for 1.5 s, the rest of each "turn" spent on the event loop, as
   // at the heaviest load measured (bench:peer: about a thousand turns a second): no pause is long enough
-  // for a single pass to copy everything before the next commit. Each commit rewrites one row (3 KB)
+  // for a single pass to copy everything before the next commit. Each commit rewrites one row (3 KB).
+  // At least 2,000 commits however long they take: on a machine busy with the rest of the suite 1.5 s
+  // once wrote too little (10 MB) for a WAL that never starts over to be told from one that does
   const wal = `${file}-wal`;
   let commits = 0;
   let largest = 0;
   const end = Date.now() + 1500;
-  while (Date.now() < end) {
+  while (Date.now() < end || commits < 2_000) {
     update.run(commits++ % 50, 'x'.repeat(3000));
     const turn = performance.now() + 0.2;
     while (performance.now() < turn);
