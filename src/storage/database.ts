@@ -160,19 +160,33 @@ export function scrubWal(db: Database.Database): boolean {
   }
 }
 
+/** The scrub each database is waiting to make, if any: one per file however many deletions ask. */
+const pendingScrubs = new WeakMap<Database.Database, { onBusy: () => void }>();
+
 /**
- * scrubWal now, and again a moment later while something holds the WAL: the checkpointer's pass (a few
- * milliseconds, four times a second) or a reader. Without the retries a discard or a purge that met a
- * pass left the old versions of its pages in the WAL until the next one. `onBusy` is told if every try
- * found it held.
+ * scrubWal now and, while something holds the WAL, again until it is done: quickly at first (the
+ * checkpointer's pass, a few milliseconds four times a second, or a reader), then every `slowMs` for as
+ * long as it takes (a report script or a backup reading for minutes). Giving up after the quick tries
+ * left a discarded draft's old pages in the WAL until the next discard or purge, which could be days.
+ * `onBusy` is told once, when the quick tries have all found it held; however many deletions ask while
+ * one scrub is waiting, it is the one scrub that is tried.
  */
-export function scrubWalSoon(db: Database.Database, onBusy: () => void, tries = 5, gapMs = 40): void {
-  const attempt = (left: number) => {
-    if (!db.open || scrubWal(db)) return;
-    if (left <= 1) onBusy();
-    else setTimeout(() => attempt(left - 1), gapMs).unref();
+export function scrubWalSoon(
+  db: Database.Database,
+  onBusy: () => void,
+  { quickTries = 5, gapMs = 40, slowMs = 1000 } = {},
+): void {
+  if (pendingScrubs.has(db)) return;
+  pendingScrubs.set(db, { onBusy });
+  const attempt = (tried: number) => {
+    if (!db.open || scrubWal(db)) {
+      pendingScrubs.delete(db);
+      return;
+    }
+    if (tried + 1 === quickTries) pendingScrubs.get(db)?.onBusy();
+    setTimeout(() => attempt(tried + 1), tried + 1 < quickTries ? gapMs : slowMs).unref();
   };
-  attempt(tries);
+  attempt(0);
 }
 
 /**
