@@ -179,7 +179,7 @@ async function main() {
       reset();
       const wal = walProgress(file);
       const started = performance.now();
-      const r = scheduler.tick();
+      const r = await scheduler.tick();
       durations.push(performance.now() - started);
       checkpointed.push(checkpointedBetween(wal, walProgress(file)));
       reads.push(read.size + listed);

@@ -72,7 +72,7 @@ interface Target {
 }
 
 /** Seeds `stored` calls and runs the scheduler on them until it has nothing left to do. */
-function prepare(label: string, stored: number, now: Date): Target {
+async function prepare(label: string, stored: number, now: Date): Promise<Target> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `history-turn-${label}-`));
   const file = path.join(dir, 'bot.sqlite');
   const db = openDatabase(file);
@@ -84,7 +84,7 @@ function prepare(label: string, stored: number, now: Date): Target {
     openAlert: (i) => i >= OPEN - 2 && i < OPEN,
   });
   // long after the calls were made: what the scheduler had to look at once, it has looked at
-  const drained = settleSchedule(db, now);
+  const drained = await settleSchedule(db, now);
   db.pragma('wal_checkpoint(TRUNCATE)');
   const size = fs.statSync(file).size;
   db.close();
@@ -115,7 +115,7 @@ async function main() {
   buildCompiled();
   const now = new Date();
   const connector = await startStubConnector();
-  const targets = [prepare('short', 10, now), prepare('long', N, now)];
+  const targets = [await prepare('short', 10, now), await prepare('long', N, now)];
   const children = new Map<Target, HistoryBot>();
   for (const t of targets) {
     children.set(

@@ -193,7 +193,10 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     reminderDays: config.REFERRAL_REMINDER_DAYS,
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
     today: (d) => todayInTimeZone(d, config.TIME_ZONE),
-    retention: new Retention(db, sql, logger, retention),
+    // held all along (a reader): tried again until it is done (scrubWalSoon)
+    retention: new Retention(sql, logger, retention, () =>
+      scrubWalSoon(db, () => logger.warn({ event: 'retention-wal-busy' })),
+    ),
     draftAlerts,
     riskDraftAlertMinutes: config.RISK_DRAFT_ALERT_MINUTES,
   });
@@ -341,7 +344,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   return {
     url,
     close: async () => {
-      stopScheduler();
+      await stopScheduler();
       await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await checkpointer?.stop();

@@ -13,16 +13,9 @@ import type { DraftAlerts } from '../records/draft-alerts';
 import { headOf } from '../records/duty-calls';
 import { deliveryById, enqueueDelivery, type NewDelivery } from '../records/outbox';
 import { appendEvent, eventsOf } from '../records/record-events';
-import {
-  RecordSchedule,
-  removeRow,
-  type ScheduleKind,
-  type ScheduleRow,
-  setDue,
-} from '../records/record-schedule';
+import { dueRows, removeRow, type ScheduleKind, type ScheduleRow, setDue } from '../records/record-schedule';
 import type { Purged, Retention } from '../records/retention';
-import { attempt, isDuplicateKey, type Query } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { attempt, isDuplicateKey, type Query, type SqlStore } from '../storage/sql';
 
 /** What a step of the scheduler logs once its batch has committed: ids only. */
 interface LogLine {
@@ -34,8 +27,12 @@ const MINUTE = 60_000;
 /** Due records read per query; a tick takes more batches while there are more, within its budget. */
 const BATCH = 50;
 const MAX_BATCHES = 20;
-/** Past this, a tick leaves what is still due for the next one, so the event loop is never held long. */
-const BUDGET_MS = 10;
+/**
+ * Past this, a tick leaves what is still due for the next one. On SQLite a batch's transaction runs on
+ * the event loop, which must never be held long. On PostgreSQL each statement is awaited, and the
+ * budget only keeps one tick from running into the next.
+ */
+const BUDGET_MS = { sqlite: 10, postgres: 1_000 } as const;
 
 /** A next time that is never this tick's: what is due again already is looked at on the next tick. */
 function later(at: Date, now: Date): Date {
@@ -43,7 +40,7 @@ function later(at: Date, now: Date): Date {
 }
 
 export interface SchedulerOptions {
-  readonly sql: SqliteSql;
+  readonly sql: SqlStore;
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -73,27 +70,31 @@ export interface SchedulerOptions {
  * sets each one's next time (nextEscalationAt, nextReminderOn) with the event it records.
  */
 export class Scheduler {
-  private readonly schedule: RecordSchedule;
-  private readonly sql: SqliteSql;
+  private readonly sql: SqlStore;
   private tickStarted = 0;
 
   constructor(private readonly o: SchedulerOptions) {
     this.sql = o.sql;
-    this.schedule = new RecordSchedule(this.sql);
   }
 
-  tick(): { escalated: number; reminded: number; unsubmitted: number; purged: Purged } {
+  async tick(): Promise<{ escalated: number; reminded: number; unsubmitted: number; purged: Purged }> {
     this.tickStarted = performance.now();
     // alerts with no record yet (raised while the call was in progress) are escalated the same way, by
     // their own index; at submit the record takes the rounds over (DraftAlerts.takeOver)
     const escalated =
-      this.escalate() + (this.o.draftAlerts?.escalateDue(this.o.now(), this.o.escalationMinutes) ?? 0);
-    const reminded = this.remind();
+      (await this.escalate()) +
+      ((await this.o.draftAlerts?.escalateDue(this.o.now(), this.o.escalationMinutes)) ?? 0);
+    const reminded = await this.remind();
     // a draft whose risk save alerted the leads, still not submitted: the leads are told, once (HAZ-14)
     const unsubmitted =
-      this.o.draftAlerts?.noteUnsubmitted(this.o.now(), this.o.riskDraftAlertMinutes ?? 60) ?? 0;
+      (await this.o.draftAlerts?.noteUnsubmitted(this.o.now(), this.o.riskDraftAlertMinutes ?? 60)) ?? 0;
     if (escalated + reminded + unsubmitted > 0) this.o.wake();
-    const purged = this.o.retention?.run(this.o.now()) ?? { drafts: 0, profiles: 0, records: 0, alerts: 0 };
+    const purged = (await this.o.retention?.run(this.o.now())) ?? {
+      drafts: 0,
+      profiles: 0,
+      records: 0,
+      alerts: 0,
+    };
     return { escalated, reminded, unsubmitted, purged };
   }
 
@@ -101,25 +102,26 @@ export class Scheduler {
    * Due rows of one kind, a bounded batch at a time, until none are left or the tick's budget is spent.
    * `step` is one row's work, a query: what it logs once done, or nothing.
    */
-  private drain(
+  private async drain(
     kind: ScheduleKind,
     now: Date,
     step: (row: ScheduleRow) => Query<LogLine | undefined>,
-  ): number {
+  ): Promise<number> {
     // one budget for the whole tick, escalations first; each kind makes progress every tick
     const started = this.tickStarted;
+    const budgetMs = BUDGET_MS[this.sql.dialect];
     const seen = new Set<string>();
-    const spent = () => seen.size > 0 && performance.now() - started > BUDGET_MS;
+    const spent = () => seen.size > 0 && performance.now() - started > budgetMs;
     const logger = this.o.logger;
     let count = 0;
     for (let batch = 0; batch < MAX_BATCHES; batch++) {
-      const rows = this.schedule.due(kind, now, BATCH);
+      const rows = await this.due(kind, now, BATCH);
       // a row looked at already this tick (its event lost a race with a card action) waits for the next
       const fresh = rows.filter((r) => !seen.has(`${r.recordId}\u0000${r.alertId}`));
       if (fresh.length > 0) {
         // one commit per batch, not one per record: each record's event and deliveries are still all or
         // nothing (attempted: a savepoint each), and the file is synced once, so a batch costs milliseconds
-        const logs = this.sql.transactNow(
+        const logs = await this.sql.transact(
           (function* (): Query<LogLine[]> {
             const done: LogLine[] = [];
             for (const row of fresh) {
@@ -147,13 +149,18 @@ export class Scheduler {
     return count;
   }
 
+  /** Rows of `kind` due at `now`, oldest first. */
+  private due(kind: ScheduleKind, now: Date, limit: number): Promise<ScheduleRow[]> {
+    return this.sql.transact(dueRows(kind, now, limit));
+  }
+
   /**
    * Every alert nobody has acknowledged, delivered or not, is escalated at each interval from when it
    * was raised: a delivered one in its own thread; one that never reached the leads' channel (still
    * trying, or given up) to the duty and admin channels instead, where it can be seen, each mentioning
    * the on-call lead. Only alerts whose time has come are read (record_schedule), not every alert.
    */
-  private escalate(): number {
+  private escalate(): Promise<number> {
     const now = this.o.now();
     return this.drain('escalation', now, (row) => this.escalation(row, now));
   }
@@ -196,7 +203,7 @@ export class Scheduler {
     );
   }
 
-  private remind(): number {
+  private remind(): Promise<number> {
     const now = this.o.now();
     const today = this.o.today(now);
     return this.drain('reminder', now, (row) => this.reminder(row, now, today));
@@ -294,15 +301,28 @@ export class Scheduler {
   }
 }
 
-/** Runs the scheduler every `everyMs` on real timers; decisions use the scheduler's own clock. */
-export function startScheduler(scheduler: Scheduler, everyMs: number, logger: Logger): () => void {
+/**
+ * Runs the scheduler every `everyMs` on real timers; decisions use the scheduler's own clock. A tick
+ * still running when the next is due is let finish (the next is skipped), so ticks never overlap. The
+ * returned stop waits for a tick under way, so the store can be closed after it.
+ */
+export function startScheduler(scheduler: Scheduler, everyMs: number, logger: Logger): () => Promise<void> {
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
-    try {
-      scheduler.tick();
-    } catch (err) {
-      logger.error({ event: 'scheduler-failed', err });
-    }
+    if (running) return;
+    running = scheduler
+      .tick()
+      .then(
+        () => {},
+        (err: unknown) => logger.error({ event: 'scheduler-failed', err }),
+      )
+      .finally(() => {
+        running = undefined;
+      });
   }, everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

@@ -701,9 +701,12 @@ export class DraftAlerts {
    * Alerts whose call is still neither submitted nor discarded `minutes` after the alert: the leads are
    * told, once. Found by index, oldest first, a bounded batch per run; each in a transaction of its own.
    */
-  noteUnsubmitted(now: Date, minutes: number, limit = 50): number {
-    const due = this.sql.transactNow(this.queries.unsubmittedDue(now, minutes, limit), { readOnly: true });
-    return due.filter((r) => this.sql.transactNow(this.queries.noteUnsubmitted(r, now, minutes))).length;
+  async noteUnsubmitted(now: Date, minutes: number, limit = 50): Promise<number> {
+    let noted = 0;
+    for (const r of await this.sql.transact(this.queries.unsubmittedDue(now, minutes, limit))) {
+      if (await this.sql.transact(this.queries.noteUnsubmitted(r, now, minutes))) noted += 1;
+    }
+    return noted;
   }
 
   /**
@@ -714,8 +717,11 @@ export class DraftAlerts {
    * index (next_escalation_at), a bounded batch per run; one round per alert per run, each in a
    * transaction of its own.
    */
-  escalateDue(now: Date, minutes: number, limit = 50): number {
-    const due = this.sql.transactNow(this.queries.escalationsDue(now, limit), { readOnly: true });
-    return due.filter((a) => this.sql.transactNow(this.queries.escalate(a, now, minutes))).length;
+  async escalateDue(now: Date, minutes: number, limit = 50): Promise<number> {
+    let escalated = 0;
+    for (const a of await this.sql.transact(this.queries.escalationsDue(now, limit))) {
+      if (await this.sql.transact(this.queries.escalate(a, now, minutes))) escalated += 1;
+    }
+    return escalated;
   }
 }

@@ -1,5 +1,11 @@
 import { type Query, select, write } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+
+/*
+ * When the scheduler next looks at a record (migration 6): found by index, oldest first, a bounded
+ * batch at a time, so a tick costs the same however long the history. Rows are added by the schema's
+ * triggers as calls, alerts and events are written (in their transaction); the scheduler sets each
+ * row's next time, from the record's events, in the transaction of the event it records.
+ */
 
 export type ScheduleKind = 'reminder' | 'escalation' | 'indication';
 
@@ -38,28 +44,4 @@ export function* removeRow(row: Pick<ScheduleRow, 'recordId' | 'kind' | 'alertId
     row.kind,
     row.alertId,
   ]);
-}
-
-/**
- * When the scheduler next looks at a record (migration 6): found by index, oldest first, a bounded
- * batch at a time, so a tick costs the same however long the history. Rows are added by the schema's
- * triggers as calls, alerts and events are written (in their transaction); the scheduler sets each
- * row's next time, from the record's events, in the transaction of the event it records. Its queries
- * run synchronously on SQLite (inside the scheduler's transaction) until the scheduler moves to the
- * seam's transact (issue 11).
- */
-export class RecordSchedule {
-  constructor(private readonly sql: SqliteSql) {}
-
-  due(kind: ScheduleKind, now: Date, limit: number): ScheduleRow[] {
-    return this.sql.transactNow(dueRows(kind, now, limit), { readOnly: true });
-  }
-
-  set(row: Pick<ScheduleRow, 'recordId' | 'kind' | 'alertId'>, dueAt: Date): void {
-    this.sql.transactNow(setDue(row, dueAt));
-  }
-
-  remove(row: Pick<ScheduleRow, 'recordId' | 'kind' | 'alertId'>): void {
-    this.sql.transactNow(removeRow(row));
-  }
 }

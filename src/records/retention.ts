@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Logger } from '../logger';
-import { scrubWalSoon } from '../storage/database';
-import { perStore, type Query, select, selectOne, write } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { perStore, type Query, type SqlStore, select, selectOne, write } from '../storage/sql';
 import { appendAudit } from './audit';
 
 export interface RetentionOptions {
@@ -173,44 +170,36 @@ export function* purgeAlert(
 /**
  * Deletes what the service no longer needs, oldest first, a bounded batch at a time, each found
  * through an index so a run costs the same however long the history. This is the only code that
- * deletes submitted records: the schema refuses it without the purge permit written here. Its queries
- * run synchronously on SQLite, for the scheduler's tick, until that moves to the seam's transact.
+ * deletes submitted records: the schema refuses it without the purge permit written here.
  */
 export class Retention {
   private readonly batch: number;
 
+  /** `afterDelete`: told once a run has deleted anything (on SQLite the host scrubs the WAL). */
   constructor(
-    private readonly db: Database.Database,
-    private readonly sql: SqliteSql,
+    private readonly sql: SqlStore,
     private readonly logger: Logger,
     private readonly o: RetentionOptions,
+    private readonly afterDelete: () => void = () => {},
   ) {
     this.batch = o.batch ?? 100;
   }
 
-  run(now: Date): Purged {
-    const drafts = this.purgeDrafts(new Date(now.getTime() - this.o.draftDays * DAY_MS));
-    const profiles = this.purgeStates(new Date(now.getTime() - this.o.profileDays * DAY_MS));
-    const records = this.purgeRecords(now, yearsBefore(now, this.o.recordYears));
-    const alerts = this.purgeAlerts(now, yearsBefore(now, this.o.recordYears));
-    if (drafts + profiles + records + alerts > 0) {
-      // held all along (a reader): the next run that deletes anything truncates it
-      scrubWalSoon(this.db, () => this.logger.warn({ event: 'retention-wal-busy' }));
-    }
+  async run(now: Date): Promise<Purged> {
+    const drafts = await this.purgeDrafts(new Date(now.getTime() - this.o.draftDays * DAY_MS));
+    const profiles = await this.purgeStates(new Date(now.getTime() - this.o.profileDays * DAY_MS));
+    const records = await this.purgeRecords(now, yearsBefore(now, this.o.recordYears));
+    const alerts = await this.purgeAlerts(now, yearsBefore(now, this.o.recordYears));
+    if (drafts + profiles + records + alerts > 0) this.afterDelete();
     return { drafts, profiles, records, alerts };
   }
 
-  private read<T>(query: Query<T>): T {
-    return this.sql.transactNow(query, { readOnly: true });
-  }
-
-  private purgeAlerts(now: Date, before: Date): number {
+  private async purgeAlerts(now: Date, before: Date): Promise<number> {
     const at = now.toISOString();
     let count = 0;
-    for (const { id, draft_id } of this.read(
-      unrecordedAlertsRaisedBefore(before.toISOString(), this.batch),
-    )) {
-      const deliveries = this.sql.transactNow(purgeAlert(id, draft_id, at, this.o.recordYears));
+    const due = await this.sql.transact(unrecordedAlertsRaisedBefore(before.toISOString(), this.batch));
+    for (const { id, draft_id } of due) {
+      const deliveries = await this.sql.transact(purgeAlert(id, draft_id, at, this.o.recordYears));
       if (deliveries === undefined) continue;
       count += 1;
       this.logger.info({ event: 'draft-alert-purged', alert: id, draft: draft_id, deliveries });
@@ -218,36 +207,36 @@ export class Retention {
     return count;
   }
 
-  private purgeDrafts(before: Date): number {
+  private async purgeDrafts(before: Date): Promise<number> {
     let count = 0;
-    for (const row of this.read(openDraftsBefore(before.toISOString(), this.batch))) {
+    for (const row of await this.sql.transact(openDraftsBefore(before.toISOString(), this.batch))) {
       const state = JSON.parse(row.value) as { current?: { id?: unknown } };
       const draftId = state.current?.id;
       // the row is written by DraftStore (bot/draft-store.ts): a referrer's state with the draft in
       // `current`; the rest of it (the remembered profile) has its own, longer, expiry
       const next = JSON.stringify({ ...state, current: null });
-      if (!this.sql.transactNow(clearDraft(row.key, row.etag, next))) continue;
+      if (!(await this.sql.transact(clearDraft(row.key, row.etag, next)))) continue;
       count += 1;
       this.logger.info({ event: 'draft-purged', draft: typeof draftId === 'string' ? draftId : undefined });
     }
     return count;
   }
 
-  private purgeStates(before: Date): number {
+  private async purgeStates(before: Date): Promise<number> {
     const cutoff = before.toISOString();
     let count = 0;
-    for (const { key } of this.read(statesUnusedSince(cutoff, this.batch))) {
-      count += this.sql.transactNow(deleteStateUnusedSince(key, cutoff));
+    for (const { key } of await this.sql.transact(statesUnusedSince(cutoff, this.batch))) {
+      count += await this.sql.transact(deleteStateUnusedSince(key, cutoff));
     }
     if (count > 0) this.logger.info({ event: 'referrer-state-purged', count });
     return count;
   }
 
-  private purgeRecords(now: Date, before: Date): number {
+  private async purgeRecords(now: Date, before: Date): Promise<number> {
     const at = now.toISOString();
     let count = 0;
-    for (const { id } of this.read(recordsSubmittedBefore(before.toISOString(), this.batch))) {
-      const counts = this.sql.transactNow(purgeRecord(id, at, this.o.recordYears));
+    for (const { id } of await this.sql.transact(recordsSubmittedBefore(before.toISOString(), this.batch))) {
+      const counts = await this.sql.transact(purgeRecord(id, at, this.o.recordYears));
       if (counts === undefined) continue;
       count += 1;
       this.logger.info({ event: 'record-purged', record: id, ...counts });

@@ -21,7 +21,7 @@ import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
 import { PostStamps } from '../../src/records/post-stamps';
 import { RecordEvents } from '../../src/records/record-events';
-import { RecordSchedule } from '../../src/records/record-schedule';
+import { dueRows, type ScheduleKind, type ScheduleRow } from '../../src/records/record-schedule';
 import { openDatabase } from '../../src/storage/database';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
@@ -343,7 +343,7 @@ test('Teams’ per-conversation limits hold across two instances together, not p
   expect(mostIn(starts, 2_000)).toBeLessThanOrEqual(8);
 }, 30_000);
 
-test('[HAZ-23] two instances’ schedulers at the same moment, the second on what it read before the first wrote: each escalation and reminder once', () => {
+test('[HAZ-23] two instances’ schedulers at the same moment, the second on what it read before the first wrote: each escalation and reminder once', async () => {
   const file = tempFile();
   const submittedAt = new Date('2026-11-20T11:00:00Z');
   let clock = submittedAt;
@@ -379,16 +379,16 @@ test('[HAZ-23] two instances’ schedulers at the same moment, the second on wha
   for (const at of [31 * 60_000, 8 * 24 * 3_600_000]) {
     clock = new Date(submittedAt.getTime() + at);
     // B reads what is due, then A ticks and commits, then B acts on what it read (another process's race)
-    const schedule = new RecordSchedule(new SqliteSql(dbB));
+    const dueOnB = new SqliteSql(dbB);
     const stale = {
-      escalation: schedule.due('escalation', clock, 50),
-      reminder: schedule.due('reminder', clock, 50),
+      escalation: await dueOnB.transact(dueRows('escalation', clock, 50)),
+      reminder: await dueOnB.transact(dueRows('reminder', clock, 50)),
     };
     expect(stale.escalation.length + stale.reminder.length).toBeGreaterThan(0);
-    a.scheduler.tick();
-    (b.scheduler as unknown as { schedule: RecordSchedule }).schedule.due = (kind) =>
+    await a.scheduler.tick();
+    (b.scheduler as unknown as { due: (kind: ScheduleKind) => Promise<ScheduleRow[]> }).due = async (kind) =>
       stale[kind as keyof typeof stale];
-    b.scheduler.tick();
+    await b.scheduler.tick();
   }
   const posts = (kind: string) =>
     [...a.outbox.forRecord('alerted'), ...a.outbox.forRecord('late')].filter((d) => d.kind === kind);

@@ -135,7 +135,7 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
  * Runs the scheduler until nothing is due: long after the calls were made, what it had to look at once
  * (e.g. the reminder of a call found not eligible) it has looked at. Returns the ticks it took.
  */
-export function settleSchedule(db: Database.Database, now: Date): number {
+export async function settleSchedule(db: Database.Database, now: Date): Promise<number> {
   const scheduler = new Scheduler({
     sql: new SqliteSql(db),
     logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
@@ -155,7 +155,7 @@ export function settleSchedule(db: Database.Database, now: Date): number {
     .pluck();
   let ticks = 0;
   while (Number(due.get(now.toISOString())) > 0 && ticks < 100_000) {
-    scheduler.tick();
+    await scheduler.tick();
     ticks += 1;
   }
   return ticks;

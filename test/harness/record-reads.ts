@@ -9,12 +9,14 @@ import type { SqliteSql } from '../../src/storage/sqlite-sql';
 export function countingRecordReads(sql: SqliteSql): { read: Set<string>; reset: () => void } {
   const read = new Set<string>();
   const transactNow = sql.transactNow.bind(sql);
+  const transact = sql.transact.bind(sql);
   const see = (s: Statement) => {
     if (s.op === 'lock' || s.op === 'attempt') return;
     if (textFor(s.sql, 'sqlite').includes('FROM record_events WHERE record_id = ?'))
       read.add(String(s.params[0]));
   };
   sql.transactNow = (query, opts) => transactNow(watched(query, see), opts);
+  sql.transact = (query, opts) => transact(watched(query, see), opts);
   return { read, reset: () => read.clear() };
 }
 

@@ -48,7 +48,7 @@ describe('10,000 stored calls', () => {
   const file = path.join(dir, 'bot.sqlite');
   const now = new Date();
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const db = openDatabase(file);
     seedHistory(db, 0, STORED, {
       now,
@@ -57,7 +57,7 @@ describe('10,000 stored calls', () => {
       recent: (i) => i < 8,
       openAlert: (i) => i === 8 || i === 9,
     });
-    settleSchedule(db, now);
+    await settleSchedule(db, now);
     db.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

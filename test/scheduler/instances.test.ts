@@ -71,24 +71,24 @@ const kinds = (recordId: string, kind: string) =>
   instances[0]!.outbox.forRecord(recordId).filter((d) => d.kind === kind);
 
 describe('two instances, one database', () => {
-  test('each escalation round of an alert nobody acknowledges is posted once, whichever instance ticks first', () => {
+  test('each escalation round of an alert nobody acknowledges is posted once, whichever instance ticks first', async () => {
     const [a, b] = instances as [ReturnType<typeof instance>, ReturnType<typeof instance>];
     alertDelivered(a.records, a.outbox, 'r1', SUBMITTED, SUBMITTED);
 
     clock = new Date(SUBMITTED.getTime() + 31 * MIN);
-    expect(a.scheduler.tick().escalated + b.scheduler.tick().escalated).toBe(1);
+    expect((await a.scheduler.tick()).escalated + (await b.scheduler.tick()).escalated).toBe(1);
     clock = new Date(SUBMITTED.getTime() + 61 * MIN);
-    expect(b.scheduler.tick().escalated + a.scheduler.tick().escalated).toBe(1);
+    expect((await b.scheduler.tick()).escalated + (await a.scheduler.tick()).escalated).toBe(1);
     expect(kinds('r1', 'alert-escalation').map((d) => d.payload.round)).toEqual([1, 2]);
     const state = foldEvents(b.events.list('r1'));
     expect(state.escalations).toBe(2);
   });
 
-  test('the referral reminder is posted once, whichever instance ticks first', () => {
+  test('the referral reminder is posted once, whichever instance ticks first', async () => {
     const [a, b] = instances as [ReturnType<typeof instance>, ReturnType<typeof instance>];
     storeCall('r2');
     clock = new Date(SUBMITTED.getTime() + 7 * DAY + 60 * MIN);
-    expect(b.scheduler.tick().reminded + a.scheduler.tick().reminded).toBe(1);
+    expect((await b.scheduler.tick()).reminded + (await a.scheduler.tick()).reminded).toBe(1);
     expect(kinds('r2', 'referral-reminder')).toHaveLength(1);
   });
 

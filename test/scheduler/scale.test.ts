@@ -126,7 +126,7 @@ const plan = (db: Db, sql: string, ...args: unknown[]) =>
     .join('; ');
 
 describe('a tick reads what is due, not the history', () => {
-  test('[HAZ-10] 10,000 stored calls: only the due ones are read, each escalated or reminded exactly once', () => {
+  test('[HAZ-10] 10,000 stored calls: only the due ones are read, each escalated or reminded exactly once', async () => {
     const db = openDatabase(':memory:');
     const s = store(db);
     const OLD = 9_700;
@@ -160,7 +160,7 @@ describe('a tick reads what is due, not the history', () => {
     const looked = new Map<string, number>();
     do {
       reset();
-      const r = sched.tick();
+      const r = await sched.tick();
       expect(r.escalated + r.reminded).toBe(0);
       expect(read.size).toBeLessThanOrEqual(1_000);
       for (const id of read) looked.set(id, (looked.get(id) ?? 0) + 1);
@@ -183,15 +183,15 @@ describe('a tick reads what is due, not the history', () => {
     // nothing due: a tick reads no record at all
     clock = new Date(NOW.getTime() + 15 * MIN);
     reset();
-    expect(sched.tick()).toMatchObject({ escalated: 0, reminded: 0 });
+    expect(await sched.tick()).toMatchObject({ escalated: 0, reminded: 0 });
     expect(read.size).toBe(0);
 
     // the alerts fall due: each is escalated once, and only their records are read
     clock = new Date(NOW.getTime() + 21 * MIN);
     reset();
     let escalated = 0;
-    for (let i = 0; i < 5_000 && escalated < ALERTS; i++) escalated += sched.tick().escalated;
-    for (let i = 0; i < 3; i++) escalated += sched.tick().escalated;
+    for (let i = 0; i < 5_000 && escalated < ALERTS; i++) escalated += (await sched.tick()).escalated;
+    for (let i = 0; i < 3; i++) escalated += (await sched.tick()).escalated;
     expect(escalated).toBe(ALERTS);
     expect([...read].every((id) => id.startsWith('alert-'))).toBe(true);
     expect(read.size).toBe(ALERTS);
@@ -204,7 +204,7 @@ describe('a tick reads what is due, not the history', () => {
     reset();
     let reminded = 0;
     for (let i = 0; i < 5_000 && reminded < OPEN; i++) {
-      const r = sched.tick();
+      const r = await sched.tick();
       reminded += r.reminded;
       // the alerts carry on escalating at their own times, once per interval
       expect(r.escalated).toBeLessThanOrEqual(ALERTS);
@@ -215,7 +215,7 @@ describe('a tick reads what is due, not the history', () => {
       expect(foldEvents(s.events.list(`open-${i}`)).remindersSent).toBe(1);
     }
     reset();
-    expect(sched.tick().reminded).toBe(0);
+    expect((await sched.tick()).reminded).toBe(0);
 
     // the due query goes through its index; the outbox's alertId lookups too
     expect(
@@ -254,7 +254,7 @@ describe('upgrading a database written before migration 6', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'schedule-backfill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('[HAZ-10] upgrading to migration 6: open calls keep their reminders and unacknowledged alerts their escalations', () => {
+  test('[HAZ-10] upgrading to migration 6: open calls keep their reminders and unacknowledged alerts their escalations', async () => {
     const file = path.join(dir, 'v5.sqlite');
     const old = new Database(file);
     old.pragma('foreign_keys = ON');
@@ -287,14 +287,14 @@ describe('upgrading a database written before migration 6', () => {
       ]);
       const events = new RecordEvents(new SqliteSql(db));
       const sched = scheduler(db, new SqliteSql(db), () => NOW);
-      const r = sched.tick();
+      const r = await sched.tick();
       expect(r).toMatchObject({ escalated: 1, reminded: 1 });
       expect(foldEvents(events.list('overdue')).remindersSent).toBe(1);
       // round 2 follows round 1: the rounds the earlier build made count
       expect(foldEvents(events.list('alerted')).escalations).toBe(2);
       expect(foldEvents(events.list('received')).remindersSent).toBe(0);
       expect(foldEvents(events.list('acknowledged')).escalations).toBe(0);
-      expect(sched.tick()).toMatchObject({ escalated: 0, reminded: 0 });
+      expect(await sched.tick()).toMatchObject({ escalated: 0, reminded: 0 });
     } finally {
       db.close();
     }

@@ -66,61 +66,61 @@ const reminders = (recordId: string) =>
   outbox.forRecord(recordId).filter((d) => d.kind === 'referral-reminder');
 
 describe('alert escalation', () => {
-  test('nothing before the interval; then one escalation per interval, replying in the alert’s thread', () => {
+  test('nothing before the interval; then one escalation per interval, replying in the alert’s thread', async () => {
     alertDelivered('r1', SUBMITTED);
     clock = new Date(SUBMITTED.getTime() + 29 * MIN);
-    expect(scheduler.tick().escalated).toBe(0);
+    expect((await scheduler.tick()).escalated).toBe(0);
 
     clock = new Date(SUBMITTED.getTime() + 30 * MIN);
-    expect(scheduler.tick().escalated).toBe(1);
+    expect((await scheduler.tick()).escalated).toBe(1);
     expect(woken).toBe(1);
     const [first] = escalations('r1');
     expect(first?.target).toEqual({ type: 'thread', of: 'alert-r1' });
     expect(first?.payload).toMatchObject({ round: 1 });
     // the same moment again changes nothing
-    expect(scheduler.tick().escalated).toBe(0);
+    expect((await scheduler.tick()).escalated).toBe(0);
 
     clock = new Date(SUBMITTED.getTime() + 61 * MIN);
-    scheduler.tick();
+    await scheduler.tick();
     expect(escalations('r1').map((d) => d.payload.round)).toEqual([1, 2]);
     const state = foldEvents(events.list('r1'));
     expect(state.escalations).toBe(2);
     expect(events.list('r1').every((e) => e.actor.id === BOT_ACTOR.id)).toBe(true);
   });
 
-  test('after a long outage it posts once, not once per missed interval', () => {
+  test('after a long outage it posts once, not once per missed interval', async () => {
     alertDelivered('r1', SUBMITTED);
     clock = new Date(SUBMITTED.getTime() + 5 * 60 * MIN);
-    scheduler.tick();
+    await scheduler.tick();
     expect(escalations('r1')).toHaveLength(1);
   });
 
-  test('[HAZ-23] after a long outage the missed rounds are not made up one per tick: the next round is the schedule’s next slot', () => {
+  test('[HAZ-23] after a long outage the missed rounds are not made up one per tick: the next round is the schedule’s next slot', async () => {
     alertDelivered('r1', SUBMITTED);
     // back after 5 h 10 min: one round now
     const back = SUBMITTED.getTime() + 310 * MIN;
     clock = new Date(back);
-    expect(scheduler.tick().escalated).toBe(1);
+    expect((await scheduler.tick()).escalated).toBe(1);
     // the ticks that follow (every 30 s) post nothing more, though ten slots were missed
     for (let s = 30; s <= 19 * 60; s += 30) {
       clock = new Date(back + s * 1000);
-      expect(scheduler.tick().escalated).toBe(0);
+      expect((await scheduler.tick()).escalated).toBe(0);
     }
     // the schedule's next slot, 5 h 30 min, is more than half an interval on: the next round is then
     clock = new Date(SUBMITTED.getTime() + 330 * MIN);
-    expect(scheduler.tick().escalated).toBe(1);
+    expect((await scheduler.tick()).escalated).toBe(1);
     expect(escalations('r1').map((d) => d.payload.round)).toEqual([1, 2]);
     // and the next at 6 h, as the usual schedule
     clock = new Date(SUBMITTED.getTime() + 359 * MIN);
-    expect(scheduler.tick().escalated).toBe(0);
+    expect((await scheduler.tick()).escalated).toBe(0);
     clock = new Date(SUBMITTED.getTime() + 360 * MIN);
-    expect(scheduler.tick().escalated).toBe(1);
+    expect((await scheduler.tick()).escalated).toBe(1);
   });
 
-  test('an acknowledgement stops escalation', () => {
+  test('an acknowledgement stops escalation', async () => {
     alertDelivered('r1', SUBMITTED);
     clock = new Date(SUBMITTED.getTime() + 31 * MIN);
-    scheduler.tick();
+    await scheduler.tick();
     events.append(
       'r1',
       foldEvents(events.list('r1')).version,
@@ -129,11 +129,11 @@ describe('alert escalation', () => {
       clock.toISOString(),
     );
     clock = new Date(SUBMITTED.getTime() + 5 * 60 * MIN);
-    expect(scheduler.tick().escalated).toBe(0);
+    expect((await scheduler.tick()).escalated).toBe(0);
     expect(escalations('r1')).toHaveLength(1);
   });
 
-  test('[HAZ-10] an alert never delivered is escalated from when it was raised, to the duty and admin channels', () => {
+  test('[HAZ-10] an alert never delivered is escalated from when it was raised, to the duty and admin channels', async () => {
     storeCall('r1', submitted('full', FULL_CALL));
     outbox.enqueue(
       {
@@ -146,9 +146,9 @@ describe('alert escalation', () => {
       60,
     );
     clock = new Date(SUBMITTED.getTime() + 29 * MIN);
-    expect(scheduler.tick().escalated).toBe(0);
+    expect((await scheduler.tick()).escalated).toBe(0);
     clock = new Date(SUBMITTED.getTime() + 30 * MIN);
-    expect(scheduler.tick().escalated).toBe(1);
+    expect((await scheduler.tick()).escalated).toBe(1);
     // no thread to reply in: where it can be seen instead, both in one round
     expect(escalations('r1').map((d) => [d.target, d.payload])).toEqual([
       [
@@ -164,18 +164,18 @@ describe('alert escalation', () => {
     // given up is not delivered either: still escalated at the next interval
     outbox.markFailed('alert-r1', 'http 404');
     clock = new Date(SUBMITTED.getTime() + 60 * MIN);
-    expect(scheduler.tick().escalated).toBe(1);
+    expect((await scheduler.tick()).escalated).toBe(1);
     // delivered at last: the next round goes in its thread
     outbox.markDelivered('alert-r1', clock, 'thread-1', 'activity-1');
     clock = new Date(SUBMITTED.getTime() + 90 * MIN);
-    scheduler.tick();
+    await scheduler.tick();
     expect(escalations('r1').at(-1)?.target).toEqual({ type: 'thread', of: 'alert-r1' });
   });
 
-  test('each escalation is audited with the bot as actor', () => {
+  test('each escalation is audited with the bot as actor', async () => {
     alertDelivered('r1', SUBMITTED);
     clock = new Date(SUBMITTED.getTime() + 30 * MIN);
-    scheduler.tick();
+    await scheduler.tick();
     const audit = new Audit(new SqliteSql(db)).forRecord('r1');
     expect(audit).toEqual([
       expect.objectContaining({ actorId: 'bot', action: 'alert-escalated', outcome: 'done' }),
@@ -184,20 +184,20 @@ describe('alert escalation', () => {
 });
 
 describe('formal referral reminders', () => {
-  test('a full call is reminded once the configured days have passed, and again each period after', () => {
+  test('a full call is reminded once the configured days have passed, and again each period after', async () => {
     storeCall('r1', submitted('full', FULL_CALL));
     clock = new Date(SUBMITTED.getTime() + 6 * DAY);
-    expect(scheduler.tick().reminded).toBe(0);
+    expect((await scheduler.tick()).reminded).toBe(0);
     clock = new Date(SUBMITTED.getTime() + 7 * DAY);
-    expect(scheduler.tick().reminded).toBe(1);
+    expect((await scheduler.tick()).reminded).toBe(1);
     expect(reminders('r1')[0]?.target).toEqual({ type: 'referrer' });
-    expect(scheduler.tick().reminded).toBe(0);
+    expect((await scheduler.tick()).reminded).toBe(0);
     clock = new Date(SUBMITTED.getTime() + 14 * DAY);
-    expect(scheduler.tick().reminded).toBe(1);
+    expect((await scheduler.tick()).reminded).toBe(1);
     expect(foldEvents(events.list('r1')).remindersSent).toBe(2);
   });
 
-  test('no reminder once the formal referral is received, for advice calls, or when found not eligible', () => {
+  test('no reminder once the formal referral is received, for advice calls, or when found not eligible', async () => {
     storeCall('received', submitted('full', FULL_CALL));
     events.append(
       'received',
@@ -216,24 +216,24 @@ describe('formal referral reminders', () => {
       SUBMITTED.toISOString(),
     );
     clock = new Date(SUBMITTED.getTime() + 30 * DAY);
-    expect(scheduler.tick().reminded).toBe(0);
+    expect((await scheduler.tick()).reminded).toBe(0);
   });
 
-  test('[HAZ-23] after a long outage the missed periods are not made up one per tick: one reminder, then the next period at least half a period on', () => {
+  test('[HAZ-23] after a long outage the missed periods are not made up one per tick: one reminder, then the next period at least half a period on', async () => {
     storeCall('r1', submitted('full', FULL_CALL));
     // back after 30 days (four periods missed): one reminder now
     const back = SUBMITTED.getTime() + 30 * DAY;
     clock = new Date(back);
-    expect(scheduler.tick().reminded).toBe(1);
+    expect((await scheduler.tick()).reminded).toBe(1);
     for (let m = 1; m <= 10; m++) {
       clock = new Date(back + m * MIN);
-      expect(scheduler.tick().reminded).toBe(0);
+      expect((await scheduler.tick()).reminded).toBe(0);
     }
     // the period ending on day 35 is only 5 days on (at least half of 7 days: due then)
     clock = new Date(SUBMITTED.getTime() + 34 * DAY);
-    expect(scheduler.tick().reminded).toBe(0);
+    expect((await scheduler.tick()).reminded).toBe(0);
     clock = new Date(SUBMITTED.getTime() + 35 * DAY);
-    expect(scheduler.tick().reminded).toBe(1);
+    expect((await scheduler.tick()).reminded).toBe(1);
     expect(reminders('r1').map((d) => d.payload.reminder)).toEqual([1, 2]);
   });
 });
@@ -262,7 +262,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
     return { alerts, raise, limited };
   }
 
-  test('[HAZ-10] in-progress alerts are escalated from when they were raised, found by index, a bounded batch per tick; acknowledged ones drop out', () => {
+  test('[HAZ-10] in-progress alerts are escalated from when they were raised, found by index, a bounded batch per tick; acknowledged ones drop out', async () => {
     const { alerts, raise, limited } = setUp(2);
     scheduler = new Scheduler({
       sql: new SqliteSql(db),
@@ -274,16 +274,16 @@ describe('alerts raised while a call is in progress (no record)', () => {
       reminderDays: 7,
       giveUpMinutes: 60,
       today: (d) => todayInTimeZone(d),
-      draftAlerts: { noteUnsubmitted: () => 0, ...limited },
+      draftAlerts: { noteUnsubmitted: async () => 0, ...limited },
     });
     const raised = ['a', 'b', 'c'].map(raise);
     clock = new Date(SUBMITTED.getTime() + 29 * MIN);
-    expect(scheduler.tick().escalated).toBe(0);
+    expect((await scheduler.tick()).escalated).toBe(0);
     clock = new Date(SUBMITTED.getTime() + 30 * MIN);
     // two per tick, the third on the next
-    expect(scheduler.tick().escalated).toBe(2);
-    expect(scheduler.tick().escalated).toBe(1);
-    expect(scheduler.tick().escalated).toBe(0);
+    expect((await scheduler.tick()).escalated).toBe(2);
+    expect((await scheduler.tick()).escalated).toBe(1);
+    expect((await scheduler.tick()).escalated).toBe(0);
     // never delivered: to the duty and admin channels, each carrying the alert's id
     const rows = db
       .prepare(`SELECT target_json, payload_json FROM outbox WHERE kind = 'alert-escalation' ORDER BY rowid`)
@@ -296,7 +296,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
     });
     alerts.acknowledge(raised[0]!.id, { id: 'lead', name: 'Lead' }, clock);
     clock = new Date(SUBMITTED.getTime() + 60 * MIN);
-    expect(scheduler.tick().escalated + scheduler.tick().escalated).toBe(2);
+    expect((await scheduler.tick()).escalated + (await scheduler.tick()).escalated).toBe(2);
     const plan = (
       db
         .prepare(
@@ -310,7 +310,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
     expect(plan).toContain('INDEX draft_alerts_escalation');
   });
 
-  test('[HAZ-23] an in-progress alert after a long outage: one round on coming back, then the schedule’s next slot, not one per run', () => {
+  test('[HAZ-23] an in-progress alert after a long outage: one round on coming back, then the schedule’s next slot, not one per run', async () => {
     const { alerts, raise } = setUp(50);
     const raised = raise('a');
     const back = SUBMITTED.getTime() + 310 * MIN;
@@ -321,9 +321,10 @@ describe('alerts raised while a call is in progress (no record)', () => {
           .pluck()
           .all() as string[]
       ).map((j) => (JSON.parse(j) as { round: number; draftAlertId: string }).round);
-    expect(alerts.escalateDue(new Date(back), 30)).toBe(1);
-    for (let s = 30; s <= 19 * 60; s += 30) expect(alerts.escalateDue(new Date(back + s * 1000), 30)).toBe(0);
-    expect(alerts.escalateDue(new Date(SUBMITTED.getTime() + 330 * MIN), 30)).toBe(1);
+    expect(await alerts.escalateDue(new Date(back), 30)).toBe(1);
+    for (let s = 30; s <= 19 * 60; s += 30)
+      expect(await alerts.escalateDue(new Date(back + s * 1000), 30)).toBe(0);
+    expect(await alerts.escalateDue(new Date(SUBMITTED.getTime() + 330 * MIN), 30)).toBe(1);
     // never delivered: each round goes to the duty and admin channels
     expect(rounds()).toEqual([1, 1, 2, 2]);
     expect(alerts.get(raised.id)).toMatchObject({ escalations: 2 });
