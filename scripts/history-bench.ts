@@ -18,7 +18,7 @@ import { Writable } from 'node:stream';
 import { SqliteSql } from '../src/storage/sqlite-sql';
 import { FULL_CALL } from '../test/fixtures/answers';
 import { submitted } from '../test/fixtures/calls';
-import { countingRecordReads } from '../test/harness/record-reads';
+import { countingRecordReads } from '../test/harness/watch-statements';
 import { checkpointedBetween, walProgress } from './lib/wal';
 
 const N = Number(process.argv[2] ?? 100_000);

@@ -18,7 +18,6 @@ import { FrontDoorAdapter } from './http/front-door-adapter';
 import { activityTypeForLog, createLogger, type Logger } from './logger';
 import { Audit } from './records/audit';
 import { CallActions } from './records/call-actions';
-import { CallContacts } from './records/call-contacts';
 import { CallReferences } from './records/call-references';
 import { CallViews } from './records/call-view';
 import { ChannelRegistry } from './records/channels';
@@ -101,7 +100,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const sql = new SqliteSql(db);
   const records = new DutyCallRecords(sql);
   const outbox = new Outbox(db);
-  const contacts = new CallContacts(sql);
   const audit = new Audit(sql);
   const newId = () => randomUUID();
   const events = new RecordEvents(sql);
@@ -126,7 +124,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     newReference,
     escalationMinutes: config.ALERT_ESCALATION_MINUTES,
   });
-  if (config.BOT_MODE === 'production' && !channels.get('safeguarding')) {
+  if (config.BOT_MODE === 'production' && !(await channels.get('safeguarding'))) {
     // an alert with nowhere to go alerts nobody (issue 8, HAZ-06). A channel set in Teams is only in the
     // database, so this is checked here rather than with the other settings.
     db.close();
@@ -154,11 +152,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   };
   const calls = new CallViews(sql);
   const worker = new DeliveryWorker({
-    outbox,
     channels,
-    contacts,
-    draftAlerts,
-    audit,
     render: (d) => renderDelivery(d, render),
     // our own client, not botbuilder's: its pipeline retries posts by itself (see connector-http.ts)
     connector: new ConnectorHttp({
@@ -335,7 +329,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const host = listenHost(config);
   const { url } = await listen(server, config.PORT, host);
   logger.info({ event: 'listening', url, mode: config.BOT_MODE });
-  if (!channels.get('admin')) {
+  if (!(await channels.get('admin'))) {
     // it can still be set in Teams; until then, notices of failed deliveries wait for it
     logger.warn({ event: 'admin-channel-not-set' }, 'no admin channel: failed deliveries cannot be reported');
   }

@@ -96,7 +96,7 @@ export async function mayActFor(
   channels: ChannelRegistry,
   membership: TeamMembership,
 ): Promise<Permission> {
-  const target = channels.get(role);
+  const target = await channels.get(role);
   if (!target) return { ok: false, reason: 'no-channel' };
   const teamId = context.activity.channelData?.team?.id;
   if (typeof teamId !== 'string' || teamId !== target.teamId) return { ok: false, reason: 'wrong-team' };

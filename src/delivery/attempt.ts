@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { ChannelRegistry } from '../records/channels';
-import { type Delivery, markDelivered, type Outbox } from '../records/outbox';
+import { type Delivery, markDelivered, markInFlight } from '../records/outbox';
 import type { Durability, Query } from '../storage/sql';
 import { ConnectorError, type ConnectorHttp } from './connector-http';
 import { afterFailure, backoffMs, keepsTrying } from './give-up-policy';
@@ -14,7 +14,6 @@ import type { Plan } from './targets';
 export type PostPlan = Extract<Plan, { type: 'thread' | 'send' | 'update' }>;
 
 export interface AttemptOptions {
-  readonly outbox: Pick<Outbox, 'markInFlight' | 'markDelivered'>;
   readonly channels: Pick<ChannelRegistry, 'get'>;
   readonly render: (d: Delivery) => Partial<Activity>;
   readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'> & Partial<Pick<ConnectorHttp, 'update'>>;
@@ -25,7 +24,7 @@ export interface AttemptOptions {
   /** The worker's name on its claims. */
   readonly claimant: string;
   /** Runs a query as one transaction; an attempt's own record is 'soon' (lost to a power cut: posted again). */
-  readonly run: <T>(query: Query<T>, durability: Durability) => T;
+  readonly run: <T>(query: Query<T>, durability: Durability) => Promise<T>;
   readonly retryMaxMs: number;
   readonly random: () => number;
   /** The timeout of an alert's first two tries (later ones use the client's own). */
@@ -51,7 +50,7 @@ export class DeliveryAttempts {
       this.o.logger.error({ event: 'delivery-render-failed', deliveryId: d.id, kind: d.kind, err }, 'render');
       if (keepsTrying(d.kind)) {
         // never given up: at the cap, so a fixed build (or the record it waits for) gets it through
-        this.o.outcomes.keepTrying(
+        await this.o.outcomes.keepTrying(
           lane.scheduled,
           d,
           'render failed',
@@ -61,7 +60,7 @@ export class DeliveryAttempts {
         );
         return;
       }
-      this.o.outcomes.giveUp(d, 'render failed', undefined);
+      await this.o.outcomes.giveUp(d, 'render failed', undefined);
       return;
     }
     const attempt = d.attempts + 1;
@@ -70,7 +69,7 @@ export class DeliveryAttempts {
     // working connector still gets them through
     const timeoutMs = lane.name === 'alert' && attempt <= 2 ? this.o.alertFirstTimeoutMs : undefined;
     const signal = this.o.stopping();
-    if (!this.o.outbox.markInFlight(d.id, this.o.now(), this.o.claimant)) {
+    if (!(await this.o.run(markInFlight(d.id, this.o.now(), this.o.claimant), 'soon'))) {
       // the claim ran out before the post (this process stalled longer than the lease) and another
       // instance took it: that one makes the post
       this.o.outcomes.leaseLost(d, 'before-post');
@@ -90,14 +89,14 @@ export class DeliveryAttempts {
         this.o.logger.warn({ event: 'delivery-abandoned', deliveryId: d.id, kind: d.kind, attempt });
         return;
       }
-      this.afterFailure(lane, d, e, attempt, plan);
+      await this.afterFailure(lane, d, e, attempt, plan);
       return;
     }
     // outside the try: if recording fails, the row stays in flight and is posted again once, rather
     // than being treated as a failed post
     const now = this.o.now();
     const outcomes = this.o.outcomes;
-    const first = this.o.run(
+    const first = await this.o.run(
       (function* (): Query<boolean> {
         const first = yield* markDelivered(d.id, now, made.conversationId, made.activityId);
         yield* outcomes.auditAttempt(d, now, 'delivered', first ? 'ok' : 'already-delivered', attempt);
@@ -147,8 +146,21 @@ export class DeliveryAttempts {
     }
   }
 
-  private afterFailure(lane: LaneState, d: Delivery, e: ConnectorError, attempt: number, plan: PostPlan) {
+  private async afterFailure(
+    lane: LaneState,
+    d: Delivery,
+    e: ConnectorError,
+    attempt: number,
+    plan: PostPlan,
+  ): Promise<void> {
     const now = this.o.now();
+    // a new thread refused by a channel that has since been set again: the new one is tried now (read
+    // only for a refusal, the one case the policy asks)
+    const moved =
+      e.kind === 'permanent' &&
+      plan.type === 'thread' &&
+      d.target.type === 'channel' &&
+      (await this.o.channels.get(d.target.role))?.channelId !== plan.channelId;
     const decision = afterFailure({
       kind: d.kind,
       error: e,
@@ -156,13 +168,10 @@ export class DeliveryAttempts {
       giveUpAt: Date.parse(d.giveUpAt),
       backoffMs: () => backoffMs(lane.retryBaseMs, this.o.retryMaxMs, attempt, this.o.random()),
       retryMaxMs: this.o.retryMaxMs,
-      channelMovedOn: () =>
-        plan.type === 'thread' &&
-        d.target.type === 'channel' &&
-        this.o.channels.get(d.target.role)?.channelId !== plan.channelId,
+      channelMovedOn: () => moved,
     });
     if (decision.action === 'keep-trying') {
-      this.o.outcomes.keepTrying(
+      await this.o.outcomes.keepTrying(
         lane.scheduled,
         d,
         e.reason,
@@ -175,16 +184,16 @@ export class DeliveryAttempts {
       return;
     }
     if (decision.action === 'give-up') {
-      this.o.outcomes.giveUp(d, e.reason, { status: e.status, attempt });
+      await this.o.outcomes.giveUp(d, e.reason, { status: e.status, attempt });
       return;
     }
     // other posts to the same conversation hold back too
     if (decision.throttled) {
       for (const b of plan.buckets) {
-        if (b.key.startsWith('conversation:')) this.o.limiter.block(b.key, decision.waitMs);
+        if (b.key.startsWith('conversation:')) await this.o.limiter.block(b.key, decision.waitMs);
       }
     }
-    this.o.outcomes.retry(lane.scheduled, d, {
+    await this.o.outcomes.retry(lane.scheduled, d, {
       now,
       next: decision.at,
       reason: e.reason,

@@ -1,27 +1,29 @@
 import type { Logger } from '../logger';
-import type { Delivery, Outbox } from '../records/outbox';
+import { claimDelivery, type Delivery, releaseClaims, renewClaims, unclaimDelivery } from '../records/outbox';
+import type { Durability, Query } from '../storage/sql';
 import type { DeliveryOutcomes } from './outcomes';
 
 /**
  * This worker's claims on posts, for a lease (issue 11): a row is claimed before it is posted or its
- * outcome recorded (Outbox.claim: still as the worker read it, and nobody else's live claim), renewed
+ * outcome recorded (claimDelivery: still as the worker read it, and nobody else's live claim), renewed
  * while the post is under way, and given back at a graceful stop so another instance takes it over at once.
  */
 export class Claims {
   constructor(
     private readonly o: {
-      readonly outbox: Pick<Outbox, 'claim' | 'unclaim' | 'renewClaims' | 'releaseClaims'>;
-      readonly outcomes: Pick<DeliveryOutcomes, 'noteInterrupted'>;
+      readonly outcomes: Pick<DeliveryOutcomes, 'noteInterrupted' | 'interrupted'>;
       readonly logger: Logger;
       /** The worker's name on its claims. */
       readonly claimant: string;
       readonly leaseMs: number;
+      /** Runs a query as one transaction (a claim is bookkeeping: 'soon'). */
+      readonly run: <T>(query: Query<T>, durability: Durability) => Promise<T>;
     },
   ) {}
 
   /** Gives back a claim made in this pass whose post the rate limits then held. */
-  unclaim(id: string): void {
-    this.o.outbox.unclaim(id, this.o.claimant);
+  async unclaim(id: string): Promise<void> {
+    await this.o.run(unclaimDelivery(id, this.o.claimant), 'soon');
   }
 
   /** Until when a claim made at `now` lasts. */
@@ -31,12 +33,20 @@ export class Claims {
 
   /**
    * Claims the row. Taking over a post another worker left in flight (it stopped or died mid-post) is
-   * noted here: the post may have been made, and is made again once.
+   * audited with the claim: the post may have been made, and is made again once.
    */
-  claim(row: Delivery, now: Date, until: Date): boolean {
-    if (!this.o.outbox.claim(row, this.o.claimant, now, until)) return false;
-    if (row.inFlightAt) this.o.outcomes.noteInterrupted(row, now);
-    return true;
+  async claim(row: Delivery, now: Date, until: Date): Promise<boolean> {
+    const { claimant, outcomes } = this.o;
+    const claimed = await this.o.run(
+      (function* (): Query<boolean> {
+        if (!(yield* claimDelivery(row, claimant, now, until))) return false;
+        if (row.inFlightAt) yield* outcomes.noteInterrupted(row, now);
+        return true;
+      })(),
+      'soon',
+    );
+    if (claimed && row.inFlightAt) outcomes.interrupted(row);
+    return claimed;
   }
 
   /** Someone else's live claim: that instance is making the post now. */
@@ -49,9 +59,9 @@ export class Claims {
     );
   }
 
-  renew(now: Date): void {
+  async renew(now: Date): Promise<void> {
     try {
-      this.o.outbox.renewClaims(this.o.claimant, now, this.until(now));
+      await this.o.run(renewClaims(this.o.claimant, now, this.until(now)), 'soon');
     } catch (err) {
       // e.g. the database busy: the next renewal is a third of a lease away, well before it runs out
       this.o.logger.error({ event: 'delivery-lease-renewal-failed', err }, 'lease renewal failed');
@@ -59,9 +69,9 @@ export class Claims {
   }
 
   /** Posts abandoned under way are another instance's (or the next start's) to take over now. */
-  release(): void {
+  async release(): Promise<void> {
     try {
-      this.o.outbox.releaseClaims(this.o.claimant);
+      await this.o.run(releaseClaims(this.o.claimant), 'soon');
     } catch (err) {
       this.o.logger.error({ event: 'delivery-release-failed', err }, 'releasing claims failed');
     }

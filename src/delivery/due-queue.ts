@@ -1,4 +1,5 @@
-import type { Delivery, Outbox, QueuePosition } from '../records/outbox';
+import { type Delivery, dueDeliveries, dueDeliveryPage, type QueuePosition } from '../records/outbox';
+import type { Query } from '../storage/sql';
 import type { LaneState } from './lane';
 import type { Bucket } from './rate-limit';
 import type { Plan } from './targets';
@@ -11,26 +12,28 @@ const QUEUE_PAGE = 16;
  * without the channels this pass has found held so far (`heldTargets`): all of a channel's posts share
  * its order and its rate limits, so once one is held every later one would be too. A burst of summaries
  * into the duty channel is then read once a pass, not row by row up to the batch on every pass.
+ * `payloadOf`: how a page row read without its payload reads it when used (SQLite's; see dueDeliveryPage).
  */
-export function* dueQueue(
-  outbox: Pick<Outbox, 'due' | 'duePage'>,
+export async function* dueQueue(
+  read: <T>(query: Query<T>) => Promise<T>,
   lane: LaneState,
   now: Date,
   batch: number,
   heldTargets: ReadonlySet<string>,
-  read: { rows: number },
-): Generator<Delivery> {
+  count: { rows: number },
+  payloadOf?: (id: string) => string,
+): AsyncGenerator<Delivery> {
   if (lane.name === 'alert') {
-    const rows = outbox.due(now, batch, 'alert');
-    read.rows = rows.length;
+    const rows = await read(dueDeliveries(now, batch, 'alert'));
+    count.rows = rows.length;
     yield* rows;
     return;
   }
   let after: QueuePosition | undefined;
-  while (read.rows < batch) {
-    const limit = Math.min(QUEUE_PAGE, batch - read.rows);
-    const page = outbox.duePage(now, limit, after, [...heldTargets]);
-    read.rows += page.rows.length;
+  while (count.rows < batch) {
+    const limit = Math.min(QUEUE_PAGE, batch - count.rows);
+    const page = await read(dueDeliveryPage(now, limit, after, [...heldTargets], payloadOf));
+    count.rows += page.rows.length;
     yield* page.rows;
     if (page.rows.length < limit) return;
     after = page.last;

@@ -1,23 +1,23 @@
 import type { DeliveryTarget } from '../domain/deliveries';
 import type { Logger } from '../logger';
-import { type Audit, appendAudit } from '../records/audit';
+import { appendAudit } from '../records/audit';
+import { draftAlertById } from '../records/draft-alerts';
 import {
   alertUndeliveredRaised,
   type Delivery,
   enqueueDelivery,
   failDelivery,
   type NewDelivery,
-  type Outbox,
+  oldestPendingAlertAt,
   pendingAfter,
   retryDeliveryAt,
+  undeliveredAlerts,
 } from '../records/outbox';
 import type { Durability, Query } from '../storage/sql';
 import { whileTargetWaits } from './give-up-policy';
-import { contactOfDraftAlert, type TargetDeps } from './targets';
+import { contactOfDraftAlert } from './targets';
 
-export interface OutcomeOptions extends TargetDeps {
-  readonly outbox: Outbox;
-  readonly audit: Pick<Audit, 'append'>;
+export interface OutcomeOptions {
   readonly now: () => Date;
   readonly logger: Logger;
   readonly newId: () => string;
@@ -27,14 +27,14 @@ export interface OutcomeOptions extends TargetDeps {
    * Runs a query as one transaction (a failure, its audit and its notices together). 'soon': a mark whose
    * loss to a power cut only means trying or looking again, committed without waiting for the disk.
    */
-  readonly run: <T>(query: Query<T>, durability: Durability) => T;
+  readonly run: <T>(query: Query<T>, durability: Durability) => Promise<T>;
   /** How long to wait before looking again for a channel that has not been set. */
   readonly targetWaitMs: number;
   /** New posts are queued (the notices of an undelivered alert): the worker looks now. */
   readonly wake: () => void;
   /**
    * The worker's name on its claims: the outcome of a post is recorded only while the worker still holds
-   * its claim (Outbox.claim); one whose lease ran out is another instance's to record.
+   * its claim (claimDelivery); one whose lease ran out is another instance's to record.
    */
   readonly claimant: string;
 }
@@ -55,18 +55,19 @@ export class DeliveryOutcomes {
    * Alerts past their deadline (or given up) that nobody has been told about: tells them now. Returns
    * the milliseconds until the next pending alert's deadline, for the lane's sleep.
    */
-  checkAlertDeadlines(now: Date, deadlineMs: number): number {
+  async checkAlertDeadlines(now: Date, deadlineMs: number): Promise<number> {
     // a failed alert is normally told about as it is given up (giveUp); this catches one given up by a
     // build without this check, if recent: a referrer told to "phone now" about a call days old is not helped
     const failedSince = new Date(now.getTime() - 24 * 60 * MINUTE);
-    for (const alert of this.o.outbox.undeliveredAlerts(
-      new Date(now.getTime() - deadlineMs),
-      50,
-      failedSince,
-    )) {
-      this.alertUndelivered(alert, now, alert.status === 'failed' ? 'failed' : 'deadline');
+    // reads: a query that writes nothing waits for no disk on either store
+    const due = await this.o.run(
+      undeliveredAlerts(new Date(now.getTime() - deadlineMs), 50, failedSince),
+      'disk',
+    );
+    for (const alert of due) {
+      await this.alertUndelivered(alert, now, alert.status === 'failed' ? 'failed' : 'deadline');
     }
-    const oldest = this.o.outbox.oldestPendingAlertAt();
+    const oldest = await this.o.run(oldestPendingAlertAt(), 'disk');
     return oldest ? Date.parse(oldest) + deadlineMs - now.getTime() : Number.POSITIVE_INFINITY;
   }
 
@@ -76,8 +77,8 @@ export class DeliveryOutcomes {
    * on-call lead; audited. At most once per alert. The alert itself stays queued until delivered
    * (keepsTrying).
    */
-  alertUndelivered(alert: Delivery, now: Date, why: 'deadline' | 'failed' | 'refused'): void {
-    this.told(alert, why, this.o.run(this.tellUndelivered(alert, now, why), 'disk'));
+  async alertUndelivered(alert: Delivery, now: Date, why: 'deadline' | 'failed' | 'refused'): Promise<void> {
+    this.told(alert, why, await this.o.run(this.tellUndelivered(alert, now, why), 'disk'));
   }
 
   /** alertUndelivered's writes, as part of a transaction: the notices' ids, or none if told already. */
@@ -91,7 +92,8 @@ export class DeliveryOutcomes {
     // with the alert's other rows at submit and by retention), and the referrer's chat is the alert's own
     const draftAlertId =
       typeof alert.payload.draftAlertId === 'string' ? alert.payload.draftAlertId : undefined;
-    const contact = contactOfDraftAlert(draftAlertId, this.o) ?? alert.payload.contact;
+    const own = draftAlertId ? yield* draftAlertById(draftAlertId) : undefined;
+    const contact = own ? contactOfDraftAlert(own) : alert.payload.contact;
     const payload = {
       alertId: alert.id,
       why,
@@ -138,20 +140,24 @@ export class DeliveryOutcomes {
    * A post left in flight by a crash or a stop, just taken over (claimed) by this worker: it will be
    * posted again (at most one duplicate per interruption, recognisable by its delivery id).
    */
-  noteInterrupted(d: Delivery, now: Date): void {
-    this.o.logger.warn({
-      event: 'delivery-interrupted',
-      deliveryId: d.id,
-      kind: d.kind,
-      recordId: d.recordId,
-    });
-    this.o.audit.append({
+  noteInterrupted(d: Delivery, now: Date): Query<void> {
+    return appendAudit({
       at: now.toISOString(),
       actorId: 'bot',
       action: 'delivery-interrupted',
       recordId: d.recordId,
       outcome: 'will-repost',
       detail: { deliveryId: d.id, kind: d.kind, inFlightAt: d.inFlightAt, attempt: d.attempts },
+    });
+  }
+
+  /** Once the claim that took over an interrupted post has committed (noteInterrupted with it). */
+  interrupted(d: Delivery): void {
+    this.o.logger.warn({
+      event: 'delivery-interrupted',
+      deliveryId: d.id,
+      kind: d.kind,
+      recordId: d.recordId,
     });
   }
 
@@ -167,9 +173,9 @@ export class DeliveryOutcomes {
     attempt: number,
     waitMs: number,
     refused = false,
-  ): void {
+  ): Promise<void> {
     const now = this.o.now();
-    this.retry(scheduled, d, {
+    return this.retry(scheduled, d, {
       now,
       next: now.getTime() + waitMs,
       reason,
@@ -186,7 +192,7 @@ export class DeliveryOutcomes {
    * delivery kept trying is committed waiting for the disk, with what goes with it (the notices of a
    * refused alert); a plain retry is bookkeeping (lost to a power cut, the post is tried again).
    */
-  retry(
+  async retry(
     scheduled: Map<string, number>,
     d: Delivery,
     t: {
@@ -199,9 +205,9 @@ export class DeliveryOutcomes {
       readonly keepsTrying?: boolean;
       readonly refused?: boolean;
     },
-  ): void {
+  ): Promise<void> {
     const self = this;
-    const r = this.o.run(
+    const r = await this.o.run(
       (function* (): Query<{ kept: boolean; notices?: string[] | undefined }> {
         if (!(yield* retryDeliveryAt(d.id, new Date(t.next), t.reason, self.o.claimant)))
           return { kept: false };
@@ -232,16 +238,16 @@ export class DeliveryOutcomes {
     this.told(d, 'refused', r.notices);
   }
 
-  waitForTarget(d: Delivery, reason: string): void {
+  async waitForTarget(d: Delivery, reason: string): Promise<void> {
     const now = this.o.now();
     const claimant = this.o.claimant;
     const decision = whileTargetWaits(d.kind, now.getTime(), Date.parse(d.giveUpAt), this.o.targetWaitMs);
     if (decision.action === 'give-up') {
-      this.giveUp(d, reason, undefined);
+      await this.giveUp(d, reason, undefined);
       return;
     }
     const next = new Date(decision.at);
-    const kept = this.o.run(
+    const kept = await this.o.run(
       (function* (): Query<boolean> {
         if (!(yield* retryDeliveryAt(d.id, next, reason, claimant))) return false;
         if (d.lastError !== reason) {
@@ -278,10 +284,14 @@ export class DeliveryOutcomes {
    * for the duty summary), audits it and queues one notice to the admin channel, all in one
    * transaction. A failed admin notice raises no notice of its own.
    */
-  giveUp(d: Delivery, reason: string, post: { status: number | undefined; attempt: number } | undefined) {
+  async giveUp(
+    d: Delivery,
+    reason: string,
+    post: { status: number | undefined; attempt: number } | undefined,
+  ): Promise<void> {
     const now = this.o.now();
     const noticeId = d.kind === 'delivery-failed' ? undefined : this.o.newId();
-    const r = this.o.run(this.givingUp(d, reason, post, now, noticeId), 'disk');
+    const r = await this.o.run(this.givingUp(d, reason, post, now, noticeId), 'disk');
     if (!r) {
       this.leaseLost(d);
       return;

@@ -55,18 +55,18 @@ export interface Permit {
    * Call when the post has been answered (or given up on): from then on it counts as made at that
    * moment, the latest Teams can have seen it.
    */
-  release(): void;
+  release(): void | Promise<void>;
 }
 
 /** A post that may be made now; `answered` runs once, at its first release. */
-export function grantedPermit(answered: () => void): Permit {
+export function grantedPermit(answered: () => void | Promise<void>): Permit {
   let released = false;
   return {
     waitMs: 0,
     release: () => {
       if (released) return;
       released = true;
-      answered();
+      return answered();
     },
   };
 }
@@ -74,11 +74,11 @@ export function grantedPermit(answered: () => void): Permit {
 /** What the delivery worker asks of Teams' rate limits: kept in memory (RateLimiter) or shared (SharedRateLimiter). */
 export interface PostLimiter {
   /** Counts a post under every bucket if each has room now; otherwise says how long to wait. */
-  acquire(buckets: readonly Bucket[]): Permit;
+  acquire(buckets: readonly Bucket[]): Permit | Promise<Permit>;
   /** Milliseconds until a post under this one bucket may be made (0: now); nothing is counted. */
-  wait(bucket: Bucket): number;
+  wait(bucket: Bucket): number | Promise<number>;
   /** Holds every post under `key` for `ms` (Teams answered 429 with Retry-After). */
-  block(key: string, ms: number): void;
+  block(key: string, ms: number): void | Promise<void>;
 }
 
 interface Stamp {

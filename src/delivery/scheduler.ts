@@ -309,7 +309,7 @@ export class Scheduler {
 export function startScheduler(scheduler: Scheduler, everyMs: number, logger: Logger): () => Promise<void> {
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
-    if (running) return;
+    if (running !== undefined) return;
     running = scheduler
       .tick()
       .then(

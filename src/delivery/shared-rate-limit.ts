@@ -17,17 +17,17 @@ export class SharedRateLimiter implements PostLimiter {
     private readonly marginMs = 50,
   ) {}
 
-  acquire(buckets: readonly Bucket[]): Permit {
-    const r = this.stamps.stamp(buckets, this.marginMs, this.clock());
+  async acquire(buckets: readonly Bucket[]): Promise<Permit> {
+    const r = await this.stamps.stamp(buckets, this.marginMs, this.clock());
     if ('waitMs' in r) return { waitMs: r.waitMs, release: () => {} };
     return grantedPermit(() => this.stamps.answered(r.ids, this.clock()));
   }
 
-  wait(bucket: Bucket): number {
+  wait(bucket: Bucket): Promise<number> {
     return this.stamps.waitAt(bucket, this.marginMs, this.clock());
   }
 
-  block(key: string, ms: number): void {
-    this.stamps.hold(key, this.clock() + ms);
+  block(key: string, ms: number): Promise<void> {
+    return this.stamps.hold(key, this.clock() + ms);
   }
 }

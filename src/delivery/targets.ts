@@ -1,9 +1,8 @@
 import type { ChannelRole } from '../domain/channel-role';
 import { isAlertKind } from '../domain/deliveries';
-import type { CallContacts } from '../records/call-contacts';
 import type { ChannelRegistry, ChannelTarget } from '../records/channels';
-import type { DraftAlerts } from '../records/draft-alerts';
-import type { Delivery, Outbox } from '../records/outbox';
+import type { DraftAlert } from '../records/draft-alerts';
+import type { Delivery } from '../records/outbox';
 import { type Bucket, conversationBucket, notAlertsBucket, tenantBucket } from './rate-limit';
 
 /**
@@ -12,12 +11,12 @@ import { type Bucket, conversationBucket, notAlertsBucket, tenantBucket } from '
  * thread's first post) and the referrer's contact; posts nothing.
  */
 
-/** What target choice reads. */
+/** What target choice reads (the worker's: each a transaction on the SQL seam). */
 export interface TargetDeps {
-  readonly outbox: Pick<Outbox, 'get'>;
+  readonly outbox: { get(id: string): Promise<Delivery | undefined> };
   readonly channels: Pick<ChannelRegistry, 'get'>;
-  readonly contacts: Pick<CallContacts, 'get'>;
-  readonly draftAlerts?: Pick<DraftAlerts, 'get'> | undefined;
+  readonly contacts: { get(recordId: string): Promise<Contact | undefined> };
+  readonly draftAlerts?: { get(id: string): Promise<DraftAlert | undefined> } | undefined;
   /** The tenant the bot serves: the bucket for Teams' per-tenant limit. */
   readonly tenantId: string;
 }
@@ -57,14 +56,14 @@ export type Plan =
  * `channels` memoises the channel look-ups of one pass: a pass over a backlog plans up to `batch`
  * rows, and the channels do not change within it.
  */
-export function planDelivery(
+export async function planDelivery(
   d: Delivery,
   deps: TargetDeps,
   channels?: Map<ChannelRole, ChannelTarget | undefined>,
-): Plan {
-  const channel = (role: ChannelRole): ChannelTarget | undefined => {
+): Promise<Plan> {
+  const channel = async (role: ChannelRole): Promise<ChannelTarget | undefined> => {
     if (!channels) return deps.channels.get(role);
-    if (!channels.has(role)) channels.set(role, deps.channels.get(role));
+    if (!channels.has(role)) channels.set(role, await deps.channels.get(role));
     return channels.get(role);
   };
   const t = d.target;
@@ -74,7 +73,7 @@ export function planDelivery(
     : [tenantBucket(deps.tenantId), notAlertsBucket(deps.tenantId)];
   switch (t.type) {
     case 'channel': {
-      const ch = channel(t.role);
+      const ch = await channel(t.role);
       if (!ch) return { type: 'wait', reason: `no ${t.role} channel` };
       return {
         type: 'thread',
@@ -85,14 +84,14 @@ export function planDelivery(
       };
     }
     case 'thread': {
-      const parent = deps.outbox.get(t.of);
+      const parent = await deps.outbox.get(t.of);
       if (!parent) return { type: 'fail', reason: 'thread unknown' };
       if (parent.status === 'failed') return { type: 'fail', reason: 'thread not started' };
       if (parent.status !== 'delivered' || !parent.conversationId) {
         return { type: 'wait', reason: 'thread pending' };
       }
       if (parent.target.type !== 'channel') return { type: 'fail', reason: 'thread not in a channel' };
-      const ch = channel(parent.target.role);
+      const ch = await channel(parent.target.role);
       if (!ch) return { type: 'wait', reason: `no ${parent.target.role} channel` };
       return {
         type: 'send',
@@ -102,7 +101,7 @@ export function planDelivery(
       };
     }
     case 'referrer': {
-      const contact = referrerContact(d, deps);
+      const contact = await referrerContact(d, deps);
       if (!contact) return { type: 'fail', reason: 'no referrer contact' };
       return {
         type: 'send',
@@ -112,7 +111,7 @@ export function planDelivery(
       };
     }
     case 'update': {
-      const of = deps.outbox.get(t.of);
+      const of = await deps.outbox.get(t.of);
       if (!of) return { type: 'fail', reason: 'message unknown' };
       let conversationId = t.conversationId;
       let activityId = t.activityId;
@@ -123,9 +122,9 @@ export function planDelivery(
         conversationId = of.conversationId;
         activityId = of.activityId;
       }
-      const role = channelRoleOf(of, deps);
+      const role = await channelRoleOf(of, deps);
       if (!role) return { type: 'fail', reason: 'message not in a channel' };
-      const ch = channel(role);
+      const ch = await channel(role);
       if (!ch) return { type: 'wait', reason: `no ${role} channel` };
       return {
         type: 'update',
@@ -139,10 +138,10 @@ export function planDelivery(
 }
 
 /** The channel a delivery's message is in: its own target, or its thread's. */
-function channelRoleOf(d: Delivery, deps: TargetDeps): ChannelRole | undefined {
+async function channelRoleOf(d: Delivery, deps: TargetDeps): Promise<ChannelRole | undefined> {
   if (d.target.type === 'channel') return d.target.role;
   if (d.target.type === 'thread') {
-    const parent = deps.outbox.get(d.target.of);
+    const parent = await deps.outbox.get(d.target.of);
     return parent?.target.type === 'channel' ? parent.target.role : undefined;
   }
   return undefined;
@@ -152,11 +151,15 @@ function channelRoleOf(d: Delivery, deps: TargetDeps): ChannelRole | undefined {
  * The record's contact; failing that, one the delivery carries (an alert queued from a draft in
  * progress, before any record exists, carries the referrer's chat in `payload.contact`).
  */
-export function referrerContact(d: Delivery, deps: TargetDeps): Contact | undefined {
-  const stored = d.recordId ? deps.contacts.get(d.recordId) : undefined;
+async function referrerContact(d: Delivery, deps: TargetDeps): Promise<Contact | undefined> {
+  const stored = d.recordId ? await deps.contacts.get(d.recordId) : undefined;
   if (stored) return stored;
   // the in-progress alert's own record of the referrer's chat, whatever the payload carries
-  const own = contactOfDraftAlert(d.payload.draftAlertId, deps);
+  const alert =
+    typeof d.payload.draftAlertId === 'string'
+      ? await deps.draftAlerts?.get(d.payload.draftAlertId)
+      : undefined;
+  const own = alert && contactOfDraftAlert(alert);
   if (own) return own;
   const c = d.payload.contact as { serviceUrl?: unknown; conversationId?: unknown } | undefined;
   return c && typeof c.serviceUrl === 'string' && typeof c.conversationId === 'string'
@@ -164,9 +167,7 @@ export function referrerContact(d: Delivery, deps: TargetDeps): Contact | undefi
     : undefined;
 }
 
-export function contactOfDraftAlert(id: unknown, deps: TargetDeps): Contact | undefined {
-  const alert = typeof id === 'string' ? deps.draftAlerts?.get(id) : undefined;
-  return alert
-    ? { serviceUrl: alert.contact.serviceUrl, conversationId: alert.contact.conversationId }
-    : undefined;
+/** The referrer's chat as the in-progress alert recorded it. */
+export function contactOfDraftAlert(alert: DraftAlert): Contact {
+  return { serviceUrl: alert.contact.serviceUrl, conversationId: alert.contact.conversationId };
 }

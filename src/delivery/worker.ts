@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { ChannelRole } from '../domain/channel-role';
 import type { Logger } from '../logger';
-import type { Audit } from '../records/audit';
-import type { CallContacts } from '../records/call-contacts';
+import { contactOf } from '../records/call-contacts';
 import type { ChannelRegistry, ChannelTarget } from '../records/channels';
-import type { DraftAlerts } from '../records/draft-alerts';
-import { alertLaneVersion, type Delivery, type Lane, type Outbox } from '../records/outbox';
-import type { Durability, Query } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { draftAlertById } from '../records/draft-alerts';
+import { alertLaneVersion, type Delivery, deliveryById, type Lane, lazyPayloads } from '../records/outbox';
+import type { Durability, Query, SqlStore } from '../storage/sql';
 import { DeliveryAttempts } from './attempt';
 import { Claims } from './claims';
 import type { ConnectorHttp } from './connector-http';
@@ -16,15 +14,10 @@ import { dueQueue, orderKey } from './due-queue';
 import { type LaneState, newLane, sleepLane, wakeLane } from './lane';
 import { DeliveryOutcomes } from './outcomes';
 import { type PostLimiter, RateLimiter } from './rate-limit';
-import { planDelivery } from './targets';
+import { planDelivery, type TargetDeps } from './targets';
 
 export interface DeliveryWorkerOptions {
-  readonly outbox: Outbox;
   readonly channels: Pick<ChannelRegistry, 'get'>;
-  readonly contacts: Pick<CallContacts, 'get'>;
-  /** Alerts raised while calls were in progress: the referrer's chat for a delivery with no record yet. */
-  readonly draftAlerts?: Pick<DraftAlerts, 'get'>;
-  readonly audit: Pick<Audit, 'append'>;
   /** The message a delivery posts (renderDelivery with its context). */
   readonly render: (d: Delivery) => Partial<Activity>;
   readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'> & Partial<Pick<ConnectorHttp, 'update'>>;
@@ -41,7 +34,7 @@ export interface DeliveryWorkerOptions {
    * and its notices together); an attempt's own record (made, or to be tried again, with its audit) is
    * committed without waiting for the disk, since losing it to a power cut only makes the post once more.
    */
-  readonly sql: SqliteSql;
+  readonly sql: SqlStore;
   /** How often to look for due deliveries when nothing wakes the worker (real time). */
   readonly pollMs?: number;
   /** The first retry delay; it doubles per attempt, with jitter, up to retryMaxMs. */
@@ -100,7 +93,7 @@ export const DEFAULT_LEASE_MS = 15_000;
  * time per thread. An alert's first try has a shorter timeout and its retries start sooner.
  *
  * Several instances may share the outbox (issue 11): a worker claims a row before it posts it or records
- * its outcome (Outbox.claim), for a lease renewed while the post is under way, and passes over rows
+ * its outcome (claimDelivery), for a lease renewed while the post is under way, and passes over rows
  * another instance holds, keeping their conversation's later posts behind them. Each attempt is marked in
  * flight before the post and delivered after it, so a crash in between leaves evidence: once the dead
  * instance's claim runs out, a worker (this restarted, or another) takes the row over, notes it
@@ -120,6 +113,10 @@ export class DeliveryWorker {
   private readonly outcomes: DeliveryOutcomes;
   private readonly claims: Claims;
   private readonly attempts: DeliveryAttempts;
+  /** Where posts go: read on the seam, each a transaction of its own. */
+  private readonly targets: TargetDeps;
+  private readonly read: <T>(query: Query<T>) => Promise<T>;
+  private readonly payloadOf: ((id: string) => string) | undefined;
   private running = false;
   private stopping = new AbortController();
   private readonly lanes: Record<Lane, LaneState>;
@@ -132,7 +129,18 @@ export class DeliveryWorker {
     this.pollMs = o.pollMs ?? 1_000;
     this.batch = o.batch ?? 500;
     this.limiter = o.limiter ?? new RateLimiter();
-    const run = <T>(query: Query<T>, durability: Durability): T => o.sql.transactNow(query, { durability });
+    const run = <T>(query: Query<T>, durability: Durability): Promise<T> =>
+      o.sql.transact(query, { durability });
+    // a query that writes nothing waits for no disk on either store
+    this.read = (query) => o.sql.transact(query);
+    this.payloadOf = lazyPayloads(o.sql);
+    this.targets = {
+      tenantId: o.tenantId,
+      channels: o.channels,
+      outbox: { get: (id) => this.read(deliveryById(id)) },
+      contacts: { get: (recordId) => this.read(contactOf(recordId)) },
+      draftAlerts: { get: (id) => this.read(draftAlertById(id)) },
+    };
     const claimant = o.claimant ?? `worker-${randomUUID()}`;
     this.leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
     this.outcomes = new DeliveryOutcomes({
@@ -142,7 +150,7 @@ export class DeliveryWorker {
       targetWaitMs: o.targetWaitMs ?? 30_000,
       wake: () => this.wake(),
     });
-    this.claims = new Claims({ ...o, outcomes: this.outcomes, claimant, leaseMs: this.leaseMs });
+    this.claims = new Claims({ ...o, outcomes: this.outcomes, claimant, leaseMs: this.leaseMs, run });
     this.attempts = new DeliveryAttempts({
       ...o,
       outcomes: this.outcomes,
@@ -167,7 +175,7 @@ export class DeliveryWorker {
     this.stopping = new AbortController();
     // real time, as the post it keeps alive; the lease itself is on the injected clock, as due times are
     this.renewal = setInterval(
-      () => this.claims.renew(this.o.now()),
+      () => void this.claims.renew(this.o.now()),
       Math.max(10, Math.floor(this.leaseMs / 3)),
     );
     this.renewal.unref();
@@ -200,7 +208,7 @@ export class DeliveryWorker {
     }
     clearInterval(this.renewal);
     // taken over now, as interrupted, rather than when their lease runs out
-    this.claims.release();
+    await this.claims.release();
   }
 
   /**
@@ -215,7 +223,7 @@ export class DeliveryWorker {
     for (const [id, at] of lane.scheduled) if (at <= now.getTime()) lane.scheduled.delete(id);
     let nextDeadline = Number.POSITIVE_INFINITY;
     if (lane.name === 'alert' && this.o.alertDeadlineMs !== undefined) {
-      nextDeadline = this.outcomes.checkAlertDeadlines(now, this.o.alertDeadlineMs);
+      nextDeadline = await this.outcomes.checkAlertDeadlines(now, this.o.alertDeadlineMs);
     }
     // rate-limit buckets held in this pass, and conversations whose order holds later rows
     const held = new Set<string>();
@@ -227,18 +235,19 @@ export class DeliveryWorker {
       if (row.target.type === 'channel') heldTargets.add(JSON.stringify(row.target));
     };
     const read = { rows: 0 };
+    const queue = dueQueue(this.read, lane, now, this.batch, heldTargets, read, this.payloadOf);
     let heldFor = Number.POSITIVE_INFINITY;
     let started = 0;
     const until = this.claims.until(now);
-    for (const row of dueQueue(this.o.outbox, lane, now, this.batch, heldTargets, read)) {
+    for await (const row of queue) {
       if (!this.running || lane.inFlight.size >= lane.concurrency) break;
       if (lane.inFlight.has(row.id)) continue;
-      const plan = planDelivery(row, this.o, channels);
+      const plan = await planDelivery(row, this.targets, channels);
       if (plan.type === 'wait' || plan.type === 'fail') {
         // another instance's to record, if it holds the post
-        if (!this.claims.claim(row, now, until)) continue;
-        if (plan.type === 'wait') this.outcomes.waitForTarget(row, plan.reason);
-        else this.outcomes.giveUp(row, plan.reason, undefined);
+        if (!(await this.claims.claim(row, now, until))) continue;
+        if (plan.type === 'wait') await this.outcomes.waitForTarget(row, plan.reason);
+        else await this.outcomes.giveUp(row, plan.reason, undefined);
         continue;
       }
       const order = orderKey(lane, plan);
@@ -257,7 +266,8 @@ export class DeliveryWorker {
         continue;
       }
       // each bucket asked once: with the shared limiter every answer is a few queries
-      const waits = plan.buckets.map((b) => [b.key, this.limiter.wait(b)] as const);
+      const waits: (readonly [string, number])[] = [];
+      for (const b of plan.buckets) waits.push([b.key, await this.limiter.wait(b)]);
       const waitMs = Math.max(0, ...waits.map(([, ms]) => ms));
       if (waitMs > 0) {
         for (const [key, ms] of waits) if (ms > 0) held.add(key);
@@ -266,14 +276,14 @@ export class DeliveryWorker {
         continue;
       }
       // claimed before it counts against the limits: a row another instance took in the meantime is held
-      if (!this.claims.claim(row, now, until)) {
+      if (!(await this.claims.claim(row, now, until))) {
         hold();
         continue;
       }
-      const permit = this.limiter.acquire(plan.buckets);
+      const permit = await this.limiter.acquire(plan.buckets);
       if (permit.waitMs > 0) {
-        this.claims.unclaim(row.id);
-        for (const b of plan.buckets) if (this.limiter.wait(b) > 0) held.add(b.key);
+        await this.claims.unclaim(row.id);
+        for (const b of plan.buckets) if ((await this.limiter.wait(b)) > 0) held.add(b.key);
         hold();
         heldFor = Math.min(heldFor, permit.waitMs);
         continue;
@@ -286,8 +296,15 @@ export class DeliveryWorker {
           // e.g. the database busy while recording: the row stays in flight and is posted again
           this.o.logger.error({ event: 'delivery-attempt-error', deliveryId: row.id, err }, 'attempt error');
         })
+        .then(() => permit.release())
+        .catch((err: unknown) => {
+          // the limits' stamps: a post that counts from when it was sent instead of when it was answered
+          this.o.logger.error(
+            { event: 'delivery-release-failed', deliveryId: row.id, err },
+            'release failed',
+          );
+        })
         .finally(() => {
-          permit.release();
           lane.inFlight.delete(row.id);
           if (order) this.busy.delete(order);
           wakeLane(lane, true);

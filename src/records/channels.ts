@@ -1,7 +1,6 @@
 import type { Config } from '../config/config';
 import type { ChannelRole } from '../domain/channel-role';
-import { type Query, selectOne, write } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { type Query, type SqlStore, selectOne, write } from '../storage/sql';
 
 export interface ChannelTarget {
   readonly role: ChannelRole;
@@ -84,27 +83,28 @@ export function configuredChannel(role: ChannelRole, config: ChannelConfig): Cha
 
 /**
  * Where each kind of post goes. A channel set in Teams ("@bot set duty channel") wins over one named in
- * configuration, so a service can move channels without a redeploy. Its queries run synchronously on
- * SQLite for the callers still synchronous (issue 11).
+ * configuration, so a service can move channels without a redeploy.
  */
 export class ChannelRegistry {
   constructor(
-    private readonly sql: SqliteSql,
+    private readonly sql: SqlStore,
     private readonly config: ChannelConfig,
   ) {}
 
-  get(role: ChannelRole): ChannelTarget | undefined {
-    return (
-      this.sql.transactNow(channelSetFor(role), { readOnly: true }) ?? configuredChannel(role, this.config)
-    );
+  async get(role: ChannelRole): Promise<ChannelTarget | undefined> {
+    return (await this.sql.transact(channelSetFor(role))) ?? configuredChannel(role, this.config);
   }
 
-  set(target: Omit<ChannelTarget, 'setAt'>, at: string): void {
-    this.sql.transactNow(setChannel(target, at));
+  async set(target: Omit<ChannelTarget, 'setAt'>, at: string): Promise<void> {
+    await this.sql.transact(setChannel(target, at));
   }
 
   /** The roles a channel holds, for "@bot status" in that channel. */
-  rolesOf(channelId: string): ChannelRole[] {
-    return (['duty', 'safeguarding', 'admin'] as const).filter((r) => this.get(r)?.channelId === channelId);
+  async rolesOf(channelId: string): Promise<ChannelRole[]> {
+    const roles: ChannelRole[] = [];
+    for (const r of ['duty', 'safeguarding', 'admin'] as const) {
+      if ((await this.get(r))?.channelId === channelId) roles.push(r);
+    }
+    return roles;
   }
 }

@@ -200,6 +200,12 @@ function toAlert(r: Row): DraftAlert {
   };
 }
 
+/** An alert raised while a call was in progress, by its id. */
+export function* draftAlertById(id: string): Query<DraftAlert | undefined> {
+  const r = yield* selectOne<Row>('SELECT * FROM draft_alerts WHERE id = ?', [id]);
+  return r && toAlert(r);
+}
+
 const lockedBy = (by: 'id' | 'draft_id') =>
   perStore((d) => `SELECT * FROM draft_alerts WHERE ${by} = ?${d.postgresOnly(' FOR UPDATE')}`);
 const LOCKED_BY = { id: lockedBy('id'), draft_id: lockedBy('draft_id') };
@@ -220,8 +226,7 @@ export class DraftAlertQueries {
   constructor(private readonly o: DraftAlertOptions) {}
 
   *get(id: string): Query<DraftAlert | undefined> {
-    const r = yield* selectOne<Row>('SELECT * FROM draft_alerts WHERE id = ?', [id]);
-    return r && toAlert(r);
+    return yield* draftAlertById(id);
   }
 
   /** The in-progress alert whose first post is this delivery. */

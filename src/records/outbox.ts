@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { ChannelRole } from '../domain/channel-role';
 import { type DeliveryKind, type DeliveryTarget, isAlertKind, type PressedOn } from '../domain/deliveries';
-import { type Dialect, perStore, type Query, type SqlText, select, selectOne, write } from '../storage/sql';
+import {
+  type Dialect,
+  perStore,
+  type Query,
+  type SqlStore,
+  type SqlText,
+  select,
+  selectOne,
+  write,
+} from '../storage/sql';
 import { SqliteSql } from '../storage/sqlite-sql';
 
 /** isAlertKind (src/domain/deliveries.ts) in SQL, for a table aliased `o`. */
@@ -104,7 +113,7 @@ export interface Delivery extends Required<Omit<NewDelivery, 'afterId' | 'record
   readonly giveUpAt: string;
   /** Set while a post is under way: found set after a crash, the post may have been made. */
   readonly inFlightAt: string | undefined;
-  /** The delivery worker (instance) that has claimed it, until claimedUntil: see Outbox.claim. */
+  /** The delivery worker (instance) that has claimed it, until claimedUntil: see claimDelivery. */
   readonly claimedBy: string | undefined;
   readonly claimedUntil: string | undefined;
   readonly deliveredAt: string | undefined;
@@ -623,20 +632,30 @@ export function* outboxStats(): Query<OutboxStats> {
  * worker's pass, the scheduler's tick), until they move to the seam's transact (issue 11). Rows change
  * status as they go; the audit log keeps the history.
  */
-export class Outbox {
-  private readonly seam: SqliteSql;
-  /** A page row's payload, read when it is first used (dueDeliveryPage). */
-  private readonly payloadOf = (id: string): string => {
-    const r = this.seam.transactNow(
+/**
+ * How a page row's payload is read when it is first used (dueDeliveryPage), on SQLite, whose queries can
+ * run synchronously: most rows a pass reads are held, and a summary's payload is kilobytes. PostgreSQL's
+ * page reads the payloads with the rows (undefined: nothing to read later).
+ */
+export function lazyPayloads(sql: SqlStore): ((id: string) => string) | undefined {
+  if (!(sql instanceof SqliteSql)) return undefined;
+  return (id) => {
+    const r = sql.transactNow(
       selectOne<{ payload_json: string }>('SELECT payload_json FROM outbox WHERE id = ?', [id]),
       { readOnly: true },
     );
     if (r === undefined) throw new Error(`delivery ${id} is no longer in the outbox`);
     return r.payload_json;
   };
+}
+
+export class Outbox {
+  private readonly seam: SqliteSql;
+  private readonly payloadOf: (id: string) => string;
 
   constructor(db: Database.Database) {
     this.seam = new SqliteSql(db);
+    this.payloadOf = lazyPayloads(this.seam)!;
   }
 
   /** Call inside the transaction that writes what the deliveries are about. */

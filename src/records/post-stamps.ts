@@ -1,5 +1,4 @@
-import { lock, type Query, selectOne, write, writeReturning } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { lock, type Query, type SqlStore, selectOne, write, writeReturning } from '../storage/sql';
 
 /** At most `limit` posts in any `ms` milliseconds (Teams' windows, as src/delivery/rate-limit.ts names them). */
 export interface StampWindow {
@@ -100,36 +99,35 @@ export function* sweepStamps(now: number): Query<void> {
  * from all its instances together, so the budget is kept where all of them see it (post_stamps,
  * post_holds; SQLite migration 11). Each window is widened by `marginMs` for the clocks' differences.
  * Stamps are bookkeeping: committed without waiting for the disk (lost to a power cut, a limit resets).
- * Its queries run synchronously on SQLite for the worker's limiter, until it moves to the seam's transact.
  */
 export class PostStamps {
   private lastSweep = 0;
 
-  constructor(private readonly sql: SqliteSql) {}
+  constructor(private readonly sql: SqlStore) {}
 
-  waitAt(b: StampBucket, marginMs: number, now: number): number {
-    return this.sql.transactNow(waitFor(b, marginMs, now), { readOnly: true });
+  waitAt(b: StampBucket, marginMs: number, now: number): Promise<number> {
+    return this.sql.transact(waitFor(b, marginMs, now));
   }
 
-  stamp(
+  async stamp(
     buckets: readonly StampBucket[],
     marginMs: number,
     now: number,
-  ): { ids: number[] } | { waitMs: number } {
+  ): Promise<{ ids: number[] } | { waitMs: number }> {
     // at most once a minute
     if (now - this.lastSweep >= 60_000) {
       this.lastSweep = now;
-      this.sql.transactNow(sweepStamps(now), { durability: 'soon' });
+      await this.sql.transact(sweepStamps(now), { durability: 'soon' });
     }
-    const r = this.sql.transactNow(takeStamps(buckets, marginMs, now), { durability: 'soon' });
+    const r = await this.sql.transact(takeStamps(buckets, marginMs, now), { durability: 'soon' });
     return typeof r === 'number' ? { waitMs: r } : { ids: r };
   }
 
-  answered(ids: readonly number[], at: number): void {
-    this.sql.transactNow(stampsAnswered(ids, at), { durability: 'soon' });
+  async answered(ids: readonly number[], at: number): Promise<void> {
+    await this.sql.transact(stampsAnswered(ids, at), { durability: 'soon' });
   }
 
-  hold(key: string, until: number): void {
-    this.sql.transactNow(holdBucket(key, until), { durability: 'soon' });
+  async hold(key: string, until: number): Promise<void> {
+    await this.sql.transact(holdBucket(key, until), { durability: 'soon' });
   }
 }

@@ -26,6 +26,7 @@ import {
   startChannelBot,
   submitCall,
   USERS,
+  updateMade,
   updatesOf,
 } from './channel-support';
 
@@ -240,8 +241,8 @@ describe('the safeguarding alert', () => {
     expect(cardText(answer.card)).toContain('Alert acknowledged.');
     expect(cardText(answer.card)).toContain(`Acknowledged by Lee Lead, ${AT}`);
     expect(executeActions(answer.card)).toEqual([]);
-    const [update] = updatesOf(bot, alert.activityId);
-    expect(cardText(updatedCard(update!))).toContain(`Acknowledged by Lee Lead, ${AT}`);
+    const update = await updateMade(bot, alert.activityId);
+    expect(cardText(updatedCard(update))).toContain(`Acknowledged by Lee Lead, ${AT}`);
     expect(eventRows(bot, call.id)).toMatchObject([
       { seq: 1, type: 'alert-acknowledged', actor_id: `aad-${USERS.lead}` },
     ]);

@@ -281,10 +281,16 @@ export function eventRows(bot: TestBot, recordId: string) {
 }
 
 /** The PUTs that updated a posted message for everyone. */
+const isUpdateOf = (activityId: string) => (p: Posted) =>
+  p.method === 'PUT' && decodeURIComponent(p.path).endsWith(`/activities/${activityId}`);
+
 export function updatesOf(bot: TestBot, activityId: string): Posted[] {
-  return bot.connector.posted.filter(
-    (p) => p.method === 'PUT' && decodeURIComponent(p.path).endsWith(`/activities/${activityId}`),
-  );
+  return bot.connector.posted.filter(isUpdateOf(activityId));
+}
+
+/** The first update of a message, waited for: one made through the outbox (an alert's) comes after the turn. */
+export function updateMade(bot: TestBot, activityId: string): Promise<Posted> {
+  return bot.connector.waitFor(isUpdateOf(activityId));
 }
 
 export { lastCard };

@@ -161,7 +161,7 @@ describe('the safeguarding channel', () => {
     dirs.push(dir);
     const config = prodConfig(dir);
     const db = openDatabase(config.DATABASE_FILE);
-    new ChannelRegistry(new SqliteSql(db), config).set(
+    await new ChannelRegistry(new SqliteSql(db), config).set(
       {
         role: 'safeguarding',
         teamId: '19:team@thread.tacv2',

@@ -14,8 +14,6 @@ import { todayInTimeZone } from '../../src/domain/age';
 import { foldEvents } from '../../src/domain/call-state';
 import type { DeliveryKind, DeliveryTarget } from '../../src/domain/deliveries';
 import { createLogger } from '../../src/logger';
-import { Audit } from '../../src/records/audit';
-import { CallContacts } from '../../src/records/call-contacts';
 import { ChannelRegistry } from '../../src/records/channels';
 import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
@@ -106,12 +104,8 @@ function instance(
   const db = openDatabase(file);
   const logs: Record<string, unknown>[] = [];
   const outbox = new Outbox(db);
-  const audit = new Audit(new SqliteSql(db));
   const worker = new DeliveryWorker({
-    outbox,
     channels: new ChannelRegistry(new SqliteSql(db), config),
-    contacts: new CallContacts(new SqliteSql(db)),
-    audit,
     render: (d) => ({ type: 'message', text: d.id }) as Partial<Activity>,
     connector,
     now: () => new Date(),

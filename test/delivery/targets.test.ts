@@ -48,10 +48,10 @@ function deps(
   const channels = over.channels ?? { duty: DUTY };
   return {
     tenantId: 'tenant-1',
-    channels: { get: (role) => channels[role] },
-    outbox: { get: (id) => over.rows?.find((r) => r.id === id) },
+    channels: { get: async (role) => channels[role] },
+    outbox: { get: async (id) => over.rows?.find((r) => r.id === id) },
     contacts: {
-      get: (id) =>
+      get: async (id) =>
         id === 'r1'
           ? {
               recordId: 'r1',
@@ -65,8 +65,8 @@ function deps(
 }
 
 describe('target choice', () => {
-  it('posts a new thread in a channel set, counting against the channel, the tenant and the share left for alerts', () => {
-    const plan = planDelivery(delivery('duty-summary', { type: 'channel', role: 'duty' }), deps());
+  it('posts a new thread in a channel set, counting against the channel, the tenant and the share left for alerts', async () => {
+    const plan = await planDelivery(delivery('duty-summary', { type: 'channel', role: 'duty' }), deps());
     expect(plan).toMatchObject({ type: 'thread', channelId: DUTY.channelId, tenantId: 'tenant-1' });
     expect('buckets' in plan && plan.buckets.map((b) => b.key)).toEqual([
       `conversation:${DUTY.channelId}`,
@@ -75,37 +75,43 @@ describe('target choice', () => {
     ]);
   });
 
-  it('lets an alert use the whole tenant budget, not the share kept from alerts', () => {
-    const plan = planDelivery(delivery('safeguarding-alert', { type: 'channel', role: 'duty' }), deps());
+  it('lets an alert use the whole tenant budget, not the share kept from alerts', async () => {
+    const plan = await planDelivery(
+      delivery('safeguarding-alert', { type: 'channel', role: 'duty' }),
+      deps(),
+    );
     expect('buckets' in plan && plan.buckets.map((b) => b.key)).toEqual([
       `conversation:${DUTY.channelId}`,
       'tenant:tenant-1',
     ]);
   });
 
-  it('waits for a channel not set, and for a thread whose first post is not made; gives up on one that failed', () => {
-    expect(planDelivery(delivery('duty-summary', { type: 'channel', role: 'admin' }), deps())).toEqual({
+  it('waits for a channel not set, and for a thread whose first post is not made; gives up on one that failed', async () => {
+    expect(await planDelivery(delivery('duty-summary', { type: 'channel', role: 'admin' }), deps())).toEqual({
       type: 'wait',
       reason: 'no admin channel',
     });
     const parent = delivery('safeguarding-alert', { type: 'channel', role: 'duty' }, { id: 'alert' });
     const note = delivery('alert-note', { type: 'thread', of: 'alert' });
-    expect(planDelivery(note, deps({ rows: [parent] }))).toEqual({ type: 'wait', reason: 'thread pending' });
-    expect(planDelivery(note, deps({ rows: [{ ...parent, status: 'failed' }] }))).toEqual({
+    expect(await planDelivery(note, deps({ rows: [parent] }))).toEqual({
+      type: 'wait',
+      reason: 'thread pending',
+    });
+    expect(await planDelivery(note, deps({ rows: [{ ...parent, status: 'failed' }] }))).toEqual({
       type: 'fail',
       reason: 'thread not started',
     });
     const made = { ...parent, status: 'delivered' as const, conversationId: `${DUTY.channelId};messageid=7` };
-    expect(planDelivery(note, deps({ rows: [made] }))).toMatchObject({
+    expect(await planDelivery(note, deps({ rows: [made] }))).toMatchObject({
       type: 'send',
       conversationId: made.conversationId,
     });
   });
 
-  it("sends to the referrer's chat from the record's contact, and fails without one", () => {
+  it("sends to the referrer's chat from the record's contact, and fails without one", async () => {
     const d = delivery('referrer-confirmation', { type: 'referrer' });
-    expect(planDelivery(d, deps())).toMatchObject({ type: 'send', conversationId: 'a:chat' });
-    expect(planDelivery({ ...d, recordId: 'unknown' }, deps())).toEqual({
+    expect(await planDelivery(d, deps())).toMatchObject({ type: 'send', conversationId: 'a:chat' });
+    expect(await planDelivery({ ...d, recordId: 'unknown' }, deps())).toEqual({
       type: 'fail',
       reason: 'no referrer contact',
     });

@@ -4,13 +4,13 @@ import { ConnectorError } from '../../src/delivery/connector-http';
 import { RateLimiter } from '../../src/delivery/rate-limit';
 import { DeliveryWorker } from '../../src/delivery/worker';
 import { createLogger } from '../../src/logger';
-import { Audit } from '../../src/records/audit';
-import { CallContacts } from '../../src/records/call-contacts';
 import { ChannelRegistry } from '../../src/records/channels';
-import { Outbox } from '../../src/records/outbox';
+import { Outbox, QUEUE_STATEMENTS } from '../../src/records/outbox';
 import { openDatabase } from '../../src/storage/database';
+import { textFor } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { CHANNEL_ENV, until } from '../harness/service';
+import { watchStatements } from '../harness/watch-statements';
 
 /** The worker alone, on an in-memory database, a fake clock and a scripted connector. */
 function setup(
@@ -22,12 +22,10 @@ function setup(
   let t = Date.parse('2026-11-23T10:00:00Z');
   const outbox = new Outbox(db);
   let calls = 0;
+  const sql = new SqliteSql(db);
   const worker = new DeliveryWorker({
-    sql: new SqliteSql(db),
-    outbox,
+    sql,
     channels: new ChannelRegistry(new SqliteSql(db), config),
-    contacts: new CallContacts(new SqliteSql(db)),
-    audit: new Audit(new SqliteSql(db)),
     render: () => ({ type: 'message' }),
     connector: {
       createThread: (_url, _channel, _tenant, _activity, signal) => {
@@ -53,6 +51,7 @@ function setup(
   });
   return {
     db,
+    sql,
     outbox,
     worker,
     calls: () => calls,
@@ -186,11 +185,10 @@ test('[HAZ-08] a wake with no alert queued does not take the alert lane round it
     s.db.close();
   };
   let alertReads = 0;
-  const due = s.outbox.due.bind(s.outbox);
-  s.outbox.due = (...args) => {
-    if (args[2] === 'alert') alertReads++;
-    return due(...args);
-  };
+  const alertLaneDue = textFor(QUEUE_STATEMENTS.due.alert, 'sqlite');
+  watchStatements(s.sql, (st) => {
+    if (st.text === alertLaneDue) alertReads++;
+  });
   s.worker.start();
   await until('the first look', () => alertReads > 0 || undefined);
   const before = alertReads;
@@ -224,16 +222,16 @@ test('[HAZ-08] a backlog the rate limits hold is not read again on every wake; a
   // is never kept quiet: an alert waits for nothing
   let reads = 0;
   const rowsPerPass: number[] = [];
-  const duePage = s.outbox.duePage.bind(s.outbox);
-  s.outbox.duePage = (...args) => {
-    const page = duePage(...args);
-    if (args[2] === undefined) {
+  const pageOf = textFor(QUEUE_STATEMENTS.duePageOf, 'sqlite');
+  watchStatements(s.sql, (st) => {
+    if (st.text !== pageOf) return;
+    // a pass's first page starts from the head of the queue (no place to carry on from)
+    if (st.params[2] === '') {
       reads++;
       rowsPerPass.push(0);
     }
-    rowsPerPass[rowsPerPass.length - 1]! += page.rows.length;
-    return page;
-  };
+    rowsPerPass[rowsPerPass.length - 1]! += (st.answer as unknown[]).length;
+  });
   // a burst into the duty channel: the clock stands still, so the channel's per-second limit holds the rest
   // more than a batch (100 here, 500 by default): the post to another channel is queued behind them all
   const BURST = 130;

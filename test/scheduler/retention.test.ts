@@ -157,8 +157,8 @@ describe('abandoned drafts and remembered profiles', () => {
 });
 
 describe('submitted records', () => {
-  function submit(id: string, at: Date): void {
-    new Submissions(new SqliteSql(db), {
+  async function submit(id: string, at: Date): Promise<void> {
+    await new Submissions(new SqliteSql(db), {
       alertRules: ['possible-harm-baby'],
       giveUpMinutes: 60,
       newId: () => `d${++ids}`,
@@ -188,8 +188,8 @@ describe('submitted records', () => {
     db.prepare(`SELECT count(*) FROM ${table} WHERE record_id = ?`).pluck().get(id);
 
   test('kept RECORD_RETENTION_YEARS from submission, then purged with its events, contact and deliveries; the audit keeps a purge event with ids only', async () => {
-    submit('r1', START);
-    submit('r2', new Date(START.getTime() + DAY));
+    await submit('r1', START);
+    await submit('r2', new Date(START.getTime() + DAY));
     const due = yearsBefore(START, -26);
     expect(due.toISOString()).toBe('2052-11-20T11:00:00.000Z');
 
@@ -219,15 +219,15 @@ describe('submitted records', () => {
   });
 
   test('the purge leaves nothing of the record in the file or the WAL', async () => {
-    submit('r1', START);
+    await submit('r1', START);
     clock = yearsBefore(START, -27);
     await scheduler.tick();
     expect(secretsAtRest(file)).toEqual([]);
   });
 
-  test('an ordinary DELETE is still refused, and a permit for one record does not open another', () => {
-    submit('r1', START);
-    submit('r2', START);
+  test('an ordinary DELETE is still refused, and a permit for one record does not open another', async () => {
+    await submit('r1', START);
+    await submit('r2', START);
     expect(() => db.prepare("DELETE FROM duty_calls WHERE id = 'r1'").run()).toThrow(/append-only/);
     db.prepare("INSERT INTO purge_permits VALUES ('r2')").run();
     expect(() => db.prepare("DELETE FROM record_events WHERE record_id = 'r1'").run()).toThrow(/append-only/);
@@ -239,7 +239,7 @@ describe('submitted records', () => {
   });
 
   test('two instances: a record the other purged after this one read its due list is neither purged nor audited again (issue 11)', async () => {
-    submit('r1', START);
+    await submit('r1', START);
     clock = yearsBefore(START, -27);
     const logger = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
     const other = openDatabase(file);
@@ -272,7 +272,7 @@ describe('submitted records', () => {
   });
 
   test('works in bounded batches', async () => {
-    for (let i = 0; i < 5; i++) submit(`r${i}`, new Date(START.getTime() + i * 1000));
+    for (let i = 0; i < 5; i++) await submit(`r${i}`, new Date(START.getTime() + i * 1000));
     scheduler = makeScheduler(2);
     clock = yearsBefore(START, -27);
     expect((await scheduler.tick()).purged.records).toBe(2);
@@ -371,7 +371,7 @@ describe('alerts raised while a call was in progress', () => {
 
   test('a submitted call’s alert goes with its record, not before', async () => {
     const alertId = raise('r1', START);
-    new Submissions(
+    await new Submissions(
       new SqliteSql(db),
       { alertRules: ['possible-harm-baby'], giveUpMinutes: 60, newId: () => `d${++ids}` },
       alerts().queries,

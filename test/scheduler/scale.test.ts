@@ -18,7 +18,7 @@ import { migrations } from '../../src/storage/migrations';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { submitted } from '../fixtures/calls';
-import { countingRecordReads } from '../harness/record-reads';
+import { countingRecordReads } from '../harness/watch-statements';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;

@@ -60,8 +60,8 @@ async function onSetChannel(context: TurnContext, deps: BotDeps, role: ChannelRo
     audit('refused', { role, reason: 'no-team-or-channel' });
     return say(context, ['I cannot tell which team and channel this is, so nothing was changed.']);
   }
-  const before = deps.channels.get(role);
-  deps.channels.set(
+  const before = await deps.channels.get(role);
+  await deps.channels.set(
     {
       role,
       teamId,
@@ -84,7 +84,7 @@ async function onSetChannel(context: TurnContext, deps: BotDeps, role: ChannelRo
   });
   deps.logger.info({ event: 'channel-set', role, waiting });
   if (waiting) deps.wakeDelivery();
-  const others = deps.channels.rolesOf(channelId).filter((r) => r !== role);
+  const others = (await deps.channels.rolesOf(channelId)).filter((r) => r !== role);
   await say(context, [
     `This channel is now ${ROLE_TEXT[role].channel}. ${ROLE_TEXT[role].posts} will be posted here${
       role === 'admin' ? '.' : ', and members of this team can act on them.'
@@ -95,7 +95,7 @@ async function onSetChannel(context: TurnContext, deps: BotDeps, role: ChannelRo
 
 async function onChannelStatus(context: TurnContext, deps: BotDeps): Promise<void> {
   const channelId: unknown = context.activity.channelData?.channel?.id;
-  const roles = typeof channelId === 'string' ? deps.channels.rolesOf(channelId) : [];
+  const roles = typeof channelId === 'string' ? await deps.channels.rolesOf(channelId) : [];
   const lines = [
     roles.length
       ? `This channel is ${roles.map((r) => ROLE_TEXT[r].channel).join(' and ')}.`
@@ -103,7 +103,7 @@ async function onChannelStatus(context: TurnContext, deps: BotDeps): Promise<voi
     'Where I post:',
   ];
   for (const role of ['duty', 'safeguarding', 'admin'] as const) {
-    lines.push(`- ${ROLE_TEXT[role].posts}: ${await describe(deps, deps.channels.get(role), context)}`);
+    lines.push(`- ${ROLE_TEXT[role].posts}: ${await describe(deps, await deps.channels.get(role), context)}`);
   }
   const lead = deps.render.oncallLead;
   lines.push(
@@ -200,7 +200,7 @@ export async function onTeamInstalled(
 /** The two-step process at a glance: what the duty team still has to do, oldest first. */
 async function onOpen(context: TurnContext, deps: BotDeps): Promise<void> {
   const channelId: unknown = context.activity.channelData?.channel?.id;
-  if (typeof channelId !== 'string' || !deps.channels.rolesOf(channelId).includes('duty')) {
+  if (typeof channelId !== 'string' || !(await deps.channels.rolesOf(channelId)).includes('duty')) {
     return say(context, [
       '**open** lists the duty team’s open calls, so it works in the IMH duty channel only.',
     ]);

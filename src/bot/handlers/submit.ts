@@ -121,8 +121,8 @@ async function sendResults(
     profile: deps.profile,
     summary: summaryDoc(call, deps.profile),
     referral: referralDoc(call, deps.profile),
-    dutyChannel: deps.channels.get('duty') !== undefined,
-    alert: alert && { ...alert, channel: deps.channels.get('safeguarding') !== undefined },
+    dutyChannel: (await deps.channels.get('duty')) !== undefined,
+    alert: alert && { ...alert, channel: (await deps.channels.get('safeguarding')) !== undefined },
     referralReminderDays: deps.render.referralReminderDays ?? 7,
   });
   await sendCard(context, card);
