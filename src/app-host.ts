@@ -136,9 +136,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   // the duty and alert cards, as posted by the worker and as refreshed after a card action
   const render: RenderContext = {
     profile,
-    records,
-    events,
-    outbox,
     referralReminderDays: config.REFERRAL_REMINDER_DAYS,
     escalationMinutes: config.ALERT_ESCALATION_MINUTES,
     oncallLead:
@@ -146,7 +143,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
         ? { id: config.ONCALL_LEAD_AAD_ID, name: config.ONCALL_LEAD_NAME }
         : undefined,
     alertRules: config.SAFEGUARDING_ALERT_RULES,
-    draftAlerts,
     now,
     alertDeadlineSeconds: config.ALERT_DELIVERY_DEADLINE_SECONDS,
   };
@@ -195,6 +191,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     riskDraftAlertMinutes: config.RISK_DRAFT_ALERT_MINUTES,
   });
   const deps = {
+    sql,
     profile,
     drafts: new DraftStore(storage, sqliteStorage),
     records,

@@ -11,11 +11,14 @@ import type { InstalledTeams } from '../records/installed-teams';
 import type { OpenCall } from '../records/open-calls';
 import type { Outbox } from '../records/outbox';
 import type { Submissions } from '../records/submissions';
+import type { SqlStore } from '../storage/sql';
 import type { DraftStore } from './draft-store';
 import type { TeamMembership } from './permissions';
 
 /** What the Teams layer needs from the outside world; tests pass a clock of their own. */
 export interface BotDeps {
+  /** The SQL seam: what a handler reads and writes, each query one transaction (issue 11). */
+  readonly sql: SqlStore;
   readonly profile: ServiceProfile;
   readonly drafts: DraftStore;
   readonly records: DutyCallRecords;

@@ -15,7 +15,8 @@ export type PostPlan = Extract<Plan, { type: 'thread' | 'send' | 'update' }>;
 
 export interface AttemptOptions {
   readonly channels: Pick<ChannelRegistry, 'get'>;
-  readonly render: (d: Delivery) => Partial<Activity>;
+  /** The message a delivery posts, read as one transaction. */
+  readonly render: (d: Delivery) => Query<Partial<Activity>>;
   readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'> & Partial<Pick<ConnectorHttp, 'update'>>;
   readonly now: () => Date;
   readonly logger: Logger;
@@ -44,7 +45,8 @@ export class DeliveryAttempts {
   async attempt(lane: LaneState, d: Delivery, plan: PostPlan): Promise<void> {
     let activity: Partial<Activity>;
     try {
-      activity = this.o.render(d);
+      // a read: waits for no disk
+      activity = await this.o.run(this.o.render(d), 'disk');
     } catch (err) {
       // a bug, not a passing fault: trying again renders the same way
       this.o.logger.error({ event: 'delivery-render-failed', deliveryId: d.id, kind: d.kind, err }, 'render');

@@ -1,31 +1,26 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import { formatUkDate } from '../domain/age';
-import { awaitsReferral, EMPTY_STATE, foldEvents, type Stamp } from '../domain/call-state';
+import { awaitsReferral, type Stamp } from '../domain/call-state';
 import type { ServiceProfile } from '../domain/checklist';
 import type { DeliveryKind } from '../domain/deliveries';
 import { type AlertRule, alertReasons, DEFAULT_ALERT_RULES, frontDoorText } from '../domain/safeguarding';
-import type { SubmittedCall } from '../domain/submitted-call';
-import type { CallView } from '../records/call-view';
-import type { DraftAlert, DraftAlerts } from '../records/draft-alerts';
-import type { DutyCallRecords } from '../records/duty-calls';
-import type { Delivery, Outbox } from '../records/outbox';
-import type { RecordEvents } from '../records/record-events';
+import { type CallView, viewOf } from '../records/call-view';
+import { type DraftAlert, draftAlertById, draftAlertByOutboxId } from '../records/draft-alerts';
+import { type Delivery, deliveriesOfRecord, deliveryById } from '../records/outbox';
+import type { Query } from '../storage/sql';
 import { alertNoteCard, inProgressAlertCard, referrerNoticeCard } from '../views/alert-notices';
 import { allocationNoticeCard } from '../views/allocation-view';
 import { attachment, escapeMarkdown } from '../views/cards';
 import { alertCard, type CardNotice, dutySummaryCard, formatWhen, indicationTitle } from '../views/duty-view';
 import { noticeCard } from '../views/notice-view';
 
+/**
+ * The service's settings the cards are drawn with. What they are drawn from (the record as it is now, its
+ * events, the in-progress alert, the alert's reasons as queued) is read by renderDelivery's query.
+ */
 export interface RenderContext {
   readonly profile: ServiceProfile;
-  readonly records: DutyCallRecords;
-  /** The records' events, for the state shown on cards; without them a card shows a call nobody has acted on. */
-  readonly events?: RecordEvents | undefined;
-  /** For the alert's reasons as enqueued, and the delivery a refreshed card belongs to. */
-  readonly outbox?: (Pick<Outbox, 'forRecord'> & Partial<Pick<Outbox, 'get'>>) | undefined;
-  /** Alerts raised while calls were in progress, drawn from what was known then until submitted. */
-  readonly draftAlerts?: Pick<DraftAlerts, 'get' | 'byOutboxId'> | undefined;
   /** REFERRAL_REMINDER_DAYS: when a missing formal referral is shown as overdue (default 7). */
   readonly referralReminderDays?: number | undefined;
   /** ALERT_ESCALATION_MINUTES, to say how long an escalated alert has waited. */
@@ -43,30 +38,16 @@ export function deliveryStamp(reference: string, deliveryId: string): string {
   return `Record ${reference} · delivery ${deliveryId}`;
 }
 
-/** A record with its events folded, or undefined if there is no such record. */
-export function loadCall(recordId: string, ctx: RenderContext): CallView | undefined {
-  const row = ctx.records.get(recordId);
-  if (!row) return undefined;
-  const events = ctx.events?.list(recordId) ?? [];
-  return {
-    row,
-    call: row.record as SubmittedCall,
-    events,
-    state: events.length ? foldEvents(events) : EMPTY_STATE,
-  };
-}
-
 /** The first delivery of a kind for a record: the message a refreshed card stands in for. */
-export function deliveryOf(recordId: string, kind: DeliveryKind, ctx: RenderContext): Delivery | undefined {
-  return ctx.outbox?.forRecord(recordId).find((d) => d.kind === kind);
+export function* deliveryOf(recordId: string, kind: DeliveryKind): Query<Delivery | undefined> {
+  return (yield* deliveriesOfRecord(recordId)).find((d) => d.kind === kind);
 }
 
 const Reasons = z.array(z.string().max(2000)).max(50);
 
-export function alertReasonsFor(view: CallView, ctx: RenderContext, alert?: Delivery): string[] {
-  const stored = Reasons.safeParse(
-    (alert ?? deliveryOf(view.row.id, 'safeguarding-alert', ctx))?.payload.reasons,
-  );
+/** The reasons the alert was raised for, as queued with it (`alert`: the record's alert delivery). */
+export function alertReasonsFor(view: CallView, ctx: RenderContext, alert: Delivery | undefined): string[] {
+  const stored = Reasons.safeParse(alert?.payload.reasons);
   return stored.success ? stored.data : alertReasons(view.call, ctx.alertRules ?? DEFAULT_ALERT_RULES);
 }
 
@@ -86,10 +67,12 @@ export function dutyCardFor(
   });
 }
 
+/** `alert`: the record's alert delivery, whose payload keeps the reasons it was raised for. */
 export function alertCardFor(
   view: CallView,
   ctx: RenderContext,
   delivery: Pick<Delivery, 'id' | 'kind' | 'payload'>,
+  alert: Delivery | undefined,
   notice?: CardNotice,
 ): Record<string, unknown> {
   // once acknowledged, an escalation is redrawn as the alert it repeats: no "Not yet acknowledged"
@@ -101,7 +84,7 @@ export function alertCardFor(
   return alertCard(view, {
     profile: ctx.profile,
     stamp: deliveryStamp(view.call.reference, delivery.id),
-    reasons: alertReasonsFor(view, ctx),
+    reasons: alertReasonsFor(view, ctx, alert),
     notice,
     escalation: escalation && {
       round: escalation.round,
@@ -159,6 +142,7 @@ function undeliveredAlertCopy(
   ctx: RenderContext,
   reference: string,
   stamp: string,
+  alert: Delivery | undefined,
   inProgress?: DraftAlert,
 ): Record<string, unknown> {
   const role = d.target.type === 'channel' ? d.target.role : 'admin';
@@ -184,7 +168,7 @@ function undeliveredAlertCopy(
     : { text: [callLead, what, told].filter(Boolean).join(' '), color: 'Attention' as const };
   if (role === 'duty' && (view || inProgress)) {
     const card = view
-      ? alertCardFor(view, ctx, { id: d.id, kind: 'safeguarding-alert', payload: {} }, notice)
+      ? alertCardFor(view, ctx, { id: d.id, kind: 'safeguarding-alert', payload: {} }, alert, notice)
       : inProgressAlertCard(inProgress!, ctx.profile, stamp, notice);
     delete card.actions;
     return mentionLead(card, lead);
@@ -241,36 +225,42 @@ const KIND_TEXT: Record<DeliveryKind, string> = {
 };
 
 /** The in-progress alert a delivery belongs to: its own (draftAlertId), or the alert it reports on. */
-function draftAlertOf(d: Delivery, ctx: RenderContext): DraftAlert | undefined {
-  if (!ctx.draftAlerts) return undefined;
-  if (typeof d.payload.draftAlertId === 'string') return ctx.draftAlerts.get(d.payload.draftAlertId);
-  return typeof d.payload.alertId === 'string' ? ctx.draftAlerts.byOutboxId(d.payload.alertId) : undefined;
+function* draftAlertOf(d: Delivery): Query<DraftAlert | undefined> {
+  if (typeof d.payload.draftAlertId === 'string') return yield* draftAlertById(d.payload.draftAlertId);
+  return typeof d.payload.alertId === 'string' ? yield* draftAlertByOutboxId(d.payload.alertId) : undefined;
 }
 
+/** The kinds drawn as (or with) the record's alert, whose reasons its delivery keeps. */
+const WITH_ALERT: ReadonlySet<DeliveryKind> = new Set([
+  'safeguarding-alert',
+  'alert-escalation',
+  'alert-note',
+  'alert-undelivered',
+]);
+
 /**
- * The message a delivery posts, drawn from the record as it is now. Every message names the record
- * and the delivery, so a duplicate after a crash is recognisable.
+ * The message a delivery posts, drawn from the record as it is now (read in one transaction, so the card
+ * is of one moment). Every message names the record and the delivery, so a duplicate after a crash is
+ * recognisable.
  */
-export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activity> {
+export function* renderDelivery(d: Delivery, ctx: RenderContext): Query<Partial<Activity>> {
   if (d.kind === 'alert-update') {
-    // the message is redrawn as the delivery that posted it, from the record as it is now
-    const target = d.target;
-    // by id: an in-progress alert's messages have no record to list them by
-    const of =
-      target.type !== 'update'
-        ? undefined
-        : ctx.outbox?.get
-          ? ctx.outbox.get(target.of)
-          : d.recordId
-            ? ctx.outbox?.forRecord(d.recordId).find((x) => x.id === target.of)
-            : undefined;
+    // the message is redrawn as the delivery that posted it, from the record as it is now; by id: an
+    // in-progress alert's messages have no record to list them by
+    const of = d.target.type === 'update' ? yield* deliveryById(d.target.of) : undefined;
     if (!of || of.kind === 'alert-update') throw new Error('update of an unknown message');
-    return renderDelivery(of, ctx);
+    return yield* renderDelivery(of, ctx);
   }
-  const inProgress = draftAlertOf(d, ctx);
+  const inProgress = yield* draftAlertOf(d);
   // a delivery queued while its call was in progress has no record, or had none when it was read
   const recordId = d.recordId ?? inProgress?.recordId;
-  const view = recordId ? loadCall(recordId, ctx) : undefined;
+  const view = recordId ? yield* viewOf(recordId) : undefined;
+  const alert =
+    view && WITH_ALERT.has(d.kind) ? yield* deliveryOf(view.row.id, 'safeguarding-alert') : undefined;
+  const alertDelivery =
+    d.kind === 'referrer-notice' && typeof d.payload.alertDeliveryId === 'string'
+      ? yield* deliveryById(d.payload.alertDeliveryId)
+      : undefined;
   const reference = view?.call.reference ?? inProgress?.reference ?? d.recordId ?? '-';
   const stamp = deliveryStamp(reference, d.id);
   const card = (() => {
@@ -282,7 +272,7 @@ export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activit
       case 'alert-escalation':
         // an escalation of an alert never delivered goes to the duty and admin channels instead
         if (d.target.type === 'channel' && d.target.role !== 'safeguarding') {
-          return undeliveredAlertCopy(d, view, ctx, reference, stamp, inProgress);
+          return undeliveredAlertCopy(d, view, ctx, reference, stamp, alert, inProgress);
         }
         if (!view && inProgress) {
           // raised while the call is in progress; once submitted it is drawn from the record (above)
@@ -302,23 +292,20 @@ export function renderDelivery(d: Delivery, ctx: RenderContext): Partial<Activit
           );
         }
         if (!view) throw new Error('alert without a record');
-        return alertCardFor(view, ctx, d);
+        return alertCardFor(view, ctx, d, alert);
       case 'alert-note':
         if (d.payload.note === 'submitted' && view) {
-          return alertCardFor(view, ctx, d, {
+          return alertCardFor(view, ctx, d, alert, {
             text: 'The referrer has submitted the call: this is the alert as submitted. The full summary is in the IMH duty channel.',
             color: 'Good',
           });
         }
         return alertNoteCard(d.payload, reference, ctx.profile, stamp);
-      case 'referrer-notice': {
-        const alertId = d.payload.alertDeliveryId;
-        const alert = typeof alertId === 'string' ? ctx.outbox?.get?.(alertId) : undefined;
-        return referrerNoticeCard(d.payload, reference, alert?.deliveredAt, ctx.profile, stamp);
-      }
+      case 'referrer-notice':
+        return referrerNoticeCard(d.payload, reference, alertDelivery?.deliveredAt, ctx.profile, stamp);
       case 'alert-undelivered':
         if (d.target.type === 'channel')
-          return undeliveredAlertCopy(d, view, ctx, reference, stamp, inProgress);
+          return undeliveredAlertCopy(d, view, ctx, reference, stamp, alert, inProgress);
         return noticeCard({
           title: `Please phone now: your safeguarding concern (${reference}) has not reached the safeguarding leads`,
           lines: [

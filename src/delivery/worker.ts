@@ -18,8 +18,8 @@ import { planDelivery, type TargetDeps } from './targets';
 
 export interface DeliveryWorkerOptions {
   readonly channels: Pick<ChannelRegistry, 'get'>;
-  /** The message a delivery posts (renderDelivery with its context). */
-  readonly render: (d: Delivery) => Partial<Activity>;
+  /** The message a delivery posts (renderDelivery with its context): a query, read as one transaction. */
+  readonly render: (d: Delivery) => Query<Partial<Activity>>;
   readonly connector: Pick<ConnectorHttp, 'createThread' | 'send'> & Partial<Pick<ConnectorHttp, 'update'>>;
   /** Every decision about when a delivery is due or given up uses this clock. */
   readonly now: () => Date;

@@ -206,6 +206,12 @@ export function* draftAlertById(id: string): Query<DraftAlert | undefined> {
   return r && toAlert(r);
 }
 
+/** The in-progress alert whose first post is this delivery. */
+export function* draftAlertByOutboxId(outboxId: string): Query<DraftAlert | undefined> {
+  const r = yield* selectOne<Row>('SELECT * FROM draft_alerts WHERE outbox_id = ?', [outboxId]);
+  return r && toAlert(r);
+}
+
 const lockedBy = (by: 'id' | 'draft_id') =>
   perStore((d) => `SELECT * FROM draft_alerts WHERE ${by} = ?${d.postgresOnly(' FOR UPDATE')}`);
 const LOCKED_BY = { id: lockedBy('id'), draft_id: lockedBy('draft_id') };
@@ -231,8 +237,7 @@ export class DraftAlertQueries {
 
   /** The in-progress alert whose first post is this delivery. */
   *byOutboxId(outboxId: string): Query<DraftAlert | undefined> {
-    const r = yield* selectOne<Row>('SELECT * FROM draft_alerts WHERE outbox_id = ?', [outboxId]);
-    return r && toAlert(r);
+    return yield* draftAlertByOutboxId(outboxId);
   }
 
   *forDraft(draftId: string): Query<DraftAlert | undefined> {

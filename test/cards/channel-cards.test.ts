@@ -55,6 +55,8 @@ afterAll(() => {
 
 interface World {
   readonly ctx: RenderContext;
+  readonly outbox: Outbox;
+  readonly sql: SqliteSql;
   readonly call: SubmittedCall;
   act(body: CallEventBody, actor: Actor): void;
   render(kind: Parameters<Outbox['enqueue']>[0]['kind'], payload?: Record<string, unknown>): Card;
@@ -64,7 +66,8 @@ interface World {
 function world(call: SubmittedCall, profile: ServiceProfile, opts: { now?: Date } = {}): World {
   const db = openDatabase(':memory:');
   dbs.push(db);
-  const records = new DutyCallRecords(new SqliteSql(db));
+  const sql = new SqliteSql(db);
+  const records = new DutyCallRecords(sql);
   const events = new RecordEvents(new SqliteSql(db));
   const outbox = new Outbox(db);
   records.insert({
@@ -79,9 +82,6 @@ function world(call: SubmittedCall, profile: ServiceProfile, opts: { now?: Date 
   });
   const ctx: RenderContext = {
     profile,
-    records,
-    events,
-    outbox,
     referralReminderDays: 7,
     escalationMinutes: 30,
     oncallLead: LEAD,
@@ -90,6 +90,8 @@ function world(call: SubmittedCall, profile: ServiceProfile, opts: { now?: Date 
   let n = 0;
   return {
     ctx,
+    outbox,
+    sql,
     call,
     act: (body, actor) => {
       const version = events.list(call.id).length;
@@ -114,7 +116,9 @@ function world(call: SubmittedCall, profile: ServiceProfile, opts: { now?: Date 
         ? { type: 'referrer' as const }
         : { type: 'channel' as const, role };
       outbox.enqueue({ id, recordId: call.id, kind, target, payload }, NOW, 60);
-      const activity = renderDelivery(outbox.get(id)!, ctx) as { attachments: { content: Card }[] };
+      const activity = sql.transactNow(renderDelivery(outbox.get(id)!, ctx)) as {
+        attachments: { content: Card }[];
+      };
       return activity.attachments[0]!.content;
     },
   };
@@ -356,7 +360,7 @@ describe('the safeguarding alert', () => {
   test('with no on-call lead configured, an escalation mentions nobody', () => {
     const x = w();
     const ctx = { ...x.ctx, oncallLead: undefined };
-    const outbox = x.ctx.outbox as Outbox;
+    const outbox = x.outbox;
     outbox.enqueue(
       {
         id: 'esc-1',
@@ -368,8 +372,9 @@ describe('the safeguarding alert', () => {
       NOW,
       60,
     );
-    const card = (renderDelivery(outbox.get('esc-1')!, ctx) as { attachments: { content: Card }[] })
-      .attachments[0]!.content;
+    const card = (
+      x.sql.transactNow(renderDelivery(outbox.get('esc-1')!, ctx)) as { attachments: { content: Card }[] }
+    ).attachments[0]!.content;
     expect(JSON.stringify(card)).not.toContain('entities');
     expect(JSON.stringify(card)).not.toContain('<at>');
     expect(cardProblems(card)).toEqual([]);

@@ -16,7 +16,7 @@ import type { DeliveryKind, DeliveryTarget } from '../../src/domain/deliveries';
 import { createLogger } from '../../src/logger';
 import { ChannelRegistry } from '../../src/records/channels';
 import { DutyCallRecords } from '../../src/records/duty-calls';
-import { Outbox } from '../../src/records/outbox';
+import { deliveryById, Outbox } from '../../src/records/outbox';
 import { PostStamps } from '../../src/records/post-stamps';
 import { RecordEvents } from '../../src/records/record-events';
 import { dueRows, type ScheduleKind, type ScheduleRow } from '../../src/records/record-schedule';
@@ -106,7 +106,11 @@ function instance(
   const outbox = new Outbox(db);
   const worker = new DeliveryWorker({
     channels: new ChannelRegistry(new SqliteSql(db), config),
-    render: (d) => ({ type: 'message', text: d.id }) as Partial<Activity>,
+    // drawn from the row as it is now, as renderDelivery is
+    *render(d) {
+      const row = yield* deliveryById(d.id);
+      return { type: 'message', text: row?.id } as Partial<Activity>;
+    },
     connector,
     now: () => new Date(),
     logger: createLogger('info', {

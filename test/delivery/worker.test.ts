@@ -5,7 +5,7 @@ import { RateLimiter } from '../../src/delivery/rate-limit';
 import { DeliveryWorker } from '../../src/delivery/worker';
 import { createLogger } from '../../src/logger';
 import { ChannelRegistry } from '../../src/records/channels';
-import { Outbox, QUEUE_STATEMENTS } from '../../src/records/outbox';
+import { deliveryById, Outbox, QUEUE_STATEMENTS } from '../../src/records/outbox';
 import { openDatabase } from '../../src/storage/database';
 import { textFor } from '../../src/storage/sql';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
@@ -26,7 +26,11 @@ function setup(
   const worker = new DeliveryWorker({
     sql,
     channels: new ChannelRegistry(new SqliteSql(db), config),
-    render: () => ({ type: 'message' }),
+    // drawn from the row as it is now, as renderDelivery is
+    *render(d) {
+      const row = yield* deliveryById(d.id);
+      return { type: 'message', text: row?.id };
+    },
     connector: {
       createThread: (_url, _channel, _tenant, _activity, signal) => {
         const answer = answers[Math.min(calls, answers.length - 1)]!;

@@ -145,8 +145,8 @@ async function onCardAction(
   if (!view) return refuse('not-found', NOT_FOUND);
   const cardFor = (v: CallView, notice?: CardNotice) => card(verb, v, deps, notice);
   // refused with the card as it is, and why in its notice
-  const refuseOnCard = (reason: string, text: string, extra?: Record<string, unknown>) =>
-    refuse(reason, cardFor(view, { text, color: 'Attention' }), extra);
+  const refuseOnCard = async (reason: string, text: string, extra?: Record<string, unknown>) =>
+    refuse(reason, await cardFor(view, { text, color: 'Attention' }), extra);
 
   const action: DutyAction =
     verb === 'duty.indicate'
@@ -158,7 +158,11 @@ async function onCardAction(
             note: (data as AllocationData).allocationNote,
           }
         : verb === 'alert.ack'
-          ? { verb, alertRaised: deliveryOf(view.row.id, 'safeguarding-alert', deps.render) !== undefined }
+          ? {
+              verb,
+              alertRaised:
+                (await deps.sql.transact(deliveryOf(view.row.id, 'safeguarding-alert'))) !== undefined,
+            }
           : { verb };
   const verdict = dutyActionEvent(action, view.call, view.state);
   if (!verdict.ok) {
@@ -186,7 +190,7 @@ async function onCardAction(
   // everyone sees the card as the record now is; the person who pressed also sees what happened. An
   // acknowledgement updates every message of the alert through the outbox (retried, each drawn as
   // itself), this one included: a direct update here could land after it and draw the wrong message
-  if (!acknowledged) await updateForEveryone(context, deps, cardFor(result.view));
+  if (!acknowledged) await updateForEveryone(context, deps, await cardFor(result.view));
   return cardFor(result.view, NOTICES[result.outcome](verb));
 }
 
@@ -216,17 +220,23 @@ const NOTICES: Record<'done' | 'already' | 'stale', (verb: CardVerb) => CardNoti
   }),
 };
 
-function card(verb: CardVerb, view: CallView, deps: BotDeps, notice?: CardNotice): AdaptiveCard {
+async function card(
+  verb: CardVerb,
+  view: CallView,
+  deps: BotDeps,
+  notice?: CardNotice,
+): Promise<AdaptiveCard> {
   if (verb === 'alert.ack') {
-    const alert = deliveryOf(view.row.id, 'safeguarding-alert', deps.render);
+    const alert = await deps.sql.transact(deliveryOf(view.row.id, 'safeguarding-alert'));
     return alertCardFor(
       view,
       deps.render,
       alert ?? { id: '-', kind: 'safeguarding-alert', payload: {} },
+      alert,
       notice,
     ) as unknown as AdaptiveCard;
   }
-  const summary = deliveryOf(view.row.id, 'duty-summary', deps.render);
+  const summary = await deps.sql.transact(deliveryOf(view.row.id, 'duty-summary'));
   return dutyCardFor(view, deps.render, summary?.id ?? '-', notice) as unknown as AdaptiveCard;
 }
 
