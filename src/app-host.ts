@@ -27,7 +27,6 @@ import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
 import { Outbox } from './records/outbox';
 import { PostStamps } from './records/post-stamps';
-import { RecordEvents } from './records/record-events';
 import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
@@ -102,7 +101,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const outbox = new Outbox(db);
   const audit = new Audit(sql);
   const newId = () => randomUUID();
-  const events = new RecordEvents(sql);
   const profile = serviceProfile(config);
   const retention = {
     draftDays: config.DRAFT_RETENTION_DAYS,
@@ -206,7 +204,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     ),
     draftAlerts,
     wakeDelivery: () => worker.wake(),
-    outbox,
     logger,
     now,
     newId,
@@ -215,13 +212,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     installedTeams: new InstalledTeams(sql),
     calls,
     openCalls: (at: Date) =>
-      openCalls(
-        records,
-        events,
-        at,
-        (d) => todayInTimeZone(d, config.TIME_ZONE),
-        config.REFERRAL_REMINDER_DAYS,
-      ),
+      sql.transact(openCalls(at, (d) => todayInTimeZone(d, config.TIME_ZONE), config.REFERRAL_REMINDER_DAYS)),
     callActions: new CallActions(sql, {
       giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
       newId,

@@ -9,7 +9,6 @@ import type { DraftAlerts } from '../records/draft-alerts';
 import type { DutyCallRecords } from '../records/duty-calls';
 import type { InstalledTeams } from '../records/installed-teams';
 import type { OpenCall } from '../records/open-calls';
-import type { Outbox } from '../records/outbox';
 import type { Submissions } from '../records/submissions';
 import type { SqlStore } from '../storage/sql';
 import type { DraftStore } from './draft-store';
@@ -27,8 +26,6 @@ export interface BotDeps {
   readonly draftAlerts: DraftAlerts;
   /** Tells the delivery worker there is something new to send. */
   readonly wakeDelivery: () => void;
-  /** Setting a channel makes what waits for it due at once. */
-  readonly outbox: Pick<Outbox, 'dueNowFor'>;
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;
@@ -43,7 +40,7 @@ export interface BotDeps {
   /** What the duty and alert cards are drawn from; the delivery worker renders with the same. */
   readonly render: RenderContext;
   /** Calls still waiting for an indication or a formal referral, for "@bot open". */
-  readonly openCalls: (now: Date) => readonly OpenCall[];
+  readonly openCalls: (now: Date) => Promise<readonly OpenCall[]>;
   /** CHANNEL_ADMINS: the Entra object ids allowed to set the bot's channels. */
   readonly channelAdmins: readonly string[];
   /**

@@ -1,5 +1,4 @@
-import { type Query, select, write } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { type Query, type SqlStore, select, write } from '../storage/sql';
 
 export interface AuditEntry {
   readonly at: string;
@@ -51,19 +50,15 @@ export function* auditOf(recordId: string): Query<AuditRow[]> {
   }));
 }
 
-/**
- * The audit trail: appended to, never updated (the schema's triggers refuse it). Its queries run
- * synchronously on SQLite (inside the caller's transaction when there is one) until the callers move to
- * the seam's transact (issue 11).
- */
+/** The audit trail: appended to, never updated (the schema's triggers refuse it). */
 export class Audit {
-  constructor(private readonly sql: SqliteSql) {}
+  constructor(private readonly sql: SqlStore) {}
 
-  append(e: AuditEntry): void {
-    this.sql.transactNow(appendAudit(e));
+  async append(e: AuditEntry): Promise<void> {
+    await this.sql.transact(appendAudit(e));
   }
 
-  forRecord(recordId: string): AuditRow[] {
-    return this.sql.transactNow(auditOf(recordId), { readOnly: true });
+  forRecord(recordId: string): Promise<AuditRow[]> {
+    return this.sql.transact(auditOf(recordId));
   }
 }

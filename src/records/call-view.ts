@@ -1,7 +1,6 @@
 import { type CallEvent, type CallState, foldEvents } from '../domain/call-state';
 import type { SubmittedCall } from '../domain/submitted-call';
-import type { Query } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import type { Query, SqlStore } from '../storage/sql';
 import { callOf, type DutyCallRow } from './duty-calls';
 import { eventsOf } from './record-events';
 
@@ -21,11 +20,11 @@ export function* viewOf(recordId: string): Query<CallView | undefined> {
   return { row, call: row.record as SubmittedCall, events, state: foldEvents(events) };
 }
 
-/** viewOf run synchronously on SQLite, for the callers still synchronous (issue 11). */
+/** A record with its events, each read one transaction. */
 export class CallViews {
-  constructor(private readonly sql: SqliteSql) {}
+  constructor(private readonly sql: SqlStore) {}
 
-  load(recordId: string): CallView | undefined {
-    return this.sql.transactNow(viewOf(recordId), { readOnly: true });
+  load(recordId: string): Promise<CallView | undefined> {
+    return this.sql.transact(viewOf(recordId));
   }
 }

@@ -679,16 +679,16 @@ export class DraftAlerts {
     this.queries = new DraftAlertQueries(o);
   }
 
-  get(id: string): DraftAlert | undefined {
-    return this.sql.transactNow(this.queries.get(id), { readOnly: true });
+  get(id: string): Promise<DraftAlert | undefined> {
+    return this.sql.transact(this.queries.get(id));
   }
 
-  byOutboxId(outboxId: string): DraftAlert | undefined {
-    return this.sql.transactNow(this.queries.byOutboxId(outboxId), { readOnly: true });
+  byOutboxId(outboxId: string): Promise<DraftAlert | undefined> {
+    return this.sql.transact(this.queries.byOutboxId(outboxId));
   }
 
-  forDraft(draftId: string): DraftAlert | undefined {
-    return this.sql.transactNow(this.queries.forDraft(draftId), { readOnly: true });
+  forDraft(draftId: string): Promise<DraftAlert | undefined> {
+    return this.sql.transact(this.queries.forDraft(draftId));
   }
 
   onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): RiskSaveOutcome {
@@ -703,8 +703,8 @@ export class DraftAlerts {
     return this.sql.transactNow(this.queries.takeOver(call, recordReasons, now));
   }
 
-  acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): InProgressAck {
-    return this.sql.transactNow(this.queries.acknowledge(alertId, actor, now, on));
+  acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): Promise<InProgressAck> {
+    return this.sql.transact(this.queries.acknowledge(alertId, actor, now, on));
   }
 
   /**

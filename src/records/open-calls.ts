@@ -1,7 +1,8 @@
 import { awaitsReferral, foldEvents, referralOverdue } from '../domain/call-state';
 import type { SubmittedCall } from '../domain/submitted-call';
-import type { DutyCallRecords } from './duty-calls';
-import type { RecordEvents } from './record-events';
+import type { Query } from '../storage/sql';
+import { maybeOpenCalls, referenceOf } from './duty-calls';
+import { eventsOf } from './record-events';
 
 export interface OpenCall {
   readonly recordId: string;
@@ -14,26 +15,24 @@ export interface OpenCall {
 }
 
 /** Calls the duty team still has to act on: no indication given yet, or the formal referral not received. */
-export function openCalls(
-  records: Pick<DutyCallRecords, 'maybeOpen' | 'reference'>,
-  events: RecordEvents,
+export function* openCalls(
   at: Date,
   today: (d: Date) => string,
   reminderDays: number,
   limit = 50,
-): OpenCall[] {
-  const rows = records.maybeOpen();
+): Query<OpenCall[]> {
+  const rows = yield* maybeOpenCalls();
   const now = today(at);
   const out: OpenCall[] = [];
   for (const r of rows) {
-    const state = foldEvents(events.list(r.id));
+    const state = foldEvents(yield* eventsOf(r.id));
     const submittedOn = today(new Date(r.submittedAt));
     const awaitingIndication = state.indication === undefined;
     const awaitingReferral = awaitsReferral(r.kind, state);
     if (!awaitingIndication && !awaitingReferral) continue;
     out.push({
       recordId: r.id,
-      reference: records.reference(r.id) as SubmittedCall['reference'],
+      reference: (yield* referenceOf(r.id)) as SubmittedCall['reference'],
       kind: r.kind,
       submittedOn,
       awaitingIndication,

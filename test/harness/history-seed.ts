@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { Scheduler } from '../../src/delivery/scheduler';
 import { todayInTimeZone } from '../../src/domain/age';
 import { createLogger } from '../../src/logger';
-import { Audit } from '../../src/records/audit';
+import { appendAudit } from '../../src/records/audit';
 import { CallContacts } from '../../src/records/call-contacts';
 import { DutyCallRecords } from '../../src/records/duty-calls';
 import { Outbox } from '../../src/records/outbox';
@@ -39,7 +39,7 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
   const outbox = new Outbox(db);
   const events = new RecordEvents(new SqliteSql(db));
   const contacts = new CallContacts(new SqliteSql(db));
-  const audit = new Audit(new SqliteSql(db));
+  const sql = new SqliteSql(db);
   const call = submitted('full', FULL_CALL);
   const duty = { id: 'duty', name: 'Duty' };
   const NOW = o.now;
@@ -75,14 +75,16 @@ export function seedHistory(db: Database.Database, from: number, to: number, o: 
       userId: `29:${referrer}`,
     });
     const hasAlert = openAlert || i % 10 === 0;
-    audit.append({
-      at: at.toISOString(),
-      actorId: referrer,
-      action: 'call-submitted',
-      recordId: id,
-      outcome: 'recorded',
-      detail: { kind, alert: hasAlert, deliveries: hasAlert ? 4 : 2 },
-    });
+    sql.transactNow(
+      appendAudit({
+        at: at.toISOString(),
+        actorId: referrer,
+        action: 'call-submitted',
+        recordId: id,
+        outcome: 'recorded',
+        detail: { kind, alert: hasAlert, deliveries: hasAlert ? 4 : 2 },
+      }),
+    );
     for (const k of ['duty-summary', 'referrer-confirmation'] as const) {
       const d = `${k}-${id}`;
       outbox.enqueue(

@@ -11,14 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DutyCallRecords } from '../../src/records/duty-calls';
 import { openCalls } from '../../src/records/open-calls';
-import { RecordEvents } from '../../src/records/record-events';
 import { openDatabase } from '../../src/storage/database';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
 import { cardText, lastCard, press, startTestBot, TENANT, walkTo } from '../harness/bot';
 import { seedHistory, settleSchedule } from '../harness/history-seed';
+import { countingRecordReads } from '../harness/watch-statements';
 
 const STORED = 10_000;
 const DUTY_TEAM = '19:duty-team@thread.tacv2';
@@ -161,23 +160,12 @@ describe('10,000 stored calls', () => {
   test('open calls folds only the open ones, and lists them oldest first', () => {
     const db = openDatabase(file);
     try {
-      const events = new RecordEvents(new SqliteSql(db));
-      const read: string[] = [];
-      const list = events.list.bind(events);
-      events.list = (id: string) => {
-        read.push(id);
-        return list(id);
-      };
-      const open = openCalls(
-        new DutyCallRecords(new SqliteSql(db)),
-        events,
-        now,
-        (d) => d.toISOString().slice(0, 10),
-        7,
-      );
+      const sql = new SqliteSql(db);
+      const { read } = countingRecordReads(sql);
+      const open = sql.transactNow(openCalls(now, (d) => d.toISOString().slice(0, 10), 7));
       // 9 seeded calls still open (8 awaiting their indication, 1 its referral) and the one submitted above
       expect(open).toHaveLength(10);
-      expect(read.length).toBeLessThanOrEqual(10 + 5);
+      expect(read.size).toBeLessThanOrEqual(10 + 5);
       expect(open.map((c) => c.submittedOn)).toEqual([...open.map((c) => c.submittedOn)].sort());
     } finally {
       db.close();

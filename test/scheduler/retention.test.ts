@@ -204,7 +204,7 @@ describe('submitted records', () => {
     expect(count('record_events', 'r2')).toBe(1);
     expect(db.prepare('SELECT count(*) FROM purge_permits').pluck().get()).toBe(0);
 
-    const trail = audit.forRecord('r1');
+    const trail = await audit.forRecord('r1');
     expect(trail.map((a) => a.action)).toEqual(['call-submitted', 'record-purged']);
     expect(trail[1]).toMatchObject({
       actorId: 'bot',
@@ -264,7 +264,7 @@ describe('submitted records', () => {
       });
       expect((await scheduler.tick()).purged.records).toBe(1);
       expect((await second.run(clock)).records).toBe(0);
-      expect(audit.forRecord('r1').map((a) => a.action)).toEqual(['call-submitted', 'record-purged']);
+      expect((await audit.forRecord('r1')).map((a) => a.action)).toEqual(['call-submitted', 'record-purged']);
       expect(db.prepare('SELECT count(*) FROM purge_permits').pluck().get()).toBe(0);
     } finally {
       other.close();
@@ -321,10 +321,13 @@ describe('alerts raised while a call was in progress', () => {
     },
   });
   /** The risk section saved with possible harm: the alert, its deliveries, a lead's acknowledgement. */
-  function raise(draftId: string, at: Date): string {
+  async function raise(draftId: string, at: Date): Promise<string> {
     const a = alerts();
     const alert = a.onRiskSaved(flagged(draftId, at), who, contact, at).alert!;
-    a.acknowledge(alert.id, { id: 'lead', name: 'Lee Lead' }, at, { conversationId: 'x', activityId: '9' });
+    await a.acknowledge(alert.id, { id: 'lead', name: 'Lee Lead' }, at, {
+      conversationId: 'x',
+      activityId: '9',
+    });
     return alert.id;
   }
   const rowsOf = (alertId: string) =>
@@ -335,9 +338,9 @@ describe('alerts raised while a call was in progress', () => {
   const alertRow = (id: string) => db.prepare('SELECT id FROM draft_alerts WHERE id = ?').get(id);
 
   test('an alert whose call was discarded or never submitted is kept RECORD_RETENTION_YEARS from when it was raised, then purged with its deliveries; the audit keeps ids only', async () => {
-    const discarded = raise('draft-a', START);
+    const discarded = await raise('draft-a', START);
     alerts().onDiscarded(flagged('draft-a', START), who, contact, START);
-    const open = raise('draft-b', new Date(START.getTime() + DAY));
+    const open = await raise('draft-b', new Date(START.getTime() + DAY));
     expect(rowsOf(discarded)).toBeGreaterThan(3);
     const due = yearsBefore(START, -26);
 
@@ -352,7 +355,7 @@ describe('alerts raised while a call was in progress', () => {
     expect(alertRow(open)).toBeDefined();
     expect(rowsOf(open)).toBeGreaterThan(0);
 
-    const purged = audit.forRecord('draft-a').find((a) => a.action === 'draft-alert-purged');
+    const purged = (await audit.forRecord('draft-a')).find((a) => a.action === 'draft-alert-purged');
     expect(purged).toMatchObject({
       actorId: 'bot',
       outcome: 'purged',
@@ -370,7 +373,7 @@ describe('alerts raised while a call was in progress', () => {
   });
 
   test('a submitted call’s alert goes with its record, not before', async () => {
-    const alertId = raise('r1', START);
+    const alertId = await raise('r1', START);
     await new Submissions(
       new SqliteSql(db),
       { alertRules: ['possible-harm-baby'], giveUpMinutes: 60, newId: () => `d${++ids}` },
@@ -402,7 +405,7 @@ describe('alerts raised while a call was in progress', () => {
   });
 
   test('purges in bounded batches, found by index', async () => {
-    for (let i = 0; i < 5; i++) raise(`draft-${i}`, new Date(START.getTime() + i * 1000));
+    for (let i = 0; i < 5; i++) await raise(`draft-${i}`, new Date(START.getTime() + i * 1000));
     scheduler = makeScheduler(2);
     clock = yearsBefore(START, -27);
     expect((await scheduler.tick()).purged.alerts).toBe(2);

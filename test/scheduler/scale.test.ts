@@ -175,7 +175,7 @@ describe('a tick reads what is due, not the history', () => {
 
     // the duty channel's "open" lists the open calls, reading those and no others
     reset();
-    const open = openCalls(s.records, s.events, clock, (d) => todayInTimeZone(d), 7, 1_000);
+    const open = await s.sql.transact(openCalls(clock, (d) => todayInTimeZone(d), 7, 1_000));
     expect(open).toHaveLength(OPEN);
     expect(open.every((c) => c.awaitingReferral && c.recordId.startsWith('open-'))).toBe(true);
     expect(read.size).toBe(OPEN);

@@ -176,7 +176,7 @@ describe('alert escalation', () => {
     alertDelivered('r1', SUBMITTED);
     clock = new Date(SUBMITTED.getTime() + 30 * MIN);
     await scheduler.tick();
-    const audit = new Audit(new SqliteSql(db)).forRecord('r1');
+    const audit = await new Audit(new SqliteSql(db)).forRecord('r1');
     expect(audit).toEqual([
       expect.objectContaining({ actorId: 'bot', action: 'alert-escalated', outcome: 'done' }),
     ]);
@@ -294,7 +294,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
       draftAlertId: raised[0]!.id,
       undelivered: true,
     });
-    alerts.acknowledge(raised[0]!.id, { id: 'lead', name: 'Lead' }, clock);
+    await alerts.acknowledge(raised[0]!.id, { id: 'lead', name: 'Lead' }, clock);
     clock = new Date(SUBMITTED.getTime() + 60 * MIN);
     expect((await scheduler.tick()).escalated + (await scheduler.tick()).escalated).toBe(2);
     const plan = (
@@ -327,6 +327,6 @@ describe('alerts raised while a call is in progress (no record)', () => {
     expect(await alerts.escalateDue(new Date(SUBMITTED.getTime() + 330 * MIN), 30)).toBe(1);
     // never delivered: each round goes to the duty and admin channels
     expect(rounds()).toEqual([1, 1, 2, 2]);
-    expect(alerts.get(raised.id)).toMatchObject({ escalations: 2 });
+    expect(await alerts.get(raised.id)).toMatchObject({ escalations: 2 });
   });
 });

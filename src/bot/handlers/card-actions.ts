@@ -63,7 +63,7 @@ export function registerCardActions(app: Application<TurnState>, deps: BotDeps):
           context.activity.value?.action?.type === 'Action.Execute',
       ),
     async (context) => {
-      deps.audit.append({
+      await deps.audit.append({
         at: deps.now().toISOString(),
         actorId: actingUserId(context),
         action: 'card-action',
@@ -92,8 +92,12 @@ async function onCardAction(
       : undefined;
   const ref = CardRef.safeParse(raw);
   const recordId = ref.success ? ref.data.recordId : undefined;
-  const refuse = (reason: string, answer: AdaptiveCard | string, extra: Record<string, unknown> = {}) => {
-    deps.audit.append({
+  const refuse = async (
+    reason: string,
+    answer: AdaptiveCard | string,
+    extra: Record<string, unknown> = {},
+  ): Promise<AdaptiveCard | string> => {
+    await deps.audit.append({
       at: now.toISOString(),
       actorId,
       action: verb,
@@ -118,18 +122,18 @@ async function onCardAction(
   const permission = await mayActFor(context, role, deps.channels, deps.membership);
   if (!permission.ok) return refuse(permission.reason, REFUSED[permission.reason](role));
 
-  let view = deps.calls.load(data.recordId);
+  let view = await deps.calls.load(data.recordId);
   const inProgress = verb === 'alert.ack' ? InProgressRef.safeParse(raw) : undefined;
   if (!view && inProgress?.success) {
     // an alert raised while the call was in progress: no record yet, so the acknowledgement is recorded
     // against the alert itself (the record takes it over at submit). The card carries the draft id as its
     // recordId, which is the record's id once submitted: a press after the submit goes to the record.
-    const alert = deps.draftAlerts.get(inProgress.data.alertId);
+    const alert = await deps.draftAlerts.get(inProgress.data.alertId);
     if (!alert || alert.draftId !== data.recordId) return refuse('not-found', NOT_FOUND);
-    const r = deps.draftAlerts.acknowledge(alert.id, actor, now, on);
+    const r = await deps.draftAlerts.acknowledge(alert.id, actor, now, on);
     deps.logger.info({ event: 'card-action', verb, alert: alert.id, inProgress: true, outcome: r.outcome });
     if (r.outcome === 'not-found') return NOT_FOUND;
-    if (r.outcome === 'submitted') view = deps.calls.load(r.recordId);
+    if (r.outcome === 'submitted') view = await deps.calls.load(r.recordId);
     else {
       if (r.outcome === 'done') deps.wakeDelivery();
       // every message of the alert (this one too) is updated through the outbox, in the acknowledgement's

@@ -3,6 +3,7 @@ import { formatUkDate } from '../../domain/age';
 import type { ChannelRole } from '../../domain/channel-role';
 import type { ChannelTarget } from '../../records/channels';
 import type { TeamChannel } from '../../records/installed-teams';
+import { dueNowFor } from '../../records/outbox';
 import { escapeMarkdown } from '../../views/cards';
 import type { BotDeps } from '../deps';
 import { actingUserId, isChannelAdmin } from '../permissions';
@@ -47,17 +48,17 @@ async function onSetChannel(context: TurnContext, deps: BotDeps, role: ChannelRo
   const now = deps.now().toISOString();
   const teamId: unknown = a.channelData?.team?.id;
   const channelId: unknown = a.channelData?.channel?.id;
-  const audit = (outcome: string, detail: Record<string, unknown>) =>
+  const audit = (outcome: string, detail: Record<string, unknown>): Promise<void> =>
     deps.audit.append({ at: now, actorId: actingUserId(context), action: 'channel-set', outcome, detail });
   if (!isChannelAdmin(context, deps.channelAdmins)) {
-    audit('refused', { role, reason: 'not-channel-admin' });
+    await audit('refused', { role, reason: 'not-channel-admin' });
     deps.logger.info({ event: 'channel-set-refused', role });
     return say(context, [
       'Sorry: only the channel admins named in my configuration (CHANNEL_ADMINS) can choose where I post. Nothing was changed.',
     ]);
   }
   if (typeof teamId !== 'string' || typeof channelId !== 'string' || !teamId || !channelId) {
-    audit('refused', { role, reason: 'no-team-or-channel' });
+    await audit('refused', { role, reason: 'no-team-or-channel' });
     return say(context, ['I cannot tell which team and channel this is, so nothing was changed.']);
   }
   const before = await deps.channels.get(role);
@@ -74,8 +75,8 @@ async function onSetChannel(context: TurnContext, deps: BotDeps, role: ChannelRo
   );
   // what waited for this role's channel (an alert refused by the old one, say) goes to the new one now;
   // the worker resolves the role's channel at each try
-  const waiting = deps.outbox.dueNowFor(role, deps.now());
-  audit('done', {
+  const waiting = await deps.sql.transact(dueNowFor(role, deps.now()));
+  await audit('done', {
     role,
     teamId,
     channelId,
@@ -181,7 +182,7 @@ export async function onTeamInstalled(
     channels,
     updatedAt: now,
   });
-  deps.audit.append({
+  await deps.audit.append({
     at: now,
     actorId: actingUserId(context),
     action: 'team-installed',
@@ -205,8 +206,8 @@ async function onOpen(context: TurnContext, deps: BotDeps): Promise<void> {
       '**open** lists the duty team’s open calls, so it works in the IMH duty channel only.',
     ]);
   }
-  const calls = deps.openCalls(deps.now());
-  deps.audit.append({
+  const calls = await deps.openCalls(deps.now());
+  await deps.audit.append({
     at: deps.now().toISOString(),
     actorId: actingUserId(context),
     action: 'open-calls-listed',

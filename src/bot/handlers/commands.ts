@@ -91,7 +91,7 @@ export async function onCancel(context: TurnContext, deps: BotDeps): Promise<voi
     return;
   }
   // possible harm flagged: the confirmation says what discarding means for the alert (HAZ-14)
-  const alert = deps.draftAlerts.forDraft(state.current.id);
+  const alert = await deps.draftAlerts.forDraft(state.current.id);
   const risk = alert !== undefined || possibleHarmFlagged(state.current.answers);
   await sendCard(
     context,
@@ -128,7 +128,7 @@ export async function onForgetMe(context: TurnContext, deps: BotDeps): Promise<v
     return;
   }
   deps.scrubDeleted();
-  deps.audit.append({
+  await deps.audit.append({
     at: deps.now().toISOString(),
     actorId: who.userId,
     action: 'forget-me',

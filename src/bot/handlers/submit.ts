@@ -49,7 +49,7 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
   }
 
   // a call whose risk save alerted the leads keeps the reference they were given
-  const inProgressAlert = deps.draftAlerts.forDraft(draft.id);
+  const inProgressAlert = await deps.draftAlerts.forDraft(draft.id);
   const call = submitCall(draft, inProgressAlert?.reference ?? deps.newReference(), deps.profile, now);
   let alerted = false;
   try {
