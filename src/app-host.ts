@@ -25,7 +25,7 @@ import { DraftAlerts } from './records/draft-alerts';
 import { DutyCallRecords } from './records/duty-calls';
 import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
-import { Outbox } from './records/outbox';
+import { outboxStats, overdueAlerts } from './records/outbox';
 import { PostStamps } from './records/post-stamps';
 import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
@@ -98,7 +98,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   // the SQL seam on the same connection: the repositories moved onto it so far (issue 11)
   const sql = new SqliteSql(db);
   const records = new DutyCallRecords(sql);
-  const outbox = new Outbox(db);
   const audit = new Audit(sql);
   const newId = () => randomUUID();
   const profile = serviceProfile(config);
@@ -119,7 +118,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     profile,
     giveUpMinutes: config.DELIVERY_GIVE_UP_MINUTES,
     newId,
-    newReference,
+    newReference: () => references.reserve(),
     escalationMinutes: config.ALERT_ESCALATION_MINUTES,
   });
   if (config.BOT_MODE === 'production' && !(await channels.get('safeguarding'))) {
@@ -281,10 +280,10 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
         : true;
       // a failed delivery makes the bot "degraded", still with HTTP 200: restarting it would not make
       // the delivery, and a liveness probe must not kill a bot that otherwise works
-      const d = outbox.stats();
+      const d = await sql.transact(outboxStats());
       // an alert past its deadline has not reached the leads: degraded until it does
-      const alertsOverdue = outbox.overdueAlerts(
-        new Date(now().getTime() - config.ALERT_DELIVERY_DEADLINE_SECONDS * 1000),
+      const alertsOverdue = await sql.transact(
+        overdueAlerts(new Date(now().getTime() - config.ALERT_DELIVERY_DEADLINE_SECONDS * 1000)),
       );
       const deliveries = {
         pending: d.pending,

@@ -29,7 +29,7 @@ export interface BotDeps {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly newId: () => string;
-  readonly newReference: () => string;
+  readonly newReference: () => Promise<string>;
   /** Where the bot posts (duty, safeguarding, admin), as set in Teams or configuration. */
   readonly channels: ChannelRegistry;
   readonly installedTeams: InstalledTeams;

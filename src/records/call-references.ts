@@ -1,5 +1,4 @@
-import { type Query, write } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { type Query, type SqlStore, write } from '../storage/sql';
 
 /** Tries before giving up: with 32^6 references, even a million issued makes a second try rare. */
 const TRIES = 20;
@@ -25,7 +24,7 @@ export function* reserveReference(make: () => string, at: string): Query<string>
  */
 export class CallReferences {
   constructor(
-    private readonly sql: SqliteSql,
+    private readonly sql: SqlStore,
     private readonly make: () => string,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -36,9 +35,12 @@ export class CallReferences {
    * the reference to anyone, the record or the alert, commits after it and waits for the disk itself,
    * and the log is kept in order, so no reference reaches anybody without its reservation.
    */
-  issue(): string {
-    return this.sql.transactNow(reserveReference(this.make, this.now().toISOString()), {
-      durability: 'soon',
-    });
+  issue(): Promise<string> {
+    return this.sql.transact(this.reserve(), { durability: 'soon' });
+  }
+
+  /** The same, as part of the caller's transaction (an in-progress alert's, which waits for the disk). */
+  reserve(): Query<string> {
+    return reserveReference(this.make, this.now().toISOString());
   }
 }

@@ -159,7 +159,11 @@ export interface DraftAlertOptions {
   readonly profile: ServiceProfile;
   readonly giveUpMinutes: number;
   readonly newId: () => string;
-  readonly newReference: () => string;
+  /**
+   * The alert's call reference: reserved in the alert's own transaction (reserveReference), or fixed
+   * (tests).
+   */
+  readonly newReference: () => string | Query<string>;
   /** ALERT_ESCALATION_MINUTES: when an alert nobody has acknowledged is first looked at for escalation. */
   readonly escalationMinutes?: number;
 }
@@ -585,6 +589,8 @@ export class DraftAlertQueries {
   }
 
   private *raise(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): Query<DraftAlert> {
+    const issued = this.o.newReference();
+    const reference = typeof issued === 'string' ? issued : yield* issued;
     const id = this.o.newId();
     const outboxId = this.o.newId();
     const snapshot = snapshotOf(draft, this.o.alertRules, this.o.profile);
@@ -610,7 +616,7 @@ export class DraftAlertQueries {
       [
         id,
         draft.id,
-        this.o.newReference(),
+        reference,
         outboxId,
         who.tenantId,
         who.userId,

@@ -28,18 +28,18 @@ const sequence = (...refs: string[]) => {
 };
 
 describe('call references are never issued twice', () => {
-  it('[HAZ-20] a reference drawn again is not issued: the next unused one is', () => {
+  it('[HAZ-20] a reference drawn again is not issued: the next unused one is', async () => {
     const db = openDatabase(freshFile());
     const refs = new CallReferences(
       new SqliteSql(db),
       sequence('IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-AAAAAA', 'IMH-BBBBBB'),
     );
-    expect(refs.issue()).toBe('IMH-AAAAAA');
-    expect(refs.issue()).toBe('IMH-BBBBBB');
+    expect(await refs.issue()).toBe('IMH-AAAAAA');
+    expect(await refs.issue()).toBe('IMH-BBBBBB');
     db.close();
   });
 
-  it('[HAZ-20] a call stored before references were kept keeps its reference to itself after the upgrade', () => {
+  it('[HAZ-20] a call stored before references were kept keeps its reference to itself after the upgrade', async () => {
     const file = freshFile();
     let db = openDatabase(file);
     const call = submitted('full', FULL_CALL);
@@ -59,23 +59,23 @@ describe('call references are never issued twice', () => {
     db.close();
     db = openDatabase(file);
     const refs = new CallReferences(new SqliteSql(db), sequence(call.reference, 'IMH-CCCCCC'));
-    expect(refs.issue()).toBe('IMH-CCCCCC');
+    expect(await refs.issue()).toBe('IMH-CCCCCC');
     db.close();
   });
 
-  it('gives up with an error rather than loop for ever or reuse one', () => {
+  it('gives up with an error rather than loop for ever or reuse one', async () => {
     const db = openDatabase(freshFile());
     const refs = new CallReferences(new SqliteSql(db), () => 'IMH-DDDDDD');
-    expect(refs.issue()).toBe('IMH-DDDDDD');
-    expect(() => refs.issue()).toThrow(/no unused call reference/);
+    expect(await refs.issue()).toBe('IMH-DDDDDD');
+    await expect(refs.issue()).rejects.toThrow(/no unused call reference/);
     db.close();
   });
 
-  it('issues distinct readable references at scale (20,000 drawn from the real maker)', () => {
+  it('issues distinct readable references at scale (20,000 drawn from the real maker)', async () => {
     const db = openDatabase(freshFile());
     const refs = new CallReferences(new SqliteSql(db), () => makeReference());
     const seen = new Set<string>();
-    for (let i = 0; i < 20_000; i++) seen.add(refs.issue());
+    for (let i = 0; i < 20_000; i++) seen.add(await refs.issue());
     expect(seen.size).toBe(20_000);
     for (const r of [...seen].slice(0, 50)) expect(r).toMatch(/^IMH-[A-HJ-NP-Z2-9]{6}$/);
     db.close();

@@ -50,7 +50,12 @@ export async function onSubmit(context: TurnContext, deps: BotDeps, e: Envelope)
 
   // a call whose risk save alerted the leads keeps the reference they were given
   const inProgressAlert = await deps.draftAlerts.forDraft(draft.id);
-  const call = submitCall(draft, inProgressAlert?.reference ?? deps.newReference(), deps.profile, now);
+  const call = submitCall(
+    draft,
+    inProgressAlert?.reference ?? (await deps.newReference()),
+    deps.profile,
+    now,
+  );
   let alerted = false;
   try {
     // the record and its deliveries go in first, keyed by the draft id: a repeated submit cannot
