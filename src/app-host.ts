@@ -22,7 +22,6 @@ import { CallReferences } from './records/call-references';
 import { CallViews } from './records/call-view';
 import { ChannelRegistry } from './records/channels';
 import { DraftAlerts } from './records/draft-alerts';
-import { DutyCallRecords } from './records/duty-calls';
 import { InstalledTeams } from './records/installed-teams';
 import { openCalls } from './records/open-calls';
 import { outboxStats, overdueAlerts } from './records/outbox';
@@ -97,7 +96,6 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const adapter = adapterFor(config);
   // the SQL seam on the same connection: the repositories moved onto it so far (issue 11)
   const sql = new SqliteSql(db);
-  const records = new DutyCallRecords(sql);
   const audit = new Audit(sql);
   const newId = () => randomUUID();
   const profile = serviceProfile(config);
@@ -190,8 +188,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const deps = {
     sql,
     profile,
-    drafts: new DraftStore(storage, sqliteStorage),
-    records,
+    drafts: new DraftStore(storage, sql, sqliteStorage),
     submissions: new Submissions(
       sql,
       {

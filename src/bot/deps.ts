@@ -6,7 +6,6 @@ import type { CallActions } from '../records/call-actions';
 import type { CallViews } from '../records/call-view';
 import type { ChannelRegistry } from '../records/channels';
 import type { DraftAlerts } from '../records/draft-alerts';
-import type { DutyCallRecords } from '../records/duty-calls';
 import type { InstalledTeams } from '../records/installed-teams';
 import type { OpenCall } from '../records/open-calls';
 import type { Submissions } from '../records/submissions';
@@ -20,7 +19,6 @@ export interface BotDeps {
   readonly sql: SqlStore;
   readonly profile: ServiceProfile;
   readonly drafts: DraftStore;
-  readonly records: DutyCallRecords;
   readonly submissions: Submissions;
   /** Safeguarding alerts raised while a call is in progress (the risk section saved with possible harm). */
   readonly draftAlerts: DraftAlerts;

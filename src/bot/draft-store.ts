@@ -1,6 +1,7 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { SectionAnswers } from '../domain/answers';
 import { type ClosedDraft, type Draft, normaliseDraft } from '../domain/draft';
+import type { Query, SqlStore } from '../storage/sql';
 
 export interface ReferrerState {
   readonly current: Draft | null;
@@ -32,9 +33,9 @@ export class DraftConflictError extends Error {
 const KEEP_CLOSED = 20;
 const CREATE_ONLY = 'create-only:never-issued';
 
-/** A store that can write a draft and run something else in one transaction (SqliteStorage). */
+/** A store that can write a draft and a query of the records in one transaction (SqliteStorage, StateStorage). */
 export interface WritesTogether {
-  writeTogether<T>(changes: StoreItems, alongside: () => T, durable?: (result: T) => boolean): Promise<T>;
+  writeTogether<T>(changes: StoreItems, alongside: Query<T>, durable?: (result: T) => boolean): Promise<T>;
   /** A write that need not wait for the disk: a step of a draft (SqliteStorage.writeSoon). */
   writeSoon?(changes: StoreItems): Promise<void>;
 }
@@ -49,8 +50,10 @@ export class DraftStore {
    * `saveWith` runs alongside (the outbox): app-host passes its SqliteStorage, and nothing for an
    * external store.
    */
+  /** `sql`: where the records are, for what is saved alongside a draft in an external store. */
   constructor(
     private readonly storage: Storage,
+    private readonly sql: SqlStore,
     private readonly together?: WritesTogether,
   ) {}
 
@@ -129,17 +132,17 @@ export class DraftStore {
   }
 
   /**
-   * save(), with `alongside` (e.g. queueing a safeguarding alert) in the same SQLite transaction when the
-   * drafts are in the bot's own database: the draft that flags a risk is never stored without its alert,
-   * nor the alert without the draft. Drafts in an external store (HostOptions.draftStorage) cannot share
-   * a transaction with the outbox: there `alongside` runs right after a successful save, and if it fails
+   * save(), with `alongside` (e.g. queueing a safeguarding alert) in the same transaction when the drafts
+   * are in the records' own database: the draft that flags a risk is never stored without its alert, nor
+   * the alert without the draft. Drafts in an external store (HostOptions.draftStorage) cannot share a
+   * transaction with the outbox: there `alongside` runs right after a successful save, and if it fails
    * the error reaches the turn (the referrer is told it did not work) and the next save tries again.
    */
   async saveWith<T>(
     key: string,
     loaded: Loaded,
     next: ReferrerState,
-    alongside: () => T,
+    alongside: Query<T>,
     closed?: ClosedChange,
     /**
      * Whether what `alongside` did must be on disk before the turn goes on (default: always). A risk
@@ -152,7 +155,7 @@ export class DraftStore {
     if (together)
       return this.conflictsAsDraftConflict(() => together.writeTogether(items, alongside, durable));
     await this.conflictsAsDraftConflict(() => this.storage.write(items));
-    return alongside();
+    return this.sql.transact(alongside);
   }
 
   private async items(

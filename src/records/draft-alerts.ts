@@ -6,8 +6,7 @@ import type { Draft } from '../domain/draft';
 import { assessRisk, possibleHarmFlagged, type RiskAssessment } from '../domain/risk';
 import { type AlertRule, alertReasons } from '../domain/safeguarding';
 import type { SubmittedCall } from '../domain/submitted-call';
-import { perStore, type Query, select, selectOne, write } from '../storage/sql';
-import type { SqliteSql } from '../storage/sqlite-sql';
+import { perStore, type Query, type SqlStore, select, selectOne, write } from '../storage/sql';
 import { appendAudit } from './audit';
 import {
   alertMessageUpdates,
@@ -671,15 +670,14 @@ export class DraftAlertQueries {
 }
 
 /**
- * The in-progress alerts' queries run synchronously on SQLite, each one transaction (a savepoint when
- * the caller already holds one, e.g. the draft save in SqliteStorage), for callers that are still
- * synchronous, until they move to the seam's transact (issue 11).
+ * The in-progress alerts' queries, each run as one transaction. What must commit with a draft's save (a
+ * risk save's alert, a discard's note) goes through DraftStore.saveWith as the query itself (`queries`).
  */
 export class DraftAlerts {
   readonly queries: DraftAlertQueries;
 
   constructor(
-    private readonly sql: SqliteSql,
+    private readonly sql: SqlStore,
     o: DraftAlertOptions,
   ) {
     this.queries = new DraftAlertQueries(o);
@@ -697,16 +695,17 @@ export class DraftAlerts {
     return this.sql.transact(this.queries.forDraft(draftId));
   }
 
-  onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): RiskSaveOutcome {
-    return this.sql.transactNow(this.queries.onRiskSaved(draft, who, contact, now));
+  onRiskSaved(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): Promise<RiskSaveOutcome> {
+    return this.sql.transact(this.queries.onRiskSaved(draft, who, contact, now));
   }
 
-  onDiscarded(draft: Draft, who: Who, contact: DraftAlert['contact'], now: Date): DraftAlert | undefined {
-    return this.sql.transactNow(this.queries.onDiscarded(draft, who, contact, now));
-  }
-
-  takeOver(call: SubmittedCall, recordReasons: readonly string[], now: Date): DraftAlert | undefined {
-    return this.sql.transactNow(this.queries.takeOver(call, recordReasons, now));
+  onDiscarded(
+    draft: Draft,
+    who: Who,
+    contact: DraftAlert['contact'],
+    now: Date,
+  ): Promise<DraftAlert | undefined> {
+    return this.sql.transact(this.queries.onDiscarded(draft, who, contact, now));
   }
 
   acknowledge(alertId: string, actor: Actor, now: Date, on?: PressedOn): Promise<InProgressAck> {

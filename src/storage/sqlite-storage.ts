@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { commitDurably, withoutWaitingForDisk } from './database';
+import type { Query } from './sql';
+import { SqliteSql } from './sqlite-sql';
 
 interface StateRow {
   etag: string;
@@ -29,12 +31,15 @@ export class SqliteStorage implements Storage {
   private readonly writeWith: Database.Transaction<
     (writes: PendingWrite[], alongside: () => unknown) => unknown
   >;
+  /** The records' queries on the same connection, for what is written with a draft. */
+  private readonly sql: SqliteSql;
 
   /** `now` stamps updated_at, which retention (src/records/retention.ts) reads on the same clock. */
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => Date = () => new Date(),
   ) {
+    this.sql = new SqliteSql(db);
     const select = db.prepare<[string], StateRow>('SELECT etag, value FROM bot_state WHERE key = ?');
     // Inserting when the key is absent even if an eTag was supplied mirrors MemoryStorage, which
     // only checks the eTag against an existing item.
@@ -110,20 +115,19 @@ export class SqliteStorage implements Storage {
   }
 
   /**
-   * write(), and `alongside` in the same transaction on the same database: both happen or neither does
-   * (an eTag conflict, or `alongside` throwing, rolls back both). How a draft save and the safeguarding
-   * alert it raises are stored together (DraftStore.saveWith). `alongside` must be synchronous and use
-   * this storage's own database connection.
+   * write(), and `alongside` (a query of the records) in the same transaction on the same database: both
+   * happen or neither does (an eTag conflict, or `alongside` failing, rolls back both). How a draft save
+   * and the safeguarding alert it raises are stored together (DraftStore.saveWith).
    */
   async writeTogether<T>(
     changes: StoreItems,
-    alongside: () => T,
+    alongside: Query<T>,
     durable: (result: T) => boolean = () => true,
   ): Promise<T> {
     const writes = this.pending(changes);
     return (await commitDurably(
       this.db,
-      () => this.writeWith.immediate(writes, alongside),
+      () => this.writeWith.immediate(writes, () => this.sql.transactNow(alongside)),
       durable as (result: unknown) => boolean,
     )) as T;
   }

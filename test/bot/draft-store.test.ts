@@ -9,6 +9,8 @@ import { expect, test } from 'vitest';
 import { DraftConflictError, DraftStore } from '../../src/bot/draft-store';
 import { type ClosedDraft, startDraft } from '../../src/domain/draft';
 import { openDatabase } from '../../src/storage/database';
+import type { Query } from '../../src/storage/sql';
+import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 
 const NOW = new Date('2026-11-30T10:00:00Z');
@@ -29,7 +31,7 @@ function setUp() {
       writes.push(Object.keys(changes));
       return storage.write(changes);
     },
-    writeTogether: <T>(changes: StoreItems, alongside: () => T) => {
+    writeTogether: <T>(changes: StoreItems, alongside: Query<T>) => {
       writes.push(Object.keys(changes));
       return storage.writeTogether(changes, alongside);
     },
@@ -40,7 +42,7 @@ function setUp() {
   });
   const row = (key: string) =>
     db.prepare('SELECT value FROM bot_state WHERE key = ?').pluck().get(key) as string | undefined;
-  return { storage, drafts: new DraftStore(watched, watched), reads, writes, row };
+  return { storage, drafts: new DraftStore(watched, new SqliteSql(db), watched), reads, writes, row };
 }
 
 const draft = (id: string) => startDraft(id, 'full', NOW, '2026-11-30');

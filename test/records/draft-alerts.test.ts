@@ -31,14 +31,14 @@ function setUp() {
     answers: { referrer: FULL_CALL.referrer!, risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },
   };
   const raise = () =>
-    alerts.onRiskSaved(
+    alerts.queries.onRiskSaved(
       draft,
       { tenantId: 't', userId: 'aad-u' },
       { serviceUrl: 'http://x', conversationId: 'c', userId: 'u' },
       NOW,
     );
   const count = (table: string) => Number(db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get());
-  return { db, drafts: new DraftStore(storage, storage), draft, raise, count };
+  return { db, drafts: new DraftStore(storage, new SqliteSql(db), storage), draft, raise, count };
 }
 
 test('[HAZ-01] the draft save and the alert it raises are one transaction: a refused save queues no alert, a failed alert saves no draft', async () => {
@@ -47,7 +47,7 @@ test('[HAZ-01] the draft save and the alert it raises are one transaction: a ref
   const empty = await drafts.load(key);
   // someone else saved first: the save is refused, and no alert is queued with it
   await drafts.save(key, empty, { current: null });
-  await expect(drafts.saveWith(key, empty, { current: draft }, raise)).rejects.toBeInstanceOf(
+  await expect(drafts.saveWith(key, empty, { current: draft }, raise())).rejects.toBeInstanceOf(
     DraftConflictError,
   );
   expect(count('outbox')).toBe(0);
@@ -55,15 +55,20 @@ test('[HAZ-01] the draft save and the alert it raises are one transaction: a ref
   // the alert cannot be queued: the draft is not saved either
   const loaded = await drafts.load(key);
   await expect(
-    drafts.saveWith(key, loaded, { current: draft }, () => {
-      raise();
-      throw new Error('disk full');
-    }),
+    drafts.saveWith(
+      key,
+      loaded,
+      { current: draft },
+      (function* () {
+        yield* raise();
+        throw new Error('disk full');
+      })(),
+    ),
   ).rejects.toThrow('disk full');
   expect((await drafts.load(key)).state.current).toBeNull();
   expect(count('outbox')).toBe(0);
   // both, together
-  const outcome = await drafts.saveWith(key, loaded, { current: draft }, raise);
+  const outcome = await drafts.saveWith(key, loaded, { current: draft }, raise());
   expect(outcome.raised).toBe(true);
   expect((await drafts.load(key)).state.current?.id).toBe('draft-1');
   expect(count('draft_alerts')).toBe(1);

@@ -323,7 +323,7 @@ describe('alerts raised while a call was in progress', () => {
   /** The risk section saved with possible harm: the alert, its deliveries, a lead's acknowledgement. */
   async function raise(draftId: string, at: Date): Promise<string> {
     const a = alerts();
-    const alert = a.onRiskSaved(flagged(draftId, at), who, contact, at).alert!;
+    const alert = (await a.onRiskSaved(flagged(draftId, at), who, contact, at)).alert!;
     await a.acknowledge(alert.id, { id: 'lead', name: 'Lee Lead' }, at, {
       conversationId: 'x',
       activityId: '9',
@@ -339,7 +339,7 @@ describe('alerts raised while a call was in progress', () => {
 
   test('an alert whose call was discarded or never submitted is kept RECORD_RETENTION_YEARS from when it was raised, then purged with its deliveries; the audit keeps ids only', async () => {
     const discarded = await raise('draft-a', START);
-    alerts().onDiscarded(flagged('draft-a', START), who, contact, START);
+    await alerts().onDiscarded(flagged('draft-a', START), who, contact, START);
     const open = await raise('draft-b', new Date(START.getTime() + DAY));
     expect(rowsOf(discarded)).toBeGreaterThan(3);
     const due = yearsBefore(START, -26);

@@ -248,15 +248,17 @@ describe('alerts raised while a call is in progress (no record)', () => {
       newReference: () => `IMH-${ids}`,
       escalationMinutes: 30,
     });
-    const raise = (draftId: string) =>
-      alerts.onRiskSaved(
-        {
-          ...startDraft(draftId, 'full', SUBMITTED, '2026-11-20'),
-          answers: { risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },
-        },
-        { tenantId: 't', userId: 'aad-1' },
-        { serviceUrl: 'https://x', conversationId: 'c', userId: '29:u' },
-        SUBMITTED,
+    const raise = async (draftId: string) =>
+      (
+        await alerts.onRiskSaved(
+          {
+            ...startDraft(draftId, 'full', SUBMITTED, '2026-11-20'),
+            answers: { risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },
+          },
+          { tenantId: 't', userId: 'aad-1' },
+          { serviceUrl: 'https://x', conversationId: 'c', userId: '29:u' },
+          SUBMITTED,
+        )
       ).alert!;
     const limited = { escalateDue: (now: Date, m: number) => alerts.escalateDue(now, m, batch) };
     return { alerts, raise, limited };
@@ -276,7 +278,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
       today: (d) => todayInTimeZone(d),
       draftAlerts: { noteUnsubmitted: async () => 0, ...limited },
     });
-    const raised = ['a', 'b', 'c'].map(raise);
+    const raised = [await raise('a'), await raise('b'), await raise('c')];
     clock = new Date(SUBMITTED.getTime() + 29 * MIN);
     expect((await scheduler.tick()).escalated).toBe(0);
     clock = new Date(SUBMITTED.getTime() + 30 * MIN);
@@ -312,7 +314,7 @@ describe('alerts raised while a call is in progress (no record)', () => {
 
   test('[HAZ-23] an in-progress alert after a long outage: one round on coming back, then the schedule’s next slot, not one per run', async () => {
     const { alerts, raise } = setUp(50);
-    const raised = raise('a');
+    const raised = await raise('a');
     const back = SUBMITTED.getTime() + 310 * MIN;
     const rounds = () =>
       (

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, withoutWaitingForDisk } from '../../src/storage/database';
+import { select } from '../../src/storage/sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 import { type MakeStorage, storageContract, transactionalStorageContract } from './storage-contract';
 
@@ -83,7 +84,14 @@ describe('SqliteStorage.writeSoon (a draft’s step, not waiting for the disk)',
       expect(synchronous(db)).toBe(2);
       // what is written with something alongside (an alert with a risk save) is on disk when it resolves:
       // committed without holding the event loop, then synced off it (commitDurably)
-      const during = await storage.writeTogether({ j: { v: 1 } }, () => synchronous(db));
+      const during = await storage.writeTogether(
+        { j: { v: 1 } },
+        (function* () {
+          // what the connection is set to while the query runs inside the draft's transaction
+          yield* select('SELECT 1');
+          return synchronous(db);
+        })(),
+      );
       expect(during).toBe(1);
       expect(synchronous(db)).toBe(2);
     } finally {

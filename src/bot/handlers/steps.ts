@@ -18,6 +18,7 @@ import { type PageDef, pageOfSection, sectionInputs } from '../../domain/pages';
 import { phonePrompts } from '../../domain/pick-up-the-phone';
 import { possibleHarmFlagged, withTypedHarm } from '../../domain/risk';
 import { askedInputs, validatePage } from '../../domain/section-validation';
+import type { Query } from '../../storage/sql';
 import { buttons } from '../../views/common';
 import { problemCard } from '../../views/notice-view';
 import { riskNoticeCard } from '../../views/risk-notice-view';
@@ -159,35 +160,44 @@ function commitRiskSave(
 ): Promise<void> {
   const who = referrerOf(context);
   const contact = replyContact(context);
-  return commit(context, deps, loaded, next, extras, () => {
-    const outcome = deps.draftAlerts.onRiskSaved(assessed, who, contact, now);
-    const alert = outcome.alert;
-    const riskNotice = riskNoticeCard(assessed.answers, deps.profile, {
-      leadsAlerted: alert !== undefined,
-      alert: alert && {
-        status: outcome.leads ?? 'being-alerted',
-        reference: alert.reference,
-        deliveredAt: outcome.deliveredAt,
-      },
-    });
-    const withdrawn =
-      outcome.note === 'risk-withdrawn'
-        ? 'The safeguarding leads were already alerted about this call: I have told them your answers changed. The alert stays with them to decide.'
-        : undefined;
-    return {
-      extras: {
-        ...(riskNotice ? { before: [riskNotice] } : {}),
-        ...(withdrawn ? { notice: [extras.notice, withdrawn].filter(Boolean).join(' ') } : {}),
-      },
-      wake: outcome.raised || outcome.note !== undefined,
-      log: alert && {
-        event: outcome.raised ? 'draft-alert-raised' : 'draft-alert-checked',
-        draft: next.id,
-        alert: alert.id,
-        ...(outcome.note ? { note: outcome.note } : {}),
-      },
-    };
-  });
+  const { profile } = deps;
+  const queries = deps.draftAlerts.queries;
+  return commit(
+    context,
+    deps,
+    loaded,
+    next,
+    extras,
+    (function* () {
+      const outcome = yield* queries.onRiskSaved(assessed, who, contact, now);
+      const alert = outcome.alert;
+      const riskNotice = riskNoticeCard(assessed.answers, profile, {
+        leadsAlerted: alert !== undefined,
+        alert: alert && {
+          status: outcome.leads ?? 'being-alerted',
+          reference: alert.reference,
+          deliveredAt: outcome.deliveredAt,
+        },
+      });
+      const withdrawn =
+        outcome.note === 'risk-withdrawn'
+          ? 'The safeguarding leads were already alerted about this call: I have told them your answers changed. The alert stays with them to decide.'
+          : undefined;
+      return {
+        extras: {
+          ...(riskNotice ? { before: [riskNotice] } : {}),
+          ...(withdrawn ? { notice: [extras.notice, withdrawn].filter(Boolean).join(' ') } : {}),
+        },
+        wake: outcome.raised || outcome.note !== undefined,
+        log: alert && {
+          event: outcome.raised ? 'draft-alert-raised' : 'draft-alert-checked',
+          draft: next.id,
+          alert: alert.id,
+          ...(outcome.note ? { note: outcome.note } : {}),
+        },
+      };
+    })(),
+  );
 }
 
 /** A pick-up-the-phone page saved valid: its typed copy goes, the other pages' stays. */
@@ -203,13 +213,14 @@ function withoutTypedKeys(draft: Draft, keys: readonly string[]): Draft {
  * Work stored in the same transaction as a draft save (DraftStore.saveWith), and what it adds to the
  * reply: the safeguarding alert a risk save raises, or a discard's note to the leads.
  */
-export type AlongsideSave = () => {
+export interface AlongsideResult {
   readonly extras?: CardExtras;
   /** Something was queued for the delivery worker. */
   readonly wake?: boolean;
   /** Ids and outcomes only. */
   readonly log?: Record<string, unknown> | undefined;
-};
+}
+export type AlongsideSave = Query<AlongsideResult>;
 
 /** Stores the draft first, then sends its card: a card never shows a step that was not saved. */
 export async function commit(
@@ -220,7 +231,7 @@ export async function commit(
   extras: CardExtras = {},
   alongside?: AlongsideSave,
 ): Promise<void> {
-  let more: ReturnType<AlongsideSave> = {};
+  let more: AlongsideResult = {};
   try {
     const key = referrerOf(context).key;
     const state = { ...loaded.state, current: draft };

@@ -161,7 +161,7 @@ export async function onCancelConfirm(context: TurnContext, deps: BotDeps, e: En
       key,
       loaded,
       { ...loaded.state, current: null },
-      () => deps.draftAlerts.onDiscarded(draft, who, contact, now),
+      deps.draftAlerts.queries.onDiscarded(draft, who, contact, now),
       { add: { id: draft.id, status: 'cancelled', at: now.toISOString() } },
     );
   } catch (err) {
