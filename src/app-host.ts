@@ -29,10 +29,7 @@ import { PostStamps } from './records/post-stamps';
 import { Retention } from './records/retention';
 import { Submissions } from './records/submissions';
 import { createServer, listen } from './server';
-import { startCheckpointer } from './storage/checkpointer';
-import { closeDatabase, openDatabase, scrubWalSoon } from './storage/database';
-import { SqliteSql } from './storage/sqlite-sql';
-import { SqliteStorage } from './storage/sqlite-storage';
+import { openStore } from './storage/open-store';
 import { StorageUnavailableError } from './storage/storage-errors';
 import { buttons } from './views/common';
 import { problemCard } from './views/notice-view';
@@ -88,14 +85,13 @@ function adapterFor(config: Config): FrontDoorAdapter {
 /** Composition root: configuration -> storage -> Teams app -> HTTP server. */
 export async function startBot(config: Config, options: HostOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const db = openDatabase(config.DATABASE_FILE);
   const now = options.now ?? (() => new Date());
-  // drafts in the bot's own file can be saved in one transaction with the alert a risk save raises
-  const sqliteStorage = options.draftStorage ? undefined : new SqliteStorage(db, now);
-  const storage = options.draftStorage ?? sqliteStorage!;
+  // PostgreSQL when DATABASE_URL is set (several instances), else the SQLite file; migrated before use
+  const store = await openStore(config, now, logger);
+  const { sql } = store;
+  // drafts in the records' own database are saved in one transaction with the alert a risk save raises
+  const storage = options.draftStorage ?? store.drafts;
   const adapter = adapterFor(config);
-  // the SQL seam on the same connection: the repositories moved onto it so far (issue 11)
-  const sql = new SqliteSql(db);
   const audit = new Audit(sql);
   const newId = () => randomUUID();
   const profile = serviceProfile(config);
@@ -122,12 +118,11 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   if (config.BOT_MODE === 'production' && !(await channels.get('safeguarding'))) {
     // an alert with nowhere to go alerts nobody (issue 8, HAZ-06). A channel set in Teams is only in the
     // database, so this is checked here rather than with the other settings.
-    db.close();
+    await store.close();
     throw new ConfigError(
       `Invalid configuration (APP_ENV=${config.APP_ENV}):\n  - SAFEGUARDING_TEAM_ID and SAFEGUARDING_CHANNEL_ID: a safeguarding channel is required in production mode and none is configured or set in Teams: name it in these settings (after it is set with "@bot set safeguarding channel" they may be removed)`,
     );
   }
-  const checkpointer = await startCheckpointer(db, logger);
   // the duty and alert cards, as posted by the worker and as refreshed after a card action
   const render: RenderContext = {
     profile,
@@ -180,7 +175,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     today: (d) => todayInTimeZone(d, config.TIME_ZONE),
     // held all along (a reader): tried again until it is done (scrubWalSoon)
     retention: new Retention(sql, logger, retention, () =>
-      scrubWalSoon(db, () => logger.warn({ event: 'retention-wal-busy' })),
+      store.afterDelete(() => logger.warn({ event: 'retention-wal-busy' })),
     ),
     draftAlerts,
     riskDraftAlertMinutes: config.RISK_DRAFT_ALERT_MINUTES,
@@ -188,7 +183,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
   const deps = {
     sql,
     profile,
-    drafts: new DraftStore(storage, sql, sqliteStorage),
+    drafts: new DraftStore(storage, sql, options.draftStorage ? undefined : store.drafts),
     submissions: new Submissions(
       sql,
       {
@@ -218,8 +213,8 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     render,
     channelAdmins: config.CHANNEL_ADMINS,
     scrubDeleted: () => {
-      // held all along (e.g. a report script reading): the next discard or retention run truncates it
-      scrubWalSoon(db, () => logger.warn({ event: 'wal-scrub-busy' }));
+      // held all along (e.g. a report script reading): tried again until it is done
+      store.afterDelete(() => logger.warn({ event: 'wal-scrub-busy' }));
     },
     retention,
   };
@@ -269,12 +264,20 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
     tenantId: config.TENANT_ID,
     logger,
     health: async () => {
-      db.prepare('SELECT 1').get();
       // every turn reads and writes drafts, so without their store this instance can only apologise:
       // 503 tells a load balancer to send turns elsewhere until it answers again
-      const storageReady = options.draftStorage?.ready
-        ? await options.draftStorage.ready().catch(() => false)
-        : true;
+      const recordsReady = await store.ready();
+      const storageReady =
+        recordsReady &&
+        (options.draftStorage?.ready ? await options.draftStorage.ready().catch(() => false) : true);
+      const storage = {
+        records: store.kind,
+        drafts: options.draftStorage ? 'external' : store.kind,
+        ready: storageReady,
+        // where SQLite's WAL is checkpointed: off the event loop, or (worker gone) in a turn's commit
+        checkpoints: store.checkpoints(),
+      };
+      if (!recordsReady) return { status: 'unavailable', mode: config.BOT_MODE, storage };
       // a failed delivery makes the bot "degraded", still with HTTP 200: restarting it would not make
       // the delivery, and a liveness probe must not kill a bot that otherwise works
       const d = await sql.transact(outboxStats());
@@ -298,14 +301,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
             ? { status: 'degraded' }
             : {}),
         mode: config.BOT_MODE,
-        storage: {
-          // the store of the records, outbox and audit: SQLite until DATABASE_URL selects PostgreSQL
-          records: 'sqlite',
-          drafts: options.draftStorage ? 'external' : 'sqlite',
-          ready: storageReady,
-          // where SQLite's WAL is checkpointed: off the event loop, or (worker gone) in a turn's commit
-          checkpoints: checkpointer?.running ? 'worker' : db.memory ? 'none' : 'in-commit',
-        },
+        storage,
         deliveries,
       };
     },
@@ -325,8 +321,7 @@ export async function startBot(config: Config, options: HostOptions = {}): Promi
       await stopScheduler();
       await worker.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await checkpointer?.stop();
-      closeDatabase(db);
+      await store.close();
     },
   };
 }

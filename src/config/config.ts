@@ -39,6 +39,22 @@ const schema = z
     BOT_TYPE: z.enum(['SingleTenant', 'MultiTenant']).default('SingleTenant'),
     TENANT_ID: z.string().trim().regex(guid, 'must be the Microsoft Entra tenant id (a GUID)'),
     DATABASE_FILE: z.string().trim().min(1).default('data/imh-duty-bot.sqlite'),
+    // several instances share one PostgreSQL: drafts, records, outbox, audit, limits (README, "Running
+    // several instances"); without it everything stays in DATABASE_FILE. Never logged: it can hold a password
+    DATABASE_URL: optionalText.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL')
+        .optional(),
+    ),
+    /** The schema that holds the bot's tables on PostgreSQL (created if missing); default the connection's own. */
+    DATABASE_SCHEMA: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case schema name (letters, digits, _)')
+        .refine((v) => !v.startsWith('pg_'), 'must not start with pg_')
+        .optional(),
+    ),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TIME_ZONE: z
       .string()
@@ -251,19 +267,6 @@ function testOnlyIssues(raw: Record<string, string>): string[] {
       ];
 }
 
-/**
- * DATABASE_URL is the setting that will put everything on PostgreSQL (issue 11), and this build does not
- * do that yet. Ignored, it would do harm quietly: instances each on a SQLite file of their own, a
- * referrer's next turn landing on another one ("Nothing to resume"), each keeping its own outbox and
- * limits. So it is refused, by name, until the whole store can move.
- */
-function storeIssues(raw: Record<string, string>): string[] {
-  if (!raw.DATABASE_URL?.trim()) return [];
-  return [
-    'DATABASE_URL: this build keeps everything in the SQLite file DATABASE_FILE and cannot use PostgreSQL yet; remove DATABASE_URL (several processes on one machine can share DATABASE_FILE: README, "Running several instances")',
-  ];
-}
-
 /** Checked on the raw settings so they are reported even when other settings are also wrong. */
 function productionIssues(raw: Record<string, string>): string[] {
   if (raw.BOT_MODE?.trim() !== 'production') return [];
@@ -312,7 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = process.
     error: (iss) =>
       iss.code === 'invalid_type' && iss.input === undefined ? 'is required but not set' : undefined,
   });
-  const extra = [...productionIssues(merged), ...testOnlyIssues(merged), ...storeIssues(merged)];
+  const extra = [...productionIssues(merged), ...testOnlyIssues(merged)];
   if (!result.success || extra.length > 0) {
     const lines = [
       ...(result.success

@@ -107,13 +107,27 @@ test('a service with no area (no postcode districts, no local authorities) is re
   expect(errorOf(() => loadConfig({}, root))).toContain('the service area needs postcode districts');
 });
 
-test('DATABASE_URL is refused by name until the whole store can move to PostgreSQL (issue 11), never ignored', () => {
-  // ignored, two instances given it would each keep a SQLite file of their own without a word
-  const message = errorOf(() => loadConfig({ DATABASE_URL: 'postgres://bot@db.example/imh' }, ROOT));
-  expect(message).toMatch(/DATABASE_URL: this build keeps everything in the SQLite file DATABASE_FILE/);
-  expect(message).not.toContain('db.example');
-  // empty is unset
-  expect(loadConfig({ DATABASE_URL: ' ' }, ROOT).DATABASE_FILE).toBe('data/imh-duty-bot.sqlite');
+test('DATABASE_URL selects PostgreSQL (issue 11); a bad one is refused by name without being quoted', () => {
+  const url = 'postgres://bot:s3cret@db.example:5432/imh';
+  expect(loadConfig({ DATABASE_URL: url, DATABASE_SCHEMA: 'imh_duty' }, ROOT)).toMatchObject({
+    DATABASE_URL: url,
+    DATABASE_SCHEMA: 'imh_duty',
+  });
+  // it can hold a password: the message names the setting, never its value
+  const message = errorOf(() => loadConfig({ DATABASE_URL: 'mysql://bot:s3cret@db.example/imh' }, ROOT));
+  expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ connection URL/);
+  expect(message).not.toContain('s3cret');
+  expect(errorOf(() => loadConfig({ DATABASE_URL: url, DATABASE_SCHEMA: 'pg_catalog' }, ROOT))).toContain(
+    'DATABASE_SCHEMA',
+  );
+  expect(errorOf(() => loadConfig({ DATABASE_URL: url, DATABASE_SCHEMA: 'a"; drop' }, ROOT))).toContain(
+    'DATABASE_SCHEMA',
+  );
+  // empty is unset: the SQLite file, as on a fresh machine
+  expect(loadConfig({ DATABASE_URL: ' ' }, ROOT)).toMatchObject({
+    DATABASE_URL: undefined,
+    DATABASE_FILE: 'data/imh-duty-bot.sqlite',
+  });
 });
 
 test('without any env file nothing is assumed: BOT_MODE must be chosen explicitly', () => {
