@@ -1,7 +1,8 @@
 /**
- * Several instances on one database, under faults and kills (issue 11, item 3; the SQLite precursor of
- * item 4's PostgreSQL scale test). Starts INSTANCES bots as their own processes (test/delivery/crash-child.ts:
- * startBot from the environment) on one SQLite file, behind a round-robin proxy on loopback, so that
+ * Several instances on one database, under faults and kills (issue 11, items 3 and 4). Starts INSTANCES
+ * bots as their own processes (test/delivery/crash-child.ts: startBot from the environment) on one
+ * database (STORE: one SQLite file, or a new schema on the PostgreSQL at TEST_DATABASE_URL, as
+ * DATABASE_URL and DATABASE_SCHEMA put them there), behind a round-robin proxy on loopback, so that
  * every turn of a call lands on another instance than the last. A stand-in Bot Connector takes the posts
  * with 30% faults (500, 429 with Retry-After, hangs past the timeout, posts taken but answered late).
  * A burst of CALLS duty calls is submitted (a third of them raising an alert at submit), and one instance
@@ -14,7 +15,8 @@
  *
  * Exits 1 if any of those fails (test/delivery/instances-report.test.ts runs it small in npm test).
  *
- * Usage: npx tsx scripts/instances-report.ts [CALLS, default 60] [INSTANCES, default 3] [SEED]
+ * Usage: npx tsx scripts/instances-report.ts [CALLS, default 60] [INSTANCES, default 3] [SEED] [STORE: sqlite
+ * (default) or postgres]
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -22,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { ALERT_CALL, FULL_CALL } from '../test/fixtures/answers';
 import { startBotProcess } from '../test/harness/bot-process';
 import type { Card } from '../test/harness/cards';
@@ -34,11 +37,13 @@ import {
   startConnector,
 } from '../test/harness/connector';
 import { faultRule, mostIn, seeded, thirtyPercentFaults } from '../test/harness/faults';
+import { TEST_DATABASE_URL } from '../test/harness/postgres-env';
 import { CHANNEL_ENV, DUTY, type OutboxRow } from '../test/harness/service';
 
 const CALLS = Math.max(1, Math.min(Number(process.argv[2] ?? 60), 200));
 const INSTANCES = Math.max(2, Math.min(Number(process.argv[3] ?? 3), 5));
 const SEED = Number(process.argv[4] ?? 20261201);
+const STORE = process.argv[5] === 'postgres' ? 'postgres' : 'sqlite';
 const TIMEOUT_S = 5;
 const LEASE_S = 5;
 const DEADLINE_MS = 300_000;
@@ -97,6 +102,13 @@ const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'imh-instances-'));
   const file = path.join(dir, 'bot.sqlite');
+  // on PostgreSQL: a schema of this run's own, read by the report through a pool of its own
+  const schema = `instances_${process.pid}_${Date.now()}`;
+  const admin =
+    STORE === 'postgres'
+      ? new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2, options: `-c search_path=${schema}` })
+      : undefined;
+  admin?.on('error', () => {});
   const connector = await startConnector();
   const random = seeded(SEED);
   const injected = new Map<string, number>();
@@ -119,6 +131,7 @@ async function main() {
     PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_FILE: file,
+    ...(STORE === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema } : {}),
     TEAMS_SERVICE_URL: connector.url,
     DELIVERY_TIMEOUT_SECONDS: String(TIMEOUT_S),
     DELIVERY_LEASE_SECONDS: String(LEASE_S),
@@ -130,7 +143,8 @@ async function main() {
   for (let i = 1; i < INSTANCES; i++) instances.push(await start(env));
   const proxy = await roundRobin(() => instances.map((i) => i.url));
   const chat = chatClient(() => proxy.url, connector.url);
-  const sql = <T>(q: string): T[] => {
+  const sql = async <T>(q: string): Promise<T[]> => {
+    if (admin) return (await admin.query(q)).rows as T[];
     const db = new Database(file, { readonly: true });
     try {
       return db.prepare(q).all() as T[];
@@ -185,11 +199,11 @@ async function main() {
   await Promise.all(restarts);
   const rows = () => sql<OutboxRow>('SELECT * FROM outbox');
   const deadline = Date.now() + DEADLINE_MS;
-  while (rows().some((r) => r.status === 'pending') && Date.now() < deadline) {
+  while ((await rows()).some((r) => r.status === 'pending') && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
   }
   const settledS = (Date.now() - t0) / 1000;
-  const final = rows();
+  const final = await rows();
   const taken = new Map<string, number[]>();
   for (const p of connector.posted) {
     if (!p.accepted || p.method === 'PUT') continue;
@@ -197,9 +211,11 @@ async function main() {
     if (id) taken.set(id, [...(taken.get(id) ?? []), p.at]);
   }
   const interrupted = new Set(
-    sql<{ detail_json: string }>(`SELECT detail_json FROM audit WHERE action = 'delivery-interrupted'`).map(
-      (a) => (JSON.parse(a.detail_json) as { deliveryId: string }).deliveryId,
-    ),
+    (
+      await sql<{ detail_json: string }>(
+        `SELECT detail_json FROM audit WHERE action = 'delivery-interrupted'`,
+      )
+    ).map((a) => (JSON.parse(a.detail_json) as { deliveryId: string }).deliveryId),
   );
   const duplicates = [...taken.entries()].filter(([, ats]) => ats.length > 1);
   const unexplained = duplicates.filter(([id]) => !interrupted.has(id) && !answeredLate.has(id));
@@ -207,7 +223,9 @@ async function main() {
   const failed = final.filter((r) => r.status === 'failed');
   const delivered = final.filter((r) => r.status === 'delivered');
   const lost = pending.length + delivered.filter((r) => !taken.has(r.id)).length;
-  const calls = sql<{ id: string; conversation_id: string }>('SELECT id, conversation_id FROM duty_calls');
+  const calls = await sql<{ id: string; conversation_id: string }>(
+    'SELECT id, conversation_id FROM duty_calls',
+  );
   const byConversation = new Map<string, number[]>();
   for (const p of connector.posted) {
     if (p.method === 'PUT' || p.status === 'hang') continue;
@@ -225,7 +243,8 @@ async function main() {
   const escalations = final.filter((r) => r.kind === 'alert-escalation').length;
 
   const line = (l: string, value: string | number) => console.log(`  ${l.padEnd(54)}${value}`);
-  console.log(`\n${INSTANCES} instances on one SQLite file, round-robin, 30% faults, seed ${SEED}`);
+  const where = STORE === 'postgres' ? 'one PostgreSQL database' : 'one SQLite file';
+  console.log(`\n${INSTANCES} instances on ${where}, round-robin, 30% faults, seed ${SEED}`);
   line('instances killed (SIGKILL) and started again:', kills.join('; ') || 'none');
   line('turns retried on another instance (the proxy):', proxy.retried());
   line('faults injected:', [...injected].map(([n, k]) => `${n} x${k}`).join(', '));
@@ -266,6 +285,10 @@ async function main() {
   for (const i of instances) i.proc.kill('SIGKILL');
   await connector.close();
   fs.rmSync(dir, { recursive: true, force: true });
+  if (admin) {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  }
   const failures = [
     lost > 0 && `${lost} deliveries lost`,
     calls.length !== CALLS && `${calls.length} calls recorded of ${CALLS}`,

@@ -6,7 +6,7 @@ import { PostgresSql } from './postgres-sql';
 import { type Query, type SqlStore, selectOne } from './sql';
 import { SqliteSql } from './sqlite-sql';
 import { SqliteStorage } from './sqlite-storage';
-import { StateStorage } from './state-storage';
+import { answersWithin, StateStorage } from './state-storage';
 
 /** Where a bot keeps everything, as DATABASE_URL chooses (issue 11). */
 export interface Store {
@@ -58,7 +58,8 @@ export async function openStore(settings: StoreSettings, now: () => Date, logger
       sql,
       drafts: new StateStorage(sql, now),
       afterDelete: () => {},
-      ready: (timeoutMs) => answers(sql, timeoutMs),
+      ready: (timeoutMs = 2_000) =>
+        answersWithin(() => sql.transact(selectOne('SELECT 1 AS one')), timeoutMs),
       checkpoints: () => 'server',
       close: () => sql.close(),
     };
@@ -88,21 +89,4 @@ export async function openStore(settings: StoreSettings, now: () => Date, logger
       closeDatabase(db);
     },
   };
-}
-
-/** True if the store answers a trivial query within `timeoutMs`; false on failure or silence. */
-async function answers(sql: SqlStore, timeoutMs = 2_000): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  const probe = sql.transact(selectOne('SELECT 1 AS one')).then(
-    () => true,
-    () => false,
-  );
-  try {
-    return await Promise.race([probe, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

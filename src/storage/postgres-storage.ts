@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Pool, type PoolClient } from 'pg';
 import { checkSchemaName, migrationOnce } from './postgres-migrations';
+import { answersWithin, eTagConflict, parseStored } from './state-storage';
 import { fromPostgres, StorageError, StorageUnavailableError } from './storage-errors';
 
 export interface PostgresStorageOptions {
@@ -96,23 +97,11 @@ export class PostgresStorage implements Storage {
    * so a health endpoint can call it on every probe.
    */
   async ready(options: { timeoutMs?: number } = {}): Promise<boolean> {
-    const timeoutMs = options.timeoutMs ?? this.readyTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
     // a probe stuck on a silent connection is still ended by the pool's query timeout; this answers sooner
-    const probe = this.init()
-      .then(() => this.pool.query('SELECT 1'))
-      .then(
-        () => true,
-        () => false,
-      );
-    try {
-      return await Promise.race([probe, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return answersWithin(
+      () => this.init().then(() => this.pool.query('SELECT 1')),
+      options.timeoutMs ?? this.readyTimeoutMs,
+    );
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -211,20 +200,6 @@ export class PostgresStorage implements Storage {
 
 function releaseClient(client: PoolClient, reusable: boolean): void {
   client.release(reusable ? undefined : true);
-}
-
-// MemoryStorage's wording, which the storage contract and DraftStore rely on
-function eTagConflict(key: string): Error {
-  return new Error(`Storage: error writing "${key}" due to eTag conflict.`);
-}
-
-function parseStored(value: string): object {
-  try {
-    return JSON.parse(value) as object;
-  } catch {
-    // JSON.parse's message quotes the text it choked on
-    throw new StorageError('Stored value is unreadable', 'bad-json');
-  }
 }
 
 function rethrowGeneric(err: unknown): never {

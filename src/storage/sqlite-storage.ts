@@ -1,23 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder';
 import { commitDurably, withoutWaitingForDisk } from './database';
 import type { Query } from './sql';
 import { SqliteSql } from './sqlite-sql';
+import { eTagConflict, pendingWrites, type StateWrite } from './state-storage';
 
 interface StateRow {
   etag: string;
   value: string;
 }
 
-interface PendingWrite {
-  key: string;
-  etag: string;
-  value: string;
-  // null means "overwrite whatever is there", as MemoryStorage does for a missing eTag or '*'.
-  expected: string | null;
-  updatedAt: string;
-}
+/** A row to write; `expected` null means "overwrite whatever is there", as MemoryStorage does. */
+type PendingWrite = StateWrite;
 
 /**
  * botbuilder Storage over the `bot_state` table, matching MemoryStorage's observable behaviour
@@ -133,24 +127,10 @@ export class SqliteStorage implements Storage {
   }
 
   private pending(changes: StoreItems): PendingWrite[] {
-    const updatedAt = this.now().toISOString();
-    return Object.entries(changes).map(([key, item]): PendingWrite => {
-      const { eTag, ...value } = item;
-      return {
-        key,
-        etag: randomUUID(),
-        value: JSON.stringify(value),
-        expected: eTag && eTag !== '*' ? String(eTag) : null,
-        updatedAt,
-      };
-    });
+    return pendingWrites(changes, this.now());
   }
 
   async delete(keys: string[]): Promise<void> {
     await commitDurably(this.db, () => this.deleteAll(keys));
   }
-}
-
-function eTagConflict(key: string): Error {
-  return new Error(`Storage: error writing "${key}" due to eTag conflict.`);
 }

@@ -10,7 +10,7 @@ import { StorageError } from './storage-errors';
  * transaction, prepared statements), stays the SQLite default; both pass the same storage contract.
  */
 
-interface StateWrite {
+export interface StateWrite {
   readonly key: string;
   readonly etag: string;
   readonly value: string;
@@ -100,30 +100,55 @@ export class StateStorage implements Storage {
   }
 
   private pending(changes: StoreItems): StateWrite[] {
-    const updatedAt = this.now().toISOString();
-    return Object.entries(changes).map(([key, item]): StateWrite => {
-      const { eTag, ...value } = item;
-      return {
-        key,
-        etag: randomUUID(),
-        value: JSON.stringify(value),
-        expected: eTag && eTag !== '*' ? String(eTag) : null,
-        updatedAt,
-      };
-    });
+    return pendingWrites(changes, this.now());
   }
 }
 
+/** botbuilder's items as rows to write: a new eTag each, the one read (if any) expected, stamped `at`. */
+export function pendingWrites(changes: StoreItems, at: Date): StateWrite[] {
+  const updatedAt = at.toISOString();
+  return Object.entries(changes).map(([key, item]): StateWrite => {
+    const { eTag, ...value } = item;
+    return {
+      key,
+      etag: randomUUID(),
+      value: JSON.stringify(value),
+      expected: eTag && eTag !== '*' ? String(eTag) : null,
+      updatedAt,
+    };
+  });
+}
+
 // MemoryStorage's wording, which the storage contract and DraftStore rely on
-function eTagConflict(key: string): Error {
+export function eTagConflict(key: string): Error {
   return new Error(`Storage: error writing "${key}" due to eTag conflict.`);
 }
 
-function parseStored(value: string): object {
+export function parseStored(value: string): object {
   try {
     return JSON.parse(value) as object;
   } catch {
     // JSON.parse's message quotes the text it choked on
     throw new StorageError('Stored value is unreadable', 'bad-json');
+  }
+}
+
+/**
+ * Whether `probe` succeeds within `timeoutMs`: true or false, never a rejection and never a wait without
+ * end (a health endpoint asks on every probe).
+ */
+export async function answersWithin(probe: () => Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const answered = probe().then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

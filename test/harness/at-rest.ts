@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { FULL_CALL } from '../fixtures/answers';
 
 const NHS = FULL_CALL.family!.nhsNumber!;
@@ -26,4 +27,18 @@ export async function secretsAfterScrub(file: string, withinMs = 3000): Promise<
   const end = Date.now() + withinMs;
   while (secretsAtRest(file).length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
   return secretsAtRest(file);
+}
+
+/**
+ * Another connection mid-read on `file` (a report script, a backup, the checkpointer's pass): the WAL
+ * cannot be truncated while it holds it. Returns how to let go.
+ */
+export function holdWal(file: string): () => void {
+  const reader = new Database(file, { readonly: true });
+  reader.exec('BEGIN');
+  reader.prepare('SELECT count(*) FROM bot_state').get();
+  return () => {
+    reader.exec('COMMIT');
+    reader.close();
+  };
 }

@@ -3,8 +3,8 @@
  * neither is ever stored without the other.
  */
 
-import { expect, test } from 'vitest';
-import { DraftConflictError, DraftStore } from '../../src/bot/draft-store';
+import { test } from 'vitest';
+import { DraftStore } from '../../src/bot/draft-store';
 import { startDraft } from '../../src/domain/draft';
 import { DraftAlerts } from '../../src/records/draft-alerts';
 import { openDatabase } from '../../src/storage/database';
@@ -12,6 +12,7 @@ import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { SqliteStorage } from '../../src/storage/sqlite-storage';
 import { FULL_CALL } from '../fixtures/answers';
 import { PROFILE } from '../fixtures/calls';
+import { expectDraftAndAlertTogether } from '../harness/draft-with-alert';
 
 const NOW = new Date('2026-11-23T10:00:00Z');
 
@@ -43,35 +44,5 @@ function setUp() {
 
 test('[HAZ-01] the draft save and the alert it raises are one transaction: a refused save queues no alert, a failed alert saves no draft', async () => {
   const { drafts, draft, raise, count } = setUp();
-  const key = 'duty-call/t/aad-u';
-  const empty = await drafts.load(key);
-  // someone else saved first: the save is refused, and no alert is queued with it
-  await drafts.save(key, empty, { current: null });
-  await expect(drafts.saveWith(key, empty, { current: draft }, raise())).rejects.toBeInstanceOf(
-    DraftConflictError,
-  );
-  expect(count('outbox')).toBe(0);
-  expect(count('draft_alerts')).toBe(0);
-  // the alert cannot be queued: the draft is not saved either
-  const loaded = await drafts.load(key);
-  await expect(
-    drafts.saveWith(
-      key,
-      loaded,
-      { current: draft },
-      (function* () {
-        yield* raise();
-        throw new Error('disk full');
-      })(),
-    ),
-  ).rejects.toThrow('disk full');
-  expect((await drafts.load(key)).state.current).toBeNull();
-  expect(count('outbox')).toBe(0);
-  // both, together
-  const outcome = await drafts.saveWith(key, loaded, { current: draft }, raise());
-  expect(outcome.raised).toBe(true);
-  expect((await drafts.load(key)).state.current?.id).toBe('draft-1');
-  expect(count('draft_alerts')).toBe(1);
-  // the alert and the referrer's "alerted" notice
-  expect(count('outbox')).toBe(2);
+  await expectDraftAndAlertTogether(drafts, draft, raise, count);
 });

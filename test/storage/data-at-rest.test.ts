@@ -9,7 +9,7 @@ import { openDatabase } from '../../src/storage/database';
 import { migrations } from '../../src/storage/migrations';
 import { SqliteSql } from '../../src/storage/sqlite-sql';
 import { FULL_CALL } from '../fixtures/answers';
-import { secretsAfterScrub, secretsAtRest } from '../harness/at-rest';
+import { holdWal, secretsAfterScrub, secretsAtRest } from '../harness/at-rest';
 import { lastCard, press, startTestBot, storedState, type TestBot, walkTo } from '../harness/bot';
 
 const INFANT = FULL_CALL.family!.infantName!;
@@ -253,15 +253,12 @@ describe('deleted means deleted (the bytes of the file and its WAL)', () => {
     const file = bot.config.DATABASE_FILE;
     // another connection mid-read as the draft is discarded, as the checkpointer's pass can be (four
     // times a second): the WAL cannot be truncated until it has finished
-    const reader = new Database(file, { readonly: true });
-    reader.exec('BEGIN');
-    reader.prepare('SELECT count(*) FROM bot_state').get();
+    const letGo = holdWal(file);
     const confirm = lastCard(await bot.say('cancel'));
     await bot.submit(press(confirm, 'Discard the draft'));
     expect(storedState(bot)!.current).toBeNull();
     expect(secretsAtRest(file).length).toBeGreaterThan(0);
-    reader.exec('COMMIT');
-    reader.close();
+    letGo();
     // tried again a moment later, not left for the next discard or purge
     expect(await secretsAfterScrub(file)).toEqual([]);
   });
@@ -275,15 +272,12 @@ describe('deleted means deleted, however long something holds the WAL', () => {
       const file = bot.config.DATABASE_FILE;
       // a report script, a backup, or the checkpointer's pass on a starved machine: held well past the
       // first few tries
-      const reader = new Database(file, { readonly: true });
-      reader.exec('BEGIN');
-      reader.prepare('SELECT count(*) FROM bot_state').get();
+      const letGo = holdWal(file);
       const confirm = lastCard(await bot.say('cancel'));
       await bot.submit(press(confirm, 'Discard the draft'));
       await new Promise((r) => setTimeout(r, 1500));
       expect(secretsAtRest(file).length).toBeGreaterThan(0);
-      reader.exec('COMMIT');
-      reader.close();
+      letGo();
       // still being tried, not left until the next discard or purge (which could be days away)
       expect(await secretsAfterScrub(file)).toEqual([]);
       expect(bot.logs.some((l) => l.includes('"wal-scrub-busy"'))).toBe(true);

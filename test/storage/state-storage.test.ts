@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { DraftConflictError, DraftStore } from '../../src/bot/draft-store';
+import { describe, it } from 'vitest';
+import { DraftStore } from '../../src/bot/draft-store';
 import { startDraft } from '../../src/domain/draft';
 import { DraftAlertQueries } from '../../src/records/draft-alerts';
 import { StateStorage } from '../../src/storage/state-storage';
 import { FULL_CALL } from '../fixtures/answers';
 import { PROFILE } from '../fixtures/calls';
+import { expectDraftAndAlertTogether } from '../harness/draft-with-alert';
 import { describeOnBothStores, rowCount, withStore } from '../harness/stores';
 import { storageContract, transactionalStorageContract } from './storage-contract';
 
@@ -45,37 +46,7 @@ describeOnBothStores('StateStorage', (make) => {
           { serviceUrl: 'http://x', conversationId: 'c', userId: 'u' },
           NOW,
         );
-      const key = 'duty-call/t/aad-u';
-      const empty = await drafts.load(key);
-      // someone else saved first: the save is refused, and no alert is queued with it
-      await drafts.save(key, empty, { current: null });
-      await expect(drafts.saveWith(key, empty, { current: draft }, raise())).rejects.toBeInstanceOf(
-        DraftConflictError,
-      );
-      expect(await rowCount(store, 'outbox')).toBe(0);
-      expect(await rowCount(store, 'draft_alerts')).toBe(0);
-      // the alert cannot be queued: the draft is not saved either
-      const loaded = await drafts.load(key);
-      await expect(
-        drafts.saveWith(
-          key,
-          loaded,
-          { current: draft },
-          (function* () {
-            yield* raise();
-            throw new Error('disk full');
-          })(),
-        ),
-      ).rejects.toThrow('disk full');
-      expect((await drafts.load(key)).state.current).toBeNull();
-      expect(await rowCount(store, 'outbox')).toBe(0);
-      // both, together
-      const outcome = await drafts.saveWith(key, loaded, { current: draft }, raise());
-      expect(outcome.raised).toBe(true);
-      expect((await drafts.load(key)).state.current?.id).toBe('draft-1');
-      expect(await rowCount(store, 'draft_alerts')).toBe(1);
-      // the alert and the referrer's "alerted" notice
-      expect(await rowCount(store, 'outbox')).toBe(2);
+      await expectDraftAndAlertTogether(drafts, draft, raise, (table) => rowCount(store, table));
     });
   });
 });
