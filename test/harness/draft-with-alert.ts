@@ -1,8 +1,42 @@
 import { expect } from 'vitest';
 import { DraftConflictError, type DraftStore } from '../../src/bot/draft-store';
-import type { Draft } from '../../src/domain/draft';
-import type { RiskSaveOutcome } from '../../src/records/draft-alerts';
+import { type Draft, startDraft } from '../../src/domain/draft';
+import {
+  type DraftAlertOptions,
+  DraftAlertQueries,
+  type RiskSaveOutcome,
+} from '../../src/records/draft-alerts';
 import type { Query } from '../../src/storage/sql';
+import { FULL_CALL } from '../fixtures/answers';
+import { PROFILE } from '../fixtures/calls';
+
+/** The in-progress alerts' options for these checks: ids counted, one fixed reference. */
+export function alertOptions(): DraftAlertOptions {
+  let n = 0;
+  return {
+    alertRules: ['possible-harm-baby'],
+    profile: PROFILE,
+    giveUpMinutes: 60,
+    newId: () => `id-${++n}`,
+    newReference: () => 'IMH-ABCDEF',
+  };
+}
+
+/** A draft whose risk answers flag possible harm, and its risk save as a query (an alert the first time). */
+export function flaggedRiskSave(now: Date, queries = new DraftAlertQueries(alertOptions())) {
+  const draft = {
+    ...startDraft('draft-1', 'full', now, '2026-11-23'),
+    answers: { referrer: FULL_CALL.referrer!, risk: { ...FULL_CALL.risk!, harmToBaby: 'yes' } },
+  };
+  const raise = () =>
+    queries.onRiskSaved(
+      draft,
+      { tenantId: 't', userId: 'aad-u' },
+      { serviceUrl: 'http://x', conversationId: 'c', userId: 'u' },
+      now,
+    );
+  return { draft, raise };
+}
 
 /**
  * HAZ-01's check, for any draft store and its database: the draft save and the alert its risk save
